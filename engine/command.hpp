@@ -1,0 +1,182 @@
+// Commands: what a user asks the engine to do. Plain values, validated by decide() against the
+// state; the context (who, where, when, LSN) travels beside them. Only confirm_box is on the hot
+// path and it holds no heap memory; the others may carry strings and lists.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/code.hpp"
+#include "engine/types.hpp"
+
+namespace stampd {
+
+// Who sends a command, from where, and when and at which LSN the writer accepts it. Time is
+// microseconds since the Unix epoch (UTC), assigned by the writer, never read from a clock here.
+struct context {
+    u64 lsn = 0;
+    i64 time_us = 0;
+    user_id user = id_none;
+    station_id station = 0;
+    bool operator==(const context&) const = default;
+};
+
+// §2 reference data.
+struct create_user {
+    code key;  // the login name, unique
+    std::string name;
+    role_set roles = 0;
+    consignee_id consignee = id_none;  // required for (and only for) consignee users
+    bool operator==(const create_user&) const = default;
+};
+struct create_consignee {
+    code key;
+    std::string name;
+    province primary_province = province::on;
+    bool operator==(const create_consignee&) const = default;
+};
+struct create_product {
+    code sku;
+    consignee_id consignee = id_none;
+    std::string name;
+    u32 volume_ul = 0;
+    bool operator==(const create_product&) const = default;
+};
+struct set_bundle_size {
+    region stamp_region = region::fed;
+    u32 stamps_per_bundle = 0;
+    bool operator==(const set_bundle_size&) const = default;
+};
+struct set_deposit_rate {
+    region stamp_region = region::fed;
+    i64 cents_per_stamp = 0;
+    bool operator==(const set_deposit_rate&) const = default;
+};
+
+// §3 shipments and boxes.
+struct create_shipment {
+    code key;
+    consignee_id consignee = id_none;
+    bool operator==(const create_shipment&) const = default;
+};
+struct start_receiving {
+    shipment_id shipment = id_none;
+    bool operator==(const start_receiving&) const = default;
+};
+struct receive_box {
+    shipment_id shipment = id_none;
+    code barcode;
+    product_id product = id_none;
+    u32 units = 0;
+    u32 damaged = 0;
+    bool operator==(const receive_box&) const = default;
+};
+struct finish_receiving {
+    shipment_id shipment = id_none;
+    bool operator==(const finish_receiving&) const = default;
+};
+
+// §4 production orders.
+struct line_input {
+    product_id product = id_none;
+    region stamp_region = region::fed;
+    u32 quantity = 0;
+    bool operator==(const line_input&) const = default;
+};
+struct create_po {
+    code number;  // blank: the next PO-000001-style number
+    consignee_id consignee = id_none;
+    shipment_id shipment = id_none;
+    std::vector<line_input> lines;
+    bool urgent = false;
+    std::string notes;
+    bool operator==(const create_po&) const = default;
+};
+struct edit_po_lines {
+    po_id po = id_none;
+    std::vector<line_input> lines;
+    bool operator==(const edit_po_lines&) const = default;
+};
+
+// §6 stamp runs.
+struct start_run {
+    po_id po = id_none;
+    bool acknowledge_shortage = false;  // the stamper saw STAMP_SHORTAGE_WARNING and goes on
+    bool operator==(const start_run&) const = default;
+};
+struct confirm_box {
+    po_id po = id_none;
+    box_id box = id_none;
+    box_action action = box_action::confirm;
+    bool operator==(const confirm_box&) const = default;
+};
+struct end_run {
+    po_id po = id_none;
+    bool operator==(const end_run&) const = default;
+};
+
+// §7 verification and cancellation.
+struct verified_count {
+    u32 line = 0;
+    u32 stamps = 0;
+    bool operator==(const verified_count&) const = default;
+};
+struct verify_po {
+    po_id po = id_none;
+    std::vector<verified_count> counts;  // lines not listed: verified = deducted
+    bool override_shortage = false;      // deduct an adjustment past the balance
+    bool operator==(const verify_po&) const = default;
+};
+struct amend_line {
+    po_id po = id_none;
+    u32 line = 0;
+    u32 quantity = 0;
+    bool operator==(const amend_line&) const = default;
+};
+struct cancel_po {
+    po_id po = id_none;
+    std::string reason;
+    bool operator==(const cancel_po&) const = default;
+};
+
+// §8 stamp orders.
+struct submit_stamp_order {
+    region stamp_region = region::fed;
+    u32 bundles = 0;
+    std::string notes;
+    bool operator==(const submit_stamp_order&) const = default;
+};
+struct review_stamp_order {
+    stamp_order_id order = id_none;
+    review_action action = review_action::approve;
+    std::string note;  // the reason of a rejection, the changes asked for
+    bool operator==(const review_stamp_order&) const = default;
+};
+struct revise_stamp_order {
+    stamp_order_id order = id_none;
+    u32 bundles = 0;
+    std::string notes;
+    bool operator==(const revise_stamp_order&) const = default;
+};
+struct mark_stamp_order_ordered {
+    stamp_order_id order = id_none;
+    bool operator==(const mark_stamp_order_ordered&) const = default;
+};
+struct receive_stamps {
+    stamp_order_id order = id_none;
+    u32 actual_bundles = 0;
+    bool operator==(const receive_stamps&) const = default;
+};
+
+using command =
+    std::variant<create_user, create_consignee, create_product, set_bundle_size, set_deposit_rate,
+                 create_shipment, start_receiving, receive_box, finish_receiving, create_po,
+                 edit_po_lines, start_run, confirm_box, end_run, verify_po, amend_line, cancel_po,
+                 submit_stamp_order, review_stamp_order, revise_stamp_order,
+                 mark_stamp_order_ordered, receive_stamps>;
+
+// The command's name as the protocol and logs write it: "confirm_box".
+std::string_view command_name(const command& c);
+
+}  // namespace stampd

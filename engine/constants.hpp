@@ -1,0 +1,48 @@
+// Every bound of the engine in one place (STYLE.md, habit 4): each limit is checked where data
+// enters (decide) and asserted where it is used (apply). Units come last in the names.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace stampd::constants {
+
+// Reference data.
+inline constexpr std::size_t code_size_max = 32;  // consignee codes, SKUs, barcodes, PO numbers
+inline constexpr std::size_t name_size_max = 128;
+inline constexpr std::size_t notes_size_max = 1024;
+inline constexpr std::uint32_t users_max = 1u << 16;
+inline constexpr std::uint32_t consignees_max = 1u << 16;
+inline constexpr std::uint32_t products_max = 1u << 20;
+inline constexpr std::uint32_t shipments_max = 1u << 22;
+inline constexpr std::uint32_t products_per_shipment_max = 1024;
+inline constexpr std::uint32_t volume_ul_max = 1'000'000;  // one litre per unit
+
+// Boxes and runs.
+inline constexpr std::uint32_t boxes_max = 1u << 28;
+inline constexpr std::uint32_t units_per_box_max = 65'535;  // box units are stored in 16 bits
+inline constexpr std::uint32_t queue_entries_max = 1u << 29;
+inline constexpr std::uint32_t production_orders_max = 1u << 24;
+inline constexpr std::uint32_t lines_per_po_max = 32;
+inline constexpr std::uint32_t line_quantity_max = 10'000'000;
+
+// Stamps.
+inline constexpr std::uint32_t bundles_min = 500;  // CRA's minimum per order and region
+inline constexpr std::uint32_t bundles_max = 10'000'000;
+inline constexpr std::uint32_t stamps_per_bundle_default = 50;
+inline constexpr std::uint32_t stamps_per_bundle_max = 10'000;
+inline constexpr std::int64_t deposit_cents_per_stamp_max = 100'000;
+inline constexpr std::uint32_t stamp_orders_max = 1u << 22;
+// One ledger entry holds a 32-bit signed quantity, so one order's stamps stay below 2^31.
+inline constexpr std::int64_t stamps_per_order_max = (std::int64_t{1} << 31) - 1;
+
+// One command's decision.
+inline constexpr std::size_t events_per_command_max = 4;
+
+static_assert(lines_per_po_max <= 255, "a queue entry stores its line index in 8 bits");
+static_assert(units_per_box_max <= 0xFFFF, "box units are stored in 16 bits");
+static_assert(static_cast<std::uint64_t>(bundles_max) * stamps_per_bundle_max < (1ull << 62),
+              "a stamp order's stamps fit in a signed 64-bit balance");
+static_assert(code_size_max <= 255, "codes store their size in 8 bits");
+
+}  // namespace stampd::constants

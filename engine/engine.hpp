@@ -1,0 +1,60 @@
+// The engine's two functions (DESIGN.md): decide(state, command, context) → events | rejection,
+// and apply(state, event, context). decide never mutates; apply never fails. Live traffic,
+// recovery and audit replay all go through these. Single-threaded: the writer thread only.
+#pragma once
+
+#include <array>
+#include <cassert>
+#include <cstddef>
+
+#include "engine/command.hpp"
+#include "engine/constants.hpp"
+#include "engine/event.hpp"
+#include "engine/rejection.hpp"
+#include "engine/state.hpp"
+
+namespace stampd {
+
+// The events of one decision, held inline: deciding a confirm allocates nothing.
+class event_list {
+public:
+    using storage = std::array<event, constants::events_per_command_max>;
+
+    template <typename Event>
+    Event& push(Event&& e) {
+        assert(_size < _events.size());
+        return _events[_size++].emplace<std::decay_t<Event>>(std::forward<Event>(e));
+    }
+    void clear() { _size = 0; }
+    std::size_t size() const { return _size; }
+    bool empty() const { return _size == 0; }
+    const event& operator[](std::size_t i) const {
+        assert(i < _size);
+        return _events[i];
+    }
+    storage::const_iterator begin() const { return _events.begin(); }
+    storage::const_iterator end() const { return _events.begin() + _size; }
+
+private:
+    storage _events;
+    std::size_t _size = 0;
+};
+
+// Fills `out` (cleared first) and returns an ok rejection, or returns the rejection and leaves
+// `out` empty. Pure: the same (state, command, context) always gives the same answer.
+rejection decide(const state& s, const command& c, const context& ctx, event_list& out);
+
+// Applies one event decided at ctx. Never fails: a broken invariant stops the process.
+void apply(state& s, const event& e, const context& ctx);
+
+// decide, then apply every event: what the writer does for one accepted command.
+rejection execute(state& s, const command& c, const context& ctx, event_list& out);
+
+// Which roles may send the command (SPEC §11).
+role_set allowed_roles(const command& c);
+
+// xxHash (XXH3-64) over a canonical encoding of the whole state: two states with equal digests
+// hold the same data, whatever order their indexes were built in.
+u64 state_digest(const state& s);
+
+}  // namespace stampd

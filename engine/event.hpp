@@ -1,0 +1,196 @@
+// Events: what happened, as decide() computed it. apply() is the only way state changes and it
+// never fails; recovery and audit replay the same events through the same apply(). The log
+// stores exactly these (FlatBuffers encoding in engine/codec/). Every figure a ledger entry needs
+// (quantity, balance after) is computed by decide and carried here, so the log reads on its own.
+#pragma once
+
+#include <array>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/code.hpp"
+#include "engine/command.hpp"
+#include "engine/types.hpp"
+
+namespace stampd {
+
+struct user_created {
+    user_id id = id_none;
+    code key;
+    std::string name;
+    role_set roles = 0;
+    consignee_id consignee = id_none;
+    bool operator==(const user_created&) const = default;
+};
+struct consignee_created {
+    consignee_id id = id_none;
+    code key;
+    std::string name;
+    province primary_province = province::on;
+    bool operator==(const consignee_created&) const = default;
+};
+struct product_created {
+    product_id id = id_none;
+    code sku;
+    consignee_id consignee = id_none;
+    std::string name;
+    u32 volume_ul = 0;
+    bool operator==(const product_created&) const = default;
+};
+struct bundle_size_set {
+    region stamp_region = region::fed;
+    u32 stamps_per_bundle = 0;
+    bool operator==(const bundle_size_set&) const = default;
+};
+struct deposit_rate_set {
+    region stamp_region = region::fed;
+    i64 cents_per_stamp = 0;
+    bool operator==(const deposit_rate_set&) const = default;
+};
+
+struct shipment_created {
+    shipment_id id = id_none;
+    code key;
+    consignee_id consignee = id_none;
+    bool operator==(const shipment_created&) const = default;
+};
+struct receiving_started {
+    shipment_id shipment = id_none;
+    bool operator==(const receiving_started&) const = default;
+};
+struct box_received {
+    box_id id = id_none;
+    shipment_id shipment = id_none;
+    code barcode;
+    product_id product = id_none;
+    u32 units = 0;
+    u32 damaged = 0;
+    bool operator==(const box_received&) const = default;
+};
+struct shipment_inventoried {
+    shipment_id shipment = id_none;
+    bool operator==(const shipment_inventoried&) const = default;
+};
+
+struct po_created {
+    po_id id = id_none;
+    code number;
+    u32 auto_number = 0;  // n of PO-n when the number was generated, else 0
+    consignee_id consignee = id_none;
+    shipment_id shipment = id_none;
+    std::vector<line_input> lines;
+    bool urgent = false;
+    std::string notes;
+    bool operator==(const po_created&) const = default;
+};
+struct po_lines_edited {
+    po_id po = id_none;
+    std::vector<line_input> lines;
+    bool operator==(const po_lines_edited&) const = default;
+};
+
+// A run starts: apply builds the box queue (deterministic from state) and reserves stamps.
+struct run_started {
+    po_id po = id_none;
+    bool shortage_acknowledged = false;
+    u8 short_regions = 0;  // one bit per region that was short when the stamper went on
+    bool operator==(const run_started&) const = default;
+};
+
+// One stamp-ledger movement (§8), with the balance after it.
+struct ledger_movement {
+    region stamp_region = region::fed;
+    ledger_kind kind = ledger_kind::usage;
+    i64 quantity = 0;  // signed: negative takes stamps out of the balance
+    i64 balance_after = 0;
+    u32 line = 0;  // the PO line it concerns (verification), else 0
+    bool operator==(const ledger_movement&) const = default;
+};
+
+struct box_confirmed {
+    po_id po = id_none;
+    box_id box = id_none;
+    u32 entry = 0;  // the first queue entry of this box in this run
+    box_state outcome = box_state::confirmed;
+    u8 movement_count = 0;
+    std::array<ledger_movement, region_count> movements{};  // one USAGE per region the box needs
+    bool operator==(const box_confirmed&) const = default;
+};
+
+// The queue is done (every box confirmed or skipped) or a supervisor ended the run early, which
+// skips the boxes left: the PO moves to PendingVerification.
+struct run_ended {
+    po_id po = id_none;
+    bool early = false;
+    u32 boxes_skipped = 0;  // by ending early
+    bool operator==(const run_ended&) const = default;
+};
+
+struct line_amended {
+    po_id po = id_none;
+    u32 line = 0;
+    u32 quantity = 0;
+    bool operator==(const line_amended&) const = default;
+};
+
+struct po_verified {
+    po_id po = id_none;
+    std::vector<u32> verified;               // per line, in line order
+    std::vector<ledger_movement> movements;  // ADJUST_VERIFY / REFUND_VERIFY, one per changed line
+    bool shortage_overridden = false;        // an adjustment took a balance below zero
+    bool operator==(const po_verified&) const = default;
+};
+
+struct po_cancelled {
+    po_id po = id_none;
+    po_status from = po_status::open;
+    std::string reason;
+    std::vector<ledger_movement> movements;  // REFUND_CANCEL, one per region with deductions
+    bool operator==(const po_cancelled&) const = default;
+};
+
+struct stamp_order_submitted {
+    stamp_order_id id = id_none;
+    region stamp_region = region::fed;
+    u32 bundles = 0;
+    u32 stamps_per_bundle = 0;
+    i64 deposit_cents = 0;
+    std::string notes;
+    bool operator==(const stamp_order_submitted&) const = default;
+};
+struct stamp_order_reviewed {
+    stamp_order_id order = id_none;
+    review_action action = review_action::approve;
+    std::string note;
+    bool operator==(const stamp_order_reviewed&) const = default;
+};
+struct stamp_order_revised {
+    stamp_order_id order = id_none;
+    u32 bundles = 0;
+    u32 stamps_per_bundle = 0;
+    i64 deposit_cents = 0;
+    std::string notes;
+    bool operator==(const stamp_order_revised&) const = default;
+};
+struct stamp_order_ordered {
+    stamp_order_id order = id_none;
+    bool operator==(const stamp_order_ordered&) const = default;
+};
+struct stamps_received {
+    stamp_order_id order = id_none;
+    u32 actual_bundles = 0;
+    ledger_movement movement;  // the RECEIPT
+    bool operator==(const stamps_received&) const = default;
+};
+
+using event =
+    std::variant<user_created, consignee_created, product_created, bundle_size_set,
+                 deposit_rate_set, shipment_created, receiving_started, box_received,
+                 shipment_inventoried, po_created, po_lines_edited, run_started, box_confirmed,
+                 run_ended, line_amended, po_verified, po_cancelled, stamp_order_submitted,
+                 stamp_order_reviewed, stamp_order_revised, stamp_order_ordered, stamps_received>;
+
+std::string_view event_name(const event& e);
+
+}  // namespace stampd

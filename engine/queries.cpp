@@ -1,0 +1,127 @@
+// Read-only queries over the state (see queries.hpp).
+#include "engine/queries.hpp"
+
+#include "engine/rules.hpp"
+
+namespace stampd {
+
+i64 availability(const state& s, shipment_id shipment, product_id product) {
+    if (!s.has_shipment(shipment)) return 0;
+    const shipment_product* sp = rules::find_product(s.shipment_at(shipment), product);
+    if (sp == nullptr) return 0;
+    assert(sp->good_units >= sp->allocated_units);
+    return static_cast<i64>(sp->good_units - sp->allocated_units);
+}
+
+i64 stamps_available_to_promise(const state& s, region r) {
+    return s.account(r).balance - s.account(r).reserved;
+}
+
+scanned_box scan_box(const state& s, po_id po_ref, box_id box_ref) {
+    scanned_box out;
+    if (!s.has_po(po_ref)) {
+        out.verdict = reject(rejection_code::not_found, subject::production_order, po_ref);
+        return out;
+    }
+    if (!s.has_box(box_ref)) {
+        out.verdict = reject(rejection_code::not_found, subject::box, box_ref);
+        return out;
+    }
+    const production_order& po = s.po_at(po_ref);
+    const box& b = s.box_at(box_ref);
+    out.box = box_ref;
+    out.product = b.product;
+    out.good_units = b.units - b.damaged;
+    u32 group = b.first_entry;
+    while (group != 0 && s.queue[group - 1].po != po_ref)
+        group = s.queue[group - 1].next_group;
+    if (group == 0) {
+        out.verdict = reject(rejection_code::box_not_in_po, subject::box, box_ref);
+        return out;
+    }
+    out.state = s.queue[group - 1].state;
+    for (u32 i = group - 1; i < po.queue_first + po.queue_size && s.queue[i].box == box_ref; ++i) {
+        const po_line& line = po.lines[s.queue[i].line];
+        out.parts.push_back({s.queue[i].line, line.stamp_region, s.queue[i].units});
+        out.stamps_needed[index(line.stamp_region)] += s.queue[i].units;
+    }
+    return out;
+}
+
+run_counters counters(const state& s, po_id po_ref) {
+    run_counters out;
+    if (!s.has_po(po_ref)) return out;
+    const production_order& po = s.po_at(po_ref);
+    out.status = po.status;
+    out.boxes_total = po.boxes_total;
+    out.boxes_confirmed = po.boxes_confirmed;
+    out.boxes_skipped = po.boxes_skipped;
+    out.boxes_left = po.boxes_total - po.boxes_confirmed - po.boxes_skipped;
+    for (const po_line& line : po.lines) {
+        out.units_done += line.deducted;
+        out.stamps_deducted[index(line.stamp_region)] += line.deducted;
+    }
+    for (const region r : all_regions)
+        out.balance[index(r)] = s.account(r).balance;
+    return out;
+}
+
+std::vector<queue_item> run_queue(const state& s, po_id po_ref) {
+    std::vector<queue_item> out;
+    if (!s.has_po(po_ref)) return out;
+    const production_order& po = s.po_at(po_ref);
+    out.reserve(po.queue_size);
+    for (u32 i = po.queue_first; i < po.queue_first + po.queue_size; ++i) {
+        const queue_entry& e = s.queue[i];
+        out.push_back({e.box, e.line, e.units, e.state});
+    }
+    return out;
+}
+
+namespace {
+
+// Index of the first entry at or after time_us (entries are in time order).
+std::size_t first_at(const chunked_vector<ledger_entry, 14>& ledger, i64 time_us) {
+    std::size_t low = 0, high = ledger.size();
+    while (low < high) {
+        const std::size_t mid = low + (high - low) / 2;
+        if (ledger[mid].time_us < time_us) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    return low;
+}
+
+}  // namespace
+
+ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us) {
+    const auto& ledger = s.account(r).ledger;
+    ledger_figures out;
+    const std::size_t begin = first_at(ledger, from_us);
+    const std::size_t end = std::max(begin, first_at(ledger, to_us));
+    out.opening = begin == 0 ? 0 : ledger[begin - 1].balance_after;
+    for (std::size_t i = begin; i < end; ++i) {
+        const ledger_entry& e = ledger[i];
+        switch (e.kind) {
+            case ledger_kind::receipt:
+                out.received += e.quantity;
+                break;
+            case ledger_kind::usage:
+            case ledger_kind::adjust_verify:
+                out.used -= e.quantity;
+                break;
+            case ledger_kind::refund_verify:
+            case ledger_kind::refund_cancel:
+                out.refunded += e.quantity;
+                break;
+        }
+    }
+    out.entries = end - begin;
+    out.closing = out.opening + out.received - out.used + out.refunded;
+    assert(out.closing == (end == 0 ? 0 : ledger[end - 1].balance_after));
+    return out;
+}
+
+}  // namespace stampd

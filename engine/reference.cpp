@@ -1,0 +1,159 @@
+// SPEC §2 reference data: users, consignees, products, and the stamp settings of §8
+// (bundle size and deposit rate per region). A setting applies to what happens after it.
+#include "engine/rules.hpp"
+
+namespace stampd::rules {
+namespace {
+
+template <typename Map>
+u32 find_key(const Map& map, std::string_view key) {
+    const auto it = map.find(std::string{key});
+    return it == map.end() ? id_none : it->second;
+}
+
+rejection already_exists(subject about, u32 id) {
+    return reject(rejection_code::already_exists, about, id);
+}
+
+rejection limit(subject about, std::size_t count, std::size_t max) {
+    rejection r = reject(rejection_code::limit_exceeded, about);
+    r.needed = static_cast<i64>(count + 1);
+    r.available = static_cast<i64>(max);
+    return r;
+}
+
+}  // namespace
+
+rejection decide(const state& s, const create_user& c, const context&, event_list& out) {
+    if (rejection r = check_code(c.key); !r.ok()) return r;
+    if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;
+    if (const u32 id = find_key(s.user_by_key, c.key.view()))
+        return already_exists(subject::user, id);
+    if (s.users.size() >= constants::users_max) {
+        return limit(subject::user, s.users.size(), constants::users_max);
+    }
+    if (c.roles == 0 || c.roles >= (1u << role_count)) {
+        return reject(rejection_code::invalid_argument, subject::roles);
+    }
+    // A consignee user belongs to exactly one consignee; staff belong to none.
+    const bool is_consignee = (c.roles & role_bit(role::consignee)) != 0;
+    if (is_consignee != (c.consignee != id_none) ||
+        (is_consignee && c.roles != role_bit(role::consignee))) {
+        return reject(rejection_code::invalid_argument, subject::consignee, c.consignee);
+    }
+    if (is_consignee && !s.has_consignee(c.consignee)) {
+        return reject(rejection_code::not_found, subject::consignee, c.consignee);
+    }
+    out.push(user_created{.id = static_cast<user_id>(s.users.size() + 1),
+                          .key = c.key,
+                          .name = c.name,
+                          .roles = c.roles,
+                          .consignee = c.consignee});
+    return {};
+}
+
+void apply(state& s, const user_created& e, const context&) {
+    assert(e.id == s.users.size() + 1);
+    s.users.push_back(
+        user{.key = e.key, .name = e.name, .roles = e.roles, .consignee = e.consignee});
+    s.user_by_key.emplace(std::string{e.key.view()}, e.id);
+}
+
+rejection decide(const state& s, const create_consignee& c, const context&, event_list& out) {
+    if (rejection r = check_code(c.key); !r.ok()) return r;
+    if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;
+    if (const u32 id = find_key(s.consignee_by_key, c.key.view())) {
+        return already_exists(subject::consignee, id);
+    }
+    if (s.consignees.size() >= constants::consignees_max) {
+        return limit(subject::consignee, s.consignees.size(), constants::consignees_max);
+    }
+    if (static_cast<std::size_t>(c.primary_province) >= province_count) {
+        return reject(rejection_code::invalid_argument, subject::consignee);
+    }
+    out.push(consignee_created{.id = static_cast<consignee_id>(s.consignees.size() + 1),
+                               .key = c.key,
+                               .name = c.name,
+                               .primary_province = c.primary_province});
+    return {};
+}
+
+void apply(state& s, const consignee_created& e, const context&) {
+    assert(e.id == s.consignees.size() + 1);
+    s.consignees.push_back(
+        consignee{.key = e.key, .name = e.name, .primary_province = e.primary_province});
+    s.consignee_by_key.emplace(std::string{e.key.view()}, e.id);
+}
+
+rejection decide(const state& s, const create_product& c, const context&, event_list& out) {
+    if (rejection r = check_code(c.sku); !r.ok()) return r;
+    if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;
+    if (const u32 id = find_key(s.product_by_sku, c.sku.view())) {
+        return already_exists(subject::product, id);
+    }
+    if (!s.has_consignee(c.consignee)) {
+        return reject(rejection_code::not_found, subject::consignee, c.consignee);
+    }
+    if (s.products.size() >= constants::products_max) {
+        return limit(subject::product, s.products.size(), constants::products_max);
+    }
+    if (c.volume_ul == 0 || c.volume_ul > constants::volume_ul_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::volume);
+        r.needed = c.volume_ul;
+        r.available = constants::volume_ul_max;
+        return r;
+    }
+    out.push(product_created{.id = static_cast<product_id>(s.products.size() + 1),
+                             .sku = c.sku,
+                             .consignee = c.consignee,
+                             .name = c.name,
+                             .volume_ul = c.volume_ul});
+    return {};
+}
+
+void apply(state& s, const product_created& e, const context&) {
+    assert(e.id == s.products.size() + 1);
+    s.products.push_back(
+        product{.sku = e.sku, .name = e.name, .consignee = e.consignee, .volume_ul = e.volume_ul});
+    s.product_by_sku.emplace(std::string{e.sku.view()}, e.id);
+}
+
+rejection decide(const state&, const set_bundle_size& c, const context&, event_list& out) {
+    if (static_cast<std::size_t>(c.stamp_region) >= region_count) {
+        return reject(rejection_code::invalid_argument, subject::region);
+    }
+    if (c.stamps_per_bundle == 0 || c.stamps_per_bundle > constants::stamps_per_bundle_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::stamps_per_bundle);
+        r.needed = c.stamps_per_bundle;
+        r.available = constants::stamps_per_bundle_max;
+        return r;
+    }
+    out.push(
+        bundle_size_set{.stamp_region = c.stamp_region, .stamps_per_bundle = c.stamps_per_bundle});
+    return {};
+}
+
+void apply(state& s, const bundle_size_set& e, const context&) {
+    s.account(e.stamp_region).stamps_per_bundle = e.stamps_per_bundle;
+}
+
+rejection decide(const state&, const set_deposit_rate& c, const context&, event_list& out) {
+    if (static_cast<std::size_t>(c.stamp_region) >= region_count) {
+        return reject(rejection_code::invalid_argument, subject::region);
+    }
+    if (c.cents_per_stamp < 0 || c.cents_per_stamp > constants::deposit_cents_per_stamp_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::deposit_rate);
+        r.needed = c.cents_per_stamp;
+        r.available = constants::deposit_cents_per_stamp_max;
+        return r;
+    }
+    out.push(
+        deposit_rate_set{.stamp_region = c.stamp_region, .cents_per_stamp = c.cents_per_stamp});
+    return {};
+}
+
+void apply(state& s, const deposit_rate_set& e, const context&) {
+    s.account(e.stamp_region).deposit_cents_per_stamp = e.cents_per_stamp;
+}
+
+}  // namespace stampd::rules

@@ -1,0 +1,65 @@
+// Names of rejection codes as the protocol and people read them, and a one-line description.
+#include "engine/rejection.hpp"
+
+#include <array>
+#include <cassert>
+
+namespace stampd {
+
+std::string_view to_string(rejection_code code) {
+    static constexpr std::array<std::string_view, 17> names = {
+        "OK",
+        "INVALID_ARGUMENT",
+        "LIMIT_EXCEEDED",
+        "UNKNOWN_USER",
+        "FORBIDDEN",
+        "SAME_USER",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "DUPLICATE_LINE",
+        "WRONG_STATE",
+        "AVAILABILITY_EXCEEDED",
+        "INSUFFICIENT_STAMPS",
+        "STAMP_SHORTAGE_WARNING",
+        "OVER_AUTHORISED",
+        "BELOW_MINIMUM",
+        "BOX_NOT_IN_PO",
+        "ALREADY_CONFIRMED",
+    };
+    const auto i = static_cast<std::size_t>(code);
+    assert(i < names.size());
+    return names[i];
+}
+
+std::string_view to_string(subject s) {
+    static constexpr std::array<std::string_view, 17> names = {
+        "none",   "user",    "consignee",         "product",      "shipment", "box",
+        "po",     "line",    "stamp_order",       "region",       "quantity", "text",
+        "volume", "bundles", "stamps_per_bundle", "deposit_rate", "roles"};
+    const auto i = static_cast<std::size_t>(s);
+    assert(i < names.size());
+    return names[i];
+}
+
+std::string describe(const rejection& r) {
+    std::string text{to_string(r.code)};
+    if (r.ok()) return text;
+    if (r.about != subject::none) {
+        text += ' ';
+        text += to_string(r.about);
+        text += '=';
+        text += std::to_string(r.id);
+    }
+    if (const auto reg = r.region_of()) {
+        text += " region=";
+        text += to_string(*reg);
+    }
+    if (r.needed != 0 || r.available != 0) {
+        text += " needed=" + std::to_string(r.needed);
+        text += " available=" + std::to_string(r.available);
+    }
+    if (r.state != 0xFF) text += " state=" + std::to_string(r.state);
+    return text;
+}
+
+}  // namespace stampd

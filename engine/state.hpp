@@ -1,0 +1,214 @@
+// The whole in-memory state of one warehouse: reference data, shipments and boxes, production
+// orders with their run queues, stamp orders and the per-region stamp ledger.
+// Touched by the writer thread only; changed only by apply(). Tables are indexed by id - 1.
+#pragma once
+
+#include <array>
+#include <cassert>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/chunked_vector.hpp"
+#include "engine/code.hpp"
+#include "engine/code_index.hpp"
+#include "engine/constants.hpp"
+#include "engine/types.hpp"
+
+namespace stampd {
+
+struct user {
+    code key;
+    std::string name;
+    role_set roles = 0;
+    consignee_id consignee = id_none;
+};
+
+struct consignee {
+    code key;
+    std::string name;
+    province primary_province = province::on;
+};
+
+struct product {
+    code sku;
+    std::string name;
+    consignee_id consignee = id_none;
+    u32 volume_ul = 0;
+};
+
+// One product's units on one shipment: the figures availability is made of (§3).
+struct shipment_product {
+    product_id product = id_none;
+    u64 good_units = 0;         // Σ (units − damaged) of the product's boxes
+    u64 allocated_units = 0;    // Σ line quantities of the shipment's POs that are not Cancelled
+    std::vector<box_id> boxes;  // in barcode order once the shipment is Inventoried
+    u32 first_free = 0;         // boxes before this index have no unclaimed units (a hint)
+};
+
+struct shipment {
+    code key;
+    consignee_id consignee = id_none;
+    shipment_status status = shipment_status::expected;
+    u32 box_count = 0;
+    std::vector<shipment_product> products;
+};
+
+// 24 bytes: boxes are the table that grows to millions (bench/ measures the cost per box).
+struct box {
+    shipment_id shipment = id_none;
+    product_id product = id_none;
+    u32 barcode_offset = 0;  // into state::barcodes
+    u32 first_entry = 0;     // 1 + index of this box's first queue entry in its latest run, or 0
+    u16 units = 0;
+    u16 damaged = 0;
+    u16 claimed = 0;  // units placed in the queues of runs that are not cancelled
+    u8 barcode_size = 0;
+    u8 reserved_ = 0;
+};
+static_assert(sizeof(box) == 24);
+
+// One (box, line) pair of a run's queue. The entries of one box in one run are contiguous;
+// next_group links to the same box's entries in an earlier run (a box split across POs).
+struct queue_entry {
+    po_id po = id_none;
+    box_id box = id_none;
+    user_id confirmed_by = id_none;  // who confirmed, skipped or overrode it
+    u32 next_group = 0;              // 1 + index, or 0
+    u16 units = 0;
+    u8 line = 0;
+    box_state state = box_state::pending;
+};
+static_assert(sizeof(queue_entry) == 20);
+
+struct po_line {
+    product_id product = id_none;
+    region stamp_region = region::fed;
+    u32 quantity = 0;  // the estimate: what is authorised
+    u32 deducted = 0;  // Σ stamps confirmed for the line
+    u32 verified = 0;  // set at completion
+};
+
+struct production_order {
+    code number;
+    consignee_id consignee = id_none;
+    shipment_id shipment = id_none;
+    po_status status = po_status::open;
+    bool urgent = false;
+    bool shortage_acknowledged = false;
+    std::string notes;
+    std::vector<po_line> lines;
+    user_id started_by = id_none;
+    user_id verified_by = id_none;
+    u32 queue_first = 0;  // index of the first queue entry
+    u32 queue_size = 0;
+    u32 boxes_total = 0;
+    u32 boxes_confirmed = 0;
+    u32 boxes_skipped = 0;
+    per_region<i64> reserved{};    // stamps still reserved for this PO
+    per_region<i64> ledger_net{};  // Σ this PO's ledger entries
+};
+
+struct stamp_order {
+    code number;
+    region stamp_region = region::fed;
+    stamp_order_status status = stamp_order_status::admin_review;
+    u32 bundles = 0;
+    u32 stamps_per_bundle = 0;
+    i64 deposit_cents = 0;
+    u32 received_bundles = 0;
+    user_id submitted_by = id_none;
+    std::string notes;
+    std::string review_note;
+};
+
+// One row of the append-only stamp ledger; its sequence number is its index + 1 in its region.
+struct ledger_entry {
+    u64 lsn = 0;
+    i64 time_us = 0;
+    i64 balance_after = 0;
+    i32 quantity = 0;
+    u32 source = 0;  // the stamp order (RECEIPT) or the PO
+    box_id box = id_none;
+    user_id user = id_none;
+    station_id station = 0;
+    ledger_kind kind = ledger_kind::usage;
+    bool overridden = false;
+};
+
+struct region_account {
+    i64 balance = 0;
+    i64 reserved = 0;  // Σ reservations of POs whose runs have started and are not yet closed
+    u32 stamps_per_bundle = constants::stamps_per_bundle_default;
+    i64 deposit_cents_per_stamp = 0;
+    chunked_vector<ledger_entry, 14> ledger;
+};
+
+namespace detail {
+template <typename Table>
+auto& at(Table& table, u32 id) {
+    assert(id != id_none && id <= table.size());
+    return table[id - 1];
+}
+}  // namespace detail
+
+struct state {
+    std::vector<user> users;
+    std::vector<consignee> consignees;
+    std::vector<product> products;
+    std::vector<shipment> shipments;
+    chunked_vector<box> boxes;
+    chunked_vector<char, 20> barcodes;  // every box's barcode, back to back
+    chunked_vector<queue_entry> queue;
+    std::vector<production_order> production_orders;
+    std::vector<stamp_order> stamp_orders;
+    per_region<region_account> regions;
+    u32 po_number_next = 1;
+    u64 last_lsn = 0;
+    i64 last_time_us = 0;
+
+    // Lookup indexes, derived from the tables above (not part of the digest).
+    code_index box_by_barcode;
+    std::unordered_map<std::string, user_id> user_by_key;
+    std::unordered_map<std::string, consignee_id> consignee_by_key;
+    std::unordered_map<std::string, product_id> product_by_sku;
+    std::unordered_map<std::string, shipment_id> shipment_by_key;
+    std::unordered_map<std::string, po_id> po_by_number;  // "consignee-id/number"
+
+    // Accessors by id; the id must exist.
+    const user& user_at(user_id id) const { return detail::at(users, id); }
+    const consignee& consignee_at(consignee_id id) const { return detail::at(consignees, id); }
+    const product& product_at(product_id id) const { return detail::at(products, id); }
+    const shipment& shipment_at(shipment_id id) const { return detail::at(shipments, id); }
+    const production_order& po_at(po_id id) const { return detail::at(production_orders, id); }
+    const stamp_order& stamp_order_at(stamp_order_id id) const {
+        return detail::at(stamp_orders, id);
+    }
+    const box& box_at(box_id id) const { return boxes[id - 1]; }
+    user& user_at(user_id id) { return detail::at(users, id); }
+    shipment& shipment_at(shipment_id id) { return detail::at(shipments, id); }
+    production_order& po_at(po_id id) { return detail::at(production_orders, id); }
+    stamp_order& stamp_order_at(stamp_order_id id) { return detail::at(stamp_orders, id); }
+    box& box_at(box_id id) { return boxes[id - 1]; }
+
+    bool has_user(user_id id) const { return id != id_none && id <= users.size(); }
+    bool has_consignee(consignee_id id) const { return id != id_none && id <= consignees.size(); }
+    bool has_product(product_id id) const { return id != id_none && id <= products.size(); }
+    bool has_shipment(shipment_id id) const { return id != id_none && id <= shipments.size(); }
+    bool has_box(box_id id) const { return id != id_none && id <= boxes.size(); }
+    bool has_po(po_id id) const { return id != id_none && id <= production_orders.size(); }
+    bool has_stamp_order(stamp_order_id id) const {
+        return id != id_none && id <= stamp_orders.size();
+    }
+
+    std::string_view barcode_of(box_id id) const;
+    box_id find_box(std::string_view barcode) const;
+    region_account& account(region r) { return regions[index(r)]; }
+    const region_account& account(region r) const { return regions[index(r)]; }
+};
+
+// The key of po_by_number: PO numbers are unique within a consignee.
+std::string po_number_key(consignee_id consignee, std::string_view number);
+
+}  // namespace stampd
