@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/calendar_time.hpp"
 #include "engine/code.hpp"
 #include "engine/types.hpp"
 
@@ -14,11 +15,14 @@ namespace stampd {
 
 // Who sends a command, from where, and when and at which LSN the writer accepts it. Time is
 // microseconds since the Unix epoch (UTC), assigned by the writer, never read from a clock here.
+// client and request identify the request for idempotency (§11); client 0 means none.
 struct context {
     u64 lsn = 0;
     i64 time_us = 0;
     user_id user = id_none;
     station_id station = 0;
+    u64 client = 0;
+    u64 request = 0;
     bool operator==(const context&) const = default;
 };
 
@@ -28,6 +32,7 @@ struct create_user {
     std::string name;
     role_set roles = 0;
     consignee_id consignee = id_none;  // required for (and only for) consignee users
+    std::string token;                 // hashed by decide: only the SHA-256 is kept
     bool operator==(const create_user&) const = default;
 };
 struct create_consignee {
@@ -91,11 +96,14 @@ struct create_po {
     std::vector<line_input> lines;
     bool urgent = false;
     std::string notes;
+    day on = no_day;  // schedule on this day; an urgent PO with none goes to the first with room
+    schedule_mode mode = schedule_mode::strict;
     bool operator==(const create_po&) const = default;
 };
 struct edit_po_lines {
     po_id po = id_none;
     std::vector<line_input> lines;
+    bool override_capacity = false;  // the new units may take the PO's day past its capacity
     bool operator==(const edit_po_lines&) const = default;
 };
 
@@ -132,6 +140,7 @@ struct amend_line {
     po_id po = id_none;
     u32 line = 0;
     u32 quantity = 0;
+    bool override_capacity = false;
     bool operator==(const amend_line&) const = default;
 };
 struct cancel_po {
@@ -169,12 +178,108 @@ struct receive_stamps {
     bool operator==(const receive_stamps&) const = default;
 };
 
+// §2 settings and access.
+struct set_duty_rate {
+    region stamp_region = region::fed;
+    i64 cents_per_increment = 0;
+    bool operator==(const set_duty_rate&) const = default;
+};
+struct set_tax_rate {
+    province tax_province = province::on;
+    i32 basis_points = 0;
+    bool operator==(const set_tax_rate&) const = default;
+};
+struct set_capacity {
+    weekday on = weekday::monday;
+    u64 units = 0;
+    bool operator==(const set_capacity&) const = default;
+};
+struct set_time_zone {
+    time_zone zone;
+    bool operator==(const set_time_zone&) const = default;
+};
+struct create_fee_preset {
+    code key;
+    std::string name;
+    fee_kind kind = fee_kind::flat;
+    i64 amount_cents = 0;  // per unit, or the flat amount
+    bool operator==(const create_fee_preset&) const = default;
+};
+struct set_user_token {
+    user_id user = id_none;
+    std::string token;
+    bool operator==(const set_user_token&) const = default;
+};
+
+// §5 calendar.
+struct schedule_po {
+    po_id po = id_none;
+    day on = no_day;  // no_day takes the PO off the calendar
+    schedule_mode mode = schedule_mode::strict;
+    bool operator==(const schedule_po&) const = default;
+};
+
+// §9 invoices.
+struct add_invoice_fee {
+    invoice_id invoice = id_none;
+    fee_preset_id preset = id_none;
+    bool operator==(const add_invoice_fee&) const = default;
+};
+struct remove_invoice_fee {
+    invoice_id invoice = id_none;
+    u32 fee = 0;  // index in the invoice's fees
+    bool operator==(const remove_invoice_fee&) const = default;
+};
+struct edit_invoice {
+    invoice_id invoice = id_none;
+    std::string notes;
+    day due = no_day;
+    bool operator==(const edit_invoice&) const = default;
+};
+struct advance_invoice {
+    invoice_id invoice = id_none;
+    invoice_status to = invoice_status::issued;
+    bool operator==(const advance_invoice&) const = default;
+};
+struct credit_line {
+    u32 line = 0;
+    u32 units = 0;
+    bool operator==(const credit_line&) const = default;
+};
+struct create_credit_note {
+    invoice_id invoice = id_none;
+    std::vector<credit_line> lines;  // none: the whole invoice, fees included
+    std::string reason;
+    bool operator==(const create_credit_note&) const = default;
+};
+
+// §10 customer requests.
+struct submit_request {
+    shipment_id shipment = id_none;
+    std::vector<line_input> lines;
+    day on = no_day;
+    bool operator==(const submit_request&) const = default;
+};
+struct approve_request {
+    request_id request = id_none;
+    bool override_capacity = false;
+    bool operator==(const approve_request&) const = default;
+};
+struct reject_request {
+    request_id request = id_none;
+    std::string reason;
+    bool operator==(const reject_request&) const = default;
+};
+
 using command =
     std::variant<create_user, create_consignee, create_product, set_bundle_size, set_deposit_rate,
                  create_shipment, start_receiving, receive_box, finish_receiving, create_po,
                  edit_po_lines, start_run, confirm_box, end_run, verify_po, amend_line, cancel_po,
                  submit_stamp_order, review_stamp_order, revise_stamp_order,
-                 mark_stamp_order_ordered, receive_stamps>;
+                 mark_stamp_order_ordered, receive_stamps, set_duty_rate, set_tax_rate,
+                 set_capacity, set_time_zone, create_fee_preset, set_user_token, schedule_po,
+                 add_invoice_fee, remove_invoice_fee, edit_invoice, advance_invoice,
+                 create_credit_note, submit_request, approve_request, reject_request>;
 
 // The command's name as the protocol and logs write it: "confirm_box".
 std::string_view command_name(const command& c);

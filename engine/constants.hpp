@@ -36,8 +36,26 @@ inline constexpr std::uint32_t stamp_orders_max = 1u << 22;
 // One ledger entry holds a 32-bit signed quantity, so one order's stamps stay below 2^31.
 inline constexpr std::int64_t stamps_per_order_max = (std::int64_t{1} << 31) - 1;
 
-// One command's decision.
-inline constexpr std::size_t events_per_command_max = 4;
+// Calendar (§5).
+inline constexpr std::uint32_t segments_max = 31;  // an auto-split PO's segments
+inline constexpr std::uint64_t capacity_units_max = 100'000'000;
+
+// Invoices (§9) and settings (§2).
+inline constexpr std::int64_t duty_cents_per_increment_max = 100'000;
+inline constexpr std::int32_t tax_bp_max = 10'000;  // 100 %
+inline constexpr std::int64_t fee_cents_max = 100'000'000;
+inline constexpr std::uint32_t fee_presets_max = 1024;
+inline constexpr std::uint32_t fees_per_invoice_max = 32;
+inline constexpr std::uint32_t requests_max = 1u << 22;
+
+// Access and idempotency (§11).
+inline constexpr std::size_t token_size_min = 16;
+inline constexpr std::size_t token_size_max = 128;
+inline constexpr std::uint32_t clients_max = 4096;           // client sessions kept
+inline constexpr std::uint32_t replies_per_client_max = 64;  // ≥ requests in flight per client
+
+// One command's decision: cancelling a split parent cancels each open segment.
+inline constexpr std::size_t events_per_command_max = segments_max + 4;
 
 static_assert(lines_per_po_max <= 255, "a queue entry stores its line index in 8 bits");
 static_assert(units_per_box_max <= 0xFFFF, "box units are stored in 16 bits");

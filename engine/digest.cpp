@@ -31,10 +31,28 @@ public:
         XXH3_64bits_update(_state, text.data(), text.size());
     }
     void put(const code& c) { put(c.view()); }
-    template <typename T>
-    void put(const per_region<T>& values) {
+    template <typename T, std::size_t N>
+    void put(const std::array<T, N>& values) {
         for (const T& v : values)
             put(v);
+    }
+    template <typename T>
+    void put(const std::vector<T>& values) {
+        put(static_cast<u64>(values.size()));
+        for (const T& v : values)
+            put(v);
+    }
+    void put(const line_input& l) { put(l.product), put(l.stamp_region), put(l.quantity); }
+    void put(const outbound_line& l) { put(l.product), put(l.stamp_region), put(l.units); }
+    void put(const invoice_line& l) {
+        put(l.product), put(l.stamp_region), put(l.units), put(l.volume_ul), put(l.increments);
+        put(l.duty_cents_per_increment), put(l.duty_per_unit), put(l.line_duty);
+    }
+    void put(const invoice_fee& f) {
+        put(f.preset), put(f.name), put(f.kind), put(f.amount_cents), put(f.charge_cents);
+    }
+    void put(const invoice_totals& t) {
+        put(t.duty), put(t.fees), put(t.subtotal), put(t.tax), put(t.total);
     }
     u64 digest() const { return XXH3_64bits_digest(_state); }
 
@@ -45,7 +63,7 @@ private:
 void put_reference(canonical_writer& w, const state& s) {
     w.put(static_cast<u64>(s.users.size()));
     for (const user& u : s.users) {
-        w.put(u.key), w.put(u.name), w.put(u.roles), w.put(u.consignee);
+        w.put(u.key), w.put(u.name), w.put(u.roles), w.put(u.consignee), w.put(u.token_sha256);
     }
     w.put(static_cast<u64>(s.consignees.size()));
     for (const consignee& c : s.consignees) {
@@ -94,6 +112,8 @@ void put_production(canonical_writer& w, const state& s) {
         w.put(po.started_by), w.put(po.verified_by), w.put(po.queue_first), w.put(po.queue_size);
         w.put(po.boxes_total), w.put(po.boxes_confirmed), w.put(po.boxes_skipped);
         w.put(po.reserved), w.put(po.ledger_net);
+        w.put(po.scheduled), w.put(po.capacity_overridden), w.put(po.parent), w.put(po.segments);
+        w.put(po.invoice), w.put(po.outbound);
     }
     w.put(s.po_number_next);
 }
@@ -117,6 +137,45 @@ void put_stamps(canonical_writer& w, const state& s) {
     }
 }
 
+void put_calendar_and_settings(canonical_writer& w, const state& s) {
+    const settings& st = s.settings;
+    w.put(st.duty_cents_per_increment), w.put(st.tax_bp), w.put(st.capacity_units);
+    w.put(st.zone.name), w.put(st.zone.utc_offset_minutes), w.put(st.zone.north_american_dst);
+    w.put(static_cast<u64>(s.fee_presets.size()));
+    for (const fee_preset& f : s.fee_presets) {
+        w.put(f.key), w.put(f.name), w.put(f.kind), w.put(f.amount_cents);
+    }
+    w.put(static_cast<u64>(s.calendar.size()));
+    for (const auto& [on, d] : s.calendar) {
+        w.put(on), w.put(d.capacity), w.put(d.load), w.put(d.overridden), w.put(d.run_order);
+    }
+}
+
+void put_documents(canonical_writer& w, const state& s) {
+    w.put(static_cast<u64>(s.outbounds.size()));
+    for (const outbound& o : s.outbounds) {
+        w.put(o.po), w.put(o.consignee), w.put(o.lines), w.put(o.status);
+    }
+    w.put(static_cast<u64>(s.invoices.size()));
+    for (const invoice& i : s.invoices) {
+        w.put(i.number), w.put(i.po), w.put(i.consignee), w.put(i.tax_province), w.put(i.tax_bp);
+        w.put(i.status), w.put(i.lines), w.put(i.fees), w.put(i.totals), w.put(i.notes);
+        w.put(i.due), w.put(i.credit_of), w.put(i.reason);
+    }
+    w.put(static_cast<u64>(s.requests.size()));
+    for (const customer_request& r : s.requests) {
+        w.put(r.consignee), w.put(r.shipment), w.put(r.lines), w.put(r.on), w.put(r.status);
+        w.put(r.reason), w.put(r.po), w.put(r.submitted_by);
+    }
+    // Sessions in table order: eviction picks slots deterministically, so the order is too.
+    w.put(static_cast<u64>(s.sessions.size()));
+    for (const client_session& c : s.sessions) {
+        w.put(c.client), w.put(c.last_lsn), w.put(c.highest_request), w.put(c.next);
+        for (const reply_record& r : c.replies)
+            w.put(r.request), w.put(r.lsn), w.put(r.result);
+    }
+}
+
 }  // namespace
 
 u64 state_digest(const state& s) {
@@ -126,6 +185,8 @@ u64 state_digest(const state& s) {
     put_shipments(w, s);
     put_production(w, s);
     put_stamps(w, s);
+    put_calendar_and_settings(w, s);
+    put_documents(w, s);
     return w.digest();
 }
 

@@ -22,30 +22,35 @@ constexpr role_set stamping = roles({role::stamper, role::supervisor});
 constexpr role_set verifying = roles({role::verifier, role::supervisor});
 constexpr role_set ordering = roles({role::supervisor, role::admin, role::finance});
 constexpr role_set purchasing = roles({role::admin, role::finance});
+constexpr role_set invoicing = roles({role::finance, role::admin});
+
+template <typename Command, typename... Of>
+constexpr bool one_of = (std::is_same_v<Command, Of> || ...);
 
 template <typename Command>
 constexpr role_set roles_for() {
-    if constexpr (std::is_same_v<Command, create_user> ||
-                  std::is_same_v<Command, create_consignee> ||
-                  std::is_same_v<Command, create_product> ||
-                  std::is_same_v<Command, set_bundle_size> ||
-                  std::is_same_v<Command, set_deposit_rate> ||
-                  std::is_same_v<Command, review_stamp_order>) {
+    if constexpr (one_of<Command, create_user, create_consignee, create_product, set_bundle_size,
+                         set_deposit_rate, review_stamp_order, set_duty_rate, set_tax_rate,
+                         set_capacity, set_time_zone, create_fee_preset, set_user_token>) {
         return admin;
-    } else if constexpr (std::is_same_v<Command, start_run> ||
-                         std::is_same_v<Command, confirm_box>) {
+    } else if constexpr (one_of<Command, start_run, confirm_box>) {
         return stamping;
-    } else if constexpr (std::is_same_v<Command, end_run> || std::is_same_v<Command, amend_line>) {
+    } else if constexpr (one_of<Command, end_run, amend_line>) {
         return roles({role::supervisor});
-    } else if constexpr (std::is_same_v<Command, verify_po>) {
+    } else if constexpr (one_of<Command, verify_po>) {
         return verifying;
-    } else if constexpr (std::is_same_v<Command, submit_stamp_order> ||
-                         std::is_same_v<Command, revise_stamp_order>) {
+    } else if constexpr (one_of<Command, submit_stamp_order, revise_stamp_order>) {
         return ordering;
-    } else if constexpr (std::is_same_v<Command, mark_stamp_order_ordered>) {
+    } else if constexpr (one_of<Command, mark_stamp_order_ordered>) {
         return purchasing;
+    } else if constexpr (one_of<Command, add_invoice_fee, remove_invoice_fee, edit_invoice,
+                                advance_invoice, create_credit_note>) {
+        return invoicing;
+    } else if constexpr (one_of<Command, submit_request>) {
+        return roles({role::consignee});
     } else {
-        // Shipments, boxes, production orders, cancellation, receiving stamps.
+        // Shipments, boxes, production orders and their calendar, cancellation, receiving
+        // stamps, approving customer requests.
         return warehouse;
     }
 }
@@ -96,12 +101,56 @@ void apply(state& s, const event& e, const context& ctx) {
     s.last_time_us = ctx.time_us;
 }
 
+u32 result_of(const event_list& events) {
+    if (events.empty()) return 0;
+    return std::visit(
+        [](const auto& e) -> u32 {
+            if constexpr (requires { e.id; }) {
+                return e.id;
+            } else if constexpr (requires { e.po; }) {
+                return e.po;
+            } else if constexpr (requires { e.order; }) {
+                return e.order;
+            } else if constexpr (requires { e.invoice; }) {
+                return e.invoice;
+            } else if constexpr (requires { e.shipment; }) {
+                return e.shipment;
+            } else if constexpr (requires { e.request; }) {
+                return e.request;
+            } else if constexpr (requires { e.parent; }) {
+                return e.parent;
+            } else if constexpr (requires { e.user; }) {
+                return e.user;
+            } else {
+                return 0;
+            }
+        },
+        events[0]);
+}
+
+void apply_all(state& s, const event_list& events, const context& ctx) {
+    assert(!events.empty());
+    for (const event& e : events)
+        apply(s, e, ctx);
+    rules::record_reply(s, ctx, result_of(events));
+}
+
 rejection execute(state& s, const command& c, const context& ctx, event_list& out) {
     const rejection r = decide(s, c, ctx, out);
-    if (!r.ok()) return r;
-    for (const event& e : out)
-        apply(s, e, ctx);
+    if (r.ok()) apply_all(s, out, ctx);
     return r;
+}
+
+outcome execute_request(state& s, const command& c, const context& ctx, event_list& out) {
+    out.clear();
+    const rules::session_lookup seen = rules::look_up_request(s, ctx.client, ctx.request);
+    if (!seen.verdict.ok()) return {.verdict = seen.verdict};
+    if (seen.reply != nullptr) {
+        return {.lsn = seen.reply->lsn, .result = seen.reply->result, .duplicate = true};
+    }
+    const rejection r = execute(s, c, ctx, out);
+    if (!r.ok()) return {.verdict = r};
+    return {.lsn = ctx.lsn, .result = result_of(out)};
 }
 
 std::string_view command_name(const command& c) {
@@ -127,7 +176,22 @@ std::string_view command_name(const command& c) {
         "review_stamp_order",
         "revise_stamp_order",
         "mark_stamp_order_ordered",
-        "receive_stamps"};
+        "receive_stamps",
+        "set_duty_rate",
+        "set_tax_rate",
+        "set_capacity",
+        "set_time_zone",
+        "create_fee_preset",
+        "set_user_token",
+        "schedule_po",
+        "add_invoice_fee",
+        "remove_invoice_fee",
+        "edit_invoice",
+        "advance_invoice",
+        "create_credit_note",
+        "submit_request",
+        "approve_request",
+        "reject_request"};
     return names[c.index()];
 }
 
@@ -140,7 +204,13 @@ std::string_view event_name(const event& e) {
         "box_confirmed",        "run_ended",           "line_amended",
         "po_verified",          "po_cancelled",        "stamp_order_submitted",
         "stamp_order_reviewed", "stamp_order_revised", "stamp_order_ordered",
-        "stamps_received"};
+        "stamps_received",      "duty_rate_set",       "tax_rate_set",
+        "capacity_set",         "time_zone_set",       "fee_preset_created",
+        "user_token_set",       "po_scheduled",        "po_split",
+        "parent_closed",        "outbound_created",    "invoice_drafted",
+        "invoice_fee_added",    "invoice_fee_removed", "invoice_edited",
+        "invoice_advanced",     "request_submitted",   "request_approved",
+        "request_rejected"};
     return names[e.index()];
 }
 

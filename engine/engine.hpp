@@ -47,8 +47,32 @@ rejection decide(const state& s, const command& c, const context& ctx, event_lis
 // Applies one event decided at ctx. Never fails: a broken invariant stops the process.
 void apply(state& s, const event& e, const context& ctx);
 
-// decide, then apply every event: what the writer does for one accepted command.
+// Applies the events of one command decided at ctx, then records its reply in the client's
+// session (§11). Live traffic, recovery and audit replay all apply a command's events this way.
+void apply_all(state& s, const event_list& events, const context& ctx);
+
+// decide, then apply_all: what the writer does for one accepted command.
 rejection execute(state& s, const command& c, const context& ctx, event_list& out);
+
+// What a request got (§11): a retry of a request already applied gets its first reply again,
+// marked duplicate, with no events.
+struct outcome {
+    rejection verdict;
+    u64 lsn = 0;     // the LSN the command was applied at
+    u32 result = 0;  // the id of what it created or changed
+    bool duplicate = false;
+};
+
+// execute, unless ctx.client has already been answered for ctx.request.
+outcome execute_request(state& s, const command& c, const context& ctx, event_list& out);
+
+// A dry run (§11): the events the command would bring, with their figures; nothing changes.
+inline rejection dry_run(const state& s, const command& c, const context& ctx, event_list& out) {
+    return decide(s, c, ctx, out);
+}
+
+// The id a decision's first event created or changed: the "result" of a reply.
+u32 result_of(const event_list& events);
 
 // Which roles may send the command (SPEC §11).
 role_set allowed_roles(const command& c);

@@ -21,6 +21,7 @@ struct user_created {
     std::string name;
     role_set roles = 0;
     consignee_id consignee = id_none;
+    token_hash token_sha256{};  // all zero: no token yet
     bool operator==(const user_created&) const = default;
 };
 struct consignee_created {
@@ -87,6 +88,7 @@ struct po_created {
 struct po_lines_edited {
     po_id po = id_none;
     std::vector<line_input> lines;
+    bool overridden = false;  // the day's capacity was passed, by a supervisor
     bool operator==(const po_lines_edited&) const = default;
 };
 
@@ -131,6 +133,7 @@ struct line_amended {
     po_id po = id_none;
     u32 line = 0;
     u32 quantity = 0;
+    bool overridden = false;
     bool operator==(const line_amended&) const = default;
 };
 
@@ -184,12 +187,179 @@ struct stamps_received {
     bool operator==(const stamps_received&) const = default;
 };
 
+// §2 settings and access.
+struct duty_rate_set {
+    region stamp_region = region::fed;
+    i64 cents_per_increment = 0;
+    bool operator==(const duty_rate_set&) const = default;
+};
+struct tax_rate_set {
+    province tax_province = province::on;
+    i32 basis_points = 0;
+    bool operator==(const tax_rate_set&) const = default;
+};
+struct capacity_set {
+    weekday on = weekday::monday;
+    u64 units = 0;
+    bool operator==(const capacity_set&) const = default;
+};
+struct time_zone_set {
+    time_zone zone;
+    bool operator==(const time_zone_set&) const = default;
+};
+struct fee_preset_created {
+    fee_preset_id id = id_none;
+    code key;
+    std::string name;
+    fee_kind kind = fee_kind::flat;
+    i64 amount_cents = 0;
+    bool operator==(const fee_preset_created&) const = default;
+};
+struct user_token_set {
+    user_id user = id_none;
+    token_hash token_sha256{};
+    bool operator==(const user_token_set&) const = default;
+};
+
+// §5 calendar: a PO put on a day (or taken off it, on = no_day), and an auto-split.
+struct po_scheduled {
+    po_id po = id_none;
+    day on = no_day;
+    bool overridden = false;    // past the day's capacity, by a supervisor
+    bool urgent_first = false;  // goes first in the day's run order
+    u64 capacity = 0;           // the day's capacity (kept by the day once planned)
+    bool operator==(const po_scheduled&) const = default;
+};
+struct segment_plan {
+    po_id id = id_none;
+    code number;
+    day on = no_day;
+    u64 capacity = 0;
+    std::vector<line_input> lines;
+    bool operator==(const segment_plan&) const = default;
+};
+struct po_split {
+    po_id parent = id_none;
+    std::vector<segment_plan> segments;
+    bool operator==(const po_split&) const = default;
+};
+// Every segment of a split parent is final: the parent shows Completed when all completed,
+// else Cancelled.
+struct parent_closed {
+    po_id parent = id_none;
+    po_status status = po_status::completed;
+    bool operator==(const parent_closed&) const = default;
+};
+
+// §7 completion side effects and §9 invoices.
+struct outbound_line {
+    product_id product = id_none;
+    region stamp_region = region::fed;
+    u32 units = 0;
+    bool operator==(const outbound_line&) const = default;
+};
+struct outbound_created {
+    outbound_id id = id_none;
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    std::vector<outbound_line> lines;
+    bool operator==(const outbound_created&) const = default;
+};
+struct invoice_line {
+    product_id product = id_none;
+    region stamp_region = region::fed;
+    i64 units = 0;  // negative on a credit note
+    u32 volume_ul = 0;
+    u32 increments = 0;                // per unit: ceil(mL / 2)
+    i64 duty_cents_per_increment = 0;  // the region's rate when the invoice was drafted
+    i64 duty_per_unit = 0;
+    i64 line_duty = 0;
+    bool operator==(const invoice_line&) const = default;
+};
+struct invoice_fee {
+    fee_preset_id preset = id_none;
+    std::string name;
+    fee_kind kind = fee_kind::flat;
+    i64 amount_cents = 0;
+    i64 charge_cents = 0;  // amount × units for a per-unit fee
+    bool operator==(const invoice_fee&) const = default;
+};
+struct invoice_totals {
+    i64 duty = 0;
+    i64 fees = 0;
+    i64 subtotal = 0;
+    i64 tax = 0;
+    i64 total = 0;
+    bool operator==(const invoice_totals&) const = default;
+};
+// A draft invoice: at completion, or a credit note (credit_of set) referencing an issued one.
+struct invoice_drafted {
+    invoice_id id = id_none;
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    province tax_province = province::on;
+    i32 tax_bp = 0;
+    std::vector<invoice_line> lines;
+    std::vector<invoice_fee> fees;
+    invoice_totals totals;
+    invoice_id credit_of = id_none;
+    std::string reason;
+    bool operator==(const invoice_drafted&) const = default;
+};
+struct invoice_fee_added {
+    invoice_id invoice = id_none;
+    invoice_fee fee;
+    invoice_totals totals;
+    bool operator==(const invoice_fee_added&) const = default;
+};
+struct invoice_fee_removed {
+    invoice_id invoice = id_none;
+    u32 fee = 0;
+    invoice_totals totals;
+    bool operator==(const invoice_fee_removed&) const = default;
+};
+struct invoice_edited {
+    invoice_id invoice = id_none;
+    std::string notes;
+    day due = no_day;
+    bool operator==(const invoice_edited&) const = default;
+};
+struct invoice_advanced {
+    invoice_id invoice = id_none;
+    invoice_status to = invoice_status::issued;
+    bool operator==(const invoice_advanced&) const = default;
+};
+
+// §10 customer requests.
+struct request_submitted {
+    request_id id = id_none;
+    consignee_id consignee = id_none;
+    shipment_id shipment = id_none;
+    std::vector<line_input> lines;
+    day on = no_day;
+    bool operator==(const request_submitted&) const = default;
+};
+struct request_approved {
+    request_id request = id_none;
+    po_id po = id_none;
+    bool operator==(const request_approved&) const = default;
+};
+struct request_rejected {
+    request_id request = id_none;
+    std::string reason;
+    bool operator==(const request_rejected&) const = default;
+};
+
 using event =
     std::variant<user_created, consignee_created, product_created, bundle_size_set,
                  deposit_rate_set, shipment_created, receiving_started, box_received,
                  shipment_inventoried, po_created, po_lines_edited, run_started, box_confirmed,
                  run_ended, line_amended, po_verified, po_cancelled, stamp_order_submitted,
-                 stamp_order_reviewed, stamp_order_revised, stamp_order_ordered, stamps_received>;
+                 stamp_order_reviewed, stamp_order_revised, stamp_order_ordered, stamps_received,
+                 duty_rate_set, tax_rate_set, capacity_set, time_zone_set, fee_preset_created,
+                 user_token_set, po_scheduled, po_split, parent_closed, outbound_created,
+                 invoice_drafted, invoice_fee_added, invoice_fee_removed, invoice_edited,
+                 invoice_advanced, request_submitted, request_approved, request_rejected>;
 
 std::string_view event_name(const event& e);
 

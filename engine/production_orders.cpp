@@ -1,6 +1,7 @@
 // SPEC §4 production orders: numbering, lines within availability (§3), editing while Open,
 // and cancellation (§7) which gives the units back and refunds every stamp deducted.
 #include <cstdio>
+#include <optional>
 #include <span>
 
 #include "engine/rules.hpp"
@@ -76,6 +77,28 @@ std::vector<line_input> inputs_of(const std::vector<po_line>& lines) {
     return inputs;
 }
 
+u64 units_of_po(const std::vector<po_line>& lines) {
+    u64 units = 0;
+    for (const po_line& l : lines)
+        units += l.quantity;
+    return units;
+}
+
+// The capacity check of a change of a scheduled PO's units (§5): `extra` more units on its day.
+rejection check_more_units(const state& s, const production_order& po, u64 extra,
+                           bool override_capacity) {
+    if (po.scheduled == no_day || extra == 0 || override_capacity) return {};
+    const u64 remaining = day_remaining(s, po.scheduled);
+    if (extra <= remaining) return {};
+    rejection r =
+        reject(rejection_code::capacity_exceeded, subject::day, static_cast<u32>(po.scheduled));
+    r.needed = static_cast<i64>(extra);
+    r.available = static_cast<i64>(remaining);
+    return r;
+}
+
+}  // namespace
+
 std::vector<po_line> lines_of(const std::vector<line_input>& inputs) {
     std::vector<po_line> lines;
     lines.reserve(inputs.size());
@@ -85,8 +108,6 @@ std::vector<po_line> lines_of(const std::vector<line_input>& inputs) {
     }
     return lines;
 }
-
-}  // namespace
 
 rejection check_lines(const state& s, consignee_id consignee, const shipment& sh,
                       const std::vector<line_input>& lines, const std::vector<po_line>* released) {
@@ -110,7 +131,7 @@ rejection check_lines(const state& s, consignee_id consignee, const shipment& sh
     return {};
 }
 
-rejection decide(const state& s, const create_po& c, const context&, event_list& out) {
+rejection decide(const state& s, const create_po& c, const context& ctx, event_list& out) {
     if (!s.has_consignee(c.consignee)) {
         return reject(rejection_code::not_found, subject::consignee, c.consignee);
     }
@@ -150,7 +171,24 @@ rejection decide(const state& s, const create_po& c, const context&, event_list&
         }
         e.number = c.number;
     }
+    const po_id id = e.id;
+    const std::string number{e.number.view()};
     out.push(std::move(e));
+    const std::vector<po_line> lines = lines_of(c.lines);
+    if (c.on != no_day) {
+        return decide_schedule(s, id, c.consignee, lines, c.urgent, c.on, c.mode, number, out);
+    }
+    if (c.urgent) {
+        // §5: an urgent PO with no day goes to the first weekday with room, first in its order.
+        u64 units = 0;
+        for (const po_line& l : lines)
+            units += l.quantity;
+        const day on = first_day_with_room(s, local_day(s.settings.zone, ctx.time_us), units);
+        if (on != no_day) {
+            out.push(po_scheduled{
+                .po = id, .on = on, .urgent_first = true, .capacity = day_capacity(s, on)});
+        }
+    }
     return {};
 }
 
@@ -173,9 +211,18 @@ rejection decide(const state& s, const edit_po_lines& c, const context&, event_l
     if (po.status != po_status::open) {
         return wrong_state(subject::production_order, c.po, static_cast<u8>(po.status));
     }
+    if (!po.segments.empty())
+        return reject(rejection_code::split_parent, subject::production_order, c.po);
     const shipment& sh = s.shipment_at(po.shipment);
     if (rejection r = check_lines(s, po.consignee, sh, c.lines, &po.lines); !r.ok()) return r;
-    out.push(po_lines_edited{.po = c.po, .lines = c.lines});
+    const u64 before = units_of_po(po.lines);
+    const u64 after = units_of_po(lines_of(c.lines));
+    const u64 extra = after > before ? after - before : 0;
+    if (rejection r = check_more_units(s, po, extra, c.override_capacity); !r.ok()) return r;
+    out.push(po_lines_edited{
+        .po = c.po,
+        .lines = c.lines,
+        .overridden = po.scheduled != no_day && extra > day_remaining(s, po.scheduled)});
     return {};
 }
 
@@ -185,6 +232,12 @@ void apply(state& s, const po_lines_edited& e, const context&) {
     shipment& sh = s.shipment_at(po.shipment);
     allocate(sh, inputs_of(po.lines), -1);
     allocate(sh, e.lines, +1);
+    if (po.scheduled != no_day) {
+        day_schedule& d = s.calendar.at(po.scheduled);
+        d.load = d.load - units_of_po(po.lines) + units_of_po(lines_of(e.lines));
+        d.overridden = d.overridden || e.overridden;
+        po.capacity_overridden = po.capacity_overridden || e.overridden;
+    }
     po.lines = lines_of(e.lines);
 }
 
@@ -195,22 +248,61 @@ rejection decide(const state& s, const cancel_po& c, const context&, event_list&
         return wrong_state(subject::production_order, c.po, static_cast<u8>(po.status));
     }
     if (rejection r = check_text(c.reason, constants::notes_size_max); !r.ok()) return r;
-    po_cancelled e{.po = c.po, .from = po.status, .reason = c.reason};
-    // The full allocation comes back, even stamps already applied (§7, seed 001).
-    for (const region r : all_regions) {
-        const i64 net = po.ledger_net[index(r)];
-        assert(net <= 0);
-        if (net < 0) e.movements.push_back(movement(s, r, ledger_kind::refund_cancel, -net));
+    // Refunds of several segments in one region chain their balances.
+    per_region<i64> balance{};
+    for (const region r : all_regions)
+        balance[index(r)] = s.account(r).balance;
+    auto cancel = [&](po_id id) {
+        const production_order& target = s.po_at(id);
+        po_cancelled e{.po = id, .from = target.status, .reason = c.reason};
+        // The full allocation comes back, even stamps already applied (§7, seed 001).
+        for (const region r : all_regions) {
+            const i64 net = target.ledger_net[index(r)];
+            assert(net <= 0);
+            if (net == 0) continue;
+            balance[index(r)] -= net;
+            e.movements.push_back({.stamp_region = r,
+                                   .kind = ledger_kind::refund_cancel,
+                                   .quantity = -net,
+                                   .balance_after = balance[index(r)]});
+        }
+        out.push(std::move(e));
+    };
+    // Cancelling a split parent cancels every segment not yet completed (§5).
+    for (const po_id segment : po.segments) {
+        const po_status status = s.po_at(segment).status;
+        if (status != po_status::completed && status != po_status::cancelled) cancel(segment);
     }
-    out.push(std::move(e));
+    cancel(c.po);
+    if (const auto closed = close_parent_after(s, c.po, po_status::cancelled)) out.push(*closed);
     return {};
+}
+
+std::optional<parent_closed> close_parent_after(const state& s, po_id segment, po_status to) {
+    const po_id parent = s.po_at(segment).parent;
+    if (parent == id_none || s.po_at(parent).status != po_status::open) return std::nullopt;
+    bool all_completed = true;
+    for (const po_id other : s.po_at(parent).segments) {
+        const po_status status = other == segment ? to : s.po_at(other).status;
+        if (status != po_status::completed && status != po_status::cancelled) return std::nullopt;
+        all_completed = all_completed && status == po_status::completed;
+    }
+    // "The parent shows Completed only when every segment is" (§5).
+    return parent_closed{.parent = parent,
+                         .status = all_completed ? po_status::completed : po_status::cancelled};
+}
+
+void apply(state& s, const parent_closed& e, const context&) {
+    production_order& parent = s.po_at(e.parent);
+    assert(parent.status == po_status::open && !parent.segments.empty());
+    parent.status = e.status;
 }
 
 void apply(state& s, const po_cancelled& e, const context& ctx) {
     production_order& po = s.po_at(e.po);
     assert(po.status == e.from);
     shipment& sh = s.shipment_at(po.shipment);
-    allocate(sh, inputs_of(po.lines), -1);
+    if (po.segments.empty()) allocate(sh, inputs_of(po.lines), -1);
     for (u32 i = po.queue_first; i < po.queue_first + po.queue_size; ++i) {
         const queue_entry& entry = s.queue[i];
         box& b = s.box_at(entry.box);
@@ -228,6 +320,7 @@ void apply(state& s, const po_cancelled& e, const context& ctx) {
         append_ledger(s, m, ctx, e.po, id_none, false);
         po.ledger_net[index(m.stamp_region)] += m.quantity;
     }
+    unschedule(s, po, e.po);
     po.status = po_status::cancelled;
 }
 

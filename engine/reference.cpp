@@ -1,5 +1,6 @@
 // SPEC §2 reference data: users, consignees, products, and the stamp settings of §8
 // (bundle size and deposit rate per region). A setting applies to what happens after it.
+#include "engine/access.hpp"
 #include "engine/rules.hpp"
 
 namespace stampd::rules {
@@ -13,6 +14,23 @@ u32 find_key(const Map& map, std::string_view key) {
 
 rejection already_exists(subject about, u32 id) {
     return reject(rejection_code::already_exists, about, id);
+}
+
+// An empty token leaves the user without one (it cannot log in until set_user_token).
+rejection check_token(const state& s, std::string_view token, token_hash& out) {
+    out = token_hash{};
+    if (token.empty()) return {};
+    if (token.size() < constants::token_size_min || token.size() > constants::token_size_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::token);
+        r.needed = static_cast<i64>(token.size());
+        r.available = static_cast<i64>(constants::token_size_min);
+        return r;
+    }
+    out = hash_token(token);
+    if (const auto it = s.user_by_token.find(out); it != s.user_by_token.end()) {
+        return reject(rejection_code::already_exists, subject::token, it->second);
+    }
+    return {};
 }
 
 rejection limit(subject about, std::size_t count, std::size_t max) {
@@ -44,19 +62,42 @@ rejection decide(const state& s, const create_user& c, const context&, event_lis
     if (is_consignee && !s.has_consignee(c.consignee)) {
         return reject(rejection_code::not_found, subject::consignee, c.consignee);
     }
+    token_hash hash;
+    if (rejection r = check_token(s, c.token, hash); !r.ok()) return r;
     out.push(user_created{.id = static_cast<user_id>(s.users.size() + 1),
                           .key = c.key,
                           .name = c.name,
                           .roles = c.roles,
-                          .consignee = c.consignee});
+                          .consignee = c.consignee,
+                          .token_sha256 = hash});
     return {};
+}
+
+rejection decide(const state& s, const set_user_token& c, const context&, event_list& out) {
+    if (!s.has_user(c.user)) return reject(rejection_code::not_found, subject::user, c.user);
+    if (c.token.empty()) return reject(rejection_code::invalid_argument, subject::token);
+    token_hash hash;
+    if (rejection r = check_token(s, c.token, hash); !r.ok()) return r;
+    out.push(user_token_set{.user = c.user, .token_sha256 = hash});
+    return {};
+}
+
+void apply(state& s, const user_token_set& e, const context&) {
+    user& u = s.user_at(e.user);
+    if (u.token_sha256 != token_hash{}) s.user_by_token.erase(u.token_sha256);
+    u.token_sha256 = e.token_sha256;
+    s.user_by_token.emplace(e.token_sha256, e.user);
 }
 
 void apply(state& s, const user_created& e, const context&) {
     assert(e.id == s.users.size() + 1);
-    s.users.push_back(
-        user{.key = e.key, .name = e.name, .roles = e.roles, .consignee = e.consignee});
+    s.users.push_back(user{.key = e.key,
+                           .name = e.name,
+                           .roles = e.roles,
+                           .consignee = e.consignee,
+                           .token_sha256 = e.token_sha256});
     s.user_by_key.emplace(std::string{e.key.view()}, e.id);
+    if (e.token_sha256 != token_hash{}) s.user_by_token.emplace(e.token_sha256, e.id);
 }
 
 rejection decide(const state& s, const create_consignee& c, const context&, event_list& out) {

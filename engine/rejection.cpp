@@ -7,7 +7,7 @@
 namespace stampd {
 
 std::string_view to_string(rejection_code code) {
-    static constexpr std::array<std::string_view, 17> names = {
+    static constexpr std::array<std::string_view, 22> names = {
         "OK",
         "INVALID_ARGUMENT",
         "LIMIT_EXCEEDED",
@@ -25,6 +25,11 @@ std::string_view to_string(rejection_code code) {
         "BELOW_MINIMUM",
         "BOX_NOT_IN_PO",
         "ALREADY_CONFIRMED",
+        "CAPACITY_EXCEEDED",
+        "DAY_CLOSED",
+        "SPLIT_PARENT",
+        "SESSION_EVICTED",
+        "REQUEST_TOO_OLD",
     };
     const auto i = static_cast<std::size_t>(code);
     assert(i < names.size());
@@ -32,10 +37,13 @@ std::string_view to_string(rejection_code code) {
 }
 
 std::string_view to_string(subject s) {
-    static constexpr std::array<std::string_view, 17> names = {
-        "none",   "user",    "consignee",         "product",      "shipment", "box",
-        "po",     "line",    "stamp_order",       "region",       "quantity", "text",
-        "volume", "bundles", "stamps_per_bundle", "deposit_rate", "roles"};
+    static constexpr std::array<std::string_view, 27> names = {
+        "none",         "user",    "consignee", "product",     "shipment",
+        "box",          "po",      "line",      "stamp_order", "region",
+        "quantity",     "text",    "volume",    "bundles",     "stamps_per_bundle",
+        "deposit_rate", "roles",   "day",       "segments",    "invoice",
+        "fee_preset",   "request", "rate",      "province",    "time_zone",
+        "client",       "token"};
     const auto i = static_cast<std::size_t>(s);
     assert(i < names.size());
     return names[i];

@@ -34,6 +34,13 @@ enum class rejection_code : u16 {
     // Runs.
     box_not_in_po,
     already_confirmed,
+    // Calendar.
+    capacity_exceeded,
+    day_closed,
+    split_parent,
+    // Idempotency.
+    session_evicted,
+    request_too_old,
 };
 
 std::string_view to_string(rejection_code code);
@@ -57,6 +64,16 @@ enum class subject : u8 {
     stamps_per_bundle,
     deposit_rate,
     roles,
+    day,
+    segments,
+    invoice,
+    fee_preset,
+    request,
+    rate,
+    province,
+    time_zone,
+    client,
+    token,
 };
 
 std::string_view to_string(subject s);

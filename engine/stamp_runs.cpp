@@ -53,6 +53,9 @@ void place_product(state& s, shipment_product& sp, const production_order& po,
 rejection decide(const state& s, const start_run& c, const context&, event_list& out) {
     if (!s.has_po(c.po)) return reject(rejection_code::not_found, subject::production_order, c.po);
     const production_order& po = s.po_at(c.po);
+    // A split parent runs through its segments (§5).
+    if (!po.segments.empty())
+        return reject(rejection_code::split_parent, subject::production_order, c.po);
     if (po.status != po_status::open) {
         return wrong_state(subject::production_order, c.po, static_cast<u8>(po.status));
     }

@@ -5,15 +5,18 @@
 
 #include <array>
 #include <cassert>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/calendar_time.hpp"
 #include "engine/chunked_vector.hpp"
 #include "engine/code.hpp"
 #include "engine/code_index.hpp"
 #include "engine/constants.hpp"
+#include "engine/event.hpp"
 #include "engine/types.hpp"
 
 namespace stampd {
@@ -23,6 +26,7 @@ struct user {
     std::string name;
     role_set roles = 0;
     consignee_id consignee = id_none;
+    token_hash token_sha256{};
 };
 
 struct consignee {
@@ -108,6 +112,12 @@ struct production_order {
     u32 boxes_skipped = 0;
     per_region<i64> reserved{};    // stamps still reserved for this PO
     per_region<i64> ledger_net{};  // Σ this PO's ledger entries
+    day scheduled = no_day;
+    bool capacity_overridden = false;
+    po_id parent = id_none;        // set on the segments of an auto-split PO
+    std::vector<po_id> segments;   // set on a split parent, whose allocation they hold
+    invoice_id invoice = id_none;  // set at completion
+    outbound_id outbound = id_none;
 };
 
 struct stamp_order {
@@ -145,6 +155,76 @@ struct region_account {
     chunked_vector<ledger_entry, 14> ledger;
 };
 
+// A day on the calendar, from the moment its first PO is scheduled (§5).
+struct day_schedule {
+    u64 capacity = 0;  // the setting when the day was first planned
+    u64 load = 0;      // Σ units of the POs and segments scheduled that day
+    bool overridden = false;
+    std::vector<po_id> run_order;  // urgent first
+};
+
+struct settings {
+    per_region<i64> duty_cents_per_increment{};
+    std::array<i32, province_count> tax_bp{};
+    std::array<u64, 5> capacity_units = {12'000, 12'000, 12'000, 12'000, 12'000};  // Mon–Fri
+    time_zone zone;
+};
+
+struct fee_preset {
+    code key;
+    std::string name;
+    fee_kind kind = fee_kind::flat;
+    i64 amount_cents = 0;
+};
+
+struct outbound {
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    std::vector<outbound_line> lines;
+    outbound_status status = outbound_status::ready_to_ship;
+};
+
+struct invoice {
+    code number;
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    province tax_province = province::on;
+    i32 tax_bp = 0;
+    invoice_status status = invoice_status::draft;
+    std::vector<invoice_line> lines;
+    std::vector<invoice_fee> fees;
+    invoice_totals totals;
+    std::string notes;
+    day due = no_day;
+    invoice_id credit_of = id_none;
+    std::string reason;
+};
+
+struct customer_request {
+    consignee_id consignee = id_none;
+    shipment_id shipment = id_none;
+    std::vector<line_input> lines;
+    day on = no_day;
+    request_status status = request_status::pending;
+    std::string reason;
+    po_id po = id_none;
+    user_id submitted_by = id_none;
+};
+
+// Idempotency (§11): the replies to a client's last accepted requests.
+struct reply_record {
+    u64 request = 0;
+    u64 lsn = 0;  // 0: an empty slot
+    u32 result = 0;
+};
+struct client_session {
+    u64 client = 0;
+    u64 last_lsn = 0;
+    u64 highest_request = 0;
+    std::array<reply_record, constants::replies_per_client_max> replies{};
+    u32 next = 0;
+};
+
 namespace detail {
 template <typename Table>
 auto& at(Table& table, u32 id) {
@@ -164,6 +244,13 @@ struct state {
     std::vector<production_order> production_orders;
     std::vector<stamp_order> stamp_orders;
     per_region<region_account> regions;
+    struct settings settings;
+    std::vector<fee_preset> fee_presets;
+    std::map<day, day_schedule> calendar;
+    std::vector<outbound> outbounds;
+    std::vector<invoice> invoices;
+    std::vector<customer_request> requests;
+    std::vector<client_session> sessions;
     u32 po_number_next = 1;
     u64 last_lsn = 0;
     i64 last_time_us = 0;
@@ -175,6 +262,8 @@ struct state {
     std::unordered_map<std::string, product_id> product_by_sku;
     std::unordered_map<std::string, shipment_id> shipment_by_key;
     std::unordered_map<std::string, po_id> po_by_number;  // "consignee-id/number"
+    std::map<token_hash, user_id> user_by_token;
+    std::unordered_map<u64, u32> session_by_client;  // index into sessions
 
     // Accessors by id; the id must exist.
     const user& user_at(user_id id) const { return detail::at(users, id); }
@@ -191,6 +280,12 @@ struct state {
     production_order& po_at(po_id id) { return detail::at(production_orders, id); }
     stamp_order& stamp_order_at(stamp_order_id id) { return detail::at(stamp_orders, id); }
     box& box_at(box_id id) { return boxes[id - 1]; }
+    const invoice& invoice_at(invoice_id id) const { return detail::at(invoices, id); }
+    invoice& invoice_at(invoice_id id) { return detail::at(invoices, id); }
+    const fee_preset& fee_preset_at(fee_preset_id id) const { return detail::at(fee_presets, id); }
+    const customer_request& request_at(request_id id) const { return detail::at(requests, id); }
+    customer_request& request_at(request_id id) { return detail::at(requests, id); }
+    const outbound& outbound_at(outbound_id id) const { return detail::at(outbounds, id); }
 
     bool has_user(user_id id) const { return id != id_none && id <= users.size(); }
     bool has_consignee(consignee_id id) const { return id != id_none && id <= consignees.size(); }
@@ -201,6 +296,11 @@ struct state {
     bool has_stamp_order(stamp_order_id id) const {
         return id != id_none && id <= stamp_orders.size();
     }
+    bool has_invoice(invoice_id id) const { return id != id_none && id <= invoices.size(); }
+    bool has_fee_preset(fee_preset_id id) const {
+        return id != id_none && id <= fee_presets.size();
+    }
+    bool has_request(request_id id) const { return id != id_none && id <= requests.size(); }
 
     std::string_view barcode_of(box_id id) const;
     box_id find_box(std::string_view barcode) const;

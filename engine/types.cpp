@@ -68,6 +68,21 @@ std::string_view to_string(box_state s) {
     return name_of(names, s);
 }
 
+std::string_view to_string(invoice_status s) {
+    constexpr std::array<std::string_view, 4> names = {"Draft", "Issued", "Paid", "Archived"};
+    return name_of(names, s);
+}
+
+std::string_view to_string(request_status s) {
+    constexpr std::array<std::string_view, 3> names = {"Pending", "Approved", "Rejected"};
+    return name_of(names, s);
+}
+
+std::string_view to_string(fee_kind k) {
+    constexpr std::array<std::string_view, 2> names = {"per_unit", "flat"};
+    return name_of(names, k);
+}
+
 std::optional<region> parse_region(std::string_view text) {
     return parse<region>(region_names, text);
 }

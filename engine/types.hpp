@@ -25,7 +25,14 @@ using box_id = u32;
 using po_id = u32;
 using stamp_order_id = u32;
 using station_id = u32;
+using invoice_id = u32;
+using fee_preset_id = u32;
+using request_id = u32;
+using outbound_id = u32;
 inline constexpr u32 id_none = 0;
+
+// The SHA-256 of a user's token: the token itself is never stored (§11).
+using token_hash = std::array<u8, 32>;
 
 // Stamp jurisdictions: one stamp of a line's region per unit.
 enum class region : u8 { fed, on, qc, ab, mb };
@@ -63,6 +70,14 @@ enum class box_state : u8 { pending, confirmed, skipped, overridden };
 
 enum class review_action : u8 { approve, reject, request_changes };
 
+enum class invoice_status : u8 { draft, issued, paid, archived };
+enum class fee_kind : u8 { per_unit, flat };
+enum class request_status : u8 { pending, approved, rejected };
+enum class outbound_status : u8 { ready_to_ship };
+// How a PO is put on a day: within capacity, past it with a recorded supervisor override, or
+// split into segments over consecutive weekdays (§5).
+enum class schedule_mode : u8 { strict, override_capacity, auto_split };
+
 std::string_view to_string(region r);
 std::string_view to_string(province p);
 std::string_view to_string(role r);
@@ -71,6 +86,9 @@ std::string_view to_string(po_status s);
 std::string_view to_string(stamp_order_status s);
 std::string_view to_string(ledger_kind k);
 std::string_view to_string(box_state s);
+std::string_view to_string(invoice_status s);
+std::string_view to_string(request_status s);
+std::string_view to_string(fee_kind k);
 
 std::optional<region> parse_region(std::string_view text);
 std::optional<province> parse_province(std::string_view text);

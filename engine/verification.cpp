@@ -88,8 +88,31 @@ rejection decide(const state& s, const verify_po& c, const context& ctx, event_l
         }
         add(i, ledger_kind::adjust_verify, -extra);
     }
+    // Verify & Complete (§7): the outbound record and the draft invoice come with it, and the
+    // parent of a segment rolls up when this was its last open segment.
+    outbound_created shipment_out{.id = static_cast<outbound_id>(s.outbounds.size() + 1),
+                                  .po = c.po,
+                                  .consignee = po.consignee};
+    for (u32 i = 0; i < po.lines.size(); ++i) {
+        if (e.verified[i] == 0) continue;
+        shipment_out.lines.push_back({.product = po.lines[i].product,
+                                      .stamp_region = po.lines[i].stamp_region,
+                                      .units = e.verified[i]});
+    }
+    invoice_drafted draft = draft_invoice_for(s, c.po, e.verified);
     out.push(std::move(e));
+    out.push(std::move(shipment_out));
+    out.push(std::move(draft));
+    if (const auto closed = close_parent_after(s, c.po, po_status::completed)) out.push(*closed);
     return {};
+}
+
+void apply(state& s, const outbound_created& e, const context&) {
+    assert(e.id == s.outbounds.size() + 1);
+    production_order& po = s.po_at(e.po);
+    assert(po.status == po_status::completed && po.outbound == id_none);
+    s.outbounds.push_back(outbound{.po = e.po, .consignee = e.consignee, .lines = e.lines});
+    po.outbound = e.id;
 }
 
 void apply(state& s, const po_verified& e, const context& ctx) {
@@ -134,7 +157,17 @@ rejection decide(const state& s, const amend_line& c, const context&, event_list
         r.available = static_cast<i64>(available);
         return r;
     }
-    out.push(line_amended{.po = c.po, .line = c.line, .quantity = c.quantity});
+    const u64 extra = c.quantity - line.quantity;
+    const u64 room = po.scheduled == no_day ? extra : day_remaining(s, po.scheduled);
+    if (extra > room && !c.override_capacity) {
+        rejection r =
+            reject(rejection_code::capacity_exceeded, subject::day, static_cast<u32>(po.scheduled));
+        r.needed = static_cast<i64>(extra);
+        r.available = static_cast<i64>(room);
+        return r;
+    }
+    out.push(line_amended{
+        .po = c.po, .line = c.line, .quantity = c.quantity, .overridden = extra > room});
     return {};
 }
 
@@ -148,6 +181,12 @@ void apply(state& s, const line_amended& e, const context&) {
     sp->allocated_units += extra;
     assert(sp->allocated_units <= sp->good_units);
     line.quantity = e.quantity;
+    if (po.scheduled != no_day) {
+        day_schedule& d = s.calendar.at(po.scheduled);
+        d.load += extra;
+        d.overridden = d.overridden || e.overridden;
+        po.capacity_overridden = po.capacity_overridden || e.overridden;
+    }
     // The extra may be deducted at verification: reserve it like the rest of the run.
     po.reserved[index(line.stamp_region)] += extra;
     s.account(line.stamp_region).reserved += extra;

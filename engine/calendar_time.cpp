@@ -1,0 +1,89 @@
+// See calendar_time.hpp.
+#include "engine/calendar_time.hpp"
+
+#include <cassert>
+#include <chrono>
+#include <cstdio>
+
+namespace stampd {
+namespace {
+
+constexpr i64 us_per_minute = 60'000'000;
+constexpr i64 us_per_day = 86'400'000'000;
+
+day floor_day(i64 time_us) {
+    i64 d = time_us / us_per_day;
+    if (time_us % us_per_day < 0) --d;
+    return static_cast<day>(d);
+}
+
+// The n-th (1-based) Sunday of a month.
+day nth_sunday(int year, unsigned month, unsigned n) {
+    const day first = day_of(year, month, 1);
+    const unsigned to_sunday = (7 + 6 - static_cast<unsigned>(weekday_of(first))) % 7;
+    return first + static_cast<day>(to_sunday + 7 * (n - 1));
+}
+
+}  // namespace
+
+weekday weekday_of(day d) {
+    // 1970-01-01 was a Thursday (index 3 from Monday).
+    const i32 i = ((d % 7) + 7 + 3) % 7;
+    return static_cast<weekday>(i);
+}
+
+day day_of(int year, unsigned month, unsigned day_of_month) {
+    using namespace std::chrono;
+    const year_month_day ymd{std::chrono::year{year}, std::chrono::month{month},
+                             std::chrono::day{day_of_month}};
+    assert(ymd.ok());
+    return static_cast<day>(sys_days{ymd}.time_since_epoch().count());
+}
+
+std::string format_day(day d) {
+    using namespace std::chrono;
+    const year_month_day ymd{sys_days{days{d}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
+                  unsigned(ymd.day()));
+    return text;
+}
+
+day parse_day(std::string_view text) {
+    int y = 0;
+    unsigned m = 0, dd = 0;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return no_day;
+    const std::string copy{text};
+    if (std::sscanf(copy.c_str(), "%4d-%2u-%2u", &y, &m, &dd) != 3) return no_day;
+    using namespace std::chrono;
+    const year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}};
+    if (!ymd.ok()) return no_day;
+    return static_cast<day>(sys_days{ymd}.time_since_epoch().count());
+}
+
+bool in_dst(const time_zone& zone, i64 time_us) {
+    if (!zone.north_american_dst) return false;
+    const i64 standard_us = time_us + zone.utc_offset_minutes * us_per_minute;
+    using namespace std::chrono;
+    const int year = int(year_month_day{sys_days{days{floor_day(standard_us)}}}.year());
+    // 02:00 standard time on the second Sunday of March; 02:00 daylight (01:00 standard) on the
+    // first Sunday of November.
+    const i64 begins = i64{nth_sunday(year, 3, 2)} * us_per_day + 2 * 60 * us_per_minute;
+    const i64 ends = i64{nth_sunday(year, 11, 1)} * us_per_day + 1 * 60 * us_per_minute;
+    return standard_us >= begins && standard_us < ends;
+}
+
+day local_day(const time_zone& zone, i64 time_us) {
+    const i64 offset = zone.utc_offset_minutes + (in_dst(zone, time_us) ? 60 : 0);
+    return floor_day(time_us + offset * us_per_minute);
+}
+
+i64 start_of_day_us(const time_zone& zone, day d) {
+    // Midnight local is never inside a DST change (they happen at 02:00), so the offset in force
+    // at the standard-time guess is the offset in force at midnight.
+    const i64 guess = i64{d} * us_per_day - zone.utc_offset_minutes * us_per_minute;
+    const i64 offset = zone.utc_offset_minutes + (in_dst(zone, guess) ? 60 : 0);
+    return i64{d} * us_per_day - offset * us_per_minute;
+}
+
+}  // namespace stampd

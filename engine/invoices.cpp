@@ -1,0 +1,228 @@
+// SPEC §9 invoices: one draft per completed PO with duty per 2 mL increment at the rate in force
+// at completion, fee presets added to and removed from drafts, tax at the consignee's province
+// rate stored on the invoice, integer cents with tax rounded half-up once, a one-way lifecycle
+// Draft → Issued → Paid → Archived, and credit notes that reference an issued invoice.
+#include <numeric>
+
+#include "engine/rules.hpp"
+
+namespace stampd::rules {
+namespace {
+
+rejection check_invoice(const state& s, invoice_id id) {
+    if (!s.has_invoice(id)) return reject(rejection_code::not_found, subject::invoice, id);
+    return {};
+}
+
+rejection check_draft(const state& s, invoice_id id) {
+    if (rejection r = check_invoice(s, id); !r.ok()) return r;
+    const invoice_status status = s.invoice_at(id).status;
+    if (status != invoice_status::draft)
+        return wrong_state(subject::invoice, id, static_cast<u8>(status));
+    return {};
+}
+
+i64 invoice_units(const std::vector<invoice_line>& lines) {
+    return std::accumulate(lines.begin(), lines.end(), i64{0},
+                           [](i64 sum, const invoice_line& l) { return sum + l.units; });
+}
+
+}  // namespace
+
+// Half-up to the cent, symmetric about zero so a credit note mirrors its invoice.
+i64 round_half_up(i64 numerator, i64 denominator) {
+    assert(denominator > 0);
+    const i64 magnitude = (std::abs(numerator) * 2 + denominator) / (2 * denominator);
+    return numerator < 0 ? -magnitude : magnitude;
+}
+
+u32 increments_per_unit(u32 volume_ul) {
+    return (volume_ul + 1999) / 2000;
+}
+
+invoice_totals compute_totals(const std::vector<invoice_line>& lines,
+                              const std::vector<invoice_fee>& fees, i32 tax_bp) {
+    invoice_totals t;
+    for (const invoice_line& l : lines)
+        t.duty += l.line_duty;
+    for (const invoice_fee& f : fees)
+        t.fees += f.charge_cents;
+    t.subtotal = t.duty + t.fees;
+    t.tax = round_half_up(t.subtotal * tax_bp, 10'000);
+    t.total = t.subtotal + t.tax;
+    return t;
+}
+
+invoice_line invoice_line_for(const state& s, product_id product, region r, i64 units) {
+    invoice_line l{.product = product, .stamp_region = r, .units = units};
+    l.volume_ul = s.product_at(product).volume_ul;
+    l.increments = increments_per_unit(l.volume_ul);
+    l.duty_cents_per_increment = s.settings.duty_cents_per_increment[index(r)];
+    l.duty_per_unit = l.increments * l.duty_cents_per_increment;
+    l.line_duty = l.units * l.duty_per_unit;
+    return l;
+}
+
+// The draft invoice of a PO being completed with `verified` units per line (§7, §9).
+invoice_drafted draft_invoice_for(const state& s, po_id po_ref, const std::vector<u32>& verified) {
+    const production_order& po = s.po_at(po_ref);
+    const consignee& c = s.consignee_at(po.consignee);
+    invoice_drafted e{.id = static_cast<invoice_id>(s.invoices.size() + 1),
+                      .po = po_ref,
+                      .consignee = po.consignee,
+                      .tax_province = c.primary_province,
+                      .tax_bp = s.settings.tax_bp[static_cast<std::size_t>(c.primary_province)]};
+    for (u32 i = 0; i < po.lines.size(); ++i) {
+        if (verified[i] == 0) continue;
+        e.lines.push_back(
+            invoice_line_for(s, po.lines[i].product, po.lines[i].stamp_region, verified[i]));
+    }
+    e.totals = compute_totals(e.lines, {}, e.tax_bp);
+    return e;
+}
+
+void apply(state& s, const invoice_drafted& e, const context&) {
+    assert(e.id == s.invoices.size() + 1);
+    char number[16];
+    std::snprintf(number, sizeof number, e.credit_of ? "CN-%06u" : "INV-%06u", e.id);
+    s.invoices.push_back(invoice{.number = code{number},
+                                 .po = e.po,
+                                 .consignee = e.consignee,
+                                 .tax_province = e.tax_province,
+                                 .tax_bp = e.tax_bp,
+                                 .lines = e.lines,
+                                 .fees = e.fees,
+                                 .totals = e.totals,
+                                 .credit_of = e.credit_of,
+                                 .reason = e.reason});
+    if (e.credit_of == id_none) s.po_at(e.po).invoice = e.id;
+}
+
+rejection decide(const state& s, const add_invoice_fee& c, const context&, event_list& out) {
+    if (rejection r = check_draft(s, c.invoice); !r.ok()) return r;
+    if (!s.has_fee_preset(c.preset))
+        return reject(rejection_code::not_found, subject::fee_preset, c.preset);
+    const invoice& inv = s.invoice_at(c.invoice);
+    if (inv.fees.size() >= constants::fees_per_invoice_max) {
+        return reject(rejection_code::limit_exceeded, subject::fee_preset, c.invoice);
+    }
+    const fee_preset& preset = s.fee_preset_at(c.preset);
+    invoice_fee fee{.preset = c.preset,
+                    .name = preset.name,
+                    .kind = preset.kind,
+                    .amount_cents = preset.amount_cents};
+    fee.charge_cents = preset.kind == fee_kind::per_unit
+                           ? preset.amount_cents * invoice_units(inv.lines)
+                           : preset.amount_cents;
+    std::vector<invoice_fee> fees = inv.fees;
+    fees.push_back(fee);
+    out.push(invoice_fee_added{
+        .invoice = c.invoice, .fee = fee, .totals = compute_totals(inv.lines, fees, inv.tax_bp)});
+    return {};
+}
+
+void apply(state& s, const invoice_fee_added& e, const context&) {
+    invoice& inv = s.invoice_at(e.invoice);
+    assert(inv.status == invoice_status::draft);
+    inv.fees.push_back(e.fee);
+    inv.totals = e.totals;
+    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.tax_bp));
+}
+
+rejection decide(const state& s, const remove_invoice_fee& c, const context&, event_list& out) {
+    if (rejection r = check_draft(s, c.invoice); !r.ok()) return r;
+    const invoice& inv = s.invoice_at(c.invoice);
+    if (c.fee >= inv.fees.size())
+        return reject(rejection_code::not_found, subject::fee_preset, c.fee);
+    std::vector<invoice_fee> fees = inv.fees;
+    fees.erase(fees.begin() + c.fee);
+    out.push(invoice_fee_removed{
+        .invoice = c.invoice, .fee = c.fee, .totals = compute_totals(inv.lines, fees, inv.tax_bp)});
+    return {};
+}
+
+void apply(state& s, const invoice_fee_removed& e, const context&) {
+    invoice& inv = s.invoice_at(e.invoice);
+    assert(inv.status == invoice_status::draft && e.fee < inv.fees.size());
+    inv.fees.erase(inv.fees.begin() + e.fee);
+    inv.totals = e.totals;
+    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.tax_bp));
+}
+
+rejection decide(const state& s, const edit_invoice& c, const context&, event_list& out) {
+    if (rejection r = check_draft(s, c.invoice); !r.ok()) return r;
+    if (rejection r = check_text(c.notes, constants::notes_size_max); !r.ok()) return r;
+    out.push(invoice_edited{.invoice = c.invoice, .notes = c.notes, .due = c.due});
+    return {};
+}
+
+void apply(state& s, const invoice_edited& e, const context&) {
+    invoice& inv = s.invoice_at(e.invoice);
+    assert(inv.status == invoice_status::draft);
+    inv.notes = e.notes;
+    inv.due = e.due;
+}
+
+rejection decide(const state& s, const advance_invoice& c, const context&, event_list& out) {
+    if (rejection r = check_invoice(s, c.invoice); !r.ok()) return r;
+    const invoice_status from = s.invoice_at(c.invoice).status;
+    // One way, one step at a time: Draft → Issued → Paid → Archived.
+    if (from == invoice_status::archived || static_cast<u8>(c.to) != static_cast<u8>(from) + 1) {
+        return wrong_state(subject::invoice, c.invoice, static_cast<u8>(from));
+    }
+    out.push(invoice_advanced{.invoice = c.invoice, .to = c.to});
+    return {};
+}
+
+void apply(state& s, const invoice_advanced& e, const context&) {
+    invoice& inv = s.invoice_at(e.invoice);
+    assert(static_cast<u8>(e.to) == static_cast<u8>(inv.status) + 1);
+    inv.status = e.to;
+}
+
+rejection decide(const state& s, const create_credit_note& c, const context&, event_list& out) {
+    if (rejection r = check_invoice(s, c.invoice); !r.ok()) return r;
+    const invoice& original = s.invoice_at(c.invoice);
+    if (original.status == invoice_status::draft || original.credit_of != id_none) {
+        return wrong_state(subject::invoice, c.invoice, static_cast<u8>(original.status));
+    }
+    if (c.reason.empty()) return reject(rejection_code::invalid_argument, subject::text);
+    if (rejection r = check_text(c.reason, constants::notes_size_max); !r.ok()) return r;
+    invoice_drafted e{.id = static_cast<invoice_id>(s.invoices.size() + 1),
+                      .po = original.po,
+                      .consignee = original.consignee,
+                      .tax_province = original.tax_province,
+                      .tax_bp = original.tax_bp,
+                      .credit_of = c.invoice,
+                      .reason = c.reason};
+    // Nothing listed: the whole invoice, fees included, is credited at its stored rates.
+    if (c.lines.empty()) {
+        for (invoice_line l : original.lines) {
+            l.units = -l.units, l.line_duty = -l.line_duty;
+            e.lines.push_back(l);
+        }
+        for (invoice_fee f : original.fees) {
+            f.charge_cents = -f.charge_cents;
+            e.fees.push_back(f);
+        }
+    }
+    for (const credit_line& cl : c.lines) {
+        if (cl.line >= original.lines.size())
+            return reject(rejection_code::not_found, subject::line, cl.line);
+        invoice_line l = original.lines[cl.line];
+        if (cl.units == 0 || cl.units > l.units) {
+            rejection r = reject(rejection_code::invalid_argument, subject::quantity, cl.line);
+            r.needed = cl.units;
+            r.available = l.units;
+            return r;
+        }
+        l.units = -static_cast<i64>(cl.units);
+        l.line_duty = l.units * l.duty_per_unit;
+        e.lines.push_back(l);
+    }
+    e.totals = compute_totals(e.lines, e.fees, e.tax_bp);
+    out.push(std::move(e));
+    return {};
+}
+
+}  // namespace stampd::rules

@@ -1,0 +1,68 @@
+// SPEC §11 idempotency, after TigerBeetle's client sessions: a bounded table of clients, each
+// with the replies to its last accepted requests. A retried request is answered from the table
+// and never applied twice — also after a restart, since the table is part of the state and is
+// rebuilt by replaying the same records. Rejected commands change nothing and are not logged, so
+// a retried rejected command is simply decided again.
+#include <limits>
+
+#include "engine/rules.hpp"
+
+namespace stampd::rules {
+namespace {
+
+const client_session* find_session(const state& s, u64 client) {
+    const auto it = s.session_by_client.find(client);
+    return it == s.session_by_client.end() ? nullptr : &s.sessions[it->second];
+}
+
+}  // namespace
+
+session_lookup look_up_request(const state& s, u64 client, u64 request) {
+    if (client == 0) return {};
+    const client_session* session = find_session(s, client);
+    if (session == nullptr) {
+        // A client's first request is number 1; a later one with no session was evicted.
+        if (request > 1)
+            return {.verdict = reject(rejection_code::session_evicted, subject::client)};
+        return {};
+    }
+    for (const reply_record& r : session->replies) {
+        if (r.request == request && r.lsn != 0) return {.reply = &r};
+    }
+    if (request + constants::replies_per_client_max <= session->highest_request) {
+        rejection r = reject(rejection_code::request_too_old, subject::client);
+        r.needed = static_cast<i64>(request);
+        r.available = static_cast<i64>(session->highest_request);
+        return {.verdict = r};
+    }
+    return {};
+}
+
+void record_reply(state& s, const context& ctx, u32 result) {
+    if (ctx.client == 0) return;
+    auto it = s.session_by_client.find(ctx.client);
+    if (it == s.session_by_client.end()) {
+        u32 slot = static_cast<u32>(s.sessions.size());
+        if (s.sessions.size() < constants::clients_max) {
+            s.sessions.emplace_back();
+        } else {
+            // Evict the session used least recently: its lsn is the oldest.
+            u64 oldest = std::numeric_limits<u64>::max();
+            for (u32 i = 0; i < s.sessions.size(); ++i) {
+                if (s.sessions[i].last_lsn < oldest) oldest = s.sessions[i].last_lsn, slot = i;
+            }
+            s.session_by_client.erase(s.sessions[slot].client);
+            s.sessions[slot] = client_session{};
+        }
+        s.sessions[slot].client = ctx.client;
+        it = s.session_by_client.emplace(ctx.client, slot).first;
+    }
+    client_session& session = s.sessions[it->second];
+    session.replies[session.next] =
+        reply_record{.request = ctx.request, .lsn = ctx.lsn, .result = result};
+    session.next = (session.next + 1) % constants::replies_per_client_max;
+    session.last_lsn = ctx.lsn;
+    session.highest_request = std::max(session.highest_request, ctx.request);
+}
+
+}  // namespace stampd::rules

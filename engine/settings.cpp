@@ -1,0 +1,109 @@
+// SPEC §2 settings: duty rate per region, tax rate per province, capacity per weekday, the
+// warehouse's time zone and fee presets. A change applies to what happens after it: invoices
+// keep the rates they were drafted with, planned days keep their capacity.
+#include "engine/rules.hpp"
+
+namespace stampd::rules {
+namespace {
+
+rejection out_of_range(subject about, i64 value, i64 max) {
+    rejection r = reject(rejection_code::invalid_argument, about);
+    r.needed = value;
+    r.available = max;
+    return r;
+}
+
+}  // namespace
+
+rejection decide(const state&, const set_duty_rate& c, const context&, event_list& out) {
+    if (static_cast<std::size_t>(c.stamp_region) >= region_count) {
+        return reject(rejection_code::invalid_argument, subject::region);
+    }
+    if (c.cents_per_increment < 0 ||
+        c.cents_per_increment > constants::duty_cents_per_increment_max) {
+        return out_of_range(subject::rate, c.cents_per_increment,
+                            constants::duty_cents_per_increment_max);
+    }
+    out.push(duty_rate_set{.stamp_region = c.stamp_region,
+                           .cents_per_increment = c.cents_per_increment});
+    return {};
+}
+
+void apply(state& s, const duty_rate_set& e, const context&) {
+    s.settings.duty_cents_per_increment[index(e.stamp_region)] = e.cents_per_increment;
+}
+
+rejection decide(const state&, const set_tax_rate& c, const context&, event_list& out) {
+    if (static_cast<std::size_t>(c.tax_province) >= province_count) {
+        return reject(rejection_code::invalid_argument, subject::province);
+    }
+    if (c.basis_points < 0 || c.basis_points > constants::tax_bp_max) {
+        return out_of_range(subject::rate, c.basis_points, constants::tax_bp_max);
+    }
+    out.push(tax_rate_set{.tax_province = c.tax_province, .basis_points = c.basis_points});
+    return {};
+}
+
+void apply(state& s, const tax_rate_set& e, const context&) {
+    s.settings.tax_bp[static_cast<std::size_t>(e.tax_province)] = e.basis_points;
+}
+
+rejection decide(const state&, const set_capacity& c, const context&, event_list& out) {
+    if (c.on >= weekday::saturday) {  // weekends are closed (§5)
+        return reject(rejection_code::day_closed, subject::day, static_cast<u32>(c.on));
+    }
+    if (c.units > constants::capacity_units_max) {
+        return out_of_range(subject::quantity, static_cast<i64>(c.units),
+                            constants::capacity_units_max);
+    }
+    out.push(capacity_set{.on = c.on, .units = c.units});
+    return {};
+}
+
+void apply(state& s, const capacity_set& e, const context&) {
+    s.settings.capacity_units[static_cast<std::size_t>(e.on)] = e.units;
+}
+
+rejection decide(const state&, const set_time_zone& c, const context&, event_list& out) {
+    if (c.zone.name.empty()) return reject(rejection_code::invalid_argument, subject::text);
+    if (rejection r = check_text(c.zone.name, constants::name_size_max); !r.ok()) return r;
+    if (c.zone.utc_offset_minutes < -14 * 60 || c.zone.utc_offset_minutes > 14 * 60) {
+        return out_of_range(subject::time_zone, c.zone.utc_offset_minutes, 14 * 60);
+    }
+    out.push(time_zone_set{.zone = c.zone});
+    return {};
+}
+
+void apply(state& s, const time_zone_set& e, const context&) {
+    s.settings.zone = e.zone;
+}
+
+rejection decide(const state& s, const create_fee_preset& c, const context&, event_list& out) {
+    if (rejection r = check_code(c.key); !r.ok()) return r;
+    if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;
+    for (u32 i = 0; i < s.fee_presets.size(); ++i) {
+        if (s.fee_presets[i].key == c.key)
+            return reject(rejection_code::already_exists, subject::fee_preset, i + 1);
+    }
+    if (s.fee_presets.size() >= constants::fee_presets_max) {
+        return reject(rejection_code::limit_exceeded, subject::fee_preset);
+    }
+    if (static_cast<u8>(c.kind) > static_cast<u8>(fee_kind::flat) || c.amount_cents <= 0 ||
+        c.amount_cents > constants::fee_cents_max) {
+        return out_of_range(subject::fee_preset, c.amount_cents, constants::fee_cents_max);
+    }
+    out.push(fee_preset_created{.id = static_cast<fee_preset_id>(s.fee_presets.size() + 1),
+                                .key = c.key,
+                                .name = c.name,
+                                .kind = c.kind,
+                                .amount_cents = c.amount_cents});
+    return {};
+}
+
+void apply(state& s, const fee_preset_created& e, const context&) {
+    assert(e.id == s.fee_presets.size() + 1);
+    s.fee_presets.push_back(
+        fee_preset{.key = e.key, .name = e.name, .kind = e.kind, .amount_cents = e.amount_cents});
+}
+
+}  // namespace stampd::rules
