@@ -38,10 +38,30 @@ protected:
         vape15 = add_product("VAPE-15", norwood, 15'000);
     }
 
+    // Every accepted command's events with their context, as the write-ahead log will hold them.
+    std::vector<std::pair<event_list, context>> journal;
+
     rejection run(user_id who, const command& c) {
         now_us += 1000;
         const context ctx{.lsn = ++lsn, .time_us = now_us, .user = who, .station = station};
-        return execute(s, c, ctx, events);
+        const rejection r = execute(s, c, ctx, events);
+        if (r.ok()) journal.emplace_back(events, ctx);
+        return r;
+    }
+
+    // Every test ends by replaying its journal: the same events give the same state (§12.6).
+    void TearDown() override {
+        if (!::testing::Test::HasFailure()) {
+            EXPECT_EQ(state_digest(s), state_digest(replay())) << "replay differs";
+        }
+    }
+
+    // A fresh state rebuilt from the journal, as recovery rebuilds it from the log.
+    state replay() const {
+        state fresh;
+        for (const auto& [recorded, ctx] : journal)
+            apply_all(fresh, recorded, ctx);
+        return fresh;
     }
 
     // Runs a command that must be accepted; returns its first event.

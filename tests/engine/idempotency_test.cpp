@@ -1,0 +1,143 @@
+// SPEC §11: tokens stored as hashes, retries answered with their first outcome (also after a
+// restart, i.e. a replay), and dry runs that record nothing.
+#include "engine/access.hpp"
+#include "tests/engine/warehouse.hpp"
+
+namespace stampd::testing {
+namespace {
+
+class idempotency : public warehouse {
+protected:
+    static constexpr u64 client = 0xC0FFEE;
+
+    outcome send(user_id who, u64 request, const command& c) {
+        now_us += 1000;
+        const context ctx{.lsn = ++lsn,
+                          .time_us = now_us,
+                          .user = who,
+                          .station = station,
+                          .client = client,
+                          .request = request};
+        const outcome o = execute_request(s, c, ctx, events);
+        if (o.verdict.ok() && !o.duplicate) journal.emplace_back(events, ctx);
+        return o;
+    }
+};
+
+TEST_F(idempotency, only_the_hash_of_a_token_is_kept) {
+    const std::string token = "a-long-secret-token-for-the-stamper";
+    expect_ok<user_token_set>(admin, set_user_token{.user = stamper, .token = token});
+    EXPECT_EQ(authenticate(s, token), stamper);
+    EXPECT_EQ(s.user_at(stamper).token_sha256, hash_token(token));
+    EXPECT_EQ(authenticate(s, "a-long-secret-token-for-the-stampeR"), id_none);
+    EXPECT_EQ(run(admin, set_user_token{.user = verifier, .token = token}).code,
+              rejection_code::already_exists);
+    EXPECT_EQ(run(admin, set_user_token{.user = verifier, .token = "short"}).code,
+              rejection_code::invalid_argument);
+    // A new token replaces the old one.
+    expect_ok<user_token_set>(admin, set_user_token{.user = stamper, .token = token + "-rotated"});
+    EXPECT_EQ(authenticate(s, token), id_none);
+    EXPECT_EQ(authenticate(s, token + "-rotated"), stamper);
+}
+
+TEST_F(idempotency, a_retried_command_gets_its_first_outcome_and_is_not_applied_twice) {
+    const shipment_id sh = add_shipment("SH-1", vape15, 2, 10);
+    add_stamps(region::fed, 500);
+    const po_id po = add_po(sh, {{vape15, region::fed, 20}});
+    start(po);
+    const box_id box = run_queue(s, po).at(0).box;
+    ASSERT_TRUE(send(stamper, 1, confirm_box{.po = po, .box = box}).verdict.ok());
+    const u64 first_lsn = lsn;
+    const i64 after = balance(region::fed);
+    const outcome retry = send(stamper, 1, confirm_box{.po = po, .box = box});
+    EXPECT_TRUE(retry.verdict.ok());
+    EXPECT_TRUE(retry.duplicate);
+    EXPECT_EQ(retry.lsn, first_lsn);
+    EXPECT_EQ(retry.result, po);
+    EXPECT_TRUE(events.empty());
+    EXPECT_EQ(balance(region::fed), after);
+}
+
+TEST_F(idempotency, retries_are_recognised_after_a_restart) {
+    const outcome first =
+        send(finance, 1, submit_stamp_order{.stamp_region = region::qc, .bundles = 700});
+    ASSERT_TRUE(first.verdict.ok());
+    // Recovery rebuilds the state from the log: the session table comes back with it.
+    s = replay();
+    EXPECT_EQ(state_digest(s), state_digest(replay()));
+    const std::size_t orders = s.stamp_orders.size();
+    const outcome retry =
+        send(finance, 1, submit_stamp_order{.stamp_region = region::qc, .bundles = 700});
+    EXPECT_TRUE(retry.duplicate);
+    EXPECT_EQ(retry.result, first.result);
+    EXPECT_EQ(retry.lsn, first.lsn);
+    EXPECT_EQ(s.stamp_orders.size(), orders);
+}
+
+TEST_F(idempotency, a_rejected_request_is_decided_again_on_retry) {
+    const outcome refused =
+        send(finance, 1, submit_stamp_order{.stamp_region = region::qc, .bundles = 499});
+    EXPECT_EQ(refused.verdict.code, rejection_code::below_minimum);
+    EXPECT_EQ(send(finance, 1, submit_stamp_order{.stamp_region = region::qc, .bundles = 499})
+                  .verdict.code,
+              rejection_code::below_minimum);
+    EXPECT_TRUE(s.stamp_orders.empty());
+}
+
+TEST_F(idempotency, an_unknown_client_past_its_first_request_was_evicted) {
+    const outcome o =
+        send(finance, 7, submit_stamp_order{.stamp_region = region::qc, .bundles = 500});
+    EXPECT_EQ(o.verdict.code, rejection_code::session_evicted);
+    EXPECT_TRUE(s.stamp_orders.empty());
+}
+
+TEST_F(idempotency, a_request_older_than_the_reply_window_is_refused) {
+    for (u64 r = 1; r <= constants::replies_per_client_max + 1; ++r) {
+        ASSERT_TRUE(send(finance, r, submit_stamp_order{.stamp_region = region::qc, .bundles = 500})
+                        .verdict.ok());
+    }
+    const outcome old =
+        send(finance, 1, submit_stamp_order{.stamp_region = region::qc, .bundles = 500});
+    EXPECT_EQ(old.verdict.code, rejection_code::request_too_old);
+    EXPECT_EQ(s.stamp_orders.size(), constants::replies_per_client_max + 1);
+    EXPECT_TRUE(
+        send(finance, 2, submit_stamp_order{.stamp_region = region::qc, .bundles = 500}).duplicate);
+}
+
+TEST_F(idempotency, the_least_recently_used_session_is_evicted_when_the_table_is_full) {
+    for (u64 c = 1; c <= constants::clients_max + 1; ++c) {
+        now_us += 1;
+        const context ctx{
+            .lsn = ++lsn, .time_us = now_us, .user = admin, .client = c, .request = 1};
+        ASSERT_TRUE(
+            execute_request(s, set_capacity{.on = weekday::friday, .units = 1'000 + c}, ctx, events)
+                .verdict.ok());
+        journal.emplace_back(events, ctx);
+    }
+    EXPECT_EQ(s.sessions.size(), constants::clients_max);
+    EXPECT_FALSE(s.session_by_client.contains(1));
+    EXPECT_TRUE(s.session_by_client.contains(constants::clients_max + 1));
+}
+
+TEST_F(idempotency, a_dry_run_lists_the_effects_and_records_nothing) {
+    const shipment_id sh = add_shipment("SH-1", vape15, 2, 10);
+    add_stamps(region::fed, 500);
+    const po_id po = add_po(sh, {{vape15, region::fed, 20}});
+    start(po);
+    confirm_all(po);
+    const u64 before = state_digest(s);
+    event_list effects;
+    const context ctx{.lsn = lsn + 1, .time_us = now_us + 1, .user = verifier};
+    ASSERT_TRUE(
+        dry_run(s, verify_po{.po = po, .counts = {{.line = 0, .stamps = 15}}}, ctx, effects).ok());
+    EXPECT_EQ(state_digest(s), before);
+    ASSERT_GE(effects.size(), 3u);
+    const auto& verified = std::get<po_verified>(effects[0]);
+    ASSERT_EQ(verified.movements.size(), 1u);
+    EXPECT_EQ(verified.movements[0].quantity, 5);
+    EXPECT_EQ(verified.movements[0].balance_after, 25'000 - 15);
+    EXPECT_NE(std::get_if<invoice_drafted>(&effects[2]), nullptr);
+}
+
+}  // namespace
+}  // namespace stampd::testing

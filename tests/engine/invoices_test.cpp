@@ -1,0 +1,191 @@
+// SPEC §7 completion side effects and §9 invoices.
+#include "engine/access.hpp"
+#include "engine/rules.hpp"
+#include "tests/engine/warehouse.hpp"
+
+namespace stampd::testing {
+namespace {
+
+class invoices : public warehouse {
+protected:
+    shipment_id sh = 0;
+    fee_preset_id handling = 0, expedited = 0;
+
+    void SetUp() override {
+        warehouse::SetUp();
+        sh = add_shipment("SH-1", vape15, 96, 10);
+        add_stamps(region::on, 500);
+        add_stamps(region::fed, 500);
+        expect_ok<duty_rate_set>(
+            admin, set_duty_rate{.stamp_region = region::on, .cents_per_increment = 25});
+        expect_ok<duty_rate_set>(
+            admin, set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 100});
+        expect_ok<tax_rate_set>(admin,
+                                set_tax_rate{.tax_province = province::on, .basis_points = 1300});
+        handling =
+            expect_ok<fee_preset_created>(admin, create_fee_preset{.key = code{"HANDLING"},
+                                                                   .name = "Standard handling",
+                                                                   .kind = fee_kind::per_unit,
+                                                                   .amount_cents = 15})
+                .id;
+        expedited = expect_ok<fee_preset_created>(admin, create_fee_preset{.key = code{"RUSH"},
+                                                                           .name = "Expedited",
+                                                                           .kind = fee_kind::flat,
+                                                                           .amount_cents = 25'000})
+                        .id;
+    }
+
+    // Seed 003: 480 units of a 15 mL product for Ontario, run and verified.
+    po_id completed_po(u32 units = 480, region r = region::on) {
+        const po_id po = add_po(sh, {{vape15, r, units}});
+        start(po);
+        confirm_all(po);
+        verify(po);
+        return po;
+    }
+    const invoice& invoice_of(po_id po) const { return s.invoice_at(s.po_at(po).invoice); }
+};
+
+TEST_F(invoices, completion_creates_one_draft_invoice_and_one_outbound_record) {
+    const po_id po = completed_po();
+    ASSERT_EQ(s.invoices.size(), 1u);
+    ASSERT_EQ(s.outbounds.size(), 1u);
+    const invoice& inv = invoice_of(po);
+    EXPECT_EQ(inv.status, invoice_status::draft);
+    EXPECT_EQ(inv.number.view(), "INV-000001");
+    EXPECT_EQ(inv.po, po);
+    const outbound& out = s.outbound_at(s.po_at(po).outbound);
+    EXPECT_EQ(out.status, outbound_status::ready_to_ship);
+    ASSERT_EQ(out.lines.size(), 1u);
+    EXPECT_EQ(out.lines[0].units, 480u);
+}
+
+TEST_F(invoices, duty_is_charged_per_started_2_ml_increment) {
+    // 15 mL / 2 = 7.5, rounded up to 8 increments a unit.
+    const invoice& inv = invoice_of(completed_po());
+    ASSERT_EQ(inv.lines.size(), 1u);
+    const invoice_line& line = inv.lines[0];
+    EXPECT_EQ(line.increments, 8u);
+    EXPECT_EQ(line.duty_cents_per_increment, 25);
+    EXPECT_EQ(line.duty_per_unit, 200);
+    EXPECT_EQ(line.line_duty, 480 * 200);
+    EXPECT_EQ(rules::increments_per_unit(2'000), 1u);
+    EXPECT_EQ(rules::increments_per_unit(2'001), 2u);
+}
+
+TEST_F(invoices, the_rate_in_force_at_completion_stays_on_the_line) {
+    const po_id po = completed_po();
+    expect_ok<duty_rate_set>(admin,
+                             set_duty_rate{.stamp_region = region::on, .cents_per_increment = 40});
+    EXPECT_EQ(invoice_of(po).lines[0].duty_cents_per_increment, 25);
+    EXPECT_EQ(invoice_of(completed_po(240)).lines[0].duty_cents_per_increment, 40);
+}
+
+TEST_F(invoices, tax_comes_from_the_consignees_province_and_is_stored) {
+    const po_id po = completed_po();
+    const invoice& inv = invoice_of(po);
+    EXPECT_EQ(inv.tax_province, province::on);
+    EXPECT_EQ(inv.tax_bp, 1300);
+    EXPECT_EQ(inv.totals.subtotal, 96'000);
+    EXPECT_EQ(inv.totals.tax, 12'480);
+    EXPECT_EQ(inv.totals.total, 108'480);
+    expect_ok<tax_rate_set>(admin,
+                            set_tax_rate{.tax_province = province::on, .basis_points = 1500});
+    EXPECT_EQ(invoice_of(po).tax_bp, 1300);
+}
+
+TEST_F(invoices, tax_is_rounded_half_up_once) {
+    EXPECT_EQ(rules::round_half_up(1'005, 10), 101);  // 100.5 → 101
+    EXPECT_EQ(rules::round_half_up(1'004, 10), 100);
+    EXPECT_EQ(rules::round_half_up(-1'005, 10), -101);  // credit notes mirror invoices
+    // 7 units × 1 increment × 3 ¢ = 21 ¢; 13 % of 21 ¢ = 2.73 ¢ → 3 ¢.
+    expect_ok<duty_rate_set>(admin,
+                             set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 3});
+    const product_id small = add_product("VAPE-2", norwood, 2'000);
+    const shipment_id little = add_shipment("SH-2", small, 1, 7);
+    const po_id po = add_po(little, {{small, region::fed, 7}});
+    start(po);
+    confirm_all(po);
+    verify(po);
+    EXPECT_EQ(invoice_of(po).totals.duty, 21);
+    EXPECT_EQ(invoice_of(po).totals.tax, 3);
+}
+
+TEST_F(invoices, fees_are_added_to_and_removed_from_drafts_with_totals_recomputed) {
+    const po_id po = completed_po();
+    const invoice_id id = s.po_at(po).invoice;
+    const auto added =
+        expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = id, .preset = handling});
+    EXPECT_EQ(added.fee.charge_cents, 480 * 15);
+    expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = id, .preset = expedited});
+    const invoice& inv = s.invoice_at(id);
+    EXPECT_EQ(inv.totals.fees, 7'200 + 25'000);
+    EXPECT_EQ(inv.totals.subtotal, 96'000 + 32'200);
+    EXPECT_EQ(inv.totals.tax, 16'666);  // 13 % of 1,282.00 = 166.66
+    expect_ok<invoice_fee_removed>(finance, remove_invoice_fee{.invoice = id, .fee = 0});
+    EXPECT_EQ(s.invoice_at(id).totals.fees, 25'000);
+    EXPECT_EQ(s.invoice_at(id).totals.total, 121'000 + 15'730);
+}
+
+TEST_F(invoices, only_drafts_change_and_the_lifecycle_goes_one_way) {
+    const invoice_id id = s.po_at(completed_po()).invoice;
+    expect_ok<invoice_edited>(
+        finance, edit_invoice{.invoice = id, .notes = "net 30", .due = day_of(2026, 2, 1)});
+    EXPECT_EQ(run(finance, advance_invoice{.invoice = id, .to = invoice_status::paid}).code,
+              rejection_code::wrong_state);
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    EXPECT_EQ(run(finance, add_invoice_fee{.invoice = id, .preset = handling}).code,
+              rejection_code::wrong_state);
+    EXPECT_EQ(run(finance, edit_invoice{.invoice = id, .notes = "changed"}).code,
+              rejection_code::wrong_state);
+    EXPECT_EQ(run(finance, advance_invoice{.invoice = id, .to = invoice_status::draft}).code,
+              rejection_code::wrong_state);
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::paid});
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::archived});
+    EXPECT_EQ(s.invoice_at(id).notes, "net 30");
+    EXPECT_EQ(run(stamper, advance_invoice{.invoice = id, .to = invoice_status::issued}).code,
+              rejection_code::forbidden);
+}
+
+TEST_F(invoices, a_credit_note_references_an_issued_invoice) {
+    const invoice_id id = s.po_at(completed_po()).invoice;
+    expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = id, .preset = expedited});
+    EXPECT_EQ(run(finance, create_credit_note{.invoice = id, .reason = "wrong rate"}).code,
+              rejection_code::wrong_state);  // a draft is corrected in place
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    const auto whole = expect_ok<invoice_drafted>(
+        finance, create_credit_note{.invoice = id, .reason = "wrong rate"});
+    EXPECT_EQ(whole.credit_of, id);
+    EXPECT_EQ(whole.totals.total, -s.invoice_at(id).totals.total);
+    EXPECT_EQ(s.invoice_at(whole.id).number.view(), "CN-000002");
+    const auto part = expect_ok<invoice_drafted>(
+        finance, create_credit_note{
+                     .invoice = id, .lines = {{.line = 0, .units = 10}}, .reason = "10 damaged"});
+    EXPECT_EQ(part.totals.duty, -2'000);
+    EXPECT_EQ(part.totals.tax, -260);
+    const rejection r =
+        run(finance,
+            create_credit_note{.invoice = id, .lines = {{.line = 0, .units = 481}}, .reason = "x"});
+    EXPECT_EQ(r.code, rejection_code::invalid_argument);
+    EXPECT_EQ(r.available, 480);
+}
+
+TEST_F(invoices, consignees_see_their_own_invoices_once_issued_never_drafts) {
+    const user_id portal = add_user("portal", role_bit(role::consignee), norwood);
+    const consignee_id other = add_consignee("OTHER", province::ab);
+    const user_id stranger = add_user("stranger", role_bit(role::consignee), other);
+    const invoice_id id = s.po_at(completed_po()).invoice;
+    EXPECT_FALSE(may_see_invoice(s, portal, id));
+    EXPECT_TRUE(may_see_invoice(s, finance, id));
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    EXPECT_TRUE(may_see_invoice(s, portal, id));
+    EXPECT_FALSE(may_see_invoice(s, stranger, id));
+}
+
+}  // namespace
+}  // namespace stampd::testing
