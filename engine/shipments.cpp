@@ -15,21 +15,6 @@ rejection check_shipment(const state& s, shipment_id id, shipment_status expecte
     return {};
 }
 
-// Barcodes never straddle two chunks of the arena, so each reads back as one string_view.
-u32 store_barcode(state& s, std::string_view barcode) {
-    constexpr std::size_t chunk = decltype(s.barcodes)::chunk_size;
-    const std::size_t used = s.barcodes.size() % chunk;
-    if (used + barcode.size() > chunk) {
-        for (std::size_t i = used; i < chunk; ++i)
-            s.barcodes.push_back('\0');
-    }
-    const std::size_t offset = s.barcodes.size();
-    assert(offset + barcode.size() <= UINT32_MAX);
-    for (const char c : barcode)
-        s.barcodes.push_back(c);
-    return static_cast<u32>(offset);
-}
-
 }  // namespace
 
 const shipment_product* find_product(const shipment& sh, product_id product) {
@@ -117,16 +102,8 @@ rejection decide(const state& s, const receive_box& c, const context&, event_lis
 }
 
 void apply(state& s, const box_received& e, const context&) {
-    assert(e.id == s.boxes.size() + 1);
     assert(e.damaged <= e.units && e.units <= constants::units_per_box_max);
-    const u32 offset = store_barcode(s, e.barcode.view());
-    s.boxes.push_back(box{.shipment = e.shipment,
-                          .product = e.product,
-                          .barcode_offset = offset,
-                          .units = static_cast<u16>(e.units),
-                          .damaged = static_cast<u16>(e.damaged),
-                          .barcode_size = static_cast<u8>(e.barcode.size())});
-    s.box_by_barcode.insert(e.barcode.view(), e.id, [&s](box_id id) { return s.barcode_of(id); });
+    store_box(s, e);
     shipment& sh = s.shipment_at(e.shipment);
     shipment_product* sp = find_product(sh, e.product);
     if (sp == nullptr) sp = &sh.products.emplace_back(shipment_product{.product = e.product});

@@ -14,6 +14,37 @@ box_id state::find_box(std::string_view barcode) const {
     return box_by_barcode.find(barcode, [this](box_id id) { return barcode_of(id); });
 }
 
+namespace {
+
+// Barcodes never straddle two chunks of the arena, so each reads back as one string_view.
+u32 store_barcode(state& s, std::string_view barcode) {
+    constexpr std::size_t chunk = decltype(s.barcodes)::chunk_size;
+    const std::size_t used = s.barcodes.size() % chunk;
+    if (used + barcode.size() > chunk) {
+        for (std::size_t i = used; i < chunk; ++i)
+            s.barcodes.push_back('\0');
+    }
+    const std::size_t offset = s.barcodes.size();
+    assert(offset + barcode.size() <= UINT32_MAX);
+    for (const char c : barcode)
+        s.barcodes.push_back(c);
+    return static_cast<u32>(offset);
+}
+
+}  // namespace
+
+void store_box(state& s, const box_received& e) {
+    assert(e.id == s.boxes.size() + 1);
+    const u32 offset = store_barcode(s, e.barcode.view());
+    s.boxes.push_back(box{.shipment = e.shipment,
+                          .product = e.product,
+                          .barcode_offset = offset,
+                          .units = static_cast<u16>(e.units),
+                          .damaged = static_cast<u16>(e.damaged),
+                          .barcode_size = static_cast<u8>(e.barcode.size())});
+    s.box_by_barcode.insert(e.barcode.view(), e.id, [&s](box_id id) { return s.barcode_of(id); });
+}
+
 std::string po_number_key(consignee_id consignee, std::string_view number) {
     std::string key = std::to_string(consignee);
     key += '/';

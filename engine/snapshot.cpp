@@ -1,0 +1,407 @@
+// See snapshot.hpp. One description of every table's fields (the `fields` overloads) drives the
+// encoder, the digest and the decoder alike, so they cannot drift apart.
+#include "engine/snapshot.hpp"
+
+#include <bit>
+#include <cstring>
+#include <type_traits>
+
+#include <xxhash.h>
+
+#include "engine/engine.hpp"
+
+namespace stampd {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the format stores native integers");
+
+// Writes to a byte sink: a vector, or the digest's hash state.
+template <typename Sink>
+class writer {
+public:
+    explicit writer(Sink& sink) : _sink(sink) {}
+    static constexpr bool reading = false;
+
+    template <typename T>
+    requires std::is_integral_v<T> || std::is_enum_v<T>
+    void io(const T& value) { _sink.append(&value, sizeof value); }
+    void io(const std::string& text) { io_bytes(text); }
+    void io(const code& c) { io_bytes(c.view()); }
+    template <typename T, std::size_t N>
+    void io(const std::array<T, N>& values) {
+        for (const T& v : values)
+            io(v);
+    }
+    template <typename T>
+    void io(const std::vector<T>& values) {
+        io(static_cast<u64>(values.size()));
+        for (const T& v : values)
+            io(v);
+    }
+    template <typename T>
+    requires requires(writer& w, const T& t) { fields(w, t); }
+    void io(const T& value) { fields(*this, value); }
+    template <typename... T>
+    void operator()(const T&... values) {
+        (io(values), ...);
+    }
+
+private:
+    void io_bytes(std::string_view bytes) {
+        io(static_cast<u64>(bytes.size()));
+        _sink.append(bytes.data(), bytes.size());
+    }
+    Sink& _sink;
+};
+
+// Reads the same layout back, bounding every size by what is left; after an error it reads
+// zeros, so the caller checks failed() once at the end.
+class reader {
+public:
+    explicit reader(std::span<const u8> bytes) : _bytes(bytes) {}
+    static constexpr bool reading = true;
+
+    template <typename T>
+    requires std::is_integral_v<T> || std::is_enum_v<T>
+    void io(T& value) {
+        value = T{};
+        if (!take(&value, sizeof value)) return;
+        if constexpr (std::is_same_v<T, bool>) {
+            if (static_cast<u8>(value) > 1) fail();
+        }
+    }
+    void io(std::string& text) {
+        const u64 size = count(constants::notes_size_max);
+        text.resize(size);
+        take(text.data(), size);
+    }
+    void io(code& c) {
+        const u64 size = count(constants::code_size_max);
+        char bytes[constants::code_size_max];
+        if (take(bytes, size)) c = code{std::string_view{bytes, size}};
+    }
+    template <typename T, std::size_t N>
+    void io(std::array<T, N>& values) {
+        for (T& v : values)
+            io(v);
+    }
+    // Rows are read one at a time: memory grows only as input is consumed.
+    template <typename T>
+    void io(std::vector<T>& values) {
+        const u64 n = count(UINT32_MAX);
+        values.clear();
+        for (u64 i = 0; i < n && !_failed; ++i)
+            io(values.emplace_back());
+    }
+    template <typename T>
+    requires requires(reader& r, T& t) { fields(r, t); }
+    void io(T& value) { fields(*this, value); }
+    template <typename... T>
+    void operator()(T&... values) {
+        (io(values), ...);
+    }
+
+    // A size read from the input, at most `max` and never more than the bytes left.
+    u64 count(u64 max) {
+        u64 n = 0;
+        io(n);
+        if (n > max || n > _bytes.size() - _at) {
+            fail();
+            return 0;
+        }
+        return n;
+    }
+    void fail() { _failed = true; }
+    bool failed() const { return _failed; }
+    bool at_end() const { return _at == _bytes.size(); }
+
+private:
+    bool take(void* out, std::size_t size) {
+        if (_failed || size > _bytes.size() - _at) {
+            _failed = true;
+            return false;
+        }
+        std::memcpy(out, _bytes.data() + _at, size);
+        _at += size;
+        return true;
+    }
+    std::span<const u8> _bytes;
+    std::size_t _at = 0;
+    bool _failed = false;
+};
+
+// The fields of each row, in format order. U is the row type, const or not.
+template <typename A, typename U>
+void fields(A& a, U& u) requires std::is_same_v<std::remove_const_t<U>, user> {
+    a(u.key, u.name, u.roles, u.consignee, u.token_sha256);
+}
+template <typename A, typename U>
+void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, consignee> {
+    a(c.key, c.name, c.primary_province);
+}
+template <typename A, typename U>
+void fields(A& a, U& p) requires std::is_same_v<std::remove_const_t<U>, product> {
+    a(p.sku, p.name, p.consignee, p.volume_ul);
+}
+template <typename A, typename U>
+void fields(A& a, U& sp) requires std::is_same_v<std::remove_const_t<U>, shipment_product> {
+    a(sp.product, sp.good_units, sp.allocated_units, sp.boxes);
+}
+template <typename A, typename U>
+void fields(A& a, U& sh) requires std::is_same_v<std::remove_const_t<U>, shipment> {
+    a(sh.key, sh.consignee, sh.status, sh.box_count, sh.products);
+}
+template <typename A, typename U>
+void fields(A& a, U& e) requires std::is_same_v<std::remove_const_t<U>, queue_entry> {
+    a(e.po, e.box, e.confirmed_by, e.next_group, e.units, e.line, e.state);
+}
+template <typename A, typename U>
+void fields(A& a, U& l) requires std::is_same_v<std::remove_const_t<U>, po_line> {
+    a(l.product, l.stamp_region, l.quantity, l.deducted, l.verified);
+}
+template <typename A, typename U>
+void fields(A& a, U& po) requires std::is_same_v<std::remove_const_t<U>, production_order> {
+    a(po.number, po.consignee, po.shipment, po.status, po.urgent, po.shortage_acknowledged,
+      po.notes, po.lines, po.started_by, po.verified_by, po.queue_first, po.queue_size);
+    a(po.boxes_total, po.boxes_confirmed, po.boxes_skipped, po.reserved, po.ledger_net,
+      po.scheduled, po.capacity_overridden, po.parent, po.segments, po.invoice, po.outbound);
+}
+template <typename A, typename U>
+void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, stamp_order> {
+    a(o.number, o.stamp_region, o.status, o.bundles, o.stamps_per_bundle, o.deposit_cents,
+      o.received_bundles, o.submitted_by, o.notes, o.review_note);
+}
+template <typename A, typename U>
+void fields(A& a, U& e) requires std::is_same_v<std::remove_const_t<U>, ledger_entry> {
+    a(e.lsn, e.time_us, e.balance_after, e.quantity, e.source, e.box, e.user, e.station, e.kind,
+      e.overridden);
+}
+template <typename A, typename U>
+void fields(A& a, U& l) requires std::is_same_v<std::remove_const_t<U>, line_input> {
+    a(l.product, l.stamp_region, l.quantity);
+}
+template <typename A, typename U>
+void fields(A& a, U& l) requires std::is_same_v<std::remove_const_t<U>, outbound_line> {
+    a(l.product, l.stamp_region, l.units);
+}
+template <typename A, typename U>
+void fields(A& a, U& l) requires std::is_same_v<std::remove_const_t<U>, invoice_line> {
+    a(l.product, l.stamp_region, l.units, l.volume_ul, l.increments, l.duty_cents_per_increment,
+      l.duty_per_unit, l.line_duty);
+}
+template <typename A, typename U>
+void fields(A& a, U& f) requires std::is_same_v<std::remove_const_t<U>, invoice_fee> {
+    a(f.preset, f.name, f.kind, f.amount_cents, f.charge_cents);
+}
+template <typename A, typename U>
+void fields(A& a, U& t) requires std::is_same_v<std::remove_const_t<U>, invoice_totals> {
+    a(t.duty, t.fees, t.subtotal, t.tax, t.total);
+}
+template <typename A, typename U>
+void fields(A& a, U& i) requires std::is_same_v<std::remove_const_t<U>, invoice> {
+    a(i.number, i.po, i.consignee, i.tax_province, i.tax_bp, i.status, i.lines, i.fees, i.totals,
+      i.notes, i.due, i.credit_of, i.reason);
+}
+template <typename A, typename U>
+void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, outbound> {
+    a(o.po, o.consignee, o.lines, o.status);
+}
+template <typename A, typename U>
+void fields(A& a, U& r) requires std::is_same_v<std::remove_const_t<U>, customer_request> {
+    a(r.consignee, r.shipment, r.lines, r.on, r.status, r.reason, r.po, r.submitted_by);
+}
+template <typename A, typename U>
+void fields(A& a, U& f) requires std::is_same_v<std::remove_const_t<U>, fee_preset> {
+    a(f.key, f.name, f.kind, f.amount_cents);
+}
+template <typename A, typename U>
+void fields(A& a, U& r) requires std::is_same_v<std::remove_const_t<U>, reply_record> {
+    a(r.request, r.lsn, r.result);
+}
+template <typename A, typename U>
+void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, client_session> {
+    a(c.client, c.last_lsn, c.highest_request, c.replies, c.next);
+}
+template <typename A, typename U>
+void fields(A& a, U& d) requires std::is_same_v<std::remove_const_t<U>, day_schedule> {
+    a(d.capacity, d.load, d.overridden, d.run_order);
+}
+template <typename A, typename U>
+void fields(A& a, U& st) requires std::is_same_v<std::remove_const_t<U>, settings> {
+    a(st.duty_cents_per_increment, st.tax_bp, st.capacity_units, st.zone.name,
+      st.zone.utc_offset_minutes, st.zone.north_american_dst);
+}
+
+struct vector_sink {
+    std::vector<u8>& bytes;
+    void append(const void* data, std::size_t size) {
+        const auto* p = static_cast<const u8*>(data);
+        bytes.insert(bytes.end(), p, p + size);
+    }
+};
+
+struct hash_sink {
+    XXH3_state_t* state;
+    void append(const void* data, std::size_t size) { XXH3_64bits_update(state, data, size); }
+};
+
+template <typename Sink>
+void encode_tables(writer<Sink>& w, const state& s) {
+    w(snapshot_format_version, s.last_lsn, s.last_time_us, s.po_number_next);
+    w(s.users, s.consignees, s.products, s.shipments);
+    w.io(static_cast<u64>(s.boxes.size()));
+    for (box_id id = 1; id <= s.boxes.size(); ++id) {
+        const box& b = s.box_at(id);
+        w(b.shipment, b.product, code{s.barcode_of(id)}, b.first_entry, b.units, b.damaged,
+          b.claimed);
+    }
+    w.io(static_cast<u64>(s.queue.size()));
+    s.queue.for_each([&w](const queue_entry& e) { w.io(e); });
+    w(s.production_orders, s.stamp_orders);
+    for (const region_account& a : s.regions) {
+        w(a.balance, a.reserved, a.stamps_per_bundle, a.deposit_cents_per_stamp);
+        w.io(static_cast<u64>(a.ledger.size()));
+        a.ledger.for_each([&w](const ledger_entry& e) { w.io(e); });
+    }
+    w(s.settings, s.fee_presets);
+    w.io(static_cast<u64>(s.calendar.size()));
+    for (const auto& [on, d] : s.calendar)
+        w(on, d);
+    w(s.outbounds, s.invoices, s.requests, s.sessions);
+}
+
+void decode_boxes(reader& r, state& s) {
+    const u64 n = r.count(constants::boxes_max);
+    for (u64 i = 0; i < n && !r.failed(); ++i) {
+        box_received e{.id = static_cast<box_id>(i + 1)};
+        box b;
+        r(e.shipment, e.product, e.barcode, b.first_entry, b.units, b.damaged, b.claimed);
+        if (r.failed() || e.barcode.empty() || b.damaged > b.units || b.claimed > b.units) {
+            return r.fail();
+        }
+        // Store the barcode and index it exactly as receiving did, then restore the run fields.
+        e.units = b.units, e.damaged = b.damaged;
+        store_box(s, e);
+        s.box_at(e.id).first_entry = b.first_entry;
+        s.box_at(e.id).claimed = b.claimed;
+    }
+}
+
+void decode_tables(reader& r, state& s) {
+    u32 version = 0;
+    r(version);
+    if (version != snapshot_format_version) return r.fail();
+    r(s.last_lsn, s.last_time_us, s.po_number_next);
+    r(s.users, s.consignees, s.products, s.shipments);
+    decode_boxes(r, s);
+    const u64 entries = r.count(constants::queue_entries_max);
+    for (u64 i = 0; i < entries && !r.failed(); ++i) {
+        queue_entry e;
+        r.io(e);
+        s.queue.push_back(e);
+    }
+    r(s.production_orders, s.stamp_orders);
+    for (region_account& a : s.regions) {
+        r(a.balance, a.reserved, a.stamps_per_bundle, a.deposit_cents_per_stamp);
+        const u64 n = r.count(UINT32_MAX);
+        for (u64 i = 0; i < n && !r.failed(); ++i) {
+            ledger_entry e;
+            r.io(e);
+            a.ledger.push_back(e);
+        }
+    }
+    r(s.settings, s.fee_presets);
+    const u64 days = r.count(UINT32_MAX);
+    for (u64 i = 0; i < days && !r.failed(); ++i) {
+        day on = 0;
+        day_schedule d;
+        r(on, d);
+        s.calendar.emplace(on, std::move(d));
+    }
+    r(s.outbounds, s.invoices, s.requests, s.sessions);
+}
+
+// The lookup indexes are derived from the tables (state.hpp).
+void rebuild_indexes(state& s) {
+    for (user_id id = 1; id <= s.users.size(); ++id) {
+        const user& u = s.user_at(id);
+        s.user_by_key.emplace(std::string{u.key.view()}, id);
+        if (u.token_sha256 != token_hash{}) s.user_by_token.emplace(u.token_sha256, id);
+    }
+    for (consignee_id id = 1; id <= s.consignees.size(); ++id) {
+        s.consignee_by_key.emplace(std::string{s.consignee_at(id).key.view()}, id);
+    }
+    for (product_id id = 1; id <= s.products.size(); ++id) {
+        s.product_by_sku.emplace(std::string{s.product_at(id).sku.view()}, id);
+    }
+    for (shipment_id id = 1; id <= s.shipments.size(); ++id) {
+        s.shipment_by_key.emplace(std::string{s.shipment_at(id).key.view()}, id);
+    }
+    for (po_id id = 1; id <= s.production_orders.size(); ++id) {
+        const production_order& po = s.po_at(id);
+        s.po_by_number.emplace(po_number_key(po.consignee, po.number.view()), id);
+    }
+    for (u32 i = 0; i < s.sessions.size(); ++i)
+        s.session_by_client.emplace(s.sessions[i].client, i);
+}
+
+}  // namespace
+
+void encode_snapshot(const state& s, std::vector<u8>& out) {
+    out.clear();
+    vector_sink sink{out};
+    writer<vector_sink> w(sink);
+    encode_tables(w, s);
+}
+
+snapshot_error decode_snapshot(std::span<const u8> bytes, state& out) {
+    out = state{};
+    reader r(bytes);
+    u32 version = 0;
+    r(version);
+    if (r.failed()) return snapshot_error::truncated;
+    if (version != snapshot_format_version) return snapshot_error::unknown_version;
+    reader tables(bytes);
+    decode_tables(tables, out);
+    snapshot_error error = snapshot_error::ok;
+    if (tables.failed())
+        error = snapshot_error::bad_value;
+    else if (!tables.at_end())
+        error = snapshot_error::trailing_bytes;
+    if (error != snapshot_error::ok) {
+        out = state{};
+        return error;
+    }
+    rebuild_indexes(out);
+    return error;
+}
+
+std::string_view to_string(snapshot_error e) {
+    switch (e) {
+        case snapshot_error::ok:
+            return "ok";
+        case snapshot_error::truncated:
+            return "truncated";
+        case snapshot_error::unknown_version:
+            return "unknown version";
+        case snapshot_error::bad_value:
+            return "bad value or truncated";
+        case snapshot_error::trailing_bytes:
+            return "trailing bytes";
+    }
+    return "?";
+}
+
+u64 state_digest(const state& s) {
+    XXH3_state_t* hash = XXH3_createState();
+    assert(hash != nullptr);
+    XXH3_64bits_reset(hash);
+    hash_sink sink{hash};
+    writer<hash_sink> w(sink);
+    encode_tables(w, s);
+    const u64 digest = XXH3_64bits_digest(hash);
+    XXH3_freeState(hash);
+    return digest;
+}
+
+}  // namespace stampd

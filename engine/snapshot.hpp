@@ -1,0 +1,28 @@
+// The snapshot format: the whole state as one canonical byte string (every table in id order,
+// integers little-endian, strings and lists with their size first), and its decoder, which
+// rebuilds the lookup indexes. The state digest (SPEC §12.6) is XXH3-64 over these same bytes,
+// so a snapshot and a digest can never disagree about what "the same state" means.
+// Pure functions; the caller owns threads. decode never trusts its input: every size is bounded.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/state.hpp"
+
+namespace stampd {
+
+// Bumped when the layout changes; decode refuses versions it does not know.
+inline constexpr u32 snapshot_format_version = 1;
+
+void encode_snapshot(const state& s, std::vector<u8>& out);
+
+enum class snapshot_error : u8 { ok, truncated, unknown_version, bad_value, trailing_bytes };
+std::string_view to_string(snapshot_error e);
+
+// Replaces `out` with the decoded state. On an error `out` is left empty.
+snapshot_error decode_snapshot(std::span<const u8> bytes, state& out);
+
+}  // namespace stampd
