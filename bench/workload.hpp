@@ -3,6 +3,7 @@
 // Shared by the engine benchmarks; built through execute() exactly as live traffic would.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ public:
     }
 
     static std::string barcode(u32 i);
+
+    // The commands that build the warehouse, in order, with who sends each: the same set-up can
+    // go through execute() in memory or through the durable engine. Runs are started when
+    // start_runs is set; their POs are ids 1..ceil(boxes / boxes_per_po).
+    struct step {
+        user_id user;
+        command cmd;
+    };
+    static void setup(u32 boxes, u32 boxes_per_po, bool start_runs,
+                      const std::function<void(const step&)>& send);
+    static constexpr user_id stamper_id = 3;
 
 private:
     void must(user_id who, const command& c);

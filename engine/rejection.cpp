@@ -7,7 +7,7 @@
 namespace stampd {
 
 std::string_view to_string(rejection_code code) {
-    static constexpr std::array<std::string_view, 22> names = {
+    static constexpr std::array<std::string_view, 23> names = {
         "OK",
         "INVALID_ARGUMENT",
         "LIMIT_EXCEEDED",
@@ -30,6 +30,7 @@ std::string_view to_string(rejection_code code) {
         "SPLIT_PARENT",
         "SESSION_EVICTED",
         "REQUEST_TOO_OLD",
+        "STORAGE_UNAVAILABLE",
     };
     const auto i = static_cast<std::size_t>(code);
     assert(i < names.size());

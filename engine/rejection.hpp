@@ -41,6 +41,8 @@ enum class rejection_code : u16 {
     // Idempotency.
     session_evicted,
     request_too_old,
+    // Storage: the command's batch was not made durable; nothing of it was kept.
+    storage_unavailable,
 };
 
 std::string_view to_string(rejection_code code);
