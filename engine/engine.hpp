@@ -20,8 +20,12 @@ class event_list {
 public:
     using storage = std::array<event, constants::events_per_command_max>;
 
+    void push(event&& e) {
+        assert(_size < _events.size());
+        _events[_size++] = std::move(e);
+    }
     template <typename Event>
-    Event& push(Event&& e) {
+    requires(!std::is_same_v<std::decay_t<Event>, event>) Event& push(Event&& e) {
         assert(_size < _events.size());
         return _events[_size++].emplace<std::decay_t<Event>>(std::forward<Event>(e));
     }

@@ -1,0 +1,338 @@
+// Decoding of each event (see event_codec.hpp): verify the buffer, then check what the verifier
+// cannot know — enum ranges, sizes against the engine's bounds, required structs — field by field.
+#include "engine/codec/event_codec.hpp"
+#include "engine/constants.hpp"
+#include "events_generated.h"
+
+#include <tuple>
+
+namespace stampd::codec {
+namespace {
+
+// Collects the first error while a decoder reads fields; reads return safe values after it.
+class checker {
+public:
+    decode_error error = decode_error::ok;
+
+    template <typename Engine, std::size_t Count, typename Fb>
+    Engine enumerated(Fb value) {
+        const auto raw = static_cast<std::size_t>(value);
+        if (raw >= Count) return fail(decode_error::out_of_range), Engine{};
+        return static_cast<Engine>(raw);
+    }
+    region reg(fb::Region r) { return enumerated<region, region_count>(r); }
+
+    std::string text(const flatbuffers::String* s, std::size_t max) {
+        if (s == nullptr) return {};
+        if (s->size() > max) return fail(decode_error::out_of_range), std::string{};
+        return s->str();
+    }
+    code key(const flatbuffers::String* s) {
+        if (s == nullptr) return code{};
+        if (s->size() > constants::code_size_max) return fail(decode_error::out_of_range), code{};
+        return code{std::string_view{s->data(), s->size()}};
+    }
+    template <typename V>
+    bool bounded(const V* v, std::size_t max) {
+        if (v != nullptr && v->size() > max) return fail(decode_error::out_of_range), false;
+        return true;
+    }
+    template <typename T>
+    const T* required(const T* p) {
+        if (p == nullptr) fail(decode_error::missing_field);
+        return p;
+    }
+    void fail(decode_error e) {
+        if (error == decode_error::ok) error = e;
+    }
+};
+
+ledger_movement movement(checker& c, const fb::LedgerMovement& m) {
+    return ledger_movement{.stamp_region = c.reg(m.region()),
+                           .kind = c.enumerated<ledger_kind, 5>(m.kind()),
+                           .quantity = m.quantity(),
+                           .balance_after = m.balance_after(),
+                           .line = m.line()};
+}
+
+std::vector<ledger_movement> movements(checker& c,
+                                       const flatbuffers::Vector<const fb::LedgerMovement*>* v) {
+    std::vector<ledger_movement> out;
+    if (v == nullptr || !c.bounded(v, constants::lines_per_po_max + region_count)) return out;
+    for (const fb::LedgerMovement* m : *v)
+        out.push_back(movement(c, *m));
+    return out;
+}
+
+std::vector<line_input> lines(checker& c, const flatbuffers::Vector<const fb::LineInput*>* v) {
+    std::vector<line_input> out;
+    if (v == nullptr || !c.bounded(v, constants::lines_per_po_max)) return out;
+    for (const fb::LineInput* l : *v)
+        out.push_back({l->product(), c.reg(l->region()), l->quantity()});
+    return out;
+}
+
+token_hash token(checker& c, const fb::Token* t) {
+    token_hash out{};
+    if (c.required(t) == nullptr) return out;
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = t->bytes()->Get(i);
+    return out;
+}
+
+invoice_totals totals(checker& c, const fb::InvoiceTotals* t) {
+    if (c.required(t) == nullptr) return {};
+    return {t->duty(), t->fees(), t->subtotal(), t->tax(), t->total()};
+}
+
+invoice_fee fee(checker& c, const fb::InvoiceFee* f) {
+    if (c.required(f) == nullptr) return {};
+    return {f->preset(), c.text(f->name(), constants::name_size_max),
+            c.enumerated<fee_kind, 2>(f->kind()), f->amount_cents(), f->charge_cents()};
+}
+
+constexpr std::size_t name_max = constants::name_size_max;
+constexpr std::size_t notes_max = constants::notes_size_max;
+
+event read(checker& c, const fb::UserCreated& t) {
+    return user_created{t.id(),    c.key(t.key()), c.text(t.name(), name_max),
+                        t.roles(), t.consignee(),  token(c, t.token_sha256())};
+}
+event read(checker& c, const fb::ConsigneeCreated& t) {
+    return consignee_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
+                             c.enumerated<province, province_count>(t.primary_province())};
+}
+event read(checker& c, const fb::ProductCreated& t) {
+    return product_created{t.id(), c.key(t.sku()), t.consignee(), c.text(t.name(), name_max),
+                           t.volume_ul()};
+}
+event read(checker& c, const fb::BundleSizeSet& t) {
+    return bundle_size_set{c.reg(t.region()), t.stamps_per_bundle()};
+}
+event read(checker& c, const fb::DepositRateSet& t) {
+    return deposit_rate_set{c.reg(t.region()), t.cents_per_stamp()};
+}
+event read(checker& c, const fb::ShipmentCreated& t) {
+    return shipment_created{t.id(), c.key(t.key()), t.consignee()};
+}
+event read(checker&, const fb::ReceivingStarted& t) {
+    return receiving_started{t.shipment()};
+}
+event read(checker& c, const fb::BoxReceived& t) {
+    return box_received{t.id(),      t.shipment(), c.key(t.barcode()),
+                        t.product(), t.units(),    t.damaged()};
+}
+event read(checker&, const fb::ShipmentInventoried& t) {
+    return shipment_inventoried{t.shipment()};
+}
+event read(checker& c, const fb::PoCreated& t) {
+    return po_created{
+        t.id(),       c.key(t.number()),   t.auto_number(), t.consignee(),
+        t.shipment(), lines(c, t.lines()), t.urgent(),      c.text(t.notes(), notes_max)};
+}
+event read(checker& c, const fb::PoLinesEdited& t) {
+    return po_lines_edited{t.po(), lines(c, t.lines()), t.overridden()};
+}
+event read(checker&, const fb::RunStarted& t) {
+    return run_started{t.po(), t.shortage_acknowledged(), t.short_regions()};
+}
+event read(checker& c, const fb::BoxConfirmed& t) {
+    box_confirmed e{t.po(), t.box(), t.entry(), c.enumerated<box_state, 4>(t.outcome())};
+    if (t.movements() != nullptr && c.bounded(t.movements(), region_count)) {
+        for (const fb::LedgerMovement* m : *t.movements())
+            e.movements[e.movement_count++] = movement(c, *m);
+    }
+    return e;
+}
+event read(checker&, const fb::RunEnded& t) {
+    return run_ended{t.po(), t.early(), t.boxes_skipped()};
+}
+event read(checker&, const fb::LineAmended& t) {
+    return line_amended{t.po(), t.line(), t.quantity(), t.overridden()};
+}
+event read(checker& c, const fb::PoVerified& t) {
+    po_verified e{.po = t.po(),
+                  .movements = movements(c, t.movements()),
+                  .shortage_overridden = t.shortage_overridden()};
+    if (t.verified() != nullptr && c.bounded(t.verified(), constants::lines_per_po_max)) {
+        e.verified.assign(t.verified()->begin(), t.verified()->end());
+    }
+    return e;
+}
+event read(checker& c, const fb::PoCancelled& t) {
+    return po_cancelled{t.po(), c.enumerated<po_status, 5>(t.from()), c.text(t.reason(), notes_max),
+                        movements(c, t.movements())};
+}
+event read(checker& c, const fb::StampOrderSubmitted& t) {
+    return stamp_order_submitted{t.id(),
+                                 c.reg(t.region()),
+                                 t.bundles(),
+                                 t.stamps_per_bundle(),
+                                 t.deposit_cents(),
+                                 c.text(t.notes(), notes_max)};
+}
+event read(checker& c, const fb::StampOrderReviewed& t) {
+    return stamp_order_reviewed{t.order(), c.enumerated<review_action, 3>(t.action()),
+                                c.text(t.note(), notes_max)};
+}
+event read(checker& c, const fb::StampOrderRevised& t) {
+    return stamp_order_revised{t.order(), t.bundles(), t.stamps_per_bundle(), t.deposit_cents(),
+                               c.text(t.notes(), notes_max)};
+}
+event read(checker&, const fb::StampOrderOrdered& t) {
+    return stamp_order_ordered{t.order()};
+}
+event read(checker& c, const fb::StampsReceived& t) {
+    const fb::LedgerMovement* m = c.required(t.movement());
+    return stamps_received{t.order(), t.actual_bundles(), m ? movement(c, *m) : ledger_movement{}};
+}
+event read(checker& c, const fb::DutyRateSet& t) {
+    return duty_rate_set{c.reg(t.region()), t.cents_per_increment()};
+}
+event read(checker& c, const fb::TaxRateSet& t) {
+    return tax_rate_set{c.enumerated<province, province_count>(t.province()), t.basis_points()};
+}
+event read(checker& c, const fb::CapacitySet& t) {
+    return capacity_set{c.enumerated<weekday, 7>(t.on()), t.units()};
+}
+event read(checker& c, const fb::TimeZoneSet& t) {
+    return time_zone_set{
+        time_zone{c.text(t.name(), name_max), t.utc_offset_minutes(), t.north_american_dst()}};
+}
+event read(checker& c, const fb::FeePresetCreated& t) {
+    return fee_preset_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
+                              c.enumerated<fee_kind, 2>(t.kind()), t.amount_cents()};
+}
+event read(checker& c, const fb::UserTokenSet& t) {
+    return user_token_set{t.user(), token(c, t.token_sha256())};
+}
+event read(checker&, const fb::PoScheduled& t) {
+    return po_scheduled{t.po(), t.on(), t.overridden(), t.urgent_first(), t.capacity()};
+}
+event read(checker& c, const fb::PoSplit& t) {
+    po_split e{.parent = t.parent()};
+    if (t.segments() != nullptr && c.bounded(t.segments(), constants::segments_max)) {
+        for (const fb::SegmentPlan* s : *t.segments()) {
+            e.segments.push_back(segment_plan{s->id(), c.key(s->number()), s->on(), s->capacity(),
+                                              lines(c, s->lines())});
+        }
+    }
+    return e;
+}
+event read(checker& c, const fb::ParentClosed& t) {
+    return parent_closed{t.parent(), c.enumerated<po_status, 5>(t.status())};
+}
+event read(checker& c, const fb::OutboundCreated& t) {
+    outbound_created e{t.id(), t.po(), t.consignee()};
+    if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {
+        for (const fb::OutboundLine* l : *t.lines())
+            e.lines.push_back({l->product(), c.reg(l->region()), l->units()});
+    }
+    return e;
+}
+event read(checker& c, const fb::InvoiceDrafted& t) {
+    invoice_drafted e{.id = t.id(),
+                      .po = t.po(),
+                      .consignee = t.consignee(),
+                      .tax_province = c.enumerated<province, province_count>(t.tax_province()),
+                      .tax_bp = t.tax_bp(),
+                      .totals = totals(c, t.totals()),
+                      .credit_of = t.credit_of(),
+                      .reason = c.text(t.reason(), notes_max)};
+    if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {
+        for (const fb::InvoiceLine* l : *t.lines()) {
+            e.lines.push_back({l->product(), c.reg(l->region()), l->units(), l->volume_ul(),
+                               l->increments(), l->duty_cents_per_increment(), l->duty_per_unit(),
+                               l->line_duty()});
+        }
+    }
+    if (t.fees() != nullptr && c.bounded(t.fees(), constants::fees_per_invoice_max)) {
+        for (const fb::InvoiceFee* f : *t.fees())
+            e.fees.push_back(fee(c, f));
+    }
+    return e;
+}
+event read(checker& c, const fb::InvoiceFeeAdded& t) {
+    return invoice_fee_added{t.invoice(), fee(c, t.fee()), totals(c, t.totals())};
+}
+event read(checker& c, const fb::InvoiceFeeRemoved& t) {
+    return invoice_fee_removed{t.invoice(), t.fee(), totals(c, t.totals())};
+}
+event read(checker& c, const fb::InvoiceEdited& t) {
+    return invoice_edited{t.invoice(), c.text(t.notes(), notes_max), t.due()};
+}
+event read(checker& c, const fb::InvoiceAdvanced& t) {
+    return invoice_advanced{t.invoice(), c.enumerated<invoice_status, 4>(t.to())};
+}
+event read(checker& c, const fb::RequestSubmitted& t) {
+    return request_submitted{t.id(), t.consignee(), t.shipment(), lines(c, t.lines()), t.on()};
+}
+event read(checker&, const fb::RequestApproved& t) {
+    return request_approved{t.request(), t.po()};
+}
+event read(checker& c, const fb::RequestRejected& t) {
+    return request_rejected{t.request(), c.text(t.reason(), notes_max)};
+}
+
+// The union's tables in union order; its type i + 1 is the event variant's alternative i.
+using tables =
+    std::tuple<fb::UserCreated, fb::ConsigneeCreated, fb::ProductCreated, fb::BundleSizeSet,
+               fb::DepositRateSet, fb::ShipmentCreated, fb::ReceivingStarted, fb::BoxReceived,
+               fb::ShipmentInventoried, fb::PoCreated, fb::PoLinesEdited, fb::RunStarted,
+               fb::BoxConfirmed, fb::RunEnded, fb::LineAmended, fb::PoVerified, fb::PoCancelled,
+               fb::StampOrderSubmitted, fb::StampOrderReviewed, fb::StampOrderRevised,
+               fb::StampOrderOrdered, fb::StampsReceived, fb::DutyRateSet, fb::TaxRateSet,
+               fb::CapacitySet, fb::TimeZoneSet, fb::FeePresetCreated, fb::UserTokenSet,
+               fb::PoScheduled, fb::PoSplit, fb::ParentClosed, fb::OutboundCreated,
+               fb::InvoiceDrafted, fb::InvoiceFeeAdded, fb::InvoiceFeeRemoved, fb::InvoiceEdited,
+               fb::InvoiceAdvanced, fb::RequestSubmitted, fb::RequestApproved, fb::RequestRejected>;
+static_assert(std::tuple_size_v<tables> == std::variant_size_v<event>, "one table per event");
+static_assert(static_cast<std::size_t>(fb::Event::MAX) == std::variant_size_v<event>);
+
+template <std::size_t I = 0>
+decode_error read_union(checker& c, const fb::EventRecord& record, event& out) {
+    if constexpr (I == std::variant_size_v<event>) {
+        return decode_error::unknown_event;
+    } else {
+        if (static_cast<std::size_t>(record.event_type()) != I + 1)
+            return read_union<I + 1>(c, record, out);
+        using table = std::tuple_element_t<I, tables>;
+        static_assert(fb::EventTraits<table>::enum_value == static_cast<fb::Event>(I + 1));
+        const auto* t = static_cast<const table*>(record.event());
+        if (t == nullptr) return decode_error::missing_field;
+        out = read(c, *t);
+        if (out.index() != I) return decode_error::unknown_event;  // the two lists disagree: a bug
+        return c.error;
+    }
+}
+
+}  // namespace
+
+decode_error decode(std::span<const std::uint8_t> bytes, event& out) {
+    flatbuffers::Verifier verifier(bytes.data(), bytes.size(), /*max_depth=*/16,
+                                   /*max_tables=*/4096);
+    if (!fb::VerifyEventRecordBuffer(verifier)) return decode_error::verify_failed;
+    const fb::EventRecord* record = fb::GetEventRecord(bytes.data());
+    checker c;
+    const decode_error e = read_union(c, *record, out);
+    if (e != decode_error::ok) out = event{};
+    return e;
+}
+
+std::string_view to_string(decode_error e) {
+    switch (e) {
+        case decode_error::ok:
+            return "ok";
+        case decode_error::verify_failed:
+            return "buffer fails verification";
+        case decode_error::unknown_event:
+            return "unknown event type";
+        case decode_error::out_of_range:
+            return "a value out of range";
+        case decode_error::missing_field:
+            return "a required field is missing";
+    }
+    return "?";
+}
+
+}  // namespace stampd::codec
