@@ -23,6 +23,7 @@ struct context {
     station_id station = 0;
     u64 client = 0;
     u64 request = 0;
+    u64 client_lsn = 0;  // the LSN of the last accepted answer the client has seen; 0: none yet
     bool operator==(const context&) const = default;
 };
 

@@ -143,7 +143,7 @@ rejection execute(state& s, const command& c, const context& ctx, event_list& ou
 
 outcome execute_request(state& s, const command& c, const context& ctx, event_list& out) {
     out.clear();
-    const rules::session_lookup seen = rules::look_up_request(s, ctx.client, ctx.request);
+    const rules::session_lookup seen = rules::look_up_request(s, ctx);
     if (!seen.verdict.ok()) return {.verdict = seen.verdict};
     if (seen.reply != nullptr) {
         return {.lsn = seen.reply->lsn, .result = seen.reply->result, .duplicate = true};

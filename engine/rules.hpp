@@ -115,7 +115,7 @@ struct session_lookup {
     rejection verdict;                    // SESSION_EVICTED or REQUEST_TOO_OLD, else ok
     const reply_record* reply = nullptr;  // the request was answered before
 };
-session_lookup look_up_request(const state& s, u64 client, u64 request);
+session_lookup look_up_request(const state& s, const context& ctx);
 void record_reply(state& s, const context& ctx, u32 result);
 
 std::vector<po_line> lines_of(const std::vector<line_input>& inputs);

@@ -17,15 +17,20 @@ const client_session* find_session(const state& s, u64 client) {
 
 }  // namespace
 
-session_lookup look_up_request(const state& s, u64 client, u64 request) {
-    if (client == 0) return {};
-    const client_session* session = find_session(s, client);
+session_lookup look_up_request(const state& s, const context& ctx) {
+    if (ctx.client == 0) return {};
+    const client_session* session = find_session(s, ctx.client);
     if (session == nullptr) {
-        // A client's first request is number 1; a later one with no session was evicted.
-        if (request > 1)
-            return {.verdict = reject(rejection_code::session_evicted, subject::client)};
+        // A client that has seen an accepted answer had a session: it was evicted, and its
+        // retries could no longer be recognised. One that has seen none is simply new.
+        if (ctx.client_lsn != 0) {
+            rejection r = reject(rejection_code::session_evicted, subject::client);
+            r.needed = static_cast<i64>(ctx.client_lsn);
+            return {.verdict = r};
+        }
         return {};
     }
+    const u64 request = ctx.request;
     for (const reply_record& r : session->replies) {
         if (r.request == request && r.lsn != 0) return {.reply = &r};
     }

@@ -84,11 +84,23 @@ TEST_F(idempotency, a_rejected_request_is_decided_again_on_retry) {
     EXPECT_TRUE(s.stamp_orders.empty());
 }
 
-TEST_F(idempotency, an_unknown_client_past_its_first_request_was_evicted) {
-    const outcome o =
-        send(finance, 7, submit_stamp_order{.stamp_region = region::qc, .bundles = 500});
+TEST_F(idempotency, an_unknown_client_that_saw_an_answer_was_evicted) {
+    now_us += 1000;
+    const context seen{.lsn = ++lsn,
+                       .time_us = now_us,
+                       .user = finance,
+                       .client = 99,
+                       .request = 7,
+                       .client_lsn = 5};
+    const outcome o = execute_request(
+        s, submit_stamp_order{.stamp_region = region::qc, .bundles = 500}, seen, events);
     EXPECT_EQ(o.verdict.code, rejection_code::session_evicted);
+    EXPECT_EQ(o.verdict.needed, 5);
     EXPECT_TRUE(s.stamp_orders.empty());
+    // A client that has seen no accepted answer is new, whatever its request number: its earlier
+    // requests were all refused or lost with a failed commit, so none can be applied twice.
+    EXPECT_TRUE(send(finance, 7, submit_stamp_order{.stamp_region = region::qc, .bundles = 500})
+                    .verdict.ok());
 }
 
 TEST_F(idempotency, a_request_older_than_the_reply_window_is_refused) {

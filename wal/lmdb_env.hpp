@@ -1,0 +1,95 @@
+// One LMDB environment with one named database of LSN-keyed values: the log (DATA/log) or the
+// snapshots (DATA/snapshots). LMDB's rules, as lmdb.h states them, hold here: one write
+// transaction at a time (this class is written to by one thread, the log or snapshot thread);
+// read transactions are short and may run on any thread (MDB_NOTLS); nothing is used after fork.
+// Errors are values (status), never exceptions.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace stampd::wal {
+
+struct status {
+    int code = 0;      // MDB_* or errno; 0 is success
+    std::string what;  // what was being done, with the figures that matter
+    bool ok() const { return code == 0; }
+    std::string message() const;  // "what: mdb_strerror(code)"
+};
+
+struct env_options {
+    std::string path;  // a directory; created when missing (read-write only)
+    bool read_only = false;
+    bool sync = true;                             // false: MDB_NOSYNC, UNSAFE, for benchmarks only
+    std::size_t map_size = std::size_t{1} << 30;  // grows when full
+    unsigned max_readers = 510;
+};
+
+// One value to append: its LSN key and its bytes.
+struct keyed_value {
+    std::uint64_t lsn;
+    std::span<const std::uint8_t> bytes;
+};
+
+class lmdb_env {
+public:
+    static status open(const env_options& options, const char* database,
+                       std::unique_ptr<lmdb_env>& out);
+    ~lmdb_env();
+    lmdb_env(const lmdb_env&) = delete;
+    lmdb_env& operator=(const lmdb_env&) = delete;
+
+    MDB_env* env() const { return _env; }
+    MDB_dbi dbi() const { return _dbi; }
+    std::size_t map_size() const;
+    const env_options& options() const { return _options; }
+
+    // Appends the values (LSNs increasing, above every key present) in one write transaction
+    // and commits it: synced to disk when it returns ok, unless options.sync is false. On
+    // MDB_MAP_FULL the map doubles and the transaction is retried.
+    status append(std::span<const keyed_value> values);
+
+    // Puts one value (replacing any under the key), then deletes the oldest keys so that at most
+    // `keep` remain, in one transaction.
+    status put_and_trim(std::uint64_t lsn, std::span<const std::uint8_t> bytes, std::size_t keep);
+
+    // Tests only: fault(n) is asked before the n-th commit (from 1); a non-zero answer aborts
+    // the transaction and is returned as if mdb_txn_commit had failed with it.
+    void inject_commit_faults(std::function<int(std::uint64_t)> fault) {
+        _fault = std::move(fault);
+    }
+
+private:
+    lmdb_env() = default;
+    status grow();
+    status commit(MDB_txn* txn, const char* what);
+
+    env_options _options;
+    MDB_env* _env = nullptr;
+    MDB_dbi _dbi = 0;
+    std::uint64_t _commits = 0;
+    std::function<int(std::uint64_t)> _fault;
+};
+
+// A read-only transaction for the scope of the object (short: readers pin old pages).
+class read_txn {
+public:
+    explicit read_txn(const lmdb_env& env);
+    ~read_txn();
+    read_txn(const read_txn&) = delete;
+    read_txn& operator=(const read_txn&) = delete;
+
+    const status& result() const { return _status; }
+    MDB_txn* get() const { return _txn; }
+
+private:
+    MDB_txn* _txn = nullptr;
+    status _status;
+};
+
+}  // namespace stampd::wal
