@@ -194,23 +194,29 @@ void apply(state& s, const po_split& e, const context&) {
     production_order& parent = s.po_at(e.parent);
     assert(parent.status == po_status::open && parent.segments.empty());
     unschedule(s, parent, e.parent);
+    // Adding a segment may move every production order: what the segments copy from the parent
+    // is taken now, and the parent is looked up again after each push_back.
+    const consignee_id consignee = parent.consignee;
+    const shipment_id shipment = parent.shipment;
+    const bool urgent = parent.urgent;
+    const std::string notes = parent.notes;
     // The segments' lines add up to the parent's: its allocation passes to them unchanged.
     for (const segment_plan& seg : e.segments) {
         assert(seg.id == s.production_orders.size() + 1);
         production_order child{.number = seg.number,
-                               .consignee = parent.consignee,
-                               .shipment = parent.shipment,
-                               .urgent = parent.urgent,
-                               .notes = parent.notes,
+                               .consignee = consignee,
+                               .shipment = shipment,
+                               .urgent = urgent,
+                               .notes = notes,
                                .parent = e.parent};
         for (const line_input& l : seg.lines) {
             child.lines.push_back(
                 {.product = l.product, .stamp_region = l.stamp_region, .quantity = l.quantity});
         }
         s.production_orders.push_back(std::move(child));
-        s.po_by_number.emplace(po_number_key(parent.consignee, seg.number.view()), seg.id);
+        s.po_by_number.emplace(po_number_key(consignee, seg.number.view()), seg.id);
         s.po_at(e.parent).segments.push_back(seg.id);
-        place_on_day(s, seg.id, seg.on, s.po_at(e.parent).urgent, seg.capacity, false);
+        place_on_day(s, seg.id, seg.on, urgent, seg.capacity, false);
     }
 }
 

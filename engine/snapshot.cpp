@@ -65,9 +65,14 @@ public:
     requires std::is_integral_v<T> || std::is_enum_v<T>
     void io(T& value) {
         value = T{};
-        if (!take(&value, sizeof value)) return;
         if constexpr (std::is_same_v<T, bool>) {
-            if (static_cast<u8>(value) > 1) fail();
+            // Read as a byte: a bool holding anything but 0 or 1 is undefined behaviour.
+            u8 byte = 0;
+            if (!take(&byte, 1)) return;
+            if (byte > 1) return fail();
+            value = byte == 1;
+        } else {
+            take(&value, sizeof value);
         }
     }
     void io(std::string& text) {
