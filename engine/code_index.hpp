@@ -37,6 +37,15 @@ public:
         ++_count;
     }
 
+    // Makes room for `count` keys at once (a snapshot being loaded knows how many).
+    template <typename CodeOf>
+    void reserve(std::size_t count, CodeOf&& code_of) {
+        std::size_t slots = 64;
+        while (count * 4 > slots * 3)
+            slots *= 2;
+        if (slots > _slots.size()) grow_to(slots, code_of);
+    }
+
     std::size_t size() const { return _count; }
     std::size_t memory_bytes() const { return _slots.capacity() * sizeof(u32); }
 
@@ -53,8 +62,13 @@ private:
 
     template <typename CodeOf>
     void grow(CodeOf&& code_of) {
+        grow_to(_slots.empty() ? 64 : _slots.size() * 2, code_of);
+    }
+
+    template <typename CodeOf>
+    void grow_to(std::size_t slots, CodeOf&& code_of) {
         std::vector<u32> old = std::move(_slots);
-        _slots.assign(old.empty() ? 64 : old.size() * 2, id_none);
+        _slots.assign(slots, id_none);
         for (const u32 id : old) {
             if (id != id_none) place(code_of(id), id);
         }

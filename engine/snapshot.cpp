@@ -95,6 +95,8 @@ public:
     void io(std::vector<T>& values) {
         const u64 n = count(UINT32_MAX);
         values.clear();
+        // Small rows (ids, lines) are reserved at once; count() already bounded n by the input.
+        if constexpr (sizeof(T) <= 16) values.reserve(n);
         for (u64 i = 0; i < n && !_failed; ++i)
             io(values.emplace_back());
     }
@@ -277,6 +279,7 @@ void encode_tables(writer<Sink>& w, const state& s) {
 
 void decode_boxes(reader& r, state& s) {
     const u64 n = r.count(constants::boxes_max);
+    s.box_by_barcode.reserve(n, [&s](box_id id) { return s.barcode_of(id); });
     for (u64 i = 0; i < n && !r.failed(); ++i) {
         box_received e{.id = static_cast<box_id>(i + 1)};
         box b;
