@@ -5,9 +5,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <iterator>
 
 #include "wal/payload.hpp"
 #include "wal/record.hpp"
@@ -102,6 +105,34 @@ bool durable_engine::submit(submission&& s) {
     return true;
 }
 
+class durable_engine::producer {
+public:
+    explicit producer(moodycamel::BlockingConcurrentQueue<item>& queue) : token(queue) {}
+    moodycamel::ProducerToken token;
+};
+
+std::unique_ptr<durable_engine::producer, void (*)(durable_engine::producer*)>
+durable_engine::make_producer() {
+    return {new producer(_ingress->queue), [](producer* p) { delete p; }};
+}
+
+std::size_t durable_engine::submit_bulk(producer& p, std::span<ingress_item> items) {
+    if (_stopping.load(std::memory_order_acquire) || items.empty()) return 0;
+    // Claim room for as many as fit, all at once.
+    std::uint32_t queued = _queued.load(std::memory_order_acquire);
+    std::size_t n = 0;
+    do {
+        if (queued >= _options.ingress_max) return 0;
+        n = std::min<std::size_t>(items.size(), _options.ingress_max - queued);
+    } while (!_queued.compare_exchange_weak(queued, queued + static_cast<std::uint32_t>(n),
+                                            std::memory_order_acq_rel));
+    const bool ok =
+        _ingress->queue.enqueue_bulk(p.token, std::make_move_iterator(items.begin()), n);
+    assert(ok);  // the token's sub-queue grows; only a failed allocation makes this false
+    (void)ok;
+    return n;
+}
+
 bool durable_engine::query(query_request&& q) {
     if (_stopping.load(std::memory_order_acquire)) return false;
     if (_queued.fetch_add(1, std::memory_order_acq_rel) >= _options.ingress_max) {
@@ -153,9 +184,10 @@ void durable_engine::release_batch(batch* b) {
 
 void durable_engine::writer_loop() {
     std::vector<item> items(_options.batch_size_max);
+    moodycamel::ConsumerToken consumer(_ingress->queue);
     for (;;) {
-        const std::size_t n = _ingress->queue.wait_dequeue_bulk_timed(items.begin(), items.size(),
-                                                                      std::chrono::milliseconds(5));
+        const std::size_t n = _ingress->queue.wait_dequeue_bulk_timed(
+            consumer, items.begin(), items.size(), std::chrono::milliseconds(5));
         if (n == 0) {
             if (_stopping.load(std::memory_order_acquire) && _queued.load() == 0) break;
             continue;
@@ -192,7 +224,7 @@ void durable_engine::build_batch(batch& b, std::span<item> items) {
     payload_encoder& encoder = *_encoder;
     for (item& it : items) {
         if (auto* q = std::get_if<query_request>(&it)) {
-            q->run(_state);
+            q->run(_state, _next_lsn - 1);
             b.answers.push_back(answer{.tag = q->tag});
             continue;
         }
@@ -279,7 +311,7 @@ void durable_engine::log_loop() {
                 if (_probe_after_us.exchange(0) != 0) _options.log("commits succeed again");
                 if (_records) {
                     for (const keyed_value& v : b->values) {
-                        _records(v.lsn, v.bytes.subspan(record_header_size));
+                        _records(v.lsn, v.bytes);
                     }
                 }
             }

@@ -66,7 +66,8 @@ struct answer {
 // A read on the writer thread; its answer is delivered like a command's, after every batch
 // before it is durable, so a reader never sees what could still be lost.
 struct query_request {
-    std::function<void(const state&)> run;  // runs on the writer thread
+    // Runs on the writer thread with the state and the LSN of the last command applied to it.
+    std::function<void(const state&, std::uint64_t applied_lsn)> run;
     std::uint64_t tag = 0;
 };
 
@@ -83,7 +84,8 @@ class durable_engine {
 public:
     // Called on the log thread with each batch's answers once it is durable (or failed).
     using answer_sink = std::function<void(std::span<const answer>)>;
-    // Called on the log thread with each durable record (LSN, payload), for subscriptions.
+    // Called on the log thread with each durable record (LSN, the whole record: header and
+    // payload, wal/record_format.hpp), for subscriptions.
     using record_sink =
         std::function<void(std::uint64_t lsn, std::span<const std::uint8_t> payload)>;
 
@@ -95,6 +97,17 @@ public:
 
     // False when ingress_max commands already wait: the caller stops reading (backpressure).
     bool submit(submission&& s);
+
+    // A producer token of the ingress queue for one thread (an I/O thread): its submissions go
+    // into the queue in bulk, in one sub-queue of their own. Not thread-safe; outlives no engine.
+    class producer;
+    std::unique_ptr<producer, void (*)(producer*)> make_producer();
+    // Moves as many of `items` as there is room for into the queue, in order; returns how many.
+    // The caller keeps the rest and stops reading until room frees (backpressure).
+    // A read and the commands around it keep their order only through one producer: a session
+    // sends both kinds through here.
+    using ingress_item = std::variant<submission, query_request>;
+    std::size_t submit_bulk(producer& p, std::span<ingress_item> items);
     bool query(query_request&& q);
 
     // Stops accepting, applies and commits what was submitted, takes a snapshot, joins.
@@ -108,7 +121,7 @@ public:
 
 private:
     struct batch;
-    using item = std::variant<submission, query_request>;
+    using item = ingress_item;
 
     durable_engine() = default;
     void writer_loop();

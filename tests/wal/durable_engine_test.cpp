@@ -191,7 +191,7 @@ TEST_F(durability, reads_are_served_while_commits_fail) {
     std::size_t users = 0;
     std::uint64_t tag = 0;
     ASSERT_TRUE(h.engine->query(
-        {.run = [&users](const state& s) { users = s.users.size(); }, .tag = tag = 999}));
+        {.run = [&users](const state& s, std::uint64_t) { users = s.users.size(); }, .tag = tag = 999}));
     EXPECT_TRUE(h.wait(tag).verdict.ok());
     EXPECT_EQ(users, 2u);
     EXPECT_FALSE(h.log_lines.empty());
