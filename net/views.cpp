@@ -1,0 +1,586 @@
+// The reads of the protocol (views.hpp): one function per read kind, each answering from the
+// state with its Reply table or an Outcome refusal. Runs on the writer thread, between batches,
+// so the state never changes under it. Access is SPEC §11 (engine/access.hpp): what a consignee
+// user may not see is NOT_FOUND, exactly like what does not exist; what its role may not read at
+// all is FORBIDDEN. Lists hold at most list_rows_max rows and stay under response_size_max.
+#include "net/views.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "engine/access.hpp"
+#include "engine/queries.hpp"
+#include "net/answers.hpp"
+#include "net/frame_format.hpp"
+
+namespace stampd::net {
+namespace {
+
+using flatbuffers::FlatBufferBuilder;
+using flatbuffers::Offset;
+
+// The longest calendar one read answers: two months of days.
+constexpr u32 calendar_days_max = 62;
+// A list stops early (more = true) once its answer is this large: the largest row, an invoice of
+// 32 lines and 32 fees with its notes, is under 16 KiB, so one more row and the Response fit.
+constexpr std::size_t list_size_max = response_size_max - 64 * 1024;
+constexpr std::size_t row_size_max = 64 * 1024;
+
+// The engine's enums are the wire's, value for value.
+static_assert(static_cast<int>(fb::Region::MB) == static_cast<int>(region::mb));
+static_assert(static_cast<int>(fb::Province::YT) == static_cast<int>(province::yt));
+static_assert(static_cast<int>(fb::PoStatus::Cancelled) == static_cast<int>(po_status::cancelled));
+static_assert(static_cast<int>(fb::BoxState::Overridden) ==
+              static_cast<int>(box_state::overridden));
+static_assert(static_cast<int>(fb::InvoiceStatus::Archived) ==
+              static_cast<int>(invoice_status::archived));
+static_assert(static_cast<int>(fb::FeeKind::Flat) == static_cast<int>(fee_kind::flat));
+static_assert(static_cast<int>(proto::ShipmentStatus::Inventoried) ==
+              static_cast<int>(shipment_status::inventoried));
+static_assert(static_cast<int>(proto::StampOrderStatus::ChangesRequested) ==
+              static_cast<int>(stamp_order_status::changes_requested));
+static_assert(static_cast<int>(proto::RequestStatus::Rejected) ==
+              static_cast<int>(request_status::rejected));
+static_assert(static_cast<int>(proto::Role::Consignee) == static_cast<int>(role::consignee));
+
+fb::Region wire(region v) {
+    return static_cast<fb::Region>(v);
+}
+fb::Province wire(province v) {
+    return static_cast<fb::Province>(v);
+}
+fb::PoStatus wire(po_status v) {
+    return static_cast<fb::PoStatus>(v);
+}
+fb::BoxState wire(box_state v) {
+    return static_cast<fb::BoxState>(v);
+}
+fb::InvoiceStatus wire(invoice_status v) {
+    return static_cast<fb::InvoiceStatus>(v);
+}
+fb::FeeKind wire(fee_kind v) {
+    return static_cast<fb::FeeKind>(v);
+}
+proto::ShipmentStatus wire(shipment_status v) {
+    return static_cast<proto::ShipmentStatus>(v);
+}
+proto::StampOrderStatus wire(stamp_order_status v) {
+    return static_cast<proto::StampOrderStatus>(v);
+}
+proto::RequestStatus wire(request_status v) {
+    return static_cast<proto::RequestStatus>(v);
+}
+
+// Who asks, and the builder its answer goes to.
+struct reader {
+    const state& s;
+    user_id viewer;
+    bool restricted;   // a consignee user: its own consignee's data only (§11)
+    consignee_id own;  // that consignee, when restricted
+    u64 request;       // the request's id, echoed in the Response
+    FlatBufferBuilder& b;
+
+    bool sees(consignee_id owner) const { return !restricted || owner == own; }
+};
+
+Offset<flatbuffers::String> text(FlatBufferBuilder& b, std::string_view value) {
+    return b.CreateString(value.data(), value.size());
+}
+
+template <typename Table>
+void reply(const reader& r, proto::Reply kind, Offset<Table> table) {
+    finish_response(r.b, r.request, kind, table.Union());
+}
+
+void refuse(const reader& r, proto::Code code, subject about, u32 id, std::string_view why) {
+    const auto outcome = build_refusal(r.b, code, why, reject(rejection_code::ok, about, id));
+    finish_response(r.b, r.request, proto::Reply::Outcome, outcome.Union());
+}
+
+// Also the answer for what exists but the viewer may not see: the two must not differ.
+void not_found(const reader& r, subject about, u32 id) {
+    std::string why{to_string(about)};
+    why.append(" ").append(std::to_string(id));
+    refuse(r, proto::Code::NOT_FOUND, about, id, why);
+}
+
+void forbidden(const reader& r, std::string_view what) {
+    std::string why{"a consignee user may not read "};
+    why.append(what);
+    refuse(r, proto::Code::FORBIDDEN, subject::user, r.viewer, why);
+}
+
+// A list's filter by consignee: 0 for all; one the viewer may not see is NOT_FOUND.
+bool consignee_filter_ok(const reader& r, consignee_id of) {
+    if (of == id_none) return true;
+    if (r.s.has_consignee(of) && r.sees(of)) return true;
+    not_found(r, subject::consignee, of);
+    return false;
+}
+
+// One entry per region, in region order.
+Offset<flatbuffers::Vector<const proto::RegionFigure*>> region_figures(
+    FlatBufferBuilder& b, const per_region<i64>& values) {
+    std::array<proto::RegionFigure, region_count> out;
+    for (const region x : all_regions)
+        out[index(x)] = proto::RegionFigure(wire(x), values[index(x)]);
+    return b.CreateVectorOfStructs(out.data(), out.size());
+}
+
+// The rows of ids 1..count above `after` that `admits`, in id order: at most list_rows_max, and
+// fewer once the answer nears response_size_max; `more` when an admitted row is left out.
+template <typename Admits, typename Build>
+auto list_rows(FlatBufferBuilder& b, u32 after, std::size_t count, Admits&& admits, Build&& build,
+               bool& more) {
+    using row = std::invoke_result_t<Build, u32>;
+    std::vector<row> rows;
+    more = false;
+    for (u64 id = u64{after} + 1; id <= count; ++id) {
+        if (!admits(static_cast<u32>(id))) continue;
+        if (rows.size() == list_rows_max || b.GetSize() > list_size_max) {
+            more = true;
+            break;
+        }
+        [[maybe_unused]] const std::size_t before = b.GetSize();
+        rows.push_back(build(static_cast<u32>(id)));
+        assert(b.GetSize() - before < row_size_max);
+    }
+    assert(rows.size() <= list_rows_max);
+    return b.CreateVector(rows);
+}
+
+// ---------------------------------------------------------------- production orders
+
+void get_po(const reader& r, const proto::GetPo& q) {
+    if (!may_see_po(r.s, r.viewer, q.po())) return not_found(r, subject::production_order, q.po());
+    const production_order& po = r.s.po_at(q.po());
+    const run_counters c = counters(r.s, q.po());
+    std::vector<proto::LineView> lines;
+    lines.reserve(po.lines.size());
+    for (const po_line& l : po.lines)
+        lines.emplace_back(l.product, wire(l.stamp_region), l.quantity, l.deducted, l.verified);
+    // The warehouse's stamp balances are not a consignee user's to read (§11), nor a draft.
+    Offset<flatbuffers::Vector<const proto::RegionFigure*>> balance;
+    if (!r.restricted) balance = region_figures(r.b, c.balance);
+    const invoice_id invoice = may_see_invoice(r.s, r.viewer, po.invoice) ? po.invoice : id_none;
+    const auto number = text(r.b, po.number.view());
+    const auto notes = text(r.b, po.notes);
+    const auto line_views = r.b.CreateVectorOfStructs(lines);
+    const auto deducted = region_figures(r.b, c.stamps_deducted);
+    const auto segments = r.b.CreateVector(po.segments);
+    reply(r, proto::Reply::PoView,
+          proto::CreatePoView(r.b, q.po(), number, po.consignee, po.shipment, wire(po.status),
+                              po.urgent, po.scheduled, line_views, c.boxes_total, c.boxes_confirmed,
+                              c.boxes_skipped, c.boxes_left, c.units_done, deducted, balance,
+                              po.parent, segments, invoice, notes, po.started_by, po.verified_by));
+}
+
+Offset<proto::PoSummary> po_summary(FlatBufferBuilder& b, po_id id, const production_order& po) {
+    u64 units = 0;
+    for (const po_line& l : po.lines)
+        units += l.quantity;
+    return proto::CreatePoSummary(b, id, text(b, po.number.view()), po.consignee, po.shipment,
+                                  wire(po.status), po.scheduled, units, po.urgent, po.parent);
+}
+
+void list_pos(const reader& r, const proto::ListPos& q) {
+    const int status = q.status();
+    if (status < -1 || status > static_cast<int>(po_status::cancelled)) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, 0,
+                      "status is -1 (all) or a PoStatus");
+    }
+    if (!consignee_filter_ok(r, q.consignee())) return;
+    const auto admits = [&](po_id id) {
+        const production_order& po = r.s.po_at(id);
+        return r.sees(po.consignee) &&
+               (q.consignee() == id_none || po.consignee == q.consignee()) &&
+               (status == -1 || po.status == static_cast<po_status>(status));
+    };
+    const auto build = [&](po_id id) { return po_summary(r.b, id, r.s.po_at(id)); };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.production_orders.size(), admits, build, more);
+    reply(r, proto::Reply::PoList, proto::CreatePoList(r.b, rows, more));
+}
+
+// Queue entries have no id: `after` counts the entries already read, in the stamper's order.
+void get_run_queue(const reader& r, const proto::GetRunQueue& q) {
+    if (!may_see_po(r.s, r.viewer, q.po())) return not_found(r, subject::production_order, q.po());
+    const production_order& po = r.s.po_at(q.po());
+    const u64 begin = std::min<u64>(q.after(), po.queue_size);
+    const u64 end = std::min<u64>(po.queue_size, begin + list_rows_max);
+    std::vector<proto::QueueItem> items;
+    items.reserve(end - begin);
+    for (u64 i = begin; i < end; ++i) {
+        const queue_entry& e = r.s.queue[po.queue_first + i];
+        assert(e.po == q.po());
+        items.emplace_back(e.box, e.line, e.units, wire(e.state));
+    }
+    const auto vector = r.b.CreateVectorOfStructs(items);
+    reply(r, proto::Reply::RunQueue, proto::CreateRunQueue(r.b, vector, end < po.queue_size));
+}
+
+// What confirming the box would do. An unknown barcode, or a box of a shipment the viewer may
+// not see, is NOT_FOUND; a box outside the PO's queue is a ScannedBox with BOX_NOT_IN_PO.
+void scan(const reader& r, const proto::ScanBox& q) {
+    if (!may_see_po(r.s, r.viewer, q.po())) return not_found(r, subject::production_order, q.po());
+    if (q.barcode() == nullptr) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::box, 0, "barcode is required");
+    }
+    const box_id id = r.s.find_box(q.barcode()->string_view());
+    if (id == id_none || !may_see_shipment(r.s, r.viewer, r.s.box_at(id).shipment)) {
+        return not_found(r, subject::box, id_none);
+    }
+    const scanned_box box = scan_box(r.s, q.po(), id);
+    std::vector<proto::BoxPart> parts;
+    parts.reserve(box.parts.size());
+    for (const box_part& p : box.parts)
+        parts.emplace_back(p.line, wire(p.stamp_region), p.units);
+    const auto verdict = build_outcome(r.b, outcome{.verdict = box.verdict});
+    const auto part_vector = r.b.CreateVectorOfStructs(parts);
+    const auto needed = region_figures(r.b, box.stamps_needed);
+    reply(r, proto::Reply::ScannedBox,
+          proto::CreateScannedBox(r.b, verdict, box.box, box.product, box.good_units,
+                                  wire(box.state), part_vector, needed));
+}
+
+// ---------------------------------------------------------------- stamps
+
+void get_balances(const reader& r) {
+    if (r.restricted) return forbidden(r, "stamp balances");
+    std::array<proto::RegionBalance, region_count> rows;
+    for (const region x : all_regions) {
+        const region_account& a = r.s.account(x);
+        rows[index(x)] = proto::RegionBalance(wire(x), a.balance, a.reserved,
+                                              stamps_available_to_promise(r.s, x), a.ledger.size());
+    }
+    const auto vector = r.b.CreateVectorOfStructs(rows.data(), rows.size());
+    reply(r, proto::Reply::Balances, proto::CreateBalances(r.b, vector));
+}
+
+void get_ledger_figures(const reader& r, const proto::GetLedgerFigures& q) {
+    if (r.restricted) return forbidden(r, "the stamp ledger");
+    const auto region_index = static_cast<u32>(q.region());
+    if (region_index >= region_count) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::region, region_index,
+                      "no such region");
+    }
+    if (q.from_us() > q.to_us()) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, 0, "from_us is after to_us");
+    }
+    const ledger_figures f =
+        figures(r.s, static_cast<region>(region_index), q.from_us(), q.to_us());
+    reply(r, proto::Reply::LedgerFigures,
+          proto::CreateLedgerFigures(r.b, q.region(), f.opening, f.received, f.used, f.refunded,
+                                     f.closing, f.entries));
+}
+
+Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order_id id,
+                                               const stamp_order& o) {
+    const auto number = text(b, o.number.view());
+    const auto notes = text(b, o.notes);
+    const auto review_note = text(b, o.review_note);
+    return proto::CreateStampOrderView(b, id, number, wire(o.stamp_region), wire(o.status),
+                                       o.bundles, o.stamps_per_bundle, o.deposit_cents,
+                                       o.received_bundles, o.submitted_by, notes, review_note);
+}
+
+void list_stamp_orders(const reader& r, const proto::ListStampOrders& q) {
+    if (r.restricted) return forbidden(r, "stamp orders");
+    const auto admits = [](stamp_order_id) { return true; };
+    const auto build = [&](stamp_order_id id) {
+        return stamp_order_view(r.b, id, r.s.stamp_order_at(id));
+    };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.stamp_orders.size(), admits, build, more);
+    reply(r, proto::Reply::StampOrderList, proto::CreateStampOrderList(r.b, rows, more));
+}
+
+// ---------------------------------------------------------------- shipments
+
+void get_shipment(const reader& r, const proto::GetShipment& q) {
+    if (!may_see_shipment(r.s, r.viewer, q.shipment())) {
+        return not_found(r, subject::shipment, q.shipment());
+    }
+    const shipment& sh = r.s.shipment_at(q.shipment());
+    std::vector<proto::ShipmentProduct> products;
+    products.reserve(sh.products.size());
+    for (const shipment_product& p : sh.products) {
+        // availability() of §3, without its search for the product: never negative.
+        assert(p.good_units >= p.allocated_units);
+        products.emplace_back(p.product, p.good_units, p.allocated_units,
+                              static_cast<i64>(p.good_units - p.allocated_units));
+    }
+    const auto key = text(r.b, sh.key.view());
+    const auto vector = r.b.CreateVectorOfStructs(products);
+    reply(r, proto::Reply::ShipmentView,
+          proto::CreateShipmentView(r.b, q.shipment(), key, sh.consignee, wire(sh.status),
+                                    sh.box_count, vector));
+}
+
+// ---------------------------------------------------------------- invoices
+
+Offset<proto::InvoiceView> invoice_view(FlatBufferBuilder& b, invoice_id id, const invoice& inv) {
+    std::vector<fb::InvoiceLine> lines;
+    lines.reserve(inv.lines.size());
+    for (const invoice_line& l : inv.lines) {
+        lines.emplace_back(l.product, wire(l.stamp_region), l.units, l.volume_ul, l.increments,
+                           l.duty_cents_per_increment, l.duty_per_unit, l.line_duty);
+    }
+    std::vector<Offset<fb::InvoiceFee>> fees;
+    fees.reserve(inv.fees.size());
+    for (const invoice_fee& f : inv.fees) {
+        fees.push_back(fb::CreateInvoiceFee(b, f.preset, text(b, f.name), wire(f.kind),
+                                            f.amount_cents, f.charge_cents));
+    }
+    const invoice_totals& t = inv.totals;
+    const fb::InvoiceTotals totals(t.duty, t.fees, t.subtotal, t.tax, t.total);
+    const auto number = text(b, inv.number.view());
+    const auto line_vector = b.CreateVectorOfStructs(lines);
+    const auto fee_vector = b.CreateVector(fees);
+    const auto notes = text(b, inv.notes);
+    const auto reason = text(b, inv.reason);
+    return proto::CreateInvoiceView(b, id, number, inv.po, inv.consignee, wire(inv.tax_province),
+                                    inv.tax_bp, wire(inv.status), line_vector, fee_vector, &totals,
+                                    notes, inv.due, inv.credit_of, reason);
+}
+
+void get_invoice(const reader& r, const proto::GetInvoice& q) {
+    if (!may_see_invoice(r.s, r.viewer, q.invoice())) {
+        return not_found(r, subject::invoice, q.invoice());
+    }
+    reply(r, proto::Reply::InvoiceView,
+          invoice_view(r.b, q.invoice(), r.s.invoice_at(q.invoice())));
+}
+
+void list_invoices(const reader& r, const proto::ListInvoices& q) {
+    if (!consignee_filter_ok(r, q.consignee())) return;
+    const auto admits = [&](invoice_id id) {
+        return may_see_invoice(r.s, r.viewer, id) &&
+               (q.consignee() == id_none || r.s.invoice_at(id).consignee == q.consignee());
+    };
+    const auto build = [&](invoice_id id) { return invoice_view(r.b, id, r.s.invoice_at(id)); };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.invoices.size(), admits, build, more);
+    reply(r, proto::Reply::InvoiceList, proto::CreateInvoiceList(r.b, rows, more));
+}
+
+// ---------------------------------------------------------------- calendar and requests
+
+// A day keeps the capacity it had when first planned; an unplanned weekday has the setting's and
+// a weekend none (as engine/calendar.cpp reckons it). A consignee user sees the load, which the
+// portal needs to pick a day, but only its own POs.
+Offset<proto::DayView> day_view(const reader& r, day on) {
+    const auto it = r.s.calendar.find(on);
+    const bool planned = it != r.s.calendar.end();
+    u64 capacity = 0;
+    if (planned && !is_weekend(on)) {
+        capacity = it->second.capacity;
+    } else if (!is_weekend(on)) {
+        capacity = r.s.settings.capacity_units[static_cast<std::size_t>(weekday_of(on))];
+    }
+    std::vector<po_id> pos;
+    if (planned) {
+        for (const po_id po : it->second.run_order)
+            if (r.sees(r.s.po_at(po).consignee)) pos.push_back(po);
+    }
+    const auto vector = r.b.CreateVector(pos);
+    return proto::CreateDayView(r.b, on, capacity, planned ? it->second.load : 0,
+                                planned && it->second.overridden, vector, is_weekend(on));
+}
+
+void get_calendar(const reader& r, const proto::GetCalendar& q) {
+    if (q.days() > calendar_days_max) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::day, q.days(),
+                      "at most 62 days at once");
+    }
+    if (q.from_day() == no_day || i64{q.from_day()} + q.days() > INT32_MAX) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::day, 0, "from_day out of range");
+    }
+    std::vector<Offset<proto::DayView>> days;
+    days.reserve(q.days());
+    for (u32 i = 0; i < q.days(); ++i)
+        days.push_back(day_view(r, q.from_day() + static_cast<day>(i)));
+    const auto vector = r.b.CreateVector(days);
+    reply(r, proto::Reply::Calendar, proto::CreateCalendar(r.b, vector));
+}
+
+Offset<proto::RequestView> request_view(FlatBufferBuilder& b, request_id id,
+                                        const customer_request& q) {
+    std::vector<fb::LineInput> lines;
+    lines.reserve(q.lines.size());
+    for (const line_input& l : q.lines)
+        lines.emplace_back(l.product, wire(l.stamp_region), l.quantity);
+    const auto line_vector = b.CreateVectorOfStructs(lines);
+    const auto reason = text(b, q.reason);
+    return proto::CreateRequestView(b, id, q.consignee, q.shipment, line_vector, q.on,
+                                    wire(q.status), reason, q.po, q.submitted_by);
+}
+
+void list_requests(const reader& r, const proto::ListRequests& q) {
+    const auto admits = [&](request_id id) { return may_see_request(r.s, r.viewer, id); };
+    const auto build = [&](request_id id) { return request_view(r.b, id, r.s.request_at(id)); };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.requests.size(), admits, build, more);
+    reply(r, proto::Reply::RequestList, proto::CreateRequestList(r.b, rows, more));
+}
+
+// ---------------------------------------------------------------- reference data and settings
+
+template <typename Admits, typename Build>
+void reference_rows(const reader& r, const proto::ListReference& q, std::size_t count,
+                    Admits&& admits, Build&& build) {
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), count, admits, build, more);
+    reply(r, proto::Reply::ReferenceList, proto::CreateReferenceList(r.b, q.kind(), rows, more));
+}
+
+void list_users(const reader& r, const proto::ListReference& q) {
+    if (r.restricted) return forbidden(r, "users");
+    reference_rows(
+        r, q, r.s.users.size(), [](user_id) { return true; },
+        [&](user_id id) {
+            const user& u = r.s.user_at(id);
+            return proto::CreateReferenceRow(r.b, id, text(r.b, u.key.view()), text(r.b, u.name),
+                                             u.consignee, u.roles);
+        });
+}
+
+// Fee presets are settings (§2): like the other settings, not a consignee user's to read.
+void list_fee_presets(const reader& r, const proto::ListReference& q) {
+    if (r.restricted) return forbidden(r, "fee presets");
+    reference_rows(
+        r, q, r.s.fee_presets.size(), [](fee_preset_id) { return true; },
+        [&](fee_preset_id id) {
+            const fee_preset& f = r.s.fee_preset_at(id);
+            return proto::CreateReferenceRow(r.b, id, text(r.b, f.key.view()), text(r.b, f.name),
+                                             id_none, 0, 0, fb::Province::AB, wire(f.kind),
+                                             f.amount_cents);
+        });
+}
+
+void list_reference(const reader& r, const proto::ListReference& q) {
+    switch (q.kind()) {
+        case proto::ReferenceKind::Users:
+            return list_users(r, q);
+        case proto::ReferenceKind::Consignees:
+            return reference_rows(
+                r, q, r.s.consignees.size(), [&](consignee_id id) { return r.sees(id); },
+                [&](consignee_id id) {
+                    const consignee& c = r.s.consignee_at(id);
+                    return proto::CreateReferenceRow(r.b, id, text(r.b, c.key.view()),
+                                                     text(r.b, c.name), id, 0, 0,
+                                                     wire(c.primary_province));
+                });
+        case proto::ReferenceKind::Products:
+            return reference_rows(
+                r, q, r.s.products.size(),
+                [&](product_id id) { return r.sees(r.s.product_at(id).consignee); },
+                [&](product_id id) {
+                    const product& p = r.s.product_at(id);
+                    return proto::CreateReferenceRow(r.b, id, text(r.b, p.sku.view()),
+                                                     text(r.b, p.name), p.consignee, 0,
+                                                     p.volume_ul);
+                });
+        case proto::ReferenceKind::Shipments:
+            return reference_rows(
+                r, q, r.s.shipments.size(),
+                [&](shipment_id id) { return r.sees(r.s.shipment_at(id).consignee); },
+                [&](shipment_id id) {
+                    const shipment& sh = r.s.shipment_at(id);
+                    return proto::CreateReferenceRow(r.b, id, text(r.b, sh.key.view()), 0,
+                                                     sh.consignee);
+                });
+        case proto::ReferenceKind::FeePresets:
+            return list_fee_presets(r, q);
+    }
+    refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, static_cast<u32>(q.kind()),
+           "no such reference kind");
+}
+
+void get_settings(const reader& r) {
+    if (r.restricted) return forbidden(r, "settings");
+    const struct settings& set = r.s.settings;
+    per_region<i64> bundle{}, deposit{};
+    for (const region x : all_regions) {
+        bundle[index(x)] = r.s.account(x).stamps_per_bundle;
+        deposit[index(x)] = r.s.account(x).deposit_cents_per_stamp;
+    }
+    static_assert(std::tuple_size_v<decltype(set.tax_bp)> == province_count);
+    const auto duty = region_figures(r.b, set.duty_cents_per_increment);
+    const auto tax = r.b.CreateVector(set.tax_bp.data(), set.tax_bp.size());
+    const auto capacity = r.b.CreateVector(set.capacity_units.data(), set.capacity_units.size());
+    const auto bundles = region_figures(r.b, bundle);
+    const auto deposits = region_figures(r.b, deposit);
+    const auto zone = text(r.b, set.zone.name);
+    reply(r, proto::Reply::SettingsView,
+          proto::CreateSettingsView(r.b, duty, tax, capacity, bundles, deposits, zone,
+                                    set.zone.utc_offset_minutes, set.zone.north_american_dst));
+}
+
+// The request's body, as the kind its type says (the Verifier has checked they agree).
+void dispatch(const reader& r, const proto::Request& q) {
+    switch (q.body_type()) {
+        case proto::Body::GetPo:
+            return get_po(r, *q.body_as_GetPo());
+        case proto::Body::ListPos:
+            return list_pos(r, *q.body_as_ListPos());
+        case proto::Body::GetRunQueue:
+            return get_run_queue(r, *q.body_as_GetRunQueue());
+        case proto::Body::ScanBox:
+            return scan(r, *q.body_as_ScanBox());
+        case proto::Body::GetBalances:
+            return get_balances(r);
+        case proto::Body::GetLedgerFigures:
+            return get_ledger_figures(r, *q.body_as_GetLedgerFigures());
+        case proto::Body::GetShipment:
+            return get_shipment(r, *q.body_as_GetShipment());
+        case proto::Body::ListStampOrders:
+            return list_stamp_orders(r, *q.body_as_ListStampOrders());
+        case proto::Body::GetInvoice:
+            return get_invoice(r, *q.body_as_GetInvoice());
+        case proto::Body::ListInvoices:
+            return list_invoices(r, *q.body_as_ListInvoices());
+        case proto::Body::GetCalendar:
+            return get_calendar(r, *q.body_as_GetCalendar());
+        case proto::Body::ListRequests:
+            return list_requests(r, *q.body_as_ListRequests());
+        case proto::Body::ListReference:
+            return list_reference(r, *q.body_as_ListReference());
+        case proto::Body::GetSettings:
+            return get_settings(r);
+        default:
+            break;
+    }
+    refuse(r, proto::Code::UNKNOWN_TYPE, subject::none, static_cast<u32>(q.body_type()),
+           "not a read");
+}
+
+}  // namespace
+
+void answer_read(const state& s, user_id viewer, const proto::Request& request,
+                 FlatBufferBuilder& b) {
+    if (!s.has_user(viewer)) {
+        return build_refusal_response(b, request.id(), proto::Code::UNAUTHENTICATED,
+                                      "say Hello with a user's token first");
+    }
+    const user& u = s.user_at(viewer);
+    const bool restricted = (u.roles & role_bit(role::consignee)) != 0;
+    const reader r{.s = s,
+                   .viewer = viewer,
+                   .restricted = restricted,
+                   .own = restricted ? u.consignee : id_none,
+                   .request = request.id(),
+                   .b = b};
+    if (request.body() == nullptr) {
+        return refuse(r, proto::Code::MISSING_FIELD, subject::none, 0, "a request needs a body");
+    }
+    dispatch(r, request);
+}
+
+}  // namespace stampd::net
