@@ -1,0 +1,246 @@
+// The server (server.hpp): the acceptor, the I/O threads, the session registry, and the bridge
+// from the engine's log thread (durable answers, durable records) back to the sessions.
+#include "net/server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "net/answers.hpp"
+#include "net/session.hpp"
+#include "wal/payload.hpp"
+#include "wal/record_format.hpp"
+
+namespace stampd::net {
+
+server::server(std::unique_ptr<impl> impl) : _impl(std::move(impl)) {}
+
+server::~server() {
+    stop();
+}
+
+std::uint16_t server::port() const {
+    return _impl->port;
+}
+
+wal::durable_engine& server::engine() {
+    return *_impl->engine;
+}
+
+server_stats server::stats() const {
+    return server_stats{.connections = _impl->open_connections.load(),
+                        .accepted = _impl->accepted.load(),
+                        .refused = _impl->refused.load(),
+                        .closed_for_errors = _impl->closed_for_errors.load(),
+                        .frames = _impl->frames.load()};
+}
+
+bool server::start(const wal::engine_options& engine_options, const server_options& options,
+                   std::unique_ptr<server>& out, std::string& error) {
+    auto p = std::make_unique<impl>();
+    impl& s = *p;
+    s.options = options;
+    s.options.io_threads = std::max(1u, options.io_threads);
+    s.slots.resize(options.connections_max);
+    s.generations.assign(options.connections_max, 0);
+    for (std::uint32_t slot = options.connections_max; slot > 0; --slot)
+        s.free_slots.push_back(slot - 1);
+    s.grouped.resize(options.connections_max);
+
+    const wal::status opened = wal::durable_engine::open(
+        engine_options, [&s](std::span<const wal::answer> answers) { s.on_answers(answers); },
+        s.engine, error,
+        [&s](std::uint64_t lsn, std::span<const std::uint8_t> record) {
+            s.on_record(lsn, record);
+        });
+    if (!opened.ok()) {
+        if (error.empty()) error = opened.message();
+        return false;
+    }
+    for (unsigned i = 0; i < s.options.io_threads; ++i) {
+        auto worker = std::make_unique<io_worker>();
+        worker->producer = s.engine->make_producer();
+        s.workers.push_back(std::move(worker));
+    }
+    try {
+        tcp::resolver resolver(s.workers[0]->context);
+        const auto endpoints = resolver.resolve(options.host, std::to_string(options.port));
+        s.acceptor = std::make_unique<tcp::acceptor>(s.workers[0]->context);
+        const tcp::endpoint endpoint = *endpoints.begin();
+        s.acceptor->open(endpoint.protocol());
+        s.acceptor->set_option(tcp::acceptor::reuse_address(true));
+        s.acceptor->bind(endpoint);
+        s.acceptor->listen(asio::socket_base::max_listen_connections);
+        s.port = s.acceptor->local_endpoint().port();
+    } catch (const boost::system::system_error& e) {
+        error = "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                e.what();
+        s.engine->stop();
+        return false;
+    }
+    s.accept_next();
+    for (auto& worker : s.workers) {
+        io_worker* w = worker.get();
+        w->thread = std::thread([w] {
+            auto guard = asio::make_work_guard(w->context);
+            // The guard is released when stop() stops the context.
+            w->context.run();
+        });
+    }
+    out.reset(new server(std::move(p)));
+    return true;
+}
+
+void server::impl::accept_next() {
+    io_worker& worker = *workers[next_worker++ % workers.size()];
+    acceptor->async_accept(worker.context, [this, &worker](const boost::system::error_code& error,
+                                                           tcp::socket socket) {
+        if (error) {
+            if (!stopping.load()) {
+                log(log_level::warn, "accept failed: " + error.message());
+                accept_next();
+            }
+            return;
+        }
+        if (stopping.load()) return;
+        std::shared_ptr<session> created;
+        {
+            std::lock_guard lock(registry_mutex);
+            if (!free_slots.empty()) {
+                const std::uint32_t slot = free_slots.back();
+                free_slots.pop_back();
+                const std::uint16_t generation = ++generations[slot];
+                created =
+                    std::make_shared<session>(*this, worker, std::move(socket), slot, generation);
+                slots[slot] = created;
+            }
+        }
+        if (created) {
+            accepted.fetch_add(1);
+            open_connections.fetch_add(1);
+            asio::post(worker.context, [created] { created->start(); });
+        } else {
+            // Over connections_max: say why, then close. A few bytes to a new socket.
+            refused.fetch_add(1);
+            flatbuffers::FlatBufferBuilder b(128);
+            build_refusal_response(b, 0, proto::Code::TOO_MANY_CONNECTIONS,
+                                   "the server holds " + std::to_string(options.connections_max) +
+                                       " connections already");
+            std::uint8_t header[frame_header_size];
+            put_frame_header(header, b.GetSize());
+            boost::system::error_code ignored;
+            const std::array<asio::const_buffer, 2> frame{
+                asio::buffer(header), asio::buffer(b.GetBufferPointer(), b.GetSize())};
+            asio::write(socket, frame, ignored);
+            socket.close(ignored);
+        }
+        accept_next();
+    });
+}
+
+std::shared_ptr<session> server::impl::session_at(std::uint32_t slot, std::uint16_t generation) {
+    if (slot >= slots.size()) return nullptr;
+    std::shared_ptr<session> s = slots[slot];
+    if (!s || s->generation() != generation) return nullptr;
+    return s;
+}
+
+void server::impl::release_slot(std::uint32_t slot) {
+    {
+        std::lock_guard lock(registry_mutex);
+        slots[slot].reset();
+        free_slots.push_back(slot);
+    }
+    open_connections.fetch_sub(1);
+}
+
+void server::impl::on_answers(std::span<const wal::answer> answers) {
+    // Log thread: one post per session per batch.
+    for (const wal::answer& a : answers) {
+        const std::uint32_t slot = tag_slot(a.tag);
+        if (slot >= grouped.size()) continue;
+        if (grouped[slot].empty()) touched.push_back(slot);
+        grouped[slot].push_back(a);
+    }
+    std::lock_guard lock(registry_mutex);
+    for (const std::uint32_t slot : touched) {
+        std::vector<wal::answer> mine = std::move(grouped[slot]);
+        grouped[slot].clear();
+        const std::shared_ptr<session> target = session_at(slot, tag_generation(mine.front().tag));
+        if (!target) continue;  // the connection closed: its answers have nowhere to go
+        asio::post(target->executor(), [target, mine = std::move(mine)]() mutable {
+            target->on_answers(std::move(mine));
+        });
+    }
+    touched.clear();
+}
+
+void server::impl::on_record(std::uint64_t lsn, std::span<const std::uint8_t> record) {
+    if (subs.empty()) return;
+    wal::record_header header;
+    std::memcpy(&header, record.data(), sizeof header);
+    const std::span<const std::uint8_t> payload = record.subspan(wal::record_header_size);
+    event_list events;
+    if (!wal::decode_payload(payload, header.event_count, events)) return;
+    std::vector<subscriber> to;
+    subs.match(lsn, std::span<const event>(events.begin(), events.size()),
+               [&to](subscriber who) { to.push_back(who); });
+    if (to.empty()) return;
+    // One Pushed frame for all of them: the events as the log stores them.
+    flatbuffers::FlatBufferBuilder b(512);
+    std::vector<flatbuffers::Offset<proto::EventBytes>> bytes;
+    std::size_t at = 0;
+    for (std::uint16_t i = 0; i < header.event_count; ++i) {
+        std::uint32_t size = 0;
+        std::memcpy(&size, payload.data() + at, sizeof size);
+        at += wal::event_size_prefix;
+        bytes.push_back(proto::CreateEventBytes(b, b.CreateVector(payload.data() + at, size)));
+        at += size;
+    }
+    const auto pushed = proto::CreatePushed(b, lsn, header.time_us, header.user, header.station,
+                                            b.CreateVector(bytes));
+    finish_response(b, 0, proto::Reply::Pushed, pushed.Union());
+    auto frame = std::make_shared<const std::vector<std::uint8_t>>(
+        b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    std::lock_guard lock(registry_mutex);
+    for (const subscriber who : to) {
+        if (const std::shared_ptr<session> target = session_at(who.slot, who.generation)) {
+            asio::post(target->executor(), [target, frame] { target->on_push(frame); });
+        }
+    }
+}
+
+void server::stop() {
+    impl& s = *_impl;
+    if (s.stopped) return;
+    s.stopped = true;
+    s.stopping.store(true);
+    asio::post(s.workers[0]->context, [&s] {
+        boost::system::error_code ignored;
+        s.acceptor->close(ignored);
+    });
+    // The engine commits what it holds and answers it; sessions write the answers, then close.
+    s.engine->stop();
+    std::vector<std::shared_ptr<session>> open;
+    {
+        std::lock_guard lock(s.registry_mutex);
+        for (const auto& one : s.slots)
+            if (one) open.push_back(one);
+    }
+    for (const auto& one : open)
+        asio::post(one->executor(), [one] { one->shut_down(); });
+    // A peer that never reads must not hold the shutdown: a few seconds, then the sockets go.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (s.open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (auto& worker : s.workers)
+        worker->context.stop();
+    for (auto& worker : s.workers)
+        if (worker->thread.joinable()) worker->thread.join();
+    s.log(log_level::info, "stopped: durable LSN " + std::to_string(s.engine->stats().durable_lsn));
+}
+
+}  // namespace stampd::net

@@ -1,0 +1,501 @@
+// One client connection (session.hpp): frames in, commands and reads to the writer, answers out
+// in request order. Runs on its I/O thread only.
+#include "net/session.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "engine/access.hpp"
+#include "engine/codec/event_codec.hpp"
+#include "net/answers.hpp"
+#include "net/command_codec.hpp"
+#include "net/views.hpp"
+
+namespace stampd::net {
+namespace {
+
+std::int64_t wall_clock_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::shared_ptr<std::vector<std::uint8_t>> copy_of(const flatbuffers::FlatBufferBuilder& b) {
+    return std::make_shared<std::vector<std::uint8_t>>(b.GetBufferPointer(),
+                                                       b.GetBufferPointer() + b.GetSize());
+}
+
+}  // namespace
+
+session::session(server::impl& server, io_worker& worker, tcp::socket socket, std::uint32_t slot,
+                 std::uint16_t generation)
+    : _server(server),
+      _worker(worker),
+      _socket(std::move(socket)),
+      _timer(_worker.context),
+      _retry(_worker.context),
+      _slot(slot),
+      _generation(generation),
+      _in(frame_header_size + frame_size_max + read_chunk_size) {}
+
+void session::start() {
+    boost::system::error_code ignored;
+    _socket.set_option(tcp::no_delay(true), ignored);
+    arm_timer();
+    read_more();
+}
+
+bool session::may_read() const {
+    return !_closing && !_closed && !_hello_pending &&
+           _in_flight.size() < in_flight_per_connection_max && _submitted == _to_submit.size() &&
+           !_server.stopping.load(std::memory_order_acquire);
+}
+
+void session::read_more() {
+    if (_reading || !may_read()) return;
+    // Keep room for a whole chunk after the unread bytes.
+    if (_in.size() - _in_end < read_chunk_size) {
+        std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
+        _in_end -= _in_begin;
+        _in_begin = 0;
+    }
+    _reading = true;
+    _socket.async_read_some(
+        asio::buffer(_in.data() + _in_end, _in.size() - _in_end),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
+            self->on_read(error, bytes);
+        });
+}
+
+void session::on_read(const boost::system::error_code& error, std::size_t bytes) {
+    _reading = false;
+    if (error) {
+        // The peer went away (or stop() closed us): answers still in flight have nowhere to go.
+        close();
+        return;
+    }
+    _in_end += bytes;
+    _saw_traffic = true;
+    process_frames();
+    read_more();
+}
+
+void session::process_frames() {
+    // Answering locally drains, and draining resumes processing: only the outermost call loops,
+    // so a payload being handled is never moved under it.
+    if (_processing) return;
+    _processing = true;
+    while (may_read()) {
+        const std::size_t available = _in_end - _in_begin;
+        if (available < frame_header_size) break;
+        const std::uint32_t size = get_frame_header(_in.data() + _in_begin);
+        if (size > frame_size_max) {
+            fail(proto::Code::FRAME_TOO_LARGE, "a frame of " + std::to_string(size) +
+                                                   " bytes; the limit is " +
+                                                   std::to_string(frame_size_max));
+            return;
+        }
+        if (available < frame_header_size + size) break;
+        const std::span<const std::uint8_t> payload(_in.data() + _in_begin + frame_header_size,
+                                                    size);
+        _in_begin += frame_header_size + size;
+        _server.frames.fetch_add(1, std::memory_order_relaxed);
+        if (!handle_frame(payload)) break;
+    }
+    if (_in_begin == _in_end) _in_begin = _in_end = 0;
+    _processing = false;
+    flush_submissions();
+}
+
+bool session::handle_frame(std::span<const std::uint8_t> bytes) {
+    const proto::Request* request = nullptr;
+    if (const proto::Code code = verify_request(bytes, request); code != proto::Code::OK) {
+        fail(code, code == proto::Code::UNKNOWN_TYPE    ? "a request kind this server does not know"
+                   : code == proto::Code::MISSING_FIELD ? "a request needs a body"
+                                                        : "the frame is not a valid Request");
+        return false;
+    }
+    const std::uint64_t id = request->id();
+    const proto::Body kind = request->body_type();
+    if (kind == proto::Body::Hello) {
+        handle_hello(*request, id);
+        return true;
+    }
+    if (_user == id_none) {
+        fail(proto::Code::UNAUTHENTICATED, "send Hello with a token first", id);
+        return false;
+    }
+    if (kind == proto::Body::Subscribe || kind == proto::Body::Unsubscribe) {
+        handle_subscription(*request, id);
+        return true;
+    }
+    if (is_command(kind) && !request->dry_run()) {
+        handle_command(*request, id);
+        return !_closing;
+    }
+    handle_read(bytes, id);
+    return !_closing;
+}
+
+void session::handle_hello(const proto::Request& request, std::uint64_t id) {
+    if (_user != id_none) {
+        answer_locally(id, proto::Code::INVALID_ARGUMENT, "this connection already said Hello");
+        return;
+    }
+    const proto::Hello* hello = request.body_as_Hello();
+    if (hello->token() == nullptr || hello->token()->size() > constants::token_size_max) {
+        fail(hello->token() == nullptr ? proto::Code::MISSING_FIELD : proto::Code::OUT_OF_RANGE,
+             "Hello needs a token of at most " + std::to_string(constants::token_size_max) +
+                 " bytes",
+             id);
+        return;
+    }
+    _client = hello->client();
+    _client_lsn = hello->client_lsn();
+    _station = hello->station();
+    auto reply = std::make_shared<std::vector<std::uint8_t>>();
+    const std::uint64_t tag = next_tag();
+    _in_flight.push_back(
+        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::hello, .reply = reply});
+    _hello_pending = true;
+    _to_submit.emplace_back(wal::query_request{
+        .run =
+            [reply, id, token = hello->token()->str()](const state& s, std::uint64_t lsn) {
+                flatbuffers::FlatBufferBuilder b(256);
+                const user_id user = authenticate(s, token);
+                if (user == id_none) {
+                    build_refusal_response(b, id, proto::Code::UNAUTHENTICATED,
+                                           "no user holds this token");
+                } else {
+                    const stampd::user& u = s.users[user - 1];
+                    const auto name = b.CreateString(u.name);
+                    const auto ok = proto::CreateHelloOk(b, user, u.roles, u.consignee, name, lsn);
+                    finish_response(b, id, proto::Reply::HelloOk, ok.Union());
+                }
+                reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+            },
+        .tag = tag});
+}
+
+void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id) {
+    const proto::Request* request = flatbuffers::GetRoot<proto::Request>(bytes.data());
+    auto reply = std::make_shared<std::vector<std::uint8_t>>();
+    const std::uint64_t tag = next_tag();
+    wal::query_request query{.tag = tag};
+    if (is_command(request->body_type())) {
+        // A dry run: decide against the state of the moment, record nothing, list the events.
+        command cmd;
+        std::string why;
+        if (const proto::Code code = decode_command(*request, cmd, why); code != proto::Code::OK) {
+            fail(code, why, id);
+            return;
+        }
+        query.run = [reply, id, cmd = std::move(cmd), user = _user, station = _station](
+                        const state& s, std::uint64_t lsn) {
+            const context ctx{
+                .lsn = lsn + 1, .time_us = wall_clock_us(), .user = user, .station = station};
+            event_list events;
+            const rejection verdict = dry_run(s, cmd, ctx, events);
+            flatbuffers::FlatBufferBuilder b(1024);
+            codec::event_encoder encoder;
+            std::vector<flatbuffers::Offset<proto::EventBytes>> effects;
+            for (const event& e : events) {
+                const auto encoded = encoder.encode(e);
+                effects.push_back(
+                    proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
+            }
+            const auto outcome_offset =
+                build_outcome(b, outcome{.verdict = verdict, .result = result_of(events)},
+                              b.CreateVector(effects));
+            finish_response(b, id, proto::Reply::Outcome, outcome_offset.Union());
+            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+        };
+    } else {
+        query.run = [reply, bytes = std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
+                     user = _user](const state& s, std::uint64_t) {
+            flatbuffers::FlatBufferBuilder b(1024);
+            answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b);
+            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+        };
+    }
+    _in_flight.push_back(
+        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
+    _to_submit.emplace_back(std::move(query));
+}
+
+void session::handle_subscription(const proto::Request& request, std::uint64_t id) {
+    if (request.body_type() == proto::Body::Unsubscribe) {
+        const proto::Unsubscribe* u = request.body_as_Unsubscribe();
+        _server.subs.remove(who(), u->po(), u->consignee());
+        if (_subscriptions > 0) --_subscriptions;
+        answer_locally(id, proto::Code::OK, "");
+        return;
+    }
+    const proto::Subscribe* sub = request.body_as_Subscribe();
+    if ((sub->po() == id_none) == (sub->consignee() == id_none)) {
+        answer_locally(id, proto::Code::INVALID_ARGUMENT, "subscribe to one PO or one consignee");
+        return;
+    }
+    if (_subscriptions >= subscriptions_per_connection_max) {
+        answer_locally(id, proto::Code::LIMIT_EXCEEDED,
+                       "at most " + std::to_string(subscriptions_per_connection_max) +
+                           " subscriptions a connection");
+        return;
+    }
+    ++_subscriptions;
+    auto reply = std::make_shared<std::vector<std::uint8_t>>();
+    const std::uint64_t tag = next_tag();
+    subscriptions* subs = &_server.subs;
+    // Registered on the writer thread: every record after `lsn` reaches the subscriber.
+    wal::query_request query{
+        .run =
+            [reply, id, subs, who = who(), user = _user, po = sub->po(),
+             consignee = sub->consignee()](const state& s, std::uint64_t lsn) {
+                flatbuffers::FlatBufferBuilder b(256);
+                const bool visible = po != id_none ? may_see_po(s, user, po)
+                                                   : consignee <= s.consignees.size() &&
+                                                         (s.users[user - 1].consignee == id_none ||
+                                                          s.users[user - 1].consignee == consignee);
+                if (!visible) {
+                    build_refusal_response(b, id, proto::Code::NOT_FOUND,
+                                           po != id_none ? "no such PO" : "no such consignee");
+                } else {
+                    std::vector<po_id> pos;
+                    for (po_id p = 1; consignee != id_none && p <= s.production_orders.size();
+                         ++p) {
+                        if (s.production_orders[p - 1].consignee == consignee) pos.push_back(p);
+                    }
+                    subs->add(who, po, consignee, std::move(pos), lsn);
+                    const auto o = build_outcome(
+                        b, outcome{.lsn = lsn, .result = po != id_none ? po : consignee});
+                    finish_response(b, id, proto::Reply::Outcome, o.Union());
+                }
+                reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+            },
+        .tag = tag};
+    _in_flight.push_back(
+        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::subscribe, .reply = reply});
+    _to_submit.emplace_back(std::move(query));
+}
+
+void session::handle_command(const proto::Request& request, std::uint64_t id) {
+    command cmd;
+    std::string why;
+    if (const proto::Code code = decode_command(request, cmd, why); code != proto::Code::OK) {
+        fail(code, why, id);
+        return;
+    }
+    const std::uint64_t tag = next_tag();
+    _in_flight.push_back(pending{.request_id = id, .seq = tag_seq(tag), .what = kind::command});
+    _to_submit.emplace_back(wal::submission{.cmd = std::move(cmd),
+                                            .user = _user,
+                                            .station = _station,
+                                            .client = _client,
+                                            .request = _client != 0 ? id : 0,
+                                            .client_lsn = _client_lsn,
+                                            .tag = tag});
+}
+
+void session::flush_submissions() {
+    if (_submitted == _to_submit.size()) return;
+    if (_server.stopping.load(std::memory_order_acquire)) {
+        // Never handed to the engine: say so, in order.
+        for (std::size_t i = _submitted; i < _to_submit.size(); ++i) {
+            const std::uint64_t tag =
+                std::visit([](const auto& item) { return item.tag; }, _to_submit[i]);
+            for (pending& p : _in_flight) {
+                if (p.seq == tag_seq(tag) && !p.ready) {
+                    p.what = kind::local;
+                    _builder.Clear();
+                    build_refusal_response(_builder, p.request_id, proto::Code::SHUTTING_DOWN,
+                                           "the server is stopping");
+                    p.reply = copy_of(_builder);
+                    p.ready = true;
+                }
+            }
+        }
+        _to_submit.clear();
+        _submitted = 0;
+        drain_ready();
+        return;
+    }
+    const std::span<wal::durable_engine::ingress_item> rest =
+        std::span(_to_submit).subspan(_submitted);
+    _submitted += _server.engine->submit_bulk(*_worker.producer, rest);
+    if (_submitted == _to_submit.size()) {
+        _to_submit.clear();
+        _submitted = 0;
+        return;
+    }
+    // The ingress is full: this session stops reading until the writer makes room.
+    if (_retry_armed) return;
+    _retry_armed = true;
+    _retry.expires_after(std::chrono::microseconds(200));
+    _retry.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+        self->_retry_armed = false;
+        if (error || self->_closed) return;
+        self->flush_submissions();
+        self->process_frames();
+        self->read_more();
+    });
+}
+
+void session::answer_locally(std::uint64_t id, proto::Code code, std::string_view message) {
+    _builder.Clear();
+    if (code == proto::Code::OK) {
+        const auto o = build_outcome(_builder, outcome{});
+        finish_response(_builder, id, proto::Reply::Outcome, o.Union());
+    } else {
+        build_refusal_response(_builder, id, code, message);
+    }
+    _in_flight.push_back(
+        pending{.request_id = id, .what = kind::local, .ready = true, .reply = copy_of(_builder)});
+    drain_ready();
+}
+
+void session::fail(proto::Code code, std::string_view message, std::uint64_t id) {
+    _server.closed_for_errors.fetch_add(1, std::memory_order_relaxed);
+    _server.log(log_level::warn, "connection " + std::to_string(_slot) + " closed: " +
+                                     std::string{to_string(code)} + ": " + std::string{message});
+    _closing = true;
+    answer_locally(id, code, message);
+}
+
+void session::on_answers(std::vector<wal::answer>&& answers) {
+    if (_closed) return;
+    std::size_t from = 0;
+    for (const wal::answer& a : answers) {
+        const std::uint32_t seq = tag_seq(a.tag);
+        for (std::size_t i = from; i < _in_flight.size(); ++i) {
+            pending& p = _in_flight[i];
+            if (p.what == kind::local || p.seq != seq) continue;
+            p.ready = true;
+            p.result = a.result;
+            from = i + 1;
+            break;
+        }
+    }
+    drain_ready();
+}
+
+void session::drain_ready() {
+    const bool was_full = _in_flight.size() >= in_flight_per_connection_max;
+    while (!_in_flight.empty() && _in_flight.front().ready && !_closed) {
+        pending& p = _in_flight.front();
+        if (p.what == kind::command) {
+            if (p.result.lsn > _client_lsn) _client_lsn = p.result.lsn;
+            _builder.Clear();
+            const auto o = build_outcome(_builder, p.result);
+            finish_response(_builder, p.request_id, proto::Reply::Outcome, o.Union());
+            append_frame({_builder.GetBufferPointer(), _builder.GetSize()});
+        } else {
+            if (p.what == kind::hello) {
+                _hello_pending = false;
+                const auto* response = flatbuffers::GetRoot<proto::Response>(p.reply->data());
+                if (const proto::HelloOk* ok = response->reply_as_HelloOk()) {
+                    _user = ok->user();
+                    arm_timer();
+                } else {
+                    _closing = true;  // a wrong token: answer, then close
+                }
+            }
+            append_frame(*p.reply);
+        }
+        _in_flight.pop_front();
+    }
+    if (_closed) return;
+    write_more();
+    if (_closing && _in_flight.empty() && !_write_active) {
+        close();
+        return;
+    }
+    if (!_processing && (was_full || !_hello_pending)) {
+        process_frames();
+        read_more();
+    }
+}
+
+void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
+    if (_closed) return;
+    append_frame(*frame);
+    write_more();
+}
+
+void session::append_frame(std::span<const std::uint8_t> payload) {
+    if (_out.size() + frame_header_size + payload.size() > output_buffered_max) {
+        // The peer does not read what it asked for: it must not hold memory or anyone else up.
+        _server.closed_for_errors.fetch_add(1, std::memory_order_relaxed);
+        _server.log(log_level::warn, "connection " + std::to_string(_slot) +
+                                         " closed: SLOW_CONSUMER: over " +
+                                         std::to_string(output_buffered_max) + " bytes unread");
+        close();
+        return;
+    }
+    const std::size_t at = _out.size();
+    _out.resize(at + frame_header_size + payload.size());
+    put_frame_header(_out.data() + at, static_cast<std::uint32_t>(payload.size()));
+    std::memcpy(_out.data() + at + frame_header_size, payload.data(), payload.size());
+}
+
+void session::write_more() {
+    if (_write_active || _out.empty() || _closed) return;
+    std::swap(_out, _writing);
+    _out.clear();
+    _write_active = true;
+    asio::async_write(
+        _socket, asio::buffer(_writing),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+            self->_write_active = false;
+            self->_writing.clear();
+            if (error) {
+                self->close();
+                return;
+            }
+            self->_saw_traffic = true;
+            if (self->_closing && self->_in_flight.empty() && self->_out.empty()) {
+                self->close();
+                return;
+            }
+            self->write_more();
+        });
+}
+
+void session::arm_timer() {
+    const std::uint32_t seconds =
+        _user == id_none ? hello_timeout_s : _server.options.idle_timeout_s;
+    _saw_traffic = false;
+    _timer.expires_after(std::chrono::seconds(seconds));
+    _timer.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+        if (error || self->_closed) return;
+        const bool waiting = !self->_in_flight.empty() || self->_subscriptions > 0;
+        if (self->_user == id_none || (!self->_saw_traffic && !waiting)) {
+            self->_server.log(
+                log_level::info,
+                "connection " + std::to_string(self->_slot) +
+                    (self->_user == id_none ? " closed: no Hello in time" : " closed: idle"));
+            self->close();
+            return;
+        }
+        self->arm_timer();
+    });
+}
+
+void session::shut_down() {
+    _closing = true;
+    if (_in_flight.empty() && !_write_active && _out.empty()) close();
+}
+
+void session::close() {
+    if (_closed) return;
+    _closed = true;
+    boost::system::error_code ignored;
+    _socket.shutdown(tcp::socket::shutdown_both, ignored);
+    _socket.close(ignored);
+    _timer.cancel();
+    _retry.cancel();
+    _server.subs.remove_all(who());
+    _server.release_slot(_slot);
+}
+
+}  // namespace stampd::net

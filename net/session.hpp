@@ -1,0 +1,169 @@
+// One client connection and the server state sessions share. A session lives on one I/O thread
+// (its io_context runs on exactly one thread): everything here is touched only there, except
+// what the server's registry and subscriptions guard with their own mutexes.
+//
+// Reading: frames are cut from a fixed buffer, verified, decoded and queued for the writer; the
+// session stops reading while it has in_flight_per_connection_max requests unanswered, while the
+// engine's ingress is full, and while its Hello is being checked. Writing: answers leave in
+// request order; an error that makes the connection untrustworthy is answered, then it closes.
+#pragma once
+
+#include <utility>  // Boost 1.74's asio uses std::exchange without including it
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/protocol_generated.h"
+#include "net/server.hpp"
+#include "net/subscriptions.hpp"
+
+namespace stampd::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class session;
+
+// An answer's tag: which session slot and generation, and the session's own sequence number.
+inline std::uint64_t make_tag(std::uint32_t slot, std::uint16_t generation, std::uint32_t seq) {
+    return std::uint64_t{slot} << 48 | std::uint64_t{generation} << 32 | seq;
+}
+inline std::uint32_t tag_slot(std::uint64_t tag) {
+    return static_cast<std::uint32_t>(tag >> 48);
+}
+inline std::uint16_t tag_generation(std::uint64_t tag) {
+    return static_cast<std::uint16_t>(tag >> 32);
+}
+inline std::uint32_t tag_seq(std::uint64_t tag) {
+    return static_cast<std::uint32_t>(tag);
+}
+
+// One I/O thread: its io_context and its producer token of the engine's ingress.
+struct io_worker {
+    asio::io_context context{1};
+    std::unique_ptr<wal::durable_engine::producer, void (*)(wal::durable_engine::producer*)>
+        producer{nullptr, nullptr};
+    std::thread thread;
+};
+
+struct server::impl {
+    server_options options;
+    std::unique_ptr<wal::durable_engine> engine;
+    std::vector<std::unique_ptr<io_worker>> workers;
+    std::unique_ptr<tcp::acceptor> acceptor;
+    std::uint16_t port = 0;
+    subscriptions subs;
+    std::atomic<bool> stopping{false};
+    bool stopped = false;
+
+    // The registry: sessions by slot. Slots are reused; the generation tells them apart.
+    std::mutex registry_mutex;
+    std::vector<std::shared_ptr<session>> slots;
+    std::vector<std::uint16_t> generations;
+    std::vector<std::uint32_t> free_slots;
+
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, closed_for_errors{0}, frames{0},
+        open_connections{0};
+    unsigned next_worker = 0;
+
+    // Log-thread scratch: answers grouped by slot.
+    std::vector<std::vector<wal::answer>> grouped;
+    std::vector<std::uint32_t> touched;
+
+    void log(log_level level, const std::string& line) const {
+        if (options.log) options.log(level, line);
+    }
+    void accept_next();
+    void on_answers(std::span<const wal::answer> answers);
+    void on_record(std::uint64_t lsn, std::span<const std::uint8_t> record);
+    std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
+    void release_slot(std::uint32_t slot);
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(server::impl& server, io_worker& worker, tcp::socket socket, std::uint32_t slot,
+            std::uint16_t generation);
+    void start();
+    // From the log thread, through asio::post.
+    void on_answers(std::vector<wal::answer>&& answers);
+    void on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame);
+    // Stop reading; answer what is in flight; close once written.
+    void shut_down();
+    std::uint16_t generation() const { return _generation; }
+    asio::io_context::executor_type executor() { return _worker.context.get_executor(); }
+    subscriber who() const { return {_slot, _generation}; }
+
+private:
+    enum class kind : std::uint8_t { command, read, hello, subscribe, local };
+    struct pending {
+        std::uint64_t request_id = 0;
+        std::uint32_t seq = 0;
+        kind what = kind::command;
+        bool ready = false;
+        outcome result;                                    // a command's answer
+        std::shared_ptr<std::vector<std::uint8_t>> reply;  // a read's, built on the writer
+    };
+    struct hello_result {
+        user_id user = id_none;
+        std::vector<std::uint8_t> frame;
+    };
+
+    void read_more();
+    void on_read(const boost::system::error_code& error, std::size_t bytes);
+    void process_frames();
+    bool handle_frame(std::span<const std::uint8_t> bytes);
+    void handle_hello(const proto::Request& request, std::uint64_t id);
+    void handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id);
+    void handle_subscription(const proto::Request& request, std::uint64_t id);
+    void handle_command(const proto::Request& request, std::uint64_t id);
+    void flush_submissions();
+    void answer_locally(std::uint64_t id, proto::Code code, std::string_view message);
+    void fail(proto::Code code, std::string_view message, std::uint64_t id = 0);
+    bool may_read() const;
+    void drain_ready();
+    void append_frame(std::span<const std::uint8_t> payload);
+    void write_more();
+    void arm_timer();
+    void close();
+    std::uint64_t next_tag() { return make_tag(_slot, _generation, ++_seq); }
+
+    server::impl& _server;
+    io_worker& _worker;
+    tcp::socket _socket;
+    asio::steady_timer _timer;
+    asio::steady_timer _retry;
+    std::uint32_t _slot;
+    std::uint16_t _generation;
+    std::uint32_t _seq = 0;
+
+    std::vector<std::uint8_t> _in;
+    std::size_t _in_begin = 0, _in_end = 0;
+    bool _reading = false, _retry_armed = false, _closing = false, _closed = false;
+    bool _saw_traffic = false;
+    bool _processing = false;
+
+    std::deque<pending> _in_flight;
+    std::vector<wal::durable_engine::ingress_item> _to_submit;
+    std::size_t _submitted = 0;  // of _to_submit, already in the ingress queue
+
+    std::vector<std::uint8_t> _out, _writing;
+    bool _write_active = false;
+
+    user_id _user = id_none;
+    std::uint64_t _client = 0, _client_lsn = 0;
+    station_id _station = 0;
+    bool _hello_pending = false;
+    std::uint32_t _subscriptions = 0;
+    flatbuffers::FlatBufferBuilder _builder{1024};
+};
+
+}  // namespace stampd::net

@@ -1,0 +1,179 @@
+// stampd: the server. Recovers the engine from its data directory, creates the bootstrap admin on
+// first start, listens for stations and operators, and on SIGTERM / SIGINT stops accepting,
+// commits and answers what is in flight, takes a snapshot and exits 0.
+#include <openssl/rand.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <toml++/toml.h>
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "engine/engine.hpp"
+#include "net/bootstrap.hpp"
+#include "net/server.hpp"
+
+namespace {
+
+using namespace stampd;
+
+struct server_settings {
+    std::string data = "./data";
+    std::string listen = "127.0.0.1:7878";
+    std::string config;
+    std::string admin_token;
+    std::string log_level = "info";
+    bool unsafe_no_sync = false;
+    wal::engine_options engine;
+    net::server_options server;
+};
+
+bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    host = text.substr(0, colon);
+    try {
+        const unsigned long value = std::stoul(text.substr(colon + 1));
+        if (value > 65535) return false;
+        port = static_cast<std::uint16_t>(value);
+    } catch (const std::exception&) {
+        return false;
+    }
+    return true;
+}
+
+// The TOML file holds the same settings as the flags (flags win); see ops/stampd.toml.
+void read_config(const std::string& path, server_settings& s, const CLI::App& app) {
+    const toml::table t = toml::parse_file(path);
+    auto take = [&](const char* key, auto& into, const char* flag) {
+        using T = std::remove_reference_t<decltype(into)>;
+        if (app.count(flag) > 0) return;  // the command line wins
+        if (auto v = t[key].value<T>()) into = *v;
+    };
+    take("data", s.data, "--data");
+    take("listen", s.listen, "--listen");
+    take("log_level", s.log_level, "--log-level");
+    take("io_threads", s.server.io_threads, "--io-threads");
+    take("unsafe_no_sync", s.unsafe_no_sync, "--unsafe-no-sync");
+    auto take_plain = [&](const char* key, auto& into) {
+        using T = std::remove_reference_t<decltype(into)>;
+        if (auto v = t[key].value<T>()) into = *v;
+    };
+    take_plain("batch_size_max", s.engine.batch_size_max);
+    take_plain("pipeline_depth", s.engine.pipeline_depth);
+    take_plain("ingress_max", s.engine.ingress_max);
+    take_plain("snapshot_every_records", s.engine.snapshot_every_records);
+    take_plain("snapshot_every_seconds", s.engine.snapshot_every_seconds);
+    take_plain("snapshots_kept", s.engine.snapshots_kept);
+    take_plain("connections_max", s.server.connections_max);
+    take_plain("idle_timeout_s", s.server.idle_timeout_s);
+}
+
+std::string random_token() {
+    unsigned char bytes[24];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        std::fprintf(stderr, "stampd: cannot draw a random token\n");
+        std::exit(1);
+    }
+    static const char digits[] = "0123456789abcdef";
+    std::string token;
+    for (const unsigned char b : bytes) {
+        token += digits[b >> 4];
+        token += digits[b & 15];
+    }
+    return token;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    server_settings s;
+    CLI::App app{"stampd: the excise-stamp transaction engine, serving stations over TCP"};
+    app.add_option("--data", s.data, "data directory (created when missing)")
+        ->capture_default_str();
+    app.add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
+    app.add_option("--config", s.config, "a TOML file with these settings and more")
+        ->check(CLI::ExistingFile);
+    app.add_option("--admin-token", s.admin_token,
+                   "the bootstrap admin's token on first start (else STAMPD_ADMIN_TOKEN, else a "
+                   "generated one, printed once)");
+    app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
+    app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
+        ->capture_default_str();
+    app.add_flag("--unsafe-no-sync", s.unsafe_no_sync,
+                 "never fsync: acknowledged commands can be LOST on a crash (benchmarks only)");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        if (!s.config.empty()) read_config(s.config, s, app);
+    } catch (const toml::parse_error& e) {
+        std::fprintf(stderr, "stampd: %s: %s\n", s.config.c_str(), e.what());
+        return 2;
+    }
+    if (s.admin_token.empty()) {
+        if (const char* env = std::getenv("STAMPD_ADMIN_TOKEN")) s.admin_token = env;
+    }
+    spdlog::set_level(spdlog::level::from_str(s.log_level));
+    if (!split_host_port(s.listen, s.server.host, s.server.port)) {
+        std::fprintf(stderr, "stampd: --listen wants HOST:PORT, not '%s'\n", s.listen.c_str());
+        return 2;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(s.data, ec);
+    if (ec) {
+        std::fprintf(stderr, "stampd: cannot create %s: %s\n", s.data.c_str(),
+                     ec.message().c_str());
+        return 1;
+    }
+    s.engine.data_dir = s.data;
+    s.engine.sync = !s.unsafe_no_sync;
+    s.engine.log = [](const std::string& line) { spdlog::warn("engine: {}", line); };
+    s.server.log = [](net::log_level level, const std::string& line) {
+        if (level == net::log_level::info)
+            spdlog::info("{}", line);
+        else if (level == net::log_level::warn)
+            spdlog::warn("{}", line);
+        else
+            spdlog::error("{}", line);
+    };
+    if (s.unsafe_no_sync) spdlog::warn("UNSAFE: --unsafe-no-sync: commits are not synced");
+
+    // Signals are taken synchronously by this thread; every other thread inherits the mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    std::string error;
+    std::string token = s.admin_token;
+    const bool generated = token.empty();
+    if (generated) token = random_token();
+    bool created = false;
+    if (!net::bootstrap_admin(s.engine, token, created, error)) {
+        spdlog::error("{}", error);
+        return 1;
+    }
+    if (created) {
+        spdlog::info("created the bootstrap admin (user 'admin')");
+        // Printed once, never stored: only its SHA-256 is kept.
+        if (generated) std::printf("admin token: %s\n", token.c_str());
+        std::fflush(stdout);
+    }
+    std::unique_ptr<net::server> server;
+    if (!net::server::start(s.engine, s.server, server, error)) {
+        spdlog::error("{}", error);
+        return 1;
+    }
+    spdlog::info("stampd listening on {}:{}, data in {}, recovered to LSN {}", s.server.host,
+                 server->port(), s.data, server->engine().recovered_lsn());
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    spdlog::info("signal {}: stopping", signal_number);
+    server->stop();
+    return 0;
+}
