@@ -94,6 +94,7 @@ void session::process_frames() {
             fail(proto::Code::FRAME_TOO_LARGE, "a frame of " + std::to_string(size) +
                                                    " bytes; the limit is " +
                                                    std::to_string(frame_size_max));
+            _processing = false;
             return;
         }
         if (available < frame_header_size + size) break;
@@ -103,7 +104,8 @@ void session::process_frames() {
         _server.frames.fetch_add(1, std::memory_order_relaxed);
         if (!handle_frame(payload)) break;
     }
-    if (_in_begin == _in_end) _in_begin = _in_end = 0;
+    // A read in progress fills the buffer from _in_end: the buffer moves only between reads.
+    if (_in_begin == _in_end && !_reading) _in_begin = _in_end = 0;
     _processing = false;
     flush_submissions();
 }

@@ -1,0 +1,602 @@
+// The server over real loopback sockets: a stampd server in this process on a temporary data
+// directory and a free port, spoken to through the client library (and, for hostile input,
+// through a raw socket). Every error path of the protocol, many concurrent stations with exact
+// totals afterwards, pushes in order, dry runs, pipelining order, and a stalled reader.
+#include "net/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "clients/client.hpp"
+#include "net/answers.hpp"
+#include "net/bootstrap.hpp"
+#include "net/command_codec.hpp"
+#include "tests/wal/temp_dir.hpp"
+
+namespace stampd::net {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+constexpr const char* admin_token = "admin-token-0123456789";
+constexpr u32 units_per_box = 10;
+
+// "BX17": built by append (GCC 12 warns falsely on "literal" + std::string at -O3).
+code numbered(std::string_view prefix, std::uint64_t n) {
+    std::string text(prefix);
+    text.append(std::to_string(n));
+    return code{text};
+}
+
+std::string token_of(std::string_view who) {
+    return std::string(who) + "-token-0123456789";
+}
+
+class server_test : public ::testing::Test {
+protected:
+    stampd::testing::temp_dir dir;
+    std::unique_ptr<server> srv;
+    server_options options;
+
+    void SetUp() override { start(); }
+    void TearDown() override {
+        if (srv) srv->stop();
+    }
+
+    void start() {
+        wal::engine_options engine{.data_dir = dir.path()};
+        engine.log = [](const std::string&) {};
+        std::string error;
+        bool created = false;
+        ASSERT_TRUE(bootstrap_admin(engine, admin_token, created, error)) << error;
+        options.port = 0;
+        options.log = [](log_level, const std::string&) {};
+        ASSERT_TRUE(server::start(engine, options, srv, error)) << error;
+    }
+
+    client::options as(const std::string& token, std::uint32_t station = 0) const {
+        return client::options{.server = "127.0.0.1:" + std::to_string(srv->port()),
+                               .token = token,
+                               .station = station};
+    }
+
+    std::unique_ptr<client::connection> connect(const std::string& token,
+                                                std::uint32_t station = 0) {
+        auto c = std::make_unique<client::connection>();
+        std::string error;
+        EXPECT_TRUE(c->open(as(token, station), error)) << error;
+        return c;
+    }
+
+    // Runs a command that must succeed; returns the id it created or changed.
+    static u32 must(client::connection& c, const command& cmd) {
+        client::response r;
+        std::string error;
+        EXPECT_TRUE(c.call(cmd, r, error)) << error;
+        const proto::Outcome* o = r.outcome();
+        EXPECT_NE(o, nullptr);
+        if (o == nullptr) return 0;
+        EXPECT_EQ(o->code(), proto::Code::OK) << command_name(cmd) << ": " << client::describe(*o);
+        return o->result();
+    }
+
+    static proto::Code code_of_call(client::connection& c, const command& cmd) {
+        client::response r;
+        std::string error;
+        if (!c.call(cmd, r, error)) return proto::Code::SHUTTING_DOWN;
+        return r.outcome() ? r.outcome()->code() : proto::Code::OK;
+    }
+
+    // A warehouse ready for stamping: staff with tokens, a consignee and product, a shipment of
+    // `boxes` boxes inventoried, stamps received, one PO over all boxes with its run started.
+    struct floor {
+        po_id po = 0;
+        std::vector<box_id> boxes;
+        consignee_id consignee = 0;
+        i64 stamps_received = 0;
+    };
+    floor build_floor(u32 boxes) {
+        floor f;
+        auto admin = connect(admin_token);
+        must(*admin, create_user{code{"sup"}, "Supervisor", role_bit(role::supervisor), 0,
+                                 token_of("sup")});
+        must(*admin, create_user{code{"stamper"}, "Stamper", role_bit(role::stamper), 0,
+                                 token_of("stamper")});
+        must(*admin,
+             create_user{code{"fin"}, "Finance", role_bit(role::finance), 0, token_of("fin")});
+        f.consignee = must(*admin, create_consignee{code{"NORWOOD"}, "Norwood", province::on});
+        must(*admin, create_user{code{"portal"}, "Portal", role_bit(role::consignee), f.consignee,
+                                 token_of("portal")});
+        const product_id product =
+            must(*admin, create_product{code{"VAPE-15"}, f.consignee, "Vape", 15'000});
+        auto sup = connect(token_of("sup"));
+        const shipment_id sh = must(*sup, create_shipment{code{"SH-1"}, f.consignee});
+        must(*sup, start_receiving{sh});
+        // Pipelined: every receive_box in flight at once, answers in order.
+        std::vector<std::uint64_t> ids;
+        for (u32 i = 0; i < boxes; ++i) {
+            ids.push_back(sup->send(receive_box{sh, numbered("BX", i), product, units_per_box, 0}));
+        }
+        std::string error;
+        EXPECT_TRUE(sup->flush(error)) << error;
+        for (const std::uint64_t id : ids) {
+            client::response r;
+            EXPECT_TRUE(sup->receive(r, error)) << error;
+            EXPECT_EQ(r.id(), id);
+            EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
+            f.boxes.push_back(r.outcome()->result());
+        }
+        must(*sup, finish_receiving{sh});
+        auto fin = connect(token_of("fin"));
+        const u32 bundles = std::max<u32>(500, boxes * units_per_box / 50 + 1);
+        const stamp_order_id order = must(*fin, submit_stamp_order{region::fed, bundles, ""});
+        must(*admin, review_stamp_order{order, review_action::approve, ""});
+        must(*fin, mark_stamp_order_ordered{order});
+        must(*sup, receive_stamps{order, bundles});
+        f.stamps_received = i64{bundles} * 50;
+        f.po = must(
+            *sup,
+            create_po{code{}, f.consignee, sh, {{product, region::fed, boxes * units_per_box}}});
+        auto stamper = connect(token_of("stamper"));
+        must(*stamper, start_run{f.po});
+        return f;
+    }
+
+    const proto::PoView* get_po(client::connection& c, po_id po, client::response& r) {
+        std::string error;
+        EXPECT_TRUE(c.call(
+            proto::Body::GetPo,
+            [po](flatbuffers::FlatBufferBuilder& b) { return proto::CreateGetPo(b, po).Union(); },
+            r, error))
+            << error;
+        return r.get()->reply_as_PoView();
+    }
+
+    i64 fed_balance(client::connection& c) {
+        client::response r;
+        std::string error;
+        EXPECT_TRUE(c.call(
+            proto::Body::GetBalances,
+            [](flatbuffers::FlatBufferBuilder& b) { return proto::CreateGetBalances(b).Union(); },
+            r, error))
+            << error;
+        const proto::Balances* b = r.get()->reply_as_Balances();
+        EXPECT_NE(b, nullptr);
+        if (b == nullptr) return -1;
+        for (const proto::RegionBalance* rb : *b->regions()) {
+            if (rb->region() == fb::Region::FED) return rb->balance();
+        }
+        return -1;
+    }
+};
+
+// A raw socket for what no well-behaved client sends.
+class raw_socket {
+public:
+    explicit raw_socket(std::uint16_t port) : _socket(_context) {
+        _socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    }
+    void send_bytes(const std::vector<std::uint8_t>& bytes) {
+        asio::write(_socket, asio::buffer(bytes));
+    }
+    void send_frame(const std::uint8_t* data, std::size_t size) {
+        std::vector<std::uint8_t> frame(frame_header_size + size);
+        put_frame_header(frame.data(), static_cast<std::uint32_t>(size));
+        std::memcpy(frame.data() + frame_header_size, data, size);
+        send_bytes(frame);
+    }
+    void send_frame(const flatbuffers::FlatBufferBuilder& b) {
+        send_frame(b.GetBufferPointer(), b.GetSize());
+    }
+    void hello(const std::string& token) {
+        flatbuffers::FlatBufferBuilder b;
+        const auto body = proto::CreateHelloDirect(b, token.c_str());
+        b.Finish(proto::CreateRequest(b, 1, proto::Body::Hello, body.Union()));
+        send_frame(b);
+        std::vector<std::uint8_t> answer;
+        ASSERT_TRUE(read_frame(answer));
+        ASSERT_NE(flatbuffers::GetRoot<proto::Response>(answer.data())->reply_as_HelloOk(),
+                  nullptr);
+    }
+    // The next frame, or false once the server has closed the connection.
+    bool read_frame(std::vector<std::uint8_t>& out) {
+        std::uint8_t header[frame_header_size];
+        boost::system::error_code ec;
+        asio::read(_socket, asio::buffer(header), ec);
+        if (ec) return false;
+        out.resize(get_frame_header(header));
+        asio::read(_socket, asio::buffer(out), ec);
+        if (ec) return false;
+        flatbuffers::Verifier verifier(out.data(), out.size());
+        return verifier.VerifyBuffer<proto::Response>(nullptr);
+    }
+    // The code of the next answer, and whether the server then closed the connection.
+    std::pair<proto::Code, bool> answer_then_closed() {
+        std::vector<std::uint8_t> frame;
+        if (!read_frame(frame)) return {proto::Code::OK, true};
+        const auto* o = flatbuffers::GetRoot<proto::Response>(frame.data())->reply_as_Outcome();
+        const proto::Code code = o ? o->code() : proto::Code::OK;
+        return {code, !read_frame(frame)};
+    }
+
+private:
+    asio::io_context _context;
+    tcp::socket _socket;
+};
+
+TEST_F(server_test, hello_then_a_command_is_answered_durable) {
+    auto admin = connect(admin_token);
+    EXPECT_EQ(admin->hello().name, "Administrator");
+    EXPECT_EQ(admin->hello().roles, role_bit(role::admin));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(admin->call(create_consignee{code{"ACME"}, "Acme", province::qc}, r, error));
+    ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+    EXPECT_GT(r.outcome()->lsn(), 0u);
+    EXPECT_LE(r.outcome()->lsn(), srv->engine().stats().durable_lsn);
+}
+
+TEST_F(server_test, a_wrong_token_is_unauthenticated) {
+    client::connection c;
+    std::string error;
+    EXPECT_FALSE(c.open(as("nobody-holds-this-token"), error));
+    EXPECT_NE(error.find("no user holds this token"), std::string::npos) << error;
+}
+
+TEST_F(server_test, a_command_before_hello_is_unauthenticated_and_closes) {
+    raw_socket raw(srv->port());
+    flatbuffers::FlatBufferBuilder b;
+    build_command_request(b, 7, end_run{1});
+    raw.send_frame(b);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::UNAUTHENTICATED);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, a_wrong_role_is_forbidden_and_the_connection_stays) {
+    auto admin = connect(admin_token);
+    must(*admin,
+         create_user{code{"stamper"}, "Stamper", role_bit(role::stamper), 0, token_of("stamper")});
+    auto stamper = connect(token_of("stamper"));
+    EXPECT_EQ(code_of_call(*stamper, create_consignee{code{"X"}, "X", province::on}),
+              proto::Code::FORBIDDEN);
+    // Still served.
+    EXPECT_EQ(code_of_call(*stamper, confirm_box{99, 1}), proto::Code::NOT_FOUND);
+}
+
+TEST_F(server_test, an_oversize_frame_is_refused_and_closes) {
+    raw_socket raw(srv->port());
+    std::vector<std::uint8_t> header(frame_header_size);
+    put_frame_header(header.data(), frame_size_max + 1);
+    raw.send_bytes(header);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::FRAME_TOO_LARGE);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, a_frame_that_fails_verification_is_a_bad_frame_and_closes) {
+    raw_socket raw(srv->port());
+    raw.hello(admin_token);
+    const std::vector<std::uint8_t> garbage = {0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4, 5, 6, 7, 8};
+    raw.send_frame(garbage.data(), garbage.size());
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::BAD_FRAME);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, an_unknown_request_kind_is_named_and_closes) {
+    raw_socket raw(srv->port());
+    raw.hello(admin_token);
+    flatbuffers::FlatBufferBuilder b;
+    const auto body = proto::CreateEndRun(b, 1);
+    b.Finish(proto::CreateRequest(b, 2, static_cast<proto::Body>(250), body.Union()));
+    raw.send_frame(b);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::UNKNOWN_TYPE);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, an_out_of_range_enum_is_refused_and_closes) {
+    raw_socket raw(srv->port());
+    raw.hello(admin_token);
+    flatbuffers::FlatBufferBuilder b;
+    const auto body = proto::CreateSetBundleSize(b, static_cast<fb::Region>(9), 50);
+    b.Finish(proto::CreateRequest(b, 2, proto::Body::SetBundleSize, body.Union()));
+    raw.send_frame(b);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::OUT_OF_RANGE);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, a_missing_required_field_is_named_and_closes) {
+    raw_socket raw(srv->port());
+    raw.hello(admin_token);
+    flatbuffers::FlatBufferBuilder b;
+    const auto body = proto::CreateCreateShipment(b, 0, 1);  // no key
+    b.Finish(proto::CreateRequest(b, 2, proto::Body::CreateShipment, body.Union()));
+    raw.send_frame(b);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::MISSING_FIELD);
+    EXPECT_TRUE(closed);
+}
+
+TEST_F(server_test, hostile_input_on_one_connection_leaves_the_others_served) {
+    auto admin = connect(admin_token);
+    raw_socket raw(srv->port());
+    raw.send_bytes({0xFF, 0xFF, 0xFF, 0xFF});
+    EXPECT_EQ(raw.answer_then_closed().first, proto::Code::FRAME_TOO_LARGE);
+    EXPECT_NE(must(*admin, create_consignee{code{"STILL"}, "Still here", province::on}), 0u);
+    EXPECT_GE(srv->stats().closed_for_errors, 1u);
+}
+
+TEST_F(server_test, connections_past_the_limit_are_refused) {
+    srv->stop();
+    srv.reset();
+    options.connections_max = 3;
+    start();
+    std::vector<std::unique_ptr<client::connection>> open;
+    for (int i = 0; i < 3; ++i)
+        open.push_back(connect(admin_token));
+    raw_socket raw(srv->port());
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::TOO_MANY_CONNECTIONS);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(srv->stats().refused, 1u);
+    // A slot freed is a slot to take.
+    open.pop_back();
+    client::connection again;
+    std::string error;
+    bool opened = false;
+    for (int attempt = 0; attempt < 100 && !opened; ++attempt) {
+        // The server frees the slot when it sees the close: retry until it has.
+        client::connection c;
+        opened = c.open(as(admin_token), error);
+        if (!opened) std::this_thread::yield();
+    }
+    EXPECT_TRUE(opened) << error;
+}
+
+TEST_F(server_test, answers_come_in_request_order_when_pipelined) {
+    auto admin = connect(admin_token);
+    std::vector<std::uint64_t> ids;
+    for (int i = 0; i < 200; ++i) {
+        if (i % 3 == 0) {
+            ids.push_back(admin->send(proto::Body::GetSettings,
+                                      [](auto& b) { return proto::CreateGetSettings(b).Union(); }));
+        } else {
+            ids.push_back(
+                admin->send(create_consignee{numbered("C", i), "Consignee", province::on}));
+        }
+    }
+    std::string error;
+    ASSERT_TRUE(admin->flush(error)) << error;
+    std::uint64_t last_lsn = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        client::response r;
+        ASSERT_TRUE(admin->receive(r, error)) << error;
+        ASSERT_EQ(r.id(), ids[i]);
+        if (i % 3 == 0) {
+            EXPECT_NE(r.get()->reply_as_SettingsView(), nullptr);
+        } else {
+            ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+            EXPECT_GT(r.outcome()->lsn(), last_lsn);
+            last_lsn = r.outcome()->lsn();
+        }
+    }
+}
+
+TEST_F(server_test, a_dry_run_lists_the_events_and_records_nothing) {
+    const floor f = build_floor(3);
+    auto stamper = connect(token_of("stamper"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(stamper->call(confirm_box{f.po, f.boxes[0]}, r, error, /*dry_run=*/true));
+    const proto::Outcome* o = r.outcome();
+    ASSERT_EQ(o->code(), proto::Code::OK);
+    EXPECT_EQ(o->lsn(), 0u);
+    ASSERT_NE(o->effects(), nullptr);
+    ASSERT_GE(o->effects()->size(), 1u);
+    const auto* first = o->effects()->Get(0)->bytes_nested_root();
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->event_type(), fb::Event::BoxConfirmed);
+    client::response view;
+    const proto::PoView* po = get_po(*stamper, f.po, view);
+    ASSERT_NE(po, nullptr);
+    EXPECT_EQ(po->boxes_confirmed(), 0u);
+}
+
+TEST_F(server_test, many_stations_confirm_distinct_boxes_with_exact_totals) {
+    constexpr u32 stations = 256;
+    constexpr u32 boxes_per_station = 8;
+    // One box more than the stations confirm: the run stays open for the duplicate below.
+    const floor f = build_floor(stations * boxes_per_station + 1);
+    auto sup = connect(token_of("sup"));
+    const i64 before = fed_balance(*sup);
+
+    // Every station connected at once, then all confirm together, each its own boxes pipelined.
+    std::vector<std::unique_ptr<client::connection>> conns;
+    for (u32 s = 0; s < stations; ++s)
+        conns.push_back(connect(token_of("stamper"), s + 1));
+    ASSERT_EQ(srv->stats().connections, stations + 1);
+    std::atomic<u32> confirmed{0}, refused{0};
+    std::vector<std::thread> threads;
+    constexpr u32 threads_count = 16;
+    for (u32 t = 0; t < threads_count; ++t) {
+        threads.emplace_back([&, t] {
+            for (u32 s = t; s < stations; s += threads_count) {
+                std::string error;
+                for (u32 i = 0; i < boxes_per_station; ++i)
+                    conns[s]->send(confirm_box{f.po, f.boxes[s * boxes_per_station + i]});
+                if (!conns[s]->flush(error)) return;
+            }
+            for (u32 s = t; s < stations; s += threads_count) {
+                for (u32 i = 0; i < boxes_per_station; ++i) {
+                    client::response r;
+                    std::string error;
+                    if (!conns[s]->receive(r, error)) return;
+                    (r.outcome()->code() == proto::Code::OK ? confirmed : refused)++;
+                }
+            }
+        });
+    }
+    for (std::thread& t : threads)
+        t.join();
+    EXPECT_EQ(confirmed.load(), stations * boxes_per_station);
+    EXPECT_EQ(refused.load(), 0u);
+
+    client::response view;
+    const proto::PoView* po = get_po(*sup, f.po, view);
+    ASSERT_NE(po, nullptr);
+    EXPECT_EQ(po->boxes_confirmed(), stations * boxes_per_station);
+    EXPECT_EQ(po->boxes_left(), 1u);
+    EXPECT_EQ(fed_balance(*sup), before - i64{stations} * boxes_per_station * units_per_box);
+    // And a box confirmed twice is refused with its code, not counted again.
+    EXPECT_EQ(code_of_call(*conns[0], confirm_box{f.po, f.boxes[0]}),
+              proto::Code::ALREADY_CONFIRMED);
+}
+
+TEST_F(server_test, a_subscriber_sees_every_change_of_a_run_in_order) {
+    constexpr u32 boxes = 50;
+    const floor f = build_floor(boxes + 1);  // one left: the supervisor ends the run early
+    auto watcher = connect(token_of("sup"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(watcher->call(
+        proto::Body::Subscribe,
+        [&](flatbuffers::FlatBufferBuilder& b) { return proto::CreateSubscribe(b, f.po).Union(); },
+        r, error));
+    ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+
+    auto stamper = connect(token_of("stamper"));
+    for (u32 i = 0; i < boxes; ++i)
+        stamper->send(confirm_box{f.po, f.boxes[i]});
+    ASSERT_TRUE(stamper->flush(error));
+    for (u32 i = 0; i < boxes; ++i)
+        ASSERT_TRUE(stamper->receive(r, error)) << error;
+
+    std::uint64_t last_lsn = 0;
+    for (u32 i = 0; i < boxes; ++i) {
+        client::response push;
+        ASSERT_TRUE(watcher->next_push(push, error)) << error;
+        const proto::Pushed* p = push.get()->reply_as_Pushed();
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(push.id(), 0u);
+        EXPECT_GT(p->lsn(), last_lsn);
+        last_lsn = p->lsn();
+        ASSERT_EQ(p->events()->size(), 1u);
+        const fb::EventRecord* e = p->events()->Get(0)->bytes_nested_root();
+        ASSERT_EQ(e->event_type(), fb::Event::BoxConfirmed);
+        EXPECT_EQ(e->event_as_BoxConfirmed()->po(), f.po);
+        EXPECT_EQ(e->event_as_BoxConfirmed()->box(), f.boxes[i]);
+    }
+    // A change to another PO is not pushed: the next push is this PO's end of run.
+    auto sup = connect(token_of("sup"));
+    must(*sup, create_shipment{code{"SH-OTHER"}, f.consignee});
+    must(*sup, end_run{f.po});
+    client::response push;
+    ASSERT_TRUE(watcher->next_push(push, error)) << error;
+    const fb::EventRecord* e = push.get()->reply_as_Pushed()->events()->Get(0)->bytes_nested_root();
+    EXPECT_EQ(e->event_type(), fb::Event::RunEnded);
+}
+
+TEST_F(server_test, a_consignee_user_cannot_watch_another_consignee) {
+    const floor f = build_floor(1);
+    auto admin = connect(admin_token);
+    const consignee_id other = must(*admin, create_consignee{code{"ACME"}, "Acme", province::qc});
+    auto portal = connect(token_of("portal"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(portal->call(
+        proto::Body::Subscribe,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateSubscribe(b, 0, other).Union();
+        },
+        r, error));
+    EXPECT_EQ(r.outcome()->code(), proto::Code::NOT_FOUND);
+    ASSERT_TRUE(portal->call(
+        proto::Body::Subscribe,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateSubscribe(b, 0, f.consignee).Union();
+        },
+        r, error));
+    EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
+}
+
+// A client that asks and never reads is closed once its unread answers pass the bound, and
+// nobody else waits for it meanwhile.
+TEST_F(server_test, a_stalled_reader_is_closed_and_never_slows_the_others) {
+    raw_socket stalled(srv->port());
+    stalled.hello(admin_token);
+    std::atomic<bool> writing_done{false};
+    std::thread flood([&] {
+        // ~64 MiB of answers asked for and never read; the writes fail once the server closes.
+        flatbuffers::FlatBufferBuilder b;
+        const auto body = proto::CreateGetSettings(b);
+        b.Finish(proto::CreateRequest(b, 9, proto::Body::GetSettings, body.Union()));
+        std::vector<std::uint8_t> batch;
+        for (int i = 0; i < 1000; ++i) {
+            const std::size_t at = batch.size();
+            batch.resize(at + frame_header_size + b.GetSize());
+            put_frame_header(batch.data() + at, b.GetSize());
+            std::memcpy(batch.data() + at + frame_header_size, b.GetBufferPointer(), b.GetSize());
+        }
+        try {
+            for (int i = 0; i < 200; ++i)
+                stalled.send_bytes(batch);
+        } catch (const boost::system::system_error&) {
+            // The server closed the connection: what this test waits for.
+        }
+        writing_done = true;
+    });
+    // Meanwhile another connection is served throughout.
+    auto admin = connect(admin_token);
+    for (int i = 0; i < 200; ++i)
+        must(*admin, create_consignee{numbered("K", i), "K", province::on});
+    flood.join();
+    EXPECT_TRUE(writing_done);
+    EXPECT_GE(srv->stats().closed_for_errors, 1u);
+}
+
+TEST_F(server_test, stop_answers_what_is_in_flight_and_refuses_what_comes_after) {
+    auto admin = connect(admin_token);
+    std::vector<std::uint64_t> ids;
+    for (int i = 0; i < 100; ++i)
+        ids.push_back(admin->send(create_consignee{numbered("S", i), "S", province::on}));
+    std::string error;
+    ASSERT_TRUE(admin->flush(error));
+    client::response first;
+    ASSERT_TRUE(admin->receive(first, error)) << error;
+    srv->stop();
+    // Every answer that arrives is in order; those accepted are durable after a restart.
+    std::uint64_t accepted = first.outcome()->code() == proto::Code::OK ? 1 : 0;
+    std::uint64_t expected = ids[0];
+    client::response r;
+    while (admin->receive(r, error)) {
+        if (r.id() == 0) break;
+        EXPECT_EQ(r.id(), ++expected);
+        if (r.outcome()->code() == proto::Code::OK)
+            ++accepted;
+        else
+            EXPECT_EQ(r.outcome()->code(), proto::Code::SHUTTING_DOWN);
+    }
+    srv.reset();
+    start();
+    auto again = connect(admin_token);
+    client::response list;
+    ASSERT_TRUE(again->call(
+        proto::Body::ListReference,
+        [](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateListReference(b, proto::ReferenceKind::Consignees).Union();
+        },
+        list, error));
+    const proto::ReferenceList* rows = list.get()->reply_as_ReferenceList();
+    ASSERT_NE(rows, nullptr);
+    EXPECT_GE(rows->rows()->size(), accepted);
+}
+
+}  // namespace
+}  // namespace stampd::net
