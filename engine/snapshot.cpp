@@ -20,7 +20,6 @@ template <typename Sink>
 class writer {
 public:
     explicit writer(Sink& sink) : _sink(sink) {}
-    static constexpr bool reading = false;
 
     template <typename T>
     requires std::is_integral_v<T> || std::is_enum_v<T>
@@ -59,7 +58,6 @@ private:
 class reader {
 public:
     explicit reader(std::span<const u8> bytes) : _bytes(bytes) {}
-    static constexpr bool reading = true;
 
     template <typename T>
     requires std::is_integral_v<T> || std::is_enum_v<T>
