@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <cerrno>
+#include <mutex>
 
 #include "wal/record.hpp"
 
@@ -77,9 +78,11 @@ std::size_t lmdb_env::map_size() const {
 }
 
 status lmdb_env::grow() {
+    // No transaction of this process may be open: the caller aborted its own, and readers on
+    // other threads hold _resize shared for as long as theirs is open (lmdb.h,
+    // mdb_env_set_mapsize).
+    std::unique_lock lock(_resize);
     const std::size_t size = map_size() * 2;
-    // No transaction of this process is open here: the caller aborted its own, and readers
-    // use their own environment handles or have finished (lmdb.h, mdb_env_set_mapsize).
     if (int rc = mdb_env_set_mapsize(_env, size); rc != 0) {
         return fail(rc, "growing the map to " + std::to_string(size) + " bytes");
     }
@@ -176,7 +179,7 @@ status lmdb_env::put_and_trim(std::uint64_t lsn, std::span<const std::uint8_t> b
     return fail(MDB_MAP_FULL, "the map could not grow enough");
 }
 
-read_txn::read_txn(const lmdb_env& env) {
+read_txn::read_txn(const lmdb_env& env) : _resize(env._resize) {
     int rc = mdb_txn_begin(env.env(), nullptr, MDB_RDONLY, &_txn);
     if (rc == MDB_MAP_RESIZED) {
         // Another process grew the map: adopt its size (lmdb.h, MDB_MAP_RESIZED), then retry.
@@ -191,6 +194,7 @@ read_txn::read_txn(const lmdb_env& env) {
 
 read_txn::~read_txn() {
     if (_txn != nullptr) mdb_txn_abort(_txn);
+    // _resize is released after the transaction has closed.
 }
 
 }  // namespace stampd::wal

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <span>
 #include <string>
 
@@ -69,8 +70,14 @@ private:
     status grow();
     status commit(MDB_txn* txn, const char* what);
 
+    friend class read_txn;
+
     env_options _options;
     MDB_env* _env = nullptr;
+    // mdb_env_set_mapsize needs every transaction of this process closed (lmdb.h), and one
+    // process may open an environment only once: readers on other threads (the snapshot thread
+    // replaying the log) hold this shared while their transaction is open, grow() exclusively.
+    mutable std::shared_mutex _resize;
     MDB_dbi _dbi = 0;
     std::uint64_t _commits = 0;
     std::function<int(std::uint64_t)> _fault;
@@ -88,6 +95,7 @@ public:
     MDB_txn* get() const { return _txn; }
 
 private:
+    std::shared_lock<std::shared_mutex> _resize;
     MDB_txn* _txn = nullptr;
     status _status;
 };
