@@ -8,6 +8,8 @@
 #include <cstring>
 #include <thread>
 
+#include <pthread.h>
+
 #include "net/answers.hpp"
 #include "net/session.hpp"
 #include "wal/payload.hpp"
@@ -84,6 +86,7 @@ bool server::start(const wal::engine_options& engine_options, const server_optio
     for (auto& worker : s.workers) {
         io_worker* w = worker.get();
         w->thread = std::thread([w] {
+            pthread_setname_np(pthread_self(), "stampd-io");
             auto guard = asio::make_work_guard(w->context);
             // The guard is released when stop() stops the context.
             w->context.run();

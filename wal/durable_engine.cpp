@@ -1,6 +1,10 @@
 // See durable_engine.hpp.
 #include "wal/durable_engine.hpp"
 
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
 #include <sys/stat.h>
@@ -84,9 +88,22 @@ status durable_engine::open(const engine_options& options, answer_sink answers,
         e->_batches.push_back(std::make_unique<batch>());
         e->_free.push_back(e->_batches.back().get());
     }
-    e->_writer = std::thread([p = e.get()] { p->writer_loop(); });
-    e->_logger = std::thread([p = e.get()] { p->log_loop(); });
-    e->_snapshotter = std::thread([p = e.get()] { p->snapshot_loop(); });
+    e->_writer = std::thread([p = e.get()] {
+        pthread_setname_np(pthread_self(), "stampd-writer");
+        p->writer_loop();
+    });
+    e->_logger = std::thread([p = e.get()] {
+        pthread_setname_np(pthread_self(), "stampd-log");
+        p->log_loop();
+    });
+    e->_snapshotter = std::thread([p = e.get()] {
+        pthread_setname_np(pthread_self(), "stampd-snapshot");
+        // Snapshots are background work: replaying and encoding a large state takes seconds of
+        // CPU, which on a small machine the writer, log and I/O threads need first. Linux nice
+        // is per thread; failing to lower it costs only fairness.
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+        p->snapshot_loop();
+    });
     out = std::move(e);
     return {};
 }
@@ -285,43 +302,60 @@ void durable_engine::rebuild_after_failure() {
 }
 
 void durable_engine::log_loop() {
+    std::vector<batch*> group;
+    std::vector<keyed_value> merged;
     for (;;) {
-        batch* b = nullptr;
+        group.clear();
         {
+            // Every batch that waited while the last commit synced goes into this one: one
+            // transaction, one sync (group commit across batches). Batches of one generation only:
+            // a failed commit separates what was applied before it from what comes after.
             std::unique_lock lock(_pipe_mutex);
             _pipe_cv.wait(lock, [this] { return !_to_commit.empty() || _writer_done; });
             if (_to_commit.empty()) break;
-            b = _to_commit.front();
-            _to_commit.pop_front();
+            const std::uint64_t generation = _to_commit.front()->generation;
+            while (!_to_commit.empty() && _to_commit.front()->generation == generation) {
+                group.push_back(_to_commit.front());
+                _to_commit.pop_front();
+            }
         }
-        bool failed = b->generation == _failed_generation.load(std::memory_order_acquire);
-        if (!failed && !b->values.empty()) {
-            const status s = _log->append(b->values);
+        std::span<const keyed_value> values = group.front()->values;
+        if (group.size() > 1) {
+            merged.clear();
+            for (const batch* b : group)
+                merged.insert(merged.end(), b->values.begin(), b->values.end());
+            values = merged;
+        }
+        bool failed =
+            group.front()->generation == _failed_generation.load(std::memory_order_acquire);
+        if (!failed && !values.empty()) {
+            const status s = _log->append(values);
             if (!s.ok()) {
                 failed = true;
                 ++_failed_commits;
-                _options.log("commit of LSN " + std::to_string(b->values.front().lsn) + ".." +
-                             std::to_string(b->values.back().lsn) + " failed: " + s.message());
+                _options.log("commit of LSN " + std::to_string(values.front().lsn) + ".." +
+                             std::to_string(values.back().lsn) + " failed: " + s.message());
                 _probe_after_us.store(now_us() + std::int64_t{_options.storage_retry_ms} * 1000);
-                _failed_generation.store(b->generation, std::memory_order_release);
+                _failed_generation.store(group.front()->generation, std::memory_order_release);
             } else {
-                _durable_lsn.store(b->values.back().lsn, std::memory_order_release);
+                _durable_lsn.store(values.back().lsn, std::memory_order_release);
                 ++_commits;
-                _records_count += b->values.size();
+                _records_count += values.size();
                 if (_probe_after_us.exchange(0) != 0) _options.log("commits succeed again");
                 if (_records) {
-                    for (const keyed_value& v : b->values) {
+                    for (const keyed_value& v : values)
                         _records(v.lsn, v.bytes);
-                    }
                 }
             }
         }
-        if (failed) {
-            for (answer& a : b->answers)
-                a.result = storage_unavailable(b->first_lsn);
+        for (batch* b : group) {
+            if (failed) {
+                for (answer& a : b->answers)
+                    a.result = storage_unavailable(b->first_lsn);
+            }
+            if (_answers) _answers(b->answers);
+            release_batch(b);
         }
-        if (_answers) _answers(b->answers);
-        release_batch(b);
         _snapshot_cv.notify_all();
     }
     {

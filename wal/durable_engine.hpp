@@ -1,10 +1,11 @@
 // The engine made durable: the writer thread applies commands to the state, the log thread
-// commits each batch in one LMDB write transaction (synced) and only then releases the batch's
-// answers, and the snapshot thread keeps a follower state, caught up from the committed log,
-// which it writes as snapshots — the writer never stops for a snapshot.
+// commits the batches waiting for it in one LMDB write transaction (synced) and only then
+// releases their answers, and the snapshot thread keeps a follower state, caught up from the
+// committed log, which it writes as snapshots — the writer never stops for a snapshot.
 //
 // Threads: submit() and query() from any thread; answers are delivered on the log thread, in
-// LSN order. The writer may apply batch k+1 while batch k syncs (pipeline_depth batches at most).
+// LSN order. The writer applies further batches while one syncs (pipeline_depth at most); those
+// that waited are committed together by the next sync.
 // A failed commit answers its batch and every later one STORAGE_UNAVAILABLE, the writer rebuilds
 // its state from disk, and writes are refused — reads still served — until a probe commits.
 #pragma once
@@ -33,9 +34,12 @@ struct engine_options {
     std::string data_dir;
     bool sync = true;                      // false: no fsync at all — UNSAFE, for benchmarks only
     std::uint32_t batch_size_max = 8192;   // commands in one group commit
-    std::uint32_t pipeline_depth = 2;      // batches applied but not yet durable
+    std::uint32_t pipeline_depth = 8;      // batches applied but not yet durable
     std::uint32_t ingress_max = 1u << 16;  // commands waiting for the writer
-    std::uint64_t snapshot_every_records = 1'000'000;
+    // A snapshot replays the records since the last one and encodes the whole state: seconds of
+    // CPU at millions of boxes (bench/RESULTS.md). Every 10 million records bounds recovery's
+    // replay to about 7 s at the measured replay rate while costing the hot path a few percent.
+    std::uint64_t snapshot_every_records = 10'000'000;
     std::uint32_t snapshot_every_seconds = 300;
     std::uint32_t snapshots_kept = 3;
     std::size_t log_map_size = std::size_t{1} << 30;
