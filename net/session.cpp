@@ -48,7 +48,7 @@ void session::start() {
 
 bool session::may_read() const {
     return !_closing && !_closed && !_hello_pending &&
-           _in_flight.size() < in_flight_per_connection_max && _submitted == _to_submit.size() &&
+           _in_flight.size() < in_flight_per_connection_max && !_ingress_full &&
            !_server.stopping.load(std::memory_order_acquire);
 }
 
@@ -325,7 +325,8 @@ void session::flush_submissions() {
     const std::span<wal::durable_engine::ingress_item> rest =
         std::span(_to_submit).subspan(_submitted);
     _submitted += _server.engine->submit_bulk(*_worker.producer, rest);
-    if (_submitted == _to_submit.size()) {
+    _ingress_full = _submitted != _to_submit.size();
+    if (!_ingress_full) {
         _to_submit.clear();
         _submitted = 0;
         return;

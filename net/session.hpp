@@ -154,6 +154,10 @@ private:
     std::deque<pending> _in_flight;
     std::vector<wal::durable_engine::ingress_item> _to_submit;
     std::size_t _submitted = 0;  // of _to_submit, already in the ingress queue
+    // The engine's ingress was full at the last flush: read nothing more until it takes the rest
+    // (backpressure). Until then frames are cut and queued in _to_submit, at most
+    // in_flight_per_connection_max of them, and handed over in bulk after each read.
+    bool _ingress_full = false;
 
     std::vector<std::uint8_t> _out, _writing;
     bool _write_active = false;
