@@ -1,0 +1,350 @@
+// stampctl end to end: a real stampd in-process on a loopback port, the real stampctl binary run
+// as a child process (STAMPCTL), its stdout, stderr and exit code checked. One whole stamp run
+// role by role (SPEC §2–§9), the exit codes 0/1/2/3, --json that parses, --dry-run, and the
+// shell tour clients/stampctl_tour.sh (STAMPCTL_TOUR) against the same kind of server.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "net/bootstrap.hpp"
+#include "net/server.hpp"
+#include "tests/clients/json_check.hpp"
+#include "tests/wal/temp_dir.hpp"
+
+namespace stampd {
+namespace {
+
+const std::string admin_token = "admin-token-0123456789";
+const std::string supervisor_token = "supervisor-token-0123";
+const std::string stamper_token = "stamper-token-0123456";
+const std::string verifier_token = "verifier-token-012345";
+const std::string finance_token = "finance-token-0123456";
+const std::string consignee_token = "consignee-token-01234";
+
+struct ran {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+using environment = std::vector<std::pair<std::string, std::string>>;
+
+// Starts `program` with `args` and `env` (STAMPD_* cleared first), output into files named
+// `name`.stdout and `name`.stderr in `dir`.
+pid_t start_program(const testing::temp_dir& dir, const std::string& name,
+                    const std::string& program, const std::vector<std::string>& args,
+                    const environment& env) {
+    const std::string out_path = dir / (name + ".stdout"), err_path = dir / (name + ".stderr");
+    const pid_t child = fork();
+    if (child == 0) {
+        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(out, 1);
+        dup2(err, 2);
+        unsetenv("STAMPD_SERVER");
+        unsetenv("STAMPD_TOKEN");
+        for (const auto& [variable, value] : env)
+            setenv(variable.c_str(), value.c_str(), 1);
+        std::vector<char*> argv{const_cast<char*>(program.c_str())};
+        for (const std::string& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    return child;
+}
+
+ran wait_program(const testing::temp_dir& dir, const std::string& name, pid_t child) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    ran r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(dir / (name + ".stdout"));
+    r.err = slurp(dir / (name + ".stderr"));
+    return r;
+}
+
+ran run_program(const testing::temp_dir& dir, const std::string& program,
+                const std::vector<std::string>& args, const environment& env) {
+    return wait_program(dir, "run", start_program(dir, "run", program, args, env));
+}
+
+json::value parse_json(const std::string& text) {
+    auto v = testing::json_reader(text).parse();
+    EXPECT_TRUE(v.has_value()) << "not JSON: " << text;
+    return v.value_or(json::value{});
+}
+
+const json::value& field(const json::value& v, std::string_view key) {
+    static const json::value missing;
+    const json::object* o = v.as_object();
+    const json::value* f = o != nullptr ? json::find(*o, key) : nullptr;
+    EXPECT_NE(f, nullptr) << "no field " << key << " in " << json::to_string(v);
+    return f != nullptr ? *f : missing;
+}
+
+std::string text(const json::value& v) {
+    const std::string* s = v.as_string();
+    return s != nullptr ? *s : json::to_string(v);
+}
+
+class stampctl_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        engine.data_dir = dir / "data";
+        engine.sync = false;
+        bool created = false;
+        std::string error;
+        ASSERT_TRUE(net::bootstrap_admin(engine, admin_token, created, error)) << error;
+        net::server_options options{.host = "127.0.0.1", .port = 0};
+        options.log = [](net::log_level, const std::string&) {};
+        ASSERT_TRUE(net::server::start(engine, options, server, error)) << error;
+        address = "127.0.0.1:" + std::to_string(server->port());
+    }
+    void TearDown() override {
+        if (server) server->stop();
+    }
+
+    ran ctl(const std::string& token, const std::vector<std::string>& args) {
+        std::vector<std::string> all{"--server", address, "--token", token};
+        all.insert(all.end(), args.begin(), args.end());
+        return run_program(dir, STAMPCTL, all, {});
+    }
+    // A command that must succeed; returns its stdout.
+    std::string ok(const std::string& token, const std::vector<std::string>& args) {
+        const ran r = ctl(token, args);
+        EXPECT_EQ(r.code, 0) << args.front() << ": " << r.err << r.out;
+        return r.out;
+    }
+
+    // Admin: five users of the warehouse, consignee 1 with user 6, product 1 (15 mL).
+    void set_up_reference() {
+        ok(admin_token, {"create-user", "--key", "sam", "--name", "Sam", "--roles", "supervisor",
+                         "--user-token", supervisor_token});
+        ok(admin_token,
+           {"create-user", "--key", "stella", "--roles", "stamper", "--user-token", stamper_token});
+        ok(admin_token,
+           {"create-user", "--key", "vic", "--roles", "verifier", "--user-token", verifier_token});
+        ok(admin_token,
+           {"create-user", "--key", "fran", "--roles", "finance", "--user-token", finance_token});
+        EXPECT_EQ(ok(admin_token, {"-q", "create-consignee", "--key", "ACME", "--name",
+                                   "Acme \"Vapes\"", "--province", "on"}),
+                  "1\n");
+        ok(admin_token, {"create-user", "--key", "acme", "--roles", "consignee", "--consignee", "1",
+                         "--user-token", consignee_token});
+        ok(admin_token, {"create-product", "--sku", "V15", "--consignee", "1", "--name", "Mint",
+                         "--volume-ul", "15000"});
+        ok(admin_token, {"set-duty-rate", "--region", "on", "--cents", "12"});
+        ok(admin_token, {"set-tax-rate", "--province", "on", "--basis-points", "1300"});
+    }
+
+    // Supervisor: shipment 1 with boxes 1–3 (10, 10 and 5 with 1 damaged: 24 good), inventoried.
+    void receive_shipment() {
+        ok(supervisor_token, {"create-shipment", "--key", "SH1", "--consignee", "1"});
+        ok(supervisor_token, {"start-receiving", "--shipment", "1"});
+        const char* boxes[][3] = {{"BX1", "10", "0"}, {"BX2", "10", "0"}, {"BX3", "5", "1"}};
+        for (const auto& b : boxes) {
+            ok(supervisor_token, {"receive-box", "--shipment", "1", "--barcode", b[0], "--product",
+                                  "1", "--units", b[1], "--damaged", b[2]});
+        }
+        ok(supervisor_token, {"finish-receiving", "--shipment", "1"});
+    }
+
+    testing::temp_dir dir;
+    wal::engine_options engine;
+    std::unique_ptr<net::server> server;
+    std::string address;
+};
+
+TEST_F(stampctl_test, whole_stamp_run_role_by_role) {
+    set_up_reference();
+    receive_shipment();
+    // Finance orders stamps, the admin approves, finance orders them, the supervisor receives.
+    EXPECT_EQ(ok(finance_token, {"-q", "submit-stamp-order", "--region", "on", "--bundles", "500"}),
+              "1\n");
+    ok(admin_token, {"review-stamp-order", "--order", "1", "--action", "approve"});
+    ok(finance_token, {"mark-stamp-order-ordered", "--order", "1"});
+    ok(supervisor_token, {"receive-stamps", "--order", "1", "--bundles", "500"});
+    EXPECT_NE(ok(supervisor_token, {"balances"}).find("25000"), std::string::npos);
+    // The supervisor creates the PO; the stamper runs it box by box.
+    EXPECT_EQ(ok(supervisor_token,
+                 {"-q", "create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:24"}),
+              "1\n");
+    ok(stamper_token, {"start-run", "--po", "1"});
+    EXPECT_EQ(ok(stamper_token, {"confirm-box", "--po", "1", "--box", "1"})
+                  .rfind("confirmed box 1 of PO 1 at LSN ", 0),
+              0u);
+    ok(stamper_token, {"confirm-box", "--po", "1", "--barcode", "BX2"});
+    const json::value third =
+        parse_json(ok(stamper_token, {"--json", "confirm-box", "--po", "1", "--box", "3"}));
+    EXPECT_EQ(text(field(third, "command")), "confirm-box");
+    EXPECT_EQ(text(field(third, "code")), "OK");
+    EXPECT_EQ(text(field(third, "result")), "1");
+    // Every box done: pending verification; a verifier (not the stamper) completes it.
+    EXPECT_EQ(text(field(parse_json(ok(supervisor_token, {"get-po", "1", "--json"})), "status")),
+              "PendingVerification");
+    EXPECT_EQ(ok(verifier_token, {"verify-po", "--po", "1"}).rfind("verified PO 1", 0), 0u);
+    const json::value po = parse_json(ok(verifier_token, {"--json", "get-po", "1"}));
+    EXPECT_EQ(text(field(po, "type")), "PoView");
+    EXPECT_EQ(text(field(po, "status")), "Completed");
+    EXPECT_EQ(text(field(po, "invoice")), "1");
+    // Finance reads the draft invoice: 24 units × 8 increments × 12 cents, 13 % tax.
+    const json::value invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
+    EXPECT_EQ(text(field(invoice, "status")), "Draft");
+    EXPECT_EQ(text(field(field(invoice, "totals"), "duty")), "2304");
+    EXPECT_EQ(text(field(field(invoice, "totals"), "total")), "2604");
+    EXPECT_NE(ok(finance_token, {"get-invoice", "1"}).find("INV-000001"), std::string::npos);
+    // The consignee lists its POs but may not read the balances.
+    EXPECT_NE(ok(consignee_token, {"list-pos"}).find("PO-000001"), std::string::npos);
+    const ran balances = ctl(consignee_token, {"balances"});
+    EXPECT_EQ(balances.code, 1);
+    EXPECT_NE(balances.err.find("FORBIDDEN"), std::string::npos) << balances.err;
+}
+
+TEST_F(stampctl_test, verifier_who_stamped_is_refused_same_user) {
+    set_up_reference();
+    receive_shipment();
+    ok(admin_token, {"create-user", "--key", "both", "--roles", "stamper,verifier", "--user-token",
+                     "stamper-verifier-0123"});
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:10"});
+    ok("stamper-verifier-0123", {"start-run", "--po", "1", "--acknowledge-shortage"});
+    ok("stamper-verifier-0123", {"confirm-box", "--po", "1", "--box", "1", "--action", "skip"});
+    const ran r = ctl("stamper-verifier-0123", {"verify-po", "--po", "1"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("SAME_USER"), std::string::npos) << r.err;
+}
+
+TEST_F(stampctl_test, insufficient_stamps_prints_code_and_figures) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:qc:10"});
+    const ran warned = ctl(stamper_token, {"start-run", "--po", "1"});
+    EXPECT_EQ(warned.code, 1);
+    EXPECT_EQ(warned.err.rfind("STAMP_SHORTAGE_WARNING:", 0), 0u) << warned.err;
+    EXPECT_NE(warned.err.find("region QC needed 10 available 0"), std::string::npos) << warned.err;
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    const ran refused = ctl(stamper_token, {"confirm-box", "--po", "1", "--box", "1"});
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("INSUFFICIENT_STAMPS:"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("region QC needed 10 available 0"), std::string::npos)
+        << refused.err;
+    const std::string skipped =
+        ok(stamper_token, {"confirm-box", "--po", "1", "--box", "1", "--action", "skip"});
+    EXPECT_EQ(skipped.rfind("skipped box 1 of PO 1", 0), 0u) << skipped;
+}
+
+TEST_F(stampctl_test, exit_codes_usage_rejected_and_connection) {
+    set_up_reference();
+    EXPECT_EQ(ctl(admin_token, {"get-po", "--bogus", "1"}).code, 2);
+    EXPECT_EQ(ctl(admin_token, {"create-po", "--consignee", "1"}).code, 2);  // required flags
+    EXPECT_EQ(ctl(admin_token, {"set-duty-rate", "--region", "xx", "--cents", "1"}).code, 2);
+    EXPECT_EQ(
+        ctl(admin_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1-on-5"})
+            .code,
+        2);
+    EXPECT_EQ(ctl(admin_token, {}).code, 2);
+    EXPECT_EQ(ctl(admin_token, {"create-po", "--help"}).code, 0);
+
+    const ran below =
+        ctl(finance_token, {"submit-stamp-order", "--region", "on", "--bundles", "10"});
+    EXPECT_EQ(below.code, 1);
+    EXPECT_NE(below.err.find("BELOW_MINIMUM"), std::string::npos) << below.err;
+    const ran missing = ctl(admin_token, {"get-po", "42"});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_NE(missing.err.find("NOT_FOUND"), std::string::npos) << missing.err;
+
+    const ran wrong_token = ctl("nobody-holds-this-token", {"whoami"});
+    EXPECT_EQ(wrong_token.code, 3);
+    EXPECT_NE(wrong_token.err.find("UNAUTHENTICATED"), std::string::npos) << wrong_token.err;
+    const ran no_server = run_program(
+        dir, STAMPCTL, {"--server", "127.0.0.1:1", "--token", admin_token, "whoami"}, {});
+    EXPECT_EQ(no_server.code, 3) << no_server.err;
+    EXPECT_EQ(run_program(dir, STAMPCTL, {"whoami"}, {{"STAMPD_SERVER", address}}).code, 3);
+
+    // --server and --token from the environment.
+    const ran env = run_program(dir, STAMPCTL, {"--json", "whoami"},
+                                {{"STAMPD_SERVER", address}, {"STAMPD_TOKEN", admin_token}});
+    ASSERT_EQ(env.code, 0) << env.err;
+    const json::value hello = parse_json(env.out);
+    EXPECT_EQ(text(field(hello, "user")), "1");
+    EXPECT_EQ(json::to_string(field(hello, "roles")), "[\"admin\"]");
+}
+
+TEST_F(stampctl_test, dry_run_lists_events_and_records_nothing) {
+    set_up_reference();
+    receive_shipment();
+    const std::string shown = ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment",
+                                                    "1", "--line", "1:on:5", "--dry-run"});
+    EXPECT_NE(shown.find("PoCreated"), std::string::npos) << shown;
+    const json::value v =
+        parse_json(ok(supervisor_token, {"--json", "create-po", "--consignee", "1", "--shipment",
+                                         "1", "--line", "1:on:5", "--dry-run"}));
+    EXPECT_EQ(text(field(v, "dry_run")), "true");
+    ASSERT_NE(field(v, "effects").as_array(), nullptr);
+    EXPECT_EQ(text(field(field(v, "effects").as_array()->front(), "type")), "PoCreated");
+    const json::value list = parse_json(ok(supervisor_token, {"--json", "list-pos"}));
+    ASSERT_NE(field(list, "pos").as_array(), nullptr);
+    EXPECT_TRUE(field(list, "pos").as_array()->empty());
+}
+
+TEST_F(stampctl_test, json_escapes_names_and_lists_page) {
+    set_up_reference();
+    const json::value consignees =
+        parse_json(ok(admin_token, {"--json", "list-reference", "consignees", "--all"}));
+    const json::array* rows = field(consignees, "rows").as_array();
+    ASSERT_NE(rows, nullptr);
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(text(field(rows->front(), "name")), "Acme \"Vapes\"");
+    const json::value users =
+        parse_json(ok(admin_token, {"--json", "list-reference", "users", "--after", "5"}));
+    EXPECT_EQ(field(users, "rows").as_array()->size(), 1u);  // user 6 only
+    std::string escaped;
+    json::write(escaped, json::value{std::string("tab\tquote\"back\\\x01")});
+    EXPECT_EQ(escaped, "\"tab\\tquote\\\"back\\\\\\u0001\"");
+    EXPECT_EQ(text(*testing::json_reader(escaped).parse()), "tab\tquote\"back\\\x01");
+}
+
+TEST_F(stampctl_test, watch_prints_each_pushed_change) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:10"});
+    const pid_t watcher = start_program(dir, "watch", STAMPCTL,
+                                        {"--server", address, "--token", stamper_token, "--json",
+                                         "watch", "--po", "1", "--count", "1"},
+                                        {});
+    // The subscription is registered once the watcher says so on stderr.
+    for (int i = 0; i < 500 && slurp(dir / "watch.stderr").find("watching") == std::string::npos;
+         ++i)
+        usleep(10'000);
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    const ran watched = wait_program(dir, "watch", watcher);
+    EXPECT_EQ(watched.code, 0) << watched.err;
+    const json::value push = parse_json(watched.out);
+    EXPECT_EQ(text(field(push, "type")), "Pushed");
+    ASSERT_NE(field(push, "events").as_array(), nullptr);
+    EXPECT_EQ(text(field(field(push, "events").as_array()->front(), "type")), "RunStarted");
+}
+
+TEST_F(stampctl_test, shell_tour_runs_a_whole_stamp_run) {
+    const ran tour = run_program(
+        dir, "/bin/bash", {STAMPCTL_TOUR},
+        {{"STAMPCTL", STAMPCTL}, {"STAMPD_SERVER", address}, {"STAMPD_TOKEN", admin_token}});
+    EXPECT_EQ(tour.code, 0) << tour.out << tour.err;
+    EXPECT_NE(tour.out.find("tour done"), std::string::npos) << tour.out;
+}
+
+}  // namespace
+}  // namespace stampd
