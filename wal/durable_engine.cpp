@@ -65,7 +65,8 @@ status durable_engine::open(const engine_options& options, answer_sink answers,
         .path = options.data_dir + "/log", .sync = options.sync, .map_size = options.log_map_size};
     env_options snapshot_options{.path = options.data_dir + "/snapshots",
                                  .sync = options.sync,
-                                 .map_size = options.snapshot_map_size};
+                                 .map_size = options.snapshot_map_size,
+                                 .flush_step = std::size_t{8} << 20};
     if (::mkdir(options.data_dir.c_str(), 0755) != 0 && errno != EEXIST) {
         return status{errno, "creating " + options.data_dir};
     }

@@ -1,6 +1,7 @@
 // See lmdb_env.hpp.
 #include "wal/lmdb_env.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <cassert>
@@ -37,6 +38,7 @@ status lmdb_env::open(const env_options& options, const char* database,
     if (!options.read_only) mdb_env_set_mapsize(e->_env, options.map_size);
     unsigned flags = MDB_NOTLS;
     if (options.read_only) flags |= MDB_RDONLY;
+    if (!options.read_only && options.flush_step > 0) flags |= MDB_WRITEMAP;
     if (!options.sync) flags |= MDB_NOSYNC;
     if (int rc = mdb_env_open(e->_env, options.path.c_str(), flags, 0644); rc != 0) {
         return fail(rc, "opening LMDB environment " + options.path);
@@ -87,6 +89,22 @@ status lmdb_env::grow() {
         return fail(rc, "growing the map to " + std::to_string(size) + " bytes");
     }
     return {};
+}
+
+void lmdb_env::flush_in_steps() {
+    if (_options.flush_step == 0 || !_options.sync) return;
+    int fd = -1;
+    if (mdb_env_get_fd(_env, &fd) != 0) return;
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return;
+    // Early writeback only: LMDB's commit still syncs data before it writes the meta page, so a
+    // crash at any point leaves the previous snapshot intact. Errors here surface at that sync.
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    for (std::uint64_t at = 0; at < size; at += _options.flush_step) {
+        ::sync_file_range(fd, static_cast<off64_t>(at), static_cast<off64_t>(_options.flush_step),
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                              SYNC_FILE_RANGE_WAIT_AFTER);
+    }
 }
 
 status lmdb_env::commit(MDB_txn* txn, const char* what) {
@@ -169,6 +187,7 @@ status lmdb_env::put_and_trim(std::uint64_t lsn, std::span<const std::uint8_t> b
             mdb_txn_abort(txn);
             return fail(rc, "writing the snapshot at LSN " + std::to_string(lsn));
         }
+        flush_in_steps();
         status s = commit(txn, "committing the snapshot");
         if (s.code == MDB_MAP_FULL) {
             if (status g = grow(); !g.ok()) return g;
