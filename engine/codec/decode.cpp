@@ -4,7 +4,9 @@
 #include "engine/constants.hpp"
 #include "events_generated.h"
 
+#include <cstring>
 #include <tuple>
+#include <vector>
 
 namespace stampd::codec {
 namespace {
@@ -309,6 +311,16 @@ decode_error read_union(checker& c, const fb::EventRecord& record, event& out) {
 }  // namespace
 
 decode_error decode(std::span<const std::uint8_t> bytes, event& out) {
+    // FlatBuffers reads scalars in place: a buffer must start at its largest alignment. Events
+    // inside a log record (after a 72-byte header and a 4-byte size) and values handed out by
+    // LMDB (2-byte aligned) may not, so those are decoded from an aligned copy.
+    constexpr std::size_t alignment = alignof(std::uint64_t);
+    if (!bytes.empty() && reinterpret_cast<std::uintptr_t>(bytes.data()) % alignment != 0) {
+        thread_local std::vector<std::uint64_t> aligned;
+        aligned.resize((bytes.size() + alignment - 1) / alignment);
+        std::memcpy(aligned.data(), bytes.data(), bytes.size());
+        return decode({reinterpret_cast<const std::uint8_t*>(aligned.data()), bytes.size()}, out);
+    }
     flatbuffers::Verifier verifier(bytes.data(), bytes.size(), /*max_depth=*/16,
                                    /*max_tables=*/4096);
     if (!fb::VerifyEventRecordBuffer(verifier)) return decode_error::verify_failed;
