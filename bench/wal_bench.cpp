@@ -4,6 +4,8 @@
 //            group commit, acknowledged only once synced;
 //   fdatasync latency after a 4 KiB append.
 // Ratios log / raw are at the same batch size. Usage: wal_bench [--quick] [--dir DIR]
+// With --raw-batches 8,64,1024 only fdatasync and the raw appends run, at those batch sizes, and
+// the results come as one JSON object (bench/run's physical limit).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -172,21 +175,57 @@ log_result log_rate(const std::string& dir, std::uint32_t boxes, std::uint32_t b
     return r;
 }
 
+// Records per raw run at a batch size: enough commits to average over the disk's jitter.
+std::size_t raw_records(std::size_t batch, bool quick) {
+    return quick ? std::min<std::size_t>(batch * 30, 100'000)
+                 : std::max<std::size_t>(batch * 300, 2'000);
+}
+
+// fdatasync latency and raw durable appends at the given batch sizes, as one JSON object.
+int raw_only(const std::string& dir, const std::vector<std::size_t>& batches, bool quick) {
+    const std::vector<double> fsync = fdatasync_latencies_us(dir + "/fsync", quick ? 100 : 500);
+    std::printf("{\"fdatasync_p50_us\":%.0f,\"fdatasync_p99_us\":%.0f,\"raw\":[",
+                percentile(fsync, 0.5), percentile(fsync, 0.99));
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        const double rate =
+            raw_rate(dir + "/raw", batches[i], raw_records(batches[i], quick), true);
+        std::printf("%s{\"batch\":%zu,\"records_per_s\":%.0f}", i == 0 ? "" : ",", batches[i],
+                    rate);
+    }
+    std::printf("]}\n");
+    std::filesystem::remove_all(dir);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     bool quick = false;
     std::string dir = "/tmp/stampd-wal-bench";
+    std::vector<std::size_t> raw_batches;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--quick") == 0)
+        if (std::strcmp(argv[i], "--quick") == 0) {
             quick = true;
-        else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+        } else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
             dir = argv[++i];
-        else {
-            std::fprintf(stderr, "usage: wal_bench [--quick] [--dir DIR]\n");
+        } else if (std::strcmp(argv[i], "--raw-batches") == 0 && i + 1 < argc) {
+            for (const char* p = argv[++i]; *p != '\0';) {
+                char* end = nullptr;
+                const unsigned long batch = std::strtoul(p, &end, 10);
+                if (end == p || batch == 0 || batch > 65'536)
+                    return std::fprintf(stderr, "wal_bench: bad --raw-batches\n"), 2;
+                raw_batches.push_back(batch);
+                p = *end == ',' ? end + 1 : end;
+                if (*end != ',' && *end != '\0')
+                    return std::fprintf(stderr, "wal_bench: bad --raw-batches\n"), 2;
+            }
+        } else {
+            std::fprintf(stderr,
+                         "usage: wal_bench [--quick] [--dir DIR] [--raw-batches N,N,...]\n");
             return 2;
         }
     }
+    if (!raw_batches.empty()) return raw_only(dir, raw_batches, quick);
     const std::vector<double> fsync = fdatasync_latencies_us(dir + "/fsync", quick ? 50 : 500);
     std::printf("fdatasync after 4 KiB: p50 %.0f us, p99 %.0f us\n", percentile(fsync, 0.5),
                 percentile(fsync, 0.99));
@@ -195,8 +234,7 @@ int main(int argc, char** argv) {
                 "raw nosync/s", "log durable/s", "log/raw", "mean batch", "p50 us", "p99 us",
                 "log nosync/s");
     for (const std::uint32_t batch : {16u, 256u, 4096u}) {
-        const std::size_t records = quick ? std::min<std::size_t>(batch * 30, 100'000)
-                                          : std::max<std::size_t>(batch * 300, 2'000);
+        const std::size_t records = raw_records(batch, quick);
         const double durable = raw_rate(dir + "/raw", batch, records, true);
         const double unsafe = raw_rate(dir + "/raw", batch, records, false);
         const log_result log = log_rate(dir + "/log", boxes, batch, 2 * batch, true);
