@@ -12,9 +12,7 @@ namespace stampd::wal {
 
 static_assert(std::endian::native == std::endian::little, "headers are stored as native structs");
 
-namespace {
-
-std::uint64_t checksum_of(const record_header& header, std::span<const std::uint8_t> payload) {
+std::uint64_t record_checksum(const record_header& header, std::span<const std::uint8_t> payload) {
     record_header zeroed = header;
     zeroed.checksum = 0;
     XXH3_state_t state;
@@ -23,8 +21,6 @@ std::uint64_t checksum_of(const record_header& header, std::span<const std::uint
     XXH3_64bits_update(&state, payload.data(), payload.size());
     return XXH3_64bits_digest(&state);
 }
-
-}  // namespace
 
 std::uint64_t encode_record(const record_fields& f, std::span<const std::uint8_t> payload,
                             std::vector<std::uint8_t>& out) {
@@ -42,7 +38,7 @@ std::uint64_t encode_record(const record_fields& f, std::span<const std::uint8_t
                          .payload_size = static_cast<std::uint32_t>(payload.size()),
                          .reserved = 0,
                          .checksum = 0};
-    header.checksum = checksum_of(header, payload);
+    header.checksum = record_checksum(header, payload);
     const std::size_t at = out.size();
     out.resize(at + record_header_size + payload.size());
     std::memcpy(out.data() + at, &header, record_header_size);
@@ -70,7 +66,7 @@ record_status parse_record(std::span<const std::uint8_t> value, std::uint64_t ke
     out.payload = value.subspan(record_header_size, h.payload_size);
     // Bytes past the payload count as damage: the checksum does not cover them.
     if (value.size() != record_header_size + h.payload_size) return record_status::bad_checksum;
-    if (checksum_of(h, out.payload) != h.checksum) return record_status::bad_checksum;
+    if (record_checksum(h, out.payload) != h.checksum) return record_status::bad_checksum;
     if (h.lsn != key_lsn) return record_status::key_mismatch;
     return record_status::ok;
 }

@@ -31,6 +31,10 @@ struct record_view {
 std::uint64_t encode_record(const record_fields& fields, std::span<const std::uint8_t> payload,
                             std::vector<std::uint8_t>& out);
 
+// XXH3-64 over the header (its checksum field taken as zero) and the payload: what a record's
+// checksum must be. stamp-audit prints it beside the stored one.
+std::uint64_t record_checksum(const record_header& header, std::span<const std::uint8_t> payload);
+
 // The chain after a record with this checksum.
 std::uint64_t chain_after(std::uint64_t previous_chain, std::uint64_t checksum);
 

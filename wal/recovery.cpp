@@ -46,28 +46,76 @@ void encode_snapshot_value(const state& s, std::uint64_t chain, std::vector<std:
     std::memcpy(out.data() + snapshot_header_size, state_bytes.data(), state_bytes.size());
 }
 
-bool decode_snapshot_value(std::span<const std::uint8_t> value, state& out, std::uint64_t& lsn,
-                           std::uint64_t& chain, std::string& error) {
-    snapshot_header header;
-    if (value.size() < snapshot_header_size) return error = "snapshot truncated", false;
-    std::memcpy(&header, value.data(), snapshot_header_size);
-    if (header.magic != snapshot_magic) return error = "not a snapshot (bad magic)", false;
-    if (header.version == 0 || header.version > snapshot_version) {
-        return error = "snapshot from a newer release", false;
+snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& out) {
+    snapshot_check c;
+    out = state{};
+    if (value.size() < snapshot_header_size) return c.status = snapshot_status::truncated, c;
+    std::memcpy(&c.header, value.data(), snapshot_header_size);
+    if (c.header.magic != snapshot_magic) return c.status = snapshot_status::bad_magic, c;
+    if (c.header.version == 0 || c.header.version > snapshot_version) {
+        return c.status = snapshot_status::unknown_version, c;
     }
     const auto state_bytes = value.subspan(snapshot_header_size);
-    if (snapshot_checksum(header, state_bytes) != header.checksum) {
-        return error = "snapshot checksum mismatch", false;
-    }
+    c.checksum = snapshot_checksum(c.header, state_bytes);
+    if (c.checksum != c.header.checksum) return c.status = snapshot_status::bad_checksum, c;
     if (const snapshot_error e = decode_snapshot(state_bytes, out); e != snapshot_error::ok) {
-        return error = "snapshot does not decode: " + std::string{to_string(e)}, false;
+        c.detail = std::string{to_string(e)};
+        return c.status = snapshot_status::bad_state, c;
     }
-    if (state_digest(out) != header.digest || out.last_lsn != header.lsn) {
+    c.digest = state_digest(out);
+    if (c.digest != c.header.digest || out.last_lsn != c.header.lsn) {
+        c.status = snapshot_status::digest_mismatch;
+    }
+    return c;
+}
+
+const char* to_string(snapshot_status status) {
+    switch (status) {
+        case snapshot_status::ok:
+            return "ok";
+        case snapshot_status::truncated:
+            return "snapshot truncated";
+        case snapshot_status::bad_magic:
+            return "not a snapshot (bad magic)";
+        case snapshot_status::unknown_version:
+            return "snapshot from a newer release";
+        case snapshot_status::bad_checksum:
+            return "snapshot checksum mismatch";
+        case snapshot_status::bad_state:
+            return "snapshot does not decode";
+        case snapshot_status::digest_mismatch:
+            return "snapshot digest differs from the state it holds";
+    }
+    return "?";
+}
+
+bool decode_snapshot_value(std::span<const std::uint8_t> value, state& out, std::uint64_t& lsn,
+                           std::uint64_t& chain, std::string& error) {
+    const snapshot_check c = check_snapshot_value(value, out);
+    if (c.status != snapshot_status::ok) {
         out = state{};
-        return error = "snapshot digest differs from the state it holds", false;
+        error = to_string(c.status);
+        if (c.status == snapshot_status::bad_state) error += ": " + c.detail;
+        return false;
     }
-    lsn = header.lsn;
-    chain = header.chain;
+    lsn = c.header.lsn;
+    chain = c.header.chain;
+    return true;
+}
+
+context context_of(const record_header& h) {
+    return context{.lsn = h.lsn,
+                   .time_us = h.time_us,
+                   .user = h.user,
+                   .station = h.station,
+                   .client = h.client,
+                   .request = h.request};
+}
+
+bool apply_record(state& s, const record_view& record, event_list& events) {
+    const record_header& h = record.header;
+    if (h.event_count == 0 || !decode_payload(record.payload, h.event_count, events)) return false;
+    apply_all(s, events, context_of(h));
     return true;
 }
 
@@ -85,19 +133,11 @@ bool replay(const lmdb_env& log, state& s, std::uint64_t& lsn, std::uint64_t& ch
             if (!reader.storage().ok()) error += " (" + reader.storage().message() + ")";
             return false;
         }
-        const record_header& h = record.header;
-        if (h.event_count == 0 || !decode_payload(record.payload, h.event_count, events)) {
-            error = at_lsn(h.lsn, to_string(record_status::bad_payload));
+        if (!apply_record(s, record, events)) {
+            error = at_lsn(record.header.lsn, to_string(record_status::bad_payload));
             return false;
         }
-        const context ctx{.lsn = h.lsn,
-                          .time_us = h.time_us,
-                          .user = h.user,
-                          .station = h.station,
-                          .client = h.client,
-                          .request = h.request};
-        apply_all(s, events, ctx);
-        lsn = h.lsn;
+        lsn = record.header.lsn;
         chain = reader.chain();
         ++applied;
     }

@@ -1,7 +1,8 @@
 // The randomized model test: seeded random command sequences run through the engine and through
 // the reference model side by side. After every step: the same answer code, the same balances,
 // reservations and availabilities, the same PO statuses, and SPEC §12 invariants 1–5 on the
-// engine's state; at the end, a replay of the sequence's events gives the same digest.
+// engine's state (engine/invariants.hpp); at the end, a replay of the sequence's events gives the
+// same digest.
 // STAMPD_MODEL_SEED replays one seed; STAMPD_MODEL_SEQUENCES and STAMPD_MODEL_STEPS size the run.
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "engine/invariants.hpp"
 #include "engine/queries.hpp"
 #include "tests/engine/model/reference_model.hpp"
 
@@ -305,61 +307,14 @@ private:
         check_invariants();
     }
 
-    // SPEC §12, 1–5, on the engine's state alone.
+    // SPEC §12, 1–5, on the engine's state alone (engine/invariants.hpp: the same checks
+    // stamp-audit runs), and each day's load against the model's.
     void check_invariants() {
-        for (const region r : all_regions) {
-            i64 sum = 0;
-            bool overridden = false;
-            _s.account(r).ledger.for_each([&](const ledger_entry& e) {
-                sum += e.quantity;
-                overridden = overridden || e.overridden;
-            });
-            ASSERT_EQ(_s.account(r).balance, sum) << where("§12.1 balance = Σ ledger");
-            ASSERT_TRUE(sum >= 0 || overridden) << where("§12.1 below zero without an override");
-        }
-        for (shipment_id sh = 1; sh <= shipments; ++sh) {
-            for (product_id p = 1; p <= products; ++p)
-                ASSERT_GE(availability(_s, sh, p), 0) << where("§12.2");
-        }
-        std::map<po_id, i64> net;
-        for (const region r : all_regions) {
-            _s.account(r).ledger.for_each([&](const ledger_entry& e) {
-                if (e.kind != ledger_kind::receipt) net[e.source] += e.quantity;
-            });
-        }
-        std::map<po_id, int> invoices_of, outbounds_of;
-        for (const stampd::invoice& i : _s.invoices)
-            invoices_of[i.po] += i.credit_of == id_none ? 1 : 0;
-        for (const outbound& o : _s.outbounds)
-            outbounds_of[o.po] += 1;
-        for (po_id id = 1; id <= _s.production_orders.size(); ++id) {
-            const production_order& po = _s.po_at(id);
-            if (po.status == po_status::completed) {
-                i64 verified = 0;
-                for (const po_line& l : po.lines)
-                    verified += l.verified;
-                ASSERT_EQ(net[id], -verified) << where("§12.3 completed PO ") << id;
-                ASSERT_EQ(invoices_of[id], 1) << where("§12.4 invoice of PO ") << id;
-                ASSERT_EQ(outbounds_of[id], 1) << where("§12.4 outbound of PO ") << id;
-            } else {
-                if (po.status == po_status::cancelled) {
-                    ASSERT_EQ(net[id], 0) << where("§12.3 cancelled PO ") << id;
-                }
-                ASSERT_EQ(invoices_of[id], 0) << where("an invoice before completion");
-            }
-        }
-        std::map<day, u64> load;
-        for (const production_order& po : _s.production_orders) {
-            if (po.status == po_status::cancelled || po.scheduled == no_day) continue;
-            for (const po_line& l : po.lines)
-                load[po.scheduled] += l.quantity;
-        }
-        for (const auto& [on, d] : _s.calendar) {
-            ASSERT_EQ(d.load, load[on]) << where("day load = Σ scheduled units");
-            ASSERT_TRUE(d.load <= d.capacity || d.overridden)
-                << where("§12.5 day over capacity without override");
+        const std::vector<invariant_finding> broken = stampd::check_invariants(_s);
+        ASSERT_TRUE(broken.empty()) << where("§12 invariants") << ": " << broken.front().message
+                                    << " (" << broken.size() << " finding(s))";
+        for (const auto& [on, d] : _s.calendar)
             ASSERT_EQ(d.load, _model.day_load[on]) << where("day load vs model");
-        }
     }
 
     std::mt19937_64 _random;

@@ -1,0 +1,209 @@
+// The data directory the stamp-audit tests audit: built through wal::durable_engine (real LMDB
+// files, real snapshots) with a realistic run — staff, a shipment of boxes, two stamp orders
+// received, a PO stamped and verified with a refund, a PO cancelled after a box, a PO whose run
+// holds a reservation — and the figures that run must show, computed by hand. Plus the tools to
+// damage a copy of it: raw LMDB read-write transactions on the copy's files. Test code; one thread.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <lmdb.h>
+
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/wal/engine_harness.hpp"
+#include "tests/wal/temp_dir.hpp"
+#include "wal/record.hpp"
+
+namespace stampd::testing {
+
+// What the run below leaves, per region (SPEC §8), and who is who.
+struct expected_region {
+    region stamp_region;
+    i64 balance, received, used, refunded, reserved;
+    u64 entries;
+};
+inline constexpr expected_region expected_fed{region::fed, 24'810, 25'000, 200, 10, 100, 4};
+inline constexpr expected_region expected_on{region::on, 25'500, 25'500, 100, 100, 0, 3};
+inline constexpr user_id admin2_id = 3, supervisor_id = 4, stamper_id = 5, verifier_id = 6;
+inline constexpr u64 audit_client = 77;
+
+class audit_run {
+public:
+    explicit audit_run(engine_harness& h) : _h(h) {}
+
+    void must(user_id who, const command& c) {
+        const outcome o = _h.run(who, c, audit_client, ++_request);
+        ASSERT_TRUE(o.verdict.ok()) << command_name(c) << ": " << describe(o.verdict);
+    }
+
+    void build() {
+        bootstrap(_h);
+        must(workload_admin,
+             create_user{
+                 .key = code{"admin2"}, .name = "Second Admin", .roles = role_bit(role::admin)});
+        must(workload_admin, create_user{.key = code{"sup"},
+                                         .name = "Sam Supervisor",
+                                         .roles = role_bit(role::supervisor)});
+        must(workload_admin, create_user{.key = code{"stamper"},
+                                         .name = "Stella Stamper",
+                                         .roles = role_bit(role::stamper)});
+        must(workload_admin, create_user{.key = code{"verifier"},
+                                         .name = "Vic Verifier",
+                                         .roles = role_bit(role::verifier)});
+        must(workload_admin, create_consignee{.key = code{"NORWOOD"},
+                                              .name = "Norwood Vapes",
+                                              .primary_province = province::on});
+        must(
+            workload_admin,
+            create_product{
+                .sku = code{"VAPE-15"}, .consignee = 1, .name = "Vape 15 mL", .volume_ul = 15'000});
+        must(workload_admin, set_tax_rate{.tax_province = province::on, .basis_points = 1300});
+        receive_shipment();
+        receive_order(region::fed, 500, 500);  // stamp order 1: 25,000 FED
+        receive_order(region::on, 520, 510);   // stamp order 2: 25,500 ON (10 bundles short)
+        // PO 1: 200 FED units on boxes 1 and 2, stamped, verified at 190: REFUND_VERIFY 10.
+        must(supervisor_id,
+             create_po{.consignee = 1, .shipment = 1, .lines = {{1, region::fed, 200}}});
+        must(stamper_id, start_run{.po = 1, .acknowledge_shortage = true});
+        must(stamper_id, confirm_box{.po = 1, .box = 1});
+        must(stamper_id, confirm_box{.po = 1, .box = 2});
+        must(verifier_id, verify_po{.po = 1, .counts = {{0, 190}}});
+        // PO 2: 150 ON units, box 3 confirmed, then cancelled: REFUND_CANCEL 100.
+        must(supervisor_id,
+             create_po{.consignee = 1, .shipment = 1, .lines = {{1, region::on, 150}}});
+        must(stamper_id, start_run{.po = 2, .acknowledge_shortage = true});
+        must(stamper_id, confirm_box{.po = 2, .box = 3});
+        must(supervisor_id, cancel_po{.po = 2, .reason = "customer withdrew"});
+        // PO 3: 100 FED units, run started: 100 FED reserved.
+        must(supervisor_id,
+             create_po{.consignee = 1, .shipment = 1, .lines = {{1, region::fed, 100}}});
+        must(stamper_id, start_run{.po = 3, .acknowledge_shortage = true});
+    }
+
+private:
+    void receive_shipment() {
+        must(supervisor_id, create_shipment{.key = code{"S1"}, .consignee = 1});
+        must(supervisor_id, start_receiving{.shipment = 1});
+        for (u32 i = 0; i < 6; ++i) {
+            must(supervisor_id, receive_box{.shipment = 1,
+                                            .barcode = code{"S1-00000" + std::to_string(i)},
+                                            .product = 1,
+                                            .units = 100,
+                                            .damaged = i == 5 ? 10u : 0u});
+        }
+        must(supervisor_id, finish_receiving{.shipment = 1});
+    }
+
+    void receive_order(region r, u32 bundles, u32 received) {
+        ++_orders;
+        must(workload_finance, submit_stamp_order{.stamp_region = r,
+                                                  .bundles = bundles,
+                                                  .notes = "order " + std::to_string(_orders)});
+        must(workload_admin, review_stamp_order{.order = _orders});
+        must(workload_finance, mark_stamp_order_ordered{.order = _orders});
+        must(supervisor_id, receive_stamps{.order = _orders, .actual_bundles = received});
+    }
+
+    engine_harness& _h;
+    u64 _request = 0;
+    u32 _orders = 0;
+};
+
+// Builds the directory; snapshots every few records, so several are kept, and one at the end.
+inline void build_audit_dir(const std::string& dir) {
+    engine_harness h;
+    ASSERT_TRUE(h.open(dir, {.snapshot_every_records = 8,
+                             .snapshots_kept = 3,
+                             .log_map_size = std::size_t{16} << 20,
+                             .snapshot_map_size = std::size_t{16} << 20})
+                    .ok())
+        << h.error;
+    audit_run run(h);
+    run.build();
+    h.engine->stop();
+}
+
+// A raw read-write LMDB handle on one environment of a copied directory, for damaging it.
+class raw_env {
+public:
+    raw_env(const std::string& path, const char* database) {
+        EXPECT_EQ(mdb_env_create(&_env), 0);
+        mdb_env_set_maxdbs(_env, 4);
+        EXPECT_EQ(mdb_env_open(_env, path.c_str(), 0, 0644), 0) << path;
+        MDB_txn* txn = nullptr;
+        EXPECT_EQ(mdb_txn_begin(_env, nullptr, 0, &txn), 0);
+        EXPECT_EQ(mdb_dbi_open(txn, database, 0, &_dbi), 0);
+        EXPECT_EQ(mdb_txn_commit(txn), 0);
+    }
+    ~raw_env() { mdb_env_close(_env); }
+    raw_env(const raw_env&) = delete;
+    raw_env& operator=(const raw_env&) = delete;
+
+    std::vector<std::uint8_t> get(std::uint64_t lsn) {
+        std::vector<std::uint8_t> out;
+        with_txn([&](MDB_txn* txn) {
+            MDB_val key = key_of(lsn), value;
+            EXPECT_EQ(mdb_get(txn, _dbi, &key, &value), 0) << "no value under LSN " << lsn;
+            const auto* bytes = static_cast<const std::uint8_t*>(value.mv_data);
+            out.assign(bytes, bytes + value.mv_size);
+        });
+        return out;
+    }
+    void put(std::uint64_t lsn, const std::vector<std::uint8_t>& bytes) {
+        with_txn([&](MDB_txn* txn) {
+            MDB_val key = key_of(lsn);
+            MDB_val value{bytes.size(), const_cast<std::uint8_t*>(bytes.data())};
+            EXPECT_EQ(mdb_put(txn, _dbi, &key, &value, 0), 0);
+        });
+    }
+    void remove(std::uint64_t lsn) {
+        with_txn([&](MDB_txn* txn) {
+            MDB_val key = key_of(lsn);
+            EXPECT_EQ(mdb_del(txn, _dbi, &key, nullptr), 0);
+        });
+    }
+    // Every key, in order.
+    std::vector<std::uint64_t> keys() {
+        std::vector<std::uint64_t> out;
+        with_txn([&](MDB_txn* txn) {
+            MDB_cursor* cursor = nullptr;
+            mdb_cursor_open(txn, _dbi, &cursor);
+            MDB_val key, value;
+            for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+                 rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+                std::uint64_t lsn = 0;
+                wal::decode_lsn_key({static_cast<const std::uint8_t*>(key.mv_data), key.mv_size},
+                                    lsn);
+                out.push_back(lsn);
+            }
+            mdb_cursor_close(cursor);
+        });
+        return out;
+    }
+
+private:
+    MDB_val key_of(std::uint64_t lsn) {
+        wal::encode_lsn_key(lsn, _key);
+        return MDB_val{wal::lsn_key_size, _key};
+    }
+    template <typename F>
+    void with_txn(F&& f) {
+        MDB_txn* txn = nullptr;
+        ASSERT_EQ(mdb_txn_begin(_env, nullptr, 0, &txn), 0);
+        f(txn);
+        ASSERT_EQ(mdb_txn_commit(txn), 0);
+    }
+
+    MDB_env* _env = nullptr;
+    MDB_dbi _dbi = 0;
+    std::uint8_t _key[wal::lsn_key_size];
+};
+
+inline void copy_dir(const std::string& from, const std::string& to) {
+    std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+}
+
+}  // namespace stampd::testing

@@ -1,0 +1,270 @@
+// stamp-audit verify on a real data directory: clean, then one kind of damage per test on a copy
+// (a flipped payload byte, a removed record, two records swapped, a re-chained record, a flipped
+// snapshot byte, a snapshot re-encoded with a valid checksum around a different state). The CLI
+// is run as a process where its exit code and output are what is tested; library calls elsewhere.
+#include <gtest/gtest.h>
+
+#include "clients/audit/verify.hpp"
+#include "tests/audit/audit_data.hpp"
+#include "tests/clients/json_check.hpp"
+#include "tests/clients/run_program.hpp"
+#include "wal/recovery.hpp"
+
+namespace stampd::testing {
+namespace {
+
+class verify_test : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        _built = new temp_dir();
+        build_audit_dir(_built->path());
+    }
+    static void TearDownTestSuite() {
+        delete _built;
+        _built = nullptr;
+    }
+
+    void SetUp() override { copy_dir(_built->path(), data()); }
+
+    std::string data() const { return work / "data"; }
+
+    ran audit(std::vector<std::string> args) {
+        args.insert(args.begin(), "verify");
+        args.push_back("--data");
+        args.push_back(data());
+        args.push_back("--quiet");
+        return run_program(work, STAMP_AUDIT, args);
+    }
+
+    audit::verify_report verify_here(bool threaded = true, std::size_t chunk = 65'536) {
+        audit::data_dir dir;
+        std::string error;
+        EXPECT_TRUE(audit::open_data_dir(data(), dir, error)) << error;
+        return audit::verify(dir,
+                             {.threaded = threaded, .chunk_records_max = chunk, .quiet = true});
+    }
+
+    std::uint64_t last_lsn() {
+        raw_env log(data() + "/log", "records");
+        return log.keys().back();
+    }
+
+    static temp_dir* _built;
+    temp_dir work;
+};
+temp_dir* verify_test::_built = nullptr;
+
+void expect_region(const json::value& regions, const expected_region& want) {
+    const json::value* found = nullptr;
+    for (const json::value& r : *regions.as_array()) {
+        if (*json::find(*r.as_object(), "region")->as_string() == to_string(want.stamp_region))
+            found = &r;
+    }
+    ASSERT_NE(found, nullptr) << to_string(want.stamp_region);
+    const json::object& o = *found->as_object();
+    const auto figure = [&](const char* key) {
+        const json::value* v = json::find(o, key);
+        if (const auto* i = std::get_if<std::int64_t>(&v->data)) return *i;
+        return static_cast<std::int64_t>(std::get<std::uint64_t>(v->data));
+    };
+    EXPECT_EQ(figure("balance"), want.balance);
+    EXPECT_EQ(figure("entries"), static_cast<i64>(want.entries));
+    EXPECT_EQ(figure("received"), want.received);
+    EXPECT_EQ(figure("used"), want.used);
+    EXPECT_EQ(figure("refunded"), want.refunded);
+    EXPECT_EQ(figure("reserved"), want.reserved);
+    EXPECT_EQ(figure("available_to_promise"), want.balance - want.reserved);
+}
+
+TEST_F(verify_test, clean_directory_exits_0_with_the_states_figures) {
+    const ran r = audit({"--json"});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    const auto parsed = json_reader(r.out).parse();
+    ASSERT_TRUE(parsed) << r.out;
+    const json::object& o = *parsed->as_object();
+    EXPECT_EQ(std::get<bool>(json::find(o, "clean")->data), true);
+    EXPECT_TRUE(json::find(o, "findings")->as_array()->empty());
+    const json::array& snapshots = *json::find(o, "snapshots")->as_array();
+    ASSERT_EQ(snapshots.size(), 3u);  // snapshots_kept
+    for (const json::value& s : snapshots) {
+        EXPECT_EQ(*json::find(*s.as_object(), "self_check")->as_string(), "ok");
+        EXPECT_TRUE(std::get<bool>(json::find(*s.as_object(), "compared")->data));
+    }
+    expect_region(*json::find(o, "regions"), expected_fed);
+    expect_region(*json::find(o, "regions"), expected_on);
+    // The summary is the state recovery rebuilds.
+    std::unique_ptr<wal::lmdb_env> log;
+    ASSERT_TRUE(
+        wal::lmdb_env::open({.path = data() + "/log", .read_only = true}, "records", log).ok());
+    state s;
+    wal::recovery_result rr;
+    std::string error;
+    ASSERT_TRUE(wal::recover(*log, nullptr, s, rr, error)) << error;
+    EXPECT_EQ(*json::find(o, "state_digest")->as_string(), audit::hex64(state_digest(s)));
+    EXPECT_EQ(std::get<std::uint64_t>(json::find(o, "records_applied")->data), rr.lsn);
+    const ran text = audit({});
+    EXPECT_EQ(text.code, 0);
+    EXPECT_NE(text.out.find("result: clean"), std::string::npos) << text.out;
+}
+
+TEST_F(verify_test, one_thread_and_small_chunks_find_the_same) {
+    const audit::verify_report two = verify_here(true, 65'536);
+    const audit::verify_report one = verify_here(false, 3);
+    const audit::verify_report small = verify_here(true, 1);
+    EXPECT_TRUE(two.findings.empty());
+    EXPECT_EQ(two.final_digest, one.final_digest);
+    EXPECT_EQ(two.final_digest, small.final_digest);
+    EXPECT_EQ(two.records_applied, small.records_applied);
+    EXPECT_TRUE(small.findings.empty());
+    for (const audit::snapshot_report& s : small.snapshots)
+        EXPECT_TRUE(s.compared && s.digest_matches && s.chain_matches) << s.lsn;
+}
+
+TEST_F(verify_test, flipped_payload_byte_is_a_bad_checksum_at_its_lsn) {
+    const std::uint64_t end = last_lsn();
+    {
+        raw_env log(data() + "/log", "records");
+        std::vector<std::uint8_t> value = log.get(20);
+        ASSERT_GT(value.size(), wal::record_header_size + 8);
+        value[wal::record_header_size + 6] ^= 0x40;
+        log.put(20, value);
+    }
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("LSN 20: bad checksum (stored 0x"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(", computed 0x"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("LSN 20: the replay stopped here"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(std::to_string(end - 20) + " record(s) follow (LSN 21.." +
+                         std::to_string(end) + ")"),
+              std::string::npos)
+        << r.out;
+    const audit::verify_report v = verify_here();
+    EXPECT_EQ(v.replayed_to_lsn, 19u);
+    EXPECT_EQ(v.damage.status, wal::record_status::bad_checksum);
+    EXPECT_EQ(v.survey.intact, end - 20);  // the records after it are intact on their own
+}
+
+TEST_F(verify_test, removed_record_is_a_gap_named_by_its_lsn) {
+    { raw_env(data() + "/log", "records").remove(17); }
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("LSN 17: missing: the log goes from LSN 16 to LSN 18"), std::string::npos)
+        << r.out;
+    const audit::verify_report v = verify_here();
+    EXPECT_EQ(v.damage.status, wal::record_status::gap);
+    EXPECT_EQ(v.replayed_to_lsn, 16u);
+}
+
+TEST_F(verify_test, swapped_records_are_both_named) {
+    {
+        raw_env log(data() + "/log", "records");
+        const std::vector<std::uint8_t> a = log.get(12), b = log.get(13);
+        log.put(12, b);
+        log.put(13, a);
+    }
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("LSN 12: the record stored under LSN 12 says it is LSN 13"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("LSN 13: the record stored under LSN 13 says it is LSN 12"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST_F(verify_test, a_record_rechained_with_a_valid_checksum_breaks_the_chain) {
+    {
+        raw_env log(data() + "/log", "records");
+        const std::vector<std::uint8_t> value = log.get(9);
+        wal::record_view v;
+        ASSERT_EQ(wal::parse_record(value, 9, v), wal::record_status::ok);
+        const wal::record_header& h = v.header;
+        std::vector<std::uint8_t> forged;
+        wal::encode_record({.lsn = h.lsn,
+                            .time_us = h.time_us,
+                            .user = h.user,
+                            .station = h.station,
+                            .client = h.client,
+                            .request = h.request,
+                            .previous_chain = h.previous_chain ^ 1,
+                            .event_count = h.event_count},
+                           v.payload, forged);
+        log.put(9, forged);
+    }
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("LSN 9: chain broken"), std::string::npos) << r.out;
+}
+
+TEST_F(verify_test, flipped_snapshot_byte_is_a_bad_snapshot_checksum) {
+    std::uint64_t at = 0;
+    {
+        raw_env snapshots(data() + "/snapshots", "snapshots");
+        at = snapshots.keys().front();
+        std::vector<std::uint8_t> value = snapshots.get(at);
+        value[value.size() / 2] ^= 0x01;
+        snapshots.put(at, value);
+    }
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("snapshot at LSN " + std::to_string(at) + ": bad checksum (stored 0x"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST_F(verify_test, snapshot_of_a_different_state_is_caught_by_the_digest_alone) {
+    std::uint64_t at = 0;
+    {
+        raw_env snapshots(data() + "/snapshots", "snapshots");
+        at = snapshots.keys()[1];
+        state s;
+        const wal::snapshot_check c = wal::check_snapshot_value(snapshots.get(at), s);
+        ASSERT_EQ(c.status, wal::snapshot_status::ok);
+        s.users[2].name = "Someone Else";  // a consistent state, but not the log's
+        std::vector<std::uint8_t> forged;
+        wal::encode_snapshot_value(s, c.header.chain, forged);
+        snapshots.put(at, forged);
+    }
+    const audit::verify_report v = verify_here();
+    ASSERT_EQ(v.findings.size(), 1u);
+    EXPECT_EQ(v.findings[0].kind, "snapshot_digest");
+    const ran r = audit({});
+    EXPECT_EQ(r.code, 1) << r.out;
+    EXPECT_NE(r.out.find("snapshot at LSN " + std::to_string(at) + ": digest 0x"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("differs from the replayed state's 0x"), std::string::npos) << r.out;
+}
+
+TEST_F(verify_test, snapshot_with_another_chain_is_named) {
+    std::uint64_t at = 0;
+    {
+        raw_env snapshots(data() + "/snapshots", "snapshots");
+        at = snapshots.keys().back();
+        state s;
+        const wal::snapshot_check c = wal::check_snapshot_value(snapshots.get(at), s);
+        ASSERT_EQ(c.status, wal::snapshot_status::ok);
+        std::vector<std::uint8_t> forged;
+        wal::encode_snapshot_value(s, c.header.chain + 1, forged);
+        snapshots.put(at, forged);
+    }
+    const audit::verify_report v = verify_here();
+    ASSERT_EQ(v.findings.size(), 1u);
+    EXPECT_EQ(v.findings[0].kind, "snapshot_chain");
+    EXPECT_EQ(v.findings[0].lsn, at);
+}
+
+TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
+    EXPECT_EQ(run_program(work, STAMP_AUDIT, {"verify"}).code, 2);
+    EXPECT_EQ(run_program(work, STAMP_AUDIT, {"frobnicate"}).code, 2);
+    EXPECT_EQ(run_program(work, STAMP_AUDIT, {}).code, 2);
+    const ran missing = run_program(work, STAMP_AUDIT, {"verify", "--data", work / "nothing"});
+    EXPECT_EQ(missing.code, 3);
+    EXPECT_NE(missing.err.find("cannot open the log"), std::string::npos) << missing.err;
+    const ran help = run_program(work, STAMP_AUDIT, {"verify", "--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_NE(help.out.find("--data"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace stampd::testing
