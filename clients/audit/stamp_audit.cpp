@@ -9,7 +9,12 @@
 #include <string>
 
 #include "clients/audit/data_dir.hpp"
+#include "clients/audit/export_jsonl.hpp"
+#include "clients/audit/ledger_statement.hpp"
+#include "clients/audit/replay.hpp"
 #include "clients/audit/verify.hpp"
+#include "engine/calendar_time.hpp"
+#include "wal/log_reader.hpp"
 
 namespace {
 
@@ -42,6 +47,122 @@ int verify_main(const verify_args& a) {
     return r.findings.empty() ? exit_clean : exit_findings;
 }
 
+struct export_args {
+    std::string data;
+    std::uint64_t from_lsn = 1;
+    std::uint64_t to_lsn = 0;
+    std::string format = "jsonl";
+    std::string out;
+    bool quiet = false;
+};
+
+// Checks the range against the log; "" when it is fine, else the message naming the figures.
+std::string check_range(const audit::data_dir& dir, const export_args& a, std::uint64_t& to) {
+    std::uint64_t last = 0;
+    if (const wal::status s = wal::last_lsn(*dir.log, last); !s.ok()) return s.message();
+    to = a.to_lsn == 0 ? last : a.to_lsn;
+    const auto n = [](std::uint64_t v) { return std::to_string(v); };
+    if (a.from_lsn == 0) return "--from-lsn 0: LSNs start at 1";
+    if (a.from_lsn > to) {
+        return a.to_lsn == 0
+                   ? "--from-lsn " + n(a.from_lsn) + " is after the log's last LSN " + n(last)
+                   : "--from-lsn " + n(a.from_lsn) + " is after --to-lsn " + n(to);
+    }
+    if (to > last) return "--to-lsn " + n(to) + " is after the log's last LSN " + n(last);
+    return "";
+}
+
+int export_main(const export_args& a) {
+    audit::data_dir dir;
+    std::string error;
+    if (!audit::open_data_dir(a.data, dir, error)) {
+        std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+        return exit_unreadable;
+    }
+    std::uint64_t to = 0;
+    if (const std::string wrong = check_range(dir, a, to); !wrong.empty()) {
+        std::fprintf(stderr, "stamp-audit export: %s\n", wrong.c_str());
+        return exit_usage;
+    }
+    std::FILE* out = stdout;
+    if (!a.out.empty() && (out = std::fopen(a.out.c_str(), "w")) == nullptr) {
+        std::fprintf(stderr, "stamp-audit export: cannot write %s\n", a.out.c_str());
+        return exit_usage;
+    }
+    const audit::export_result r =
+        audit::export_jsonl(dir, {.from_lsn = a.from_lsn, .to_lsn = to, .quiet = a.quiet}, out);
+    const bool written = std::fflush(out) == 0 && (out == stdout || std::fclose(out) == 0);
+    if (!r.error.empty()) {
+        std::fprintf(stderr, "stamp-audit export: %s\n", r.error.c_str());
+        return exit_findings;
+    }
+    if (!written) {
+        std::fprintf(stderr, "stamp-audit export: writing the output failed\n");
+        return exit_findings;
+    }
+    if (!a.quiet) {
+        std::fprintf(stderr, "stamp-audit export: %llu record(s), LSN %llu..%llu\n",
+                     static_cast<unsigned long long>(r.written),
+                     static_cast<unsigned long long>(a.from_lsn),
+                     static_cast<unsigned long long>(to));
+    }
+    return exit_clean;
+}
+
+struct ledger_args {
+    std::string data;
+    std::string region;
+    std::string from, to;
+    std::string format = "text";
+    bool utc = false;
+    bool quiet = false;
+};
+
+int ledger_main(const ledger_args& a) {
+    audit::statement_options o{.stamp_region = *parse_region(a.region), .utc = a.utc};
+    if (!a.from.empty() && (o.from = parse_day(a.from)) == no_day) {
+        std::fprintf(stderr, "stamp-audit ledger: --from %s is not a date (YYYY-MM-DD)\n",
+                     a.from.c_str());
+        return exit_usage;
+    }
+    if (!a.to.empty() && (o.to = parse_day(a.to)) == no_day) {
+        std::fprintf(stderr, "stamp-audit ledger: --to %s is not a date (YYYY-MM-DD)\n",
+                     a.to.c_str());
+        return exit_usage;
+    }
+    if (o.from != no_day && o.to != no_day && o.from > o.to) {
+        std::fprintf(stderr, "stamp-audit ledger: --from %s is after --to %s\n", a.from.c_str(),
+                     a.to.c_str());
+        return exit_usage;
+    }
+    audit::data_dir dir;
+    std::string error;
+    if (!audit::open_data_dir(a.data, dir, error)) {
+        std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+        return exit_unreadable;
+    }
+    std::uint64_t last = 0;
+    if (const wal::status s = wal::last_lsn(*dir.log, last); !s.ok()) {
+        std::fprintf(stderr, "stamp-audit ledger: %s\n", s.message().c_str());
+        return exit_unreadable;
+    }
+    state s;
+    const audit::replay_result r =
+        audit::replay(*dir.log, s, {.to_lsn = last, .progress_label = "ledger", .quiet = a.quiet});
+    if (r.damaged) {
+        std::fprintf(stderr,
+                     "stamp-audit ledger: LSN %llu: %s; the ledger after it would be incomplete "
+                     "(stamp-audit verify says more)\n",
+                     static_cast<unsigned long long>(r.damage.lsn), r.damage.what.c_str());
+        return exit_findings;
+    }
+    const audit::statement_format format = a.format == "csv"     ? audit::statement_format::csv
+                                           : a.format == "jsonl" ? audit::statement_format::jsonl
+                                                                 : audit::statement_format::text;
+    audit::print_statement(audit::build_statement(s, o), format, stdout);
+    return std::fflush(stdout) == 0 ? exit_clean : exit_findings;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,6 +182,36 @@ int main(int argc, char** argv) {
     verify->add_flag("--quiet", v.quiet, "no progress on stderr");
     verify->add_flag("--single-thread", v.single_thread,
                      "read and check the log on the replay's thread (for measurements)");
+    export_args x;
+    CLI::App* exporter =
+        app.add_subcommand("export",
+                           "write every record of an LSN range as one JSON object a line, checking "
+                           "checksums and chain on the way (stops with exit 1 at damage)");
+    exporter->add_option("--data", x.data, "the data directory")->required();
+    exporter->add_option("--from-lsn", x.from_lsn, "the first LSN (default 1)");
+    exporter->add_option("--to-lsn", x.to_lsn, "the last LSN, inclusive (default: the log's last)");
+    exporter->add_option("--format", x.format, "jsonl")
+        ->check(CLI::IsMember({"jsonl"}))
+        ->capture_default_str();
+    exporter->add_option("--out", x.out, "write to this file instead of stdout");
+    exporter->add_flag("--quiet", x.quiet, "no progress on stderr");
+    ledger_args l;
+    CLI::App* ledger = app.add_subcommand(
+        "ledger",
+        "a region's stamp ledger as a statement: opening balance, one line per entry, "
+        "closing balance");
+    ledger->add_option("--data", l.data, "the data directory")->required();
+    ledger->add_option("--region", l.region, "FED, ON, QC, AB or MB")
+        ->required()
+        ->check(CLI::IsMember({"FED", "ON", "QC", "AB", "MB"}));
+    ledger->add_option("--from", l.from,
+                       "the first civil date, YYYY-MM-DD (default: the first entry)");
+    ledger->add_option("--to", l.to, "the last civil date, inclusive (default: the last entry)");
+    ledger->add_option("--format", l.format, "text, csv or jsonl")
+        ->check(CLI::IsMember({"text", "csv", "jsonl"}))
+        ->capture_default_str();
+    ledger->add_flag("--utc", l.utc, "dates and times in UTC, not the warehouse's time zone");
+    ledger->add_flag("--quiet", l.quiet, "no progress on stderr");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -68,5 +219,7 @@ int main(int argc, char** argv) {
         return code == 0 ? exit_clean : exit_usage;
     }
     if (verify->parsed()) return verify_main(v);
+    if (exporter->parsed()) return export_main(x);
+    if (ledger->parsed()) return ledger_main(l);
     return exit_usage;
 }

@@ -6,6 +6,7 @@
 
 #include "clients/audit/verify.hpp"
 #include "tests/audit/audit_data.hpp"
+#include "tests/audit/audit_dir_test.hpp"
 #include "tests/clients/json_check.hpp"
 #include "tests/clients/run_program.hpp"
 #include "wal/recovery.hpp"
@@ -13,28 +14,9 @@
 namespace stampd::testing {
 namespace {
 
-class verify_test : public ::testing::Test {
+class verify_test : public audit_dir_test {
 protected:
-    static void SetUpTestSuite() {
-        _built = new temp_dir();
-        build_audit_dir(_built->path());
-    }
-    static void TearDownTestSuite() {
-        delete _built;
-        _built = nullptr;
-    }
-
-    void SetUp() override { copy_dir(_built->path(), data()); }
-
-    std::string data() const { return work / "data"; }
-
-    ran audit(std::vector<std::string> args) {
-        args.insert(args.begin(), "verify");
-        args.push_back("--data");
-        args.push_back(data());
-        args.push_back("--quiet");
-        return run_program(work, STAMP_AUDIT, args);
-    }
+    ran audit(std::vector<std::string> args) { return run_audit("verify", std::move(args)); }
 
     audit::verify_report verify_here(bool threaded = true, std::size_t chunk = 65'536) {
         audit::data_dir dir;
@@ -43,16 +25,7 @@ protected:
         return audit::verify(dir,
                              {.threaded = threaded, .chunk_records_max = chunk, .quiet = true});
     }
-
-    std::uint64_t last_lsn() {
-        raw_env log(data() + "/log", "records");
-        return log.keys().back();
-    }
-
-    static temp_dir* _built;
-    temp_dir work;
 };
-temp_dir* verify_test::_built = nullptr;
 
 void expect_region(const json::value& regions, const expected_region& want) {
     const json::value* found = nullptr;
