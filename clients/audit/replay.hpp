@@ -16,7 +16,7 @@ namespace stampd::audit {
 struct replay_options {
     std::uint64_t to_lsn = UINT64_MAX;  // inclusive; the log's last LSN at the start, usually
     bool threaded = true;
-    std::size_t chunk_records_max = 65'536;
+    std::size_t chunk_records_max = 8'192;
     std::string progress_label;  // "verify", ...; empty: no progress
     bool quiet = false;
 };
