@@ -138,10 +138,10 @@ double measure_verify(const audit::data_dir& dir, bool threaded) {
     }
     const double seconds = r.replay_seconds - r.digest_seconds;
     const double rate = r.records_applied / seconds / 1e6;
-    std::printf("verify (%s): check + replay %.2f s  %.2f M records/s; + %.2f s of digests at "
-                "snapshot LSNs; whole run %.2f s (snapshots checked, invariants)\n",
-                threaded ? "2 threads" : "1 thread ", seconds, rate, r.digest_seconds,
-                r.total_seconds);
+    std::printf(
+        "verify (%s): check + replay %.2f s  %.2f M records/s; + %.2f s of digests at "
+        "snapshot LSNs; whole run %.2f s (snapshots checked, invariants)\n",
+        threaded ? "2 threads" : "1 thread ", seconds, rate, r.digest_seconds, r.total_seconds);
     return rate;
 }
 

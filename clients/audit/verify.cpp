@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "clients/audit/replay.hpp"
 #include "engine/queries.hpp"
@@ -50,8 +51,11 @@ std::string at_snapshot(std::uint64_t lsn) {
     return "snapshot at LSN " + std::to_string(lsn) + ": ";
 }
 
+void add(std::vector<finding>& out, std::string kind, std::uint64_t lsn, std::string message) {
+    out.push_back({std::move(kind), lsn, std::move(message)});
+}
 void add(verify_report& r, std::string kind, std::uint64_t lsn, std::string message) {
-    r.findings.push_back({std::move(kind), lsn, std::move(message)});
+    add(r.findings, std::move(kind), lsn, std::move(message));
 }
 
 // The snapshots to compare with the replay, by LSN; those that cannot be are reported now.
@@ -94,11 +98,12 @@ void report_damage(const data_dir& dir, verify_report& r) {
     add(r, "replay_stopped", d.lsn, at_lsn(d.lsn) + text);
 }
 
-void check_snapshot(const data_dir& dir, verify_report& r, snapshot_report& snap) {
+// The snapshot on its own; findings go to `out` (this runs beside the invariants' thread).
+void check_snapshot(const data_dir& dir, std::vector<finding>& out, snapshot_report& snap) {
     std::vector<std::uint8_t> value;
     bool found = false;
     if (const wal::status s = read_snapshot(*dir.snapshots, snap.lsn, value, found); !s.ok()) {
-        add(r, "snapshot_read", snap.lsn, at_snapshot(snap.lsn) + s.message());
+        add(out, "snapshot_read", snap.lsn, at_snapshot(snap.lsn) + s.message());
         return;
     }
     if (!found) {
@@ -112,16 +117,16 @@ void check_snapshot(const data_dir& dir, verify_report& r, snapshot_report& snap
         case wal::snapshot_status::ok:
             break;
         case wal::snapshot_status::bad_checksum:
-            add(r, "snapshot_checksum", snap.lsn,
+            add(out, "snapshot_checksum", snap.lsn,
                 at_snapshot(snap.lsn) + "bad checksum (stored " + hex64(c.header.checksum) +
                     ", computed " + hex64(c.checksum) + ")");
             break;
         case wal::snapshot_status::bad_state:
-            add(r, "snapshot_decode", snap.lsn,
+            add(out, "snapshot_decode", snap.lsn,
                 at_snapshot(snap.lsn) + "the state does not decode: " + c.detail);
             break;
         case wal::snapshot_status::digest_mismatch:
-            add(r, "snapshot_self_digest", snap.lsn,
+            add(out, "snapshot_self_digest", snap.lsn,
                 at_snapshot(snap.lsn) + "its header's digest " + hex64(c.header.digest) +
                     " differs from the digest " + hex64(c.digest) + " of the state it holds" +
                     (decoded.last_lsn != c.header.lsn
@@ -129,7 +134,7 @@ void check_snapshot(const data_dir& dir, verify_report& r, snapshot_report& snap
                          : ""));
             break;
         default:
-            add(r, "snapshot_header", snap.lsn, at_snapshot(snap.lsn) + wal::to_string(c.status));
+            add(out, "snapshot_header", snap.lsn, at_snapshot(snap.lsn) + wal::to_string(c.status));
             break;
     }
 }
@@ -226,12 +231,22 @@ verify_report verify(const data_dir& dir, const verify_options& o) {
                 std::to_string(replayed.checked) + ", but LSN " + std::to_string(r.log_last_lsn) +
                 " was there when the audit started");
     }
-    r.final_digest = state_digest(s);
-    for (snapshot_report& snap : r.snapshots) {
-        check_snapshot(dir, r, snap);
+    // The snapshots are checked on their own on a second thread while this one takes the
+    // final digest and the invariants: both read only what they own.
+    std::vector<finding> snapshot_findings;
+    std::thread checker([&] {
+        for (snapshot_report& snap : r.snapshots)
+            check_snapshot(dir, snapshot_findings, snap);
+    });
+    const bool last_was_digested = !r.snapshots.empty() && r.snapshots.back().compared &&
+                                   r.snapshots.back().lsn == r.replayed_to_lsn;
+    r.final_digest = last_was_digested ? r.snapshots.back().replayed_digest : state_digest(s);
+    std::vector<invariant_finding> invariants = check_invariants(s);
+    checker.join();
+    r.findings.insert(r.findings.end(), snapshot_findings.begin(), snapshot_findings.end());
+    for (snapshot_report& snap : r.snapshots)
         compare_snapshot(r, snap);
-    }
-    r.invariants = check_invariants(s);
+    r.invariants = std::move(invariants);
     for (const invariant_finding& f : r.invariants) {
         add(r, "invariant", r.replayed_to_lsn,
             "state at LSN " + std::to_string(r.replayed_to_lsn) + ": " + f.message);
