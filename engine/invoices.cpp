@@ -81,7 +81,7 @@ invoice_drafted draft_invoice_for(const state& s, po_id po_ref, const std::vecto
     return e;
 }
 
-void apply(state& s, const invoice_drafted& e, const context&) {
+void apply(state& s, const invoice_drafted& e, const context& ctx) {
     assert(e.id == s.invoices.size() + 1);
     char number[16];
     std::snprintf(number, sizeof number, e.credit_of ? "CN-%06u" : "INV-%06u", e.id);
@@ -95,6 +95,7 @@ void apply(state& s, const invoice_drafted& e, const context&) {
                                  .totals = e.totals,
                                  .credit_of = e.credit_of,
                                  .reason = e.reason});
+    s.invoices.back().since_us[static_cast<std::size_t>(invoice_status::draft)] = ctx.time_us;
     if (e.credit_of == id_none) s.po_at(e.po).invoice = e.id;
 }
 
@@ -174,10 +175,11 @@ rejection decide(const state& s, const advance_invoice& c, const context&, event
     return {};
 }
 
-void apply(state& s, const invoice_advanced& e, const context&) {
+void apply(state& s, const invoice_advanced& e, const context& ctx) {
     invoice& inv = s.invoice_at(e.invoice);
     assert(static_cast<u8>(e.to) == static_cast<u8>(inv.status) + 1);
     inv.status = e.to;
+    inv.since_us[static_cast<std::size_t>(e.to)] = ctx.time_us;
 }
 
 rejection decide(const state& s, const create_credit_note& c, const context&, event_list& out) {

@@ -78,10 +78,8 @@ std::vector<queue_item> run_queue(const state& s, po_id po_ref) {
     return out;
 }
 
-namespace {
-
-// Index of the first entry at or after time_us (entries are in time order).
-std::size_t first_at(const chunked_vector<ledger_entry, 14>& ledger, i64 time_us) {
+std::size_t ledger_index_at(const state& s, region r, i64 time_us) {
+    const auto& ledger = s.account(r).ledger;
     std::size_t low = 0, high = ledger.size();
     while (low < high) {
         const std::size_t mid = low + (high - low) / 2;
@@ -94,13 +92,11 @@ std::size_t first_at(const chunked_vector<ledger_entry, 14>& ledger, i64 time_us
     return low;
 }
 
-}  // namespace
-
 ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us) {
     const auto& ledger = s.account(r).ledger;
     ledger_figures out;
-    const std::size_t begin = first_at(ledger, from_us);
-    const std::size_t end = std::max(begin, first_at(ledger, to_us));
+    const std::size_t begin = ledger_index_at(s, r, from_us);
+    const std::size_t end = std::max(begin, ledger_index_at(s, r, to_us));
     out.opening = begin == 0 ? 0 : ledger[begin - 1].balance_after;
     for (std::size_t i = begin; i < end; ++i) {
         const ledger_entry& e = ledger[i];

@@ -69,4 +69,8 @@ struct ledger_figures {
 
 ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us);
 
+// The index in the region's ledger of its first entry at or after time_us (entries are in time
+// order: the writer's clock never goes back); the ledger's size when there is none.
+std::size_t ledger_index_at(const state& s, region r, i64 time_us);
+
 }  // namespace stampd

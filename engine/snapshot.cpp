@@ -205,11 +205,11 @@ void fields(A& a, U& t) requires std::is_same_v<std::remove_const_t<U>, invoice_
 template <typename A, typename U>
 void fields(A& a, U& i) requires std::is_same_v<std::remove_const_t<U>, invoice> {
     a(i.number, i.po, i.consignee, i.tax_province, i.tax_bp, i.status, i.lines, i.fees, i.totals,
-      i.notes, i.due, i.credit_of, i.reason);
+      i.notes, i.due, i.credit_of, i.reason, i.since_us);
 }
 template <typename A, typename U>
 void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, outbound> {
-    a(o.po, o.consignee, o.lines, o.status);
+    a(o.po, o.consignee, o.lines, o.status, o.created_us);
 }
 template <typename A, typename U>
 void fields(A& a, U& r) requires std::is_same_v<std::remove_const_t<U>, customer_request> {

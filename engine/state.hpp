@@ -182,6 +182,7 @@ struct outbound {
     consignee_id consignee = id_none;
     std::vector<outbound_line> lines;
     outbound_status status = outbound_status::ready_to_ship;
+    i64 created_us = 0;  // when the PO completed: the manifest's date
 };
 
 struct invoice {
@@ -198,6 +199,9 @@ struct invoice {
     day due = no_day;
     invoice_id credit_of = id_none;
     std::string reason;
+    // When the invoice entered each status (Draft, Issued, Paid, Archived); 0 until it has:
+    // the dates an invoice document and finance's reports print.
+    std::array<i64, invoice_status_count> since_us{};
 };
 
 struct customer_request {

@@ -71,6 +71,7 @@ enum class box_state : u8 { pending, confirmed, skipped, overridden };
 enum class review_action : u8 { approve, reject, request_changes };
 
 enum class invoice_status : u8 { draft, issued, paid, archived };
+inline constexpr std::size_t invoice_status_count = 4;
 enum class fee_kind : u8 { per_unit, flat };
 enum class request_status : u8 { pending, approved, rejected };
 enum class outbound_status : u8 { ready_to_ship };
