@@ -15,10 +15,18 @@
 #include "net/bootstrap.hpp"
 #include "net/server.hpp"
 #include "tests/clients/json_check.hpp"
+#include "tests/clients/run_program.hpp"
 #include "tests/wal/temp_dir.hpp"
 
 namespace stampd {
 namespace {
+
+using testing::environment;
+using testing::ran;
+using testing::run_program;
+using testing::slurp;
+using testing::start_program;
+using testing::wait_program;
 
 const std::string admin_token = "admin-token-0123456789";
 const std::string supervisor_token = "supervisor-token-0123";
@@ -26,61 +34,6 @@ const std::string stamper_token = "stamper-token-0123456";
 const std::string verifier_token = "verifier-token-012345";
 const std::string finance_token = "finance-token-0123456";
 const std::string consignee_token = "consignee-token-01234";
-
-struct ran {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-using environment = std::vector<std::pair<std::string, std::string>>;
-
-// Starts `program` with `args` and `env` (STAMPD_* cleared first), output into files named
-// `name`.stdout and `name`.stderr in `dir`.
-pid_t start_program(const testing::temp_dir& dir, const std::string& name,
-                    const std::string& program, const std::vector<std::string>& args,
-                    const environment& env) {
-    const std::string out_path = dir / (name + ".stdout"), err_path = dir / (name + ".stderr");
-    const pid_t child = fork();
-    if (child == 0) {
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(out, 1);
-        dup2(err, 2);
-        unsetenv("STAMPD_SERVER");
-        unsetenv("STAMPD_TOKEN");
-        for (const auto& [variable, value] : env)
-            setenv(variable.c_str(), value.c_str(), 1);
-        std::vector<char*> argv{const_cast<char*>(program.c_str())};
-        for (const std::string& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
-    }
-    return child;
-}
-
-ran wait_program(const testing::temp_dir& dir, const std::string& name, pid_t child) {
-    int status = 0;
-    waitpid(child, &status, 0);
-    ran r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(dir / (name + ".stdout"));
-    r.err = slurp(dir / (name + ".stderr"));
-    return r;
-}
-
-ran run_program(const testing::temp_dir& dir, const std::string& program,
-                const std::vector<std::string>& args, const environment& env) {
-    return wait_program(dir, "run", start_program(dir, "run", program, args, env));
-}
 
 json::value parse_json(const std::string& text) {
     auto v = testing::json_reader(text).parse();

@@ -1,0 +1,211 @@
+// stamp-report: finance's and compliance's batch jobs on a data directory, read-only while
+// stampd runs — the Stamp Accounting report (SPEC §8), invoice documents (§9) and outbound
+// manifests (§7) as CSV, JSON or PDF, each stating the LSN range and chain hash it was computed
+// from. Runs at idle CPU priority unless told otherwise, so the stamping line never waits on it.
+// Exit codes: 0 written, 1 the data could not be read or the output not written, 2 usage.
+#include <sched.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "clients/report/documents.hpp"
+#include "clients/report/render.hpp"
+#include "clients/report/report_source.hpp"
+#include "clients/report/stamp_accounting.hpp"
+
+namespace {
+
+using namespace stampd;
+using namespace stampd::report;
+
+constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
+
+struct options {
+    source_options source{.data_dir = "./data"};
+    std::string format_name = "csv";
+    std::string out = "-";
+    std::string from, to, month, quarter;
+    std::vector<std::string> regions;
+    bool entries = false;
+    std::vector<std::string> invoices;
+    std::string consignee, status;
+    std::string warehouse;
+    bool normal_priority = false;
+    bool quiet = false;
+};
+
+void add_common(CLI::App& command, options& o, bool with_period) {
+    command.add_option("--data", o.source.data_dir, "stampd's data directory (read-only)")
+        ->capture_default_str();
+    command.add_option("--at-lsn", o.source.at_lsn,
+                       "compute from the state after this LSN (default: the end of the log); "
+                       "reproduces an earlier report");
+    command.add_option("--format", o.format_name, "csv, json or pdf")
+        ->check(CLI::IsMember({"csv", "json", "pdf"}))
+        ->capture_default_str();
+    command
+        .add_option("--out", o.out, "the file to write ('-': standard output; a PDF needs a file)")
+        ->capture_default_str();
+    command.add_option("--warehouse", o.warehouse,
+                       "who issues the documents: a name and address printed at their head");
+    command.add_flag("--normal-priority", o.normal_priority,
+                     "run at normal CPU priority (default: idle priority, SCHED_IDLE)");
+    command.add_flag("-q,--quiet", o.quiet, "no summary line on standard error");
+    if (!with_period) return;
+    command.add_option("--from", o.from, "first day, YYYY-MM-DD (warehouse time)");
+    command.add_option("--to", o.to, "last day, included");
+    command.add_option("--month", o.month, "a calendar month, e.g. 2026-03");
+    command.add_option("--quarter", o.quarter, "a calendar quarter, e.g. 2026Q1");
+}
+
+format format_of(const std::string& name) {
+    return name == "pdf" ? format::pdf : name == "json" ? format::json : format::csv;
+}
+
+// Background work: the kernel runs it only when stampd's threads do not want the CPU.
+void lower_priority() {
+    sched_param none{};
+    if (sched_setscheduler(0, SCHED_IDLE, &none) != 0) std::perror("stamp-report: SCHED_IDLE");
+}
+
+struct loaded {
+    state s;
+    provenance from;
+    double seconds = 0;
+};
+
+bool load(const options& o, loaded& out) {
+    const auto start = std::chrono::steady_clock::now();
+    std::string error;
+    if (!load_state(o.source, out.s, out.from, error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return false;
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return true;
+}
+
+void summary(const options& o, const loaded& data, const std::string& what) {
+    if (o.quiet) return;
+    std::fprintf(
+        stderr, "stamp-report: %s to %s, from LSN 1-%llu (chain %016llx), state loaded in %.2f s\n",
+        what.c_str(), o.out == "-" ? "standard output" : o.out.c_str(),
+        static_cast<unsigned long long>(data.from.to_lsn),
+        static_cast<unsigned long long>(data.from.chain), data.seconds);
+}
+
+int run_accounting(const options& o, const period& span) {
+    std::vector<region> regions;
+    for (const std::string& name : o.regions) {
+        const auto r = parse_region(name);
+        if (!r) {
+            std::fprintf(stderr, "stamp-report: --region %s: expected FED, ON, QC, AB or MB\n",
+                         name.c_str());
+            return exit_usage;
+        }
+        regions.push_back(*r);
+    }
+    loaded data;
+    if (!load(o, data)) return exit_failed;
+    stamp_accounting report = compute_stamp_accounting(data.s, data.from, span, regions, o.entries);
+    report.warehouse = o.warehouse;
+    std::string error;
+    if (!render_stamp_accounting(report, format_of(o.format_name), o.out, error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_failed;
+    }
+    summary(o, data, "stamp accounting " + span.label);
+    return exit_ok;
+}
+
+int run_invoices(const options& o, const period& span) {
+    invoice_filter filter{.numbers = o.invoices, .consignee = o.consignee, .span = span};
+    if (!o.status.empty()) filter.status = parse_invoice_status(o.status);
+    loaded data;
+    if (!load(o, data)) return exit_failed;
+    std::vector<invoice_id> ids;
+    std::string error;
+    if (!select_invoices(data.s, filter, ids, error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_usage;
+    }
+    if (!render_invoices(data.s, data.from, ids, o.warehouse, format_of(o.format_name), o.out,
+                         error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_failed;
+    }
+    summary(o, data, std::to_string(ids.size()) + " invoice(s)");
+    return exit_ok;
+}
+
+int run_outbound(const options& o, const period& span) {
+    const outbound_filter filter{.consignee = o.consignee, .span = span};
+    loaded data;
+    if (!load(o, data)) return exit_failed;
+    std::vector<outbound_id> ids;
+    std::string error;
+    if (!select_outbounds(data.s, filter, ids, error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_usage;
+    }
+    if (!render_outbound(data.s, data.from, ids, o.warehouse, format_of(o.format_name), o.out,
+                         error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_failed;
+    }
+    summary(o, data, std::to_string(ids.size()) + " outbound manifest(s)");
+    return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "stamp-report: reports and invoice documents from a stampd data directory, "
+        "read-only while stampd runs"};
+    app.require_subcommand(1);
+    options o;
+    auto* accounting = app.add_subcommand(
+        "stamp-accounting",
+        "per region: opening, received, used, refunded, closing (SPEC §8), and where each "
+        "movement came from");
+    add_common(*accounting, o, true);
+    accounting->add_option("--region", o.regions,
+                           "FED, ON, QC, AB or MB (repeatable; default all)");
+    accounting->add_flag("--entries", o.entries, "also list every ledger entry");
+    auto* invoices = app.add_subcommand("invoices",
+                                        "invoice documents with every line, fee, tax "
+                                        "and total (a PDF page each)");
+    add_common(*invoices, o, true);
+    invoices->add_option("--invoice", o.invoices, "INV-000001 or CN-000002 (repeatable)");
+    invoices->add_option("--consignee", o.consignee, "a consignee's key");
+    invoices->add_option("--status", o.status, "Draft, Issued, Paid or Archived")
+        ->check(CLI::IsMember({"Draft", "Issued", "Paid", "Archived"}));
+    auto* outbound = app.add_subcommand("outbound", "outbound manifests of completed orders");
+    add_common(*outbound, o, true);
+    outbound->add_option("--consignee", o.consignee, "a consignee's key");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help is a success; every other parse error is a usage error (exit 2).
+        return app.exit(e) == 0 ? exit_ok : exit_usage;
+    }
+
+    period span;
+    std::string error;
+    if (!parse_period(o.from, o.to, o.month, o.quarter, span, error)) {
+        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+        return exit_usage;
+    }
+    if (o.format_name == "pdf" && o.out == "-") {
+        std::fprintf(stderr, "stamp-report: a PDF goes to a file: give --out FILE.pdf\n");
+        return exit_usage;
+    }
+    if (!o.normal_priority) lower_priority();
+    if (accounting->parsed()) return run_accounting(o, span);
+    if (invoices->parsed()) return run_invoices(o, span);
+    return run_outbound(o, span);
+}
