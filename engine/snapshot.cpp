@@ -275,9 +275,10 @@ void encode_tables(writer<Sink>& w, const state& s) {
     w(s.outbounds, s.invoices, s.requests, s.sessions);
 }
 
-void decode_boxes(reader& r, state& s) {
+void decode_boxes(reader& r, state& s, snapshot_indexes indexes) {
+    const bool index_barcodes = indexes == snapshot_indexes::all;
     const u64 n = r.count(constants::boxes_max);
-    s.box_by_barcode.reserve(n, [&s](box_id id) { return s.barcode_of(id); });
+    if (index_barcodes) s.box_by_barcode.reserve(n, [&s](box_id id) { return s.barcode_of(id); });
     for (u64 i = 0; i < n && !r.failed(); ++i) {
         box_received e{.id = static_cast<box_id>(i + 1)};
         box b;
@@ -287,19 +288,19 @@ void decode_boxes(reader& r, state& s) {
         }
         // Store the barcode and index it exactly as receiving did, then restore the run fields.
         e.units = b.units, e.damaged = b.damaged;
-        store_box(s, e);
+        store_box(s, e, index_barcodes);
         s.box_at(e.id).first_entry = b.first_entry;
         s.box_at(e.id).claimed = b.claimed;
     }
 }
 
-void decode_tables(reader& r, state& s) {
+void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
     u32 version = 0;
     r(version);
     if (version != snapshot_format_version) return r.fail();
     r(s.last_lsn, s.last_time_us, s.po_number_next);
     r(s.users, s.consignees, s.products, s.shipments);
-    decode_boxes(r, s);
+    decode_boxes(r, s, indexes);
     const u64 entries = r.count(constants::queue_entries_max);
     for (u64 i = 0; i < entries && !r.failed(); ++i) {
         queue_entry e;
@@ -360,7 +361,7 @@ void encode_snapshot(const state& s, std::vector<u8>& out) {
     encode_tables(w, s);
 }
 
-snapshot_error decode_snapshot(std::span<const u8> bytes, state& out) {
+snapshot_error decode_snapshot(std::span<const u8> bytes, state& out, snapshot_indexes indexes) {
     out = state{};
     reader r(bytes);
     u32 version = 0;
@@ -368,7 +369,7 @@ snapshot_error decode_snapshot(std::span<const u8> bytes, state& out) {
     if (r.failed()) return snapshot_error::truncated;
     if (version != snapshot_format_version) return snapshot_error::unknown_version;
     reader tables(bytes);
-    decode_tables(tables, out);
+    decode_tables(tables, out, indexes);
     snapshot_error error = snapshot_error::ok;
     if (tables.failed())
         error = snapshot_error::bad_value;

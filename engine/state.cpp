@@ -33,7 +33,7 @@ u32 store_barcode(state& s, std::string_view barcode) {
 
 }  // namespace
 
-void store_box(state& s, const box_received& e) {
+void store_box(state& s, const box_received& e, bool index_barcode) {
     assert(e.id == s.boxes.size() + 1);
     const u32 offset = store_barcode(s, e.barcode.view());
     s.boxes.push_back(box{.shipment = e.shipment,
@@ -42,6 +42,7 @@ void store_box(state& s, const box_received& e) {
                           .units = static_cast<u16>(e.units),
                           .damaged = static_cast<u16>(e.damaged),
                           .barcode_size = static_cast<u8>(e.barcode.size())});
+    if (!index_barcode) return;
     s.box_by_barcode.insert(e.barcode.view(), e.id, [&s](box_id id) { return s.barcode_of(id); });
 }
 

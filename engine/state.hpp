@@ -312,8 +312,9 @@ struct state {
     const region_account& account(region r) const { return regions[index(r)]; }
 };
 
-// Adds the box's row, its barcode and its index entry (not the shipment's figures).
-void store_box(state& s, const box_received& e);
+// Adds the box's row, its barcode and (unless told not to) its index entry — not the shipment's
+// figures.
+void store_box(state& s, const box_received& e, bool index_barcode = true);
 
 // The key of po_by_number: PO numbers are unique within a consignee.
 std::string po_number_key(consignee_id consignee, std::string_view number);

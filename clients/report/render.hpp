@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/json.hpp"
 #include "clients/report/report_source.hpp"
 #include "clients/report/stamp_accounting.hpp"
 #include "engine/state.hpp"
@@ -16,6 +17,10 @@ enum class format { csv, json, pdf };
 
 // "Computed from LSN 1–1234, chain 0x… at LSN 1234 (snapshot at LSN 1000, 234 records after it)".
 std::string describe(const provenance& from);
+
+// The same as a JSON object (`computed_from`): to_lsn, chain, state_digest (null when not
+// computed), snapshot_lsn, replayed_records, log_end_lsn.
+json::object provenance_json(const provenance& from);
 
 bool render_stamp_accounting(const stamp_accounting& report, format how, const std::string& path,
                              std::string& error);

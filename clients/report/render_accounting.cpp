@@ -67,15 +67,6 @@ std::string render_csv(const stamp_accounting& report) {
     return out;
 }
 
-json::object provenance_json(const provenance& from) {
-    return {{"to_lsn", from.to_lsn},
-            {"chain", format_hex64(from.chain)},
-            {"state_digest", format_hex64(from.digest)},
-            {"snapshot_lsn", from.snapshot_lsn},
-            {"replayed_records", from.replayed},
-            {"log_end_lsn", from.log_end_lsn}};
-}
-
 void append_entries_json(std::string& out, const stamp_accounting& report,
                          const region_accounting& r) {
     out += ",\"ledger_entries\":[";

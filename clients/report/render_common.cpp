@@ -10,13 +10,23 @@ namespace stampd::report {
 
 std::string describe(const provenance& from) {
     std::string text = "Computed from LSN 1-" + std::to_string(from.to_lsn) + ", chain hash " +
-                       format_hex64(from.chain) + " at LSN " + std::to_string(from.to_lsn) +
-                       ", state digest " + format_hex64(from.digest);
+                       format_hex64(from.chain) + " at LSN " + std::to_string(from.to_lsn);
+    if (from.digest != 0) text += ", state digest " + format_hex64(from.digest);
     if (from.snapshot_lsn != 0) {
         text += " (snapshot at LSN " + std::to_string(from.snapshot_lsn) + " + " +
                 std::to_string(from.replayed) + " records)";
     }
     return text;
+}
+
+json::object provenance_json(const provenance& from) {
+    return {
+        {"to_lsn", from.to_lsn},
+        {"chain", format_hex64(from.chain)},
+        {"state_digest", from.digest != 0 ? json::value{format_hex64(from.digest)} : json::value{}},
+        {"snapshot_lsn", from.snapshot_lsn},
+        {"replayed_records", from.replayed},
+        {"log_end_lsn", from.log_end_lsn}};
 }
 
 bool pdf_path_ok(const std::string& path, std::string& error) {

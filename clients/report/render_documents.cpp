@@ -145,12 +145,6 @@ json::value invoice_json(const state& s, const invoice& i) {
                                       {"total", i.totals.total}}}};
 }
 
-json::object provenance_object(const provenance& from) {
-    return {{"to_lsn", from.to_lsn},
-            {"chain", format_hex64(from.chain)},
-            {"state_digest", format_hex64(from.digest)}};
-}
-
 // --- invoices: PDF ---
 
 void invoice_pdf(pdf_document& pdf, const state& s, const invoice& i,
@@ -257,7 +251,7 @@ std::string outbound_json(const state& s, const provenance& from,
                                          {"lines", std::move(lines)}});
     }
     return json::to_string(json::object{{"report", "outbound"},
-                                        {"computed_from", provenance_object(from)},
+                                        {"computed_from", provenance_json(from)},
                                         {"manifests", std::move(manifests)}}) +
            "\n";
 }
@@ -299,7 +293,7 @@ bool render_invoices(const state& s, const provenance& from, const std::vector<i
             return write_output(
                 path,
                 json::to_string(json::object{{"report", "invoices"},
-                                             {"computed_from", provenance_object(from)},
+                                             {"computed_from", provenance_json(from)},
                                              {"invoices", std::move(invoices)}}) +
                     "\n",
                 error);

@@ -35,13 +35,13 @@ void load_snapshot(const wal::lmdb_env& snapshots, std::uint64_t at, state& out,
             lsn > at) {
             continue;
         }
-        std::string why;
-        std::uint64_t chain = 0;
-        if (wal::decode_snapshot_value(
-                {static_cast<const std::uint8_t*>(value.mv_data), value.mv_size}, out, lsn, chain,
-                why)) {
+        const wal::snapshot_check c = wal::check_snapshot_value(
+            {static_cast<const std::uint8_t*>(value.mv_data), value.mv_size}, out,
+            wal::snapshot_reading::for_reading);
+        if (c.status == wal::snapshot_status::ok && out.last_lsn == lsn) {
             from.snapshot_lsn = lsn;
-            from.chain = chain;
+            from.chain = c.header.chain;
+            from.digest = c.header.digest;
             break;
         }
         out = state{};
@@ -96,7 +96,11 @@ bool load_state(const source_options& options, state& out, provenance& from, std
             return false;
         }
     }
-    from.digest = state_digest(out);
+    // The snapshot's stored digest holds when nothing was replayed after it; otherwise computing
+    // one costs a pass over the whole state, which reports skip unless asked.
+    if (from.replayed > 0 || from.snapshot_lsn == 0) {
+        from.digest = options.digest ? state_digest(out) : 0;
+    }
     return true;
 }
 

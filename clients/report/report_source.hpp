@@ -1,7 +1,9 @@
 // The state a report is computed from: a data directory opened read-only while stampd may be
 // writing to it, loaded as the newest snapshot at or before an LSN plus the log records after
 // it. Read transactions stay short: the snapshot is decoded under one, the log is replayed in
-// chunks of replay_chunk_records, each under its own. Runs on the calling thread.
+// chunks of replay_chunk_records, each under its own. A snapshot's checksum is checked, not its
+// digest (stamp-audit recomputes digests), and the barcode index, which only deciding needs, is
+// not built. Runs on the calling thread.
 #pragma once
 
 #include <cstdint>
@@ -23,12 +25,15 @@ struct provenance {
     std::uint64_t snapshot_lsn = 0;  // where loading began (0: from the start of the log)
     std::uint64_t replayed = 0;      // records applied after the snapshot
     std::uint64_t log_end_lsn = 0;   // the last LSN in the log when the report was made
-    std::uint64_t digest = 0;        // state_digest at to_lsn
+    std::uint64_t digest = 0;        // state_digest at to_lsn; 0 when not computed
 };
 
 struct source_options {
     std::string data_dir;
     std::uint64_t at_lsn = 0;  // 0: the end of the log
+    // Compute the state digest when records were replayed after the snapshot (a pass over the
+    // whole state); without it the digest is known only when the state is a snapshot's.
+    bool digest = false;
 };
 
 // On failure returns false with `error` naming what could not be read and where.
