@@ -111,8 +111,8 @@ void apply(state& s, const outbound_created& e, const context& ctx) {
     assert(e.id == s.outbounds.size() + 1);
     production_order& po = s.po_at(e.po);
     assert(po.status == po_status::completed && po.outbound == id_none);
-    s.outbounds.push_back(
-        outbound{.po = e.po, .consignee = e.consignee, .lines = e.lines, .created_us = ctx.time_us});
+    s.outbounds.push_back(outbound{
+        .po = e.po, .consignee = e.consignee, .lines = e.lines, .created_us = ctx.time_us});
     po.outbound = e.id;
 }
 

@@ -101,9 +101,9 @@ void lmdb_env::flush_in_steps() {
     // crash at any point leaves the previous snapshot intact. Errors here surface at that sync.
     const auto size = static_cast<std::uint64_t>(st.st_size);
     for (std::uint64_t at = 0; at < size; at += _options.flush_step) {
-        ::sync_file_range(fd, static_cast<off64_t>(at), static_cast<off64_t>(_options.flush_step),
-                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                              SYNC_FILE_RANGE_WAIT_AFTER);
+        ::sync_file_range(
+            fd, static_cast<off64_t>(at), static_cast<off64_t>(_options.flush_step),
+            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
     }
 }
 
