@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "clients/report/render.hpp"
 #include "clients/report/report_text.hpp"
 
 namespace stampd::report {
@@ -215,15 +216,16 @@ bool pdf_document::save(const std::string& path, std::string& error) {
         draw_text(page_width - margin - width_of(number, false, 7), footer_y, number, false, 7);
     }
     // Written beside, then renamed: a reader never sees half a document.
-    const std::string temporary = path + ".partial";
+    const bool in_place = !replaced_by_rename(path);
+    const std::string temporary = in_place ? path : path + ".partial";
     if (_error == 0) HPDF_SaveToFile(_pdf, temporary.c_str());
-    if (_error == 0 && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    if (_error == 0 && !in_place && std::rename(temporary.c_str(), path.c_str()) != 0) {
         error = "cannot rename " + temporary + " to " + path + ": " + std::strerror(errno);
         std::remove(temporary.c_str());
         return false;
     }
     if (_error != 0) {
-        std::remove(temporary.c_str());
+        if (!in_place) std::remove(temporary.c_str());
         char text[96];
         std::snprintf(text, sizeof text, "libharu error 0x%04X (detail %u)",
                       static_cast<unsigned>(_error), static_cast<unsigned>(_detail));

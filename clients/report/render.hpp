@@ -36,7 +36,9 @@ bool render_outbound(const state& s, const provenance& from, const std::vector<o
 bool pdf_path_ok(const std::string& path, std::string& error);
 
 // Writes `bytes` to `path` ("-": standard output), through a temporary file renamed into place
-// so a reader never sees half a report.
+// so a reader never sees half a report — unless `path` exists and is not a regular file (a
+// device, a pipe), which is written in place.
+bool replaced_by_rename(const std::string& path);  // missing, or a regular file
 bool write_output(const std::string& path, const std::string& bytes, std::string& error);
 
 }  // namespace stampd::report

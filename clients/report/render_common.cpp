@@ -1,4 +1,6 @@
 // Provenance text and writing outputs (render.hpp).
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +19,11 @@ std::string describe(const provenance& from) {
                 std::to_string(from.replayed) + " records)";
     }
     return text;
+}
+
+bool replaced_by_rename(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
 }
 
 json::object provenance_json(const provenance& from) {
@@ -44,7 +51,10 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
         }
         return true;
     }
-    const std::string temporary = path + ".partial";
+    // A file is written beside and renamed into place; anything else that exists (a device such
+    // as /dev/null, a pipe) is written to where it is — renaming over it would replace it.
+    const bool in_place = !replaced_by_rename(path);
+    const std::string temporary = in_place ? path : path + ".partial";
     std::FILE* file = std::fopen(temporary.c_str(), "wb");
     if (file == nullptr) {
         error = "cannot create " + temporary + ": " + std::strerror(errno);
@@ -54,9 +64,10 @@ bool write_output(const std::string& path, const std::string& bytes, std::string
     const int saved_errno = errno;
     if (std::fclose(file) != 0 || !written) {
         error = "cannot write " + temporary + ": " + std::strerror(written ? errno : saved_errno);
-        std::remove(temporary.c_str());
+        if (!in_place) std::remove(temporary.c_str());
         return false;
     }
+    if (in_place) return true;
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
         error = "cannot rename " + temporary + " to " + path + ": " + std::strerror(errno);
         std::remove(temporary.c_str());

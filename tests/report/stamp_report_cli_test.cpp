@@ -3,6 +3,7 @@
 // figures a person checks, exit codes 0/1/2 with the message a person needs, and a report taken
 // while a durable engine has the directory open and is writing.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "clients/report/report_text.hpp"
 #include "tests/clients/json_check.hpp"
@@ -190,6 +191,21 @@ TEST_F(stamp_report_cli, outbound_manifest_lists_verified_units) {
     const std::string text = pdf_text(pdf);
     EXPECT_NE(text.find("OUT-000001"), std::string::npos) << text;
     EXPECT_NE(text.find("3,650"), std::string::npos) << text;
+}
+
+// Output to something that is not a regular file is written in place: renaming a temporary over
+// it would replace a device (as root, /dev/null itself) or a pipe with a plain file.
+TEST_F(stamp_report_cli, output_to_a_pipe_is_written_in_place_not_replaced) {
+    const std::string fifo = dir / "report.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const pid_t reader = start_program(dir, "cat", "/bin/cat", {fifo}, {});
+    const ran r = report({"stamp-accounting", "--quarter", "2026Q1", "--out", fifo});
+    EXPECT_EQ(r.code, 0) << r.err;
+    const ran read = wait_program(dir, "cat", reader);
+    EXPECT_NE(read.out.find("\"closing\""), std::string::npos) << read.out.substr(0, 200);
+    struct stat st {};
+    ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the pipe was replaced by a file";
 }
 
 TEST_F(stamp_report_cli, usage_errors_exit_2_and_unreadable_data_exit_1) {
