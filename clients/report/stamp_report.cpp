@@ -132,43 +132,45 @@ int run_accounting(const options& o, const period& span) {
     return exit_ok;
 }
 
-int run_invoices(const options& o, const period& span) {
-    invoice_filter filter{.numbers = o.invoices, .consignee = o.consignee, .span = span};
-    if (!o.status.empty()) filter.status = parse_invoice_status(o.status);
+// Invoices and manifests alike: load, select (an unknown number or consignee is a usage
+// error), render.
+template <typename Id, typename Select, typename Render>
+int run_documents(const options& o, const std::string& what, Select select, Render render) {
     loaded& data = leaked_state();
     if (!load(o, data)) return exit_failed;
-    std::vector<invoice_id> ids;
+    std::vector<Id> ids;
     std::string error;
-    if (!select_invoices(data.s, filter, ids, error)) {
+    if (!select(data.s, ids, error)) {
         std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
         return exit_usage;
     }
-    if (!render_invoices(data.s, data.from, ids, o.warehouse, format_of(o.format_name), o.out,
-                         error)) {
+    if (!render(data.s, data.from, ids, o.warehouse, format_of(o.format_name), o.out, error)) {
         std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
         return exit_failed;
     }
-    summary(o, data, std::to_string(ids.size()) + " invoice(s)");
+    summary(o, data, std::to_string(ids.size()) + " " + what);
     return exit_ok;
+}
+
+int run_invoices(const options& o, const period& span) {
+    invoice_filter filter{.numbers = o.invoices, .consignee = o.consignee, .span = span};
+    if (!o.status.empty()) filter.status = parse_invoice_status(o.status);
+    return run_documents<invoice_id>(
+        o, "invoice(s)",
+        [&filter](const state& s, std::vector<invoice_id>& ids, std::string& error) {
+            return select_invoices(s, filter, ids, error);
+        },
+        render_invoices);
 }
 
 int run_outbound(const options& o, const period& span) {
     const outbound_filter filter{.consignee = o.consignee, .span = span};
-    loaded& data = leaked_state();
-    if (!load(o, data)) return exit_failed;
-    std::vector<outbound_id> ids;
-    std::string error;
-    if (!select_outbounds(data.s, filter, ids, error)) {
-        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
-        return exit_usage;
-    }
-    if (!render_outbound(data.s, data.from, ids, o.warehouse, format_of(o.format_name), o.out,
-                         error)) {
-        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
-        return exit_failed;
-    }
-    summary(o, data, std::to_string(ids.size()) + " outbound manifest(s)");
-    return exit_ok;
+    return run_documents<outbound_id>(
+        o, "outbound manifest(s)",
+        [&filter](const state& s, std::vector<outbound_id>& ids, std::string& error) {
+            return select_outbounds(s, filter, ids, error);
+        },
+        render_outbound);
 }
 
 }  // namespace
