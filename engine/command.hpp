@@ -9,6 +9,8 @@
 
 #include "engine/calendar_time.hpp"
 #include "engine/code.hpp"
+#include "engine/command_table.hpp"
+#include "engine/table_variant.hpp"
 #include "engine/types.hpp"
 
 namespace stampd {
@@ -272,15 +274,9 @@ struct reject_request {
     bool operator==(const reject_request&) const = default;
 };
 
-using command =
-    std::variant<create_user, create_consignee, create_product, set_bundle_size, set_deposit_rate,
-                 create_shipment, start_receiving, receive_box, finish_receiving, create_po,
-                 edit_po_lines, start_run, confirm_box, end_run, verify_po, amend_line, cancel_po,
-                 submit_stamp_order, review_stamp_order, revise_stamp_order,
-                 mark_stamp_order_ordered, receive_stamps, set_duty_rate, set_tax_rate,
-                 set_capacity, set_time_zone, create_fee_preset, set_user_token, schedule_po,
-                 add_invoice_fee, remove_invoice_fee, edit_invoice, advance_invoice,
-                 create_credit_note, submit_request, approve_request, reject_request>;
+#define STAMPD_COMMAND_TYPE(type, wire, roles) type,
+using command = table_variant<STAMPD_COMMANDS(STAMPD_COMMAND_TYPE) table_end>;
+#undef STAMPD_COMMAND_TYPE
 
 // The command's name as the protocol and logs write it: "confirm_box".
 std::string_view command_name(const command& c);

@@ -1,59 +1,13 @@
-// Dispatch of decide and apply to the concept rules, and the access table (SPEC §11):
-// every command names the roles that may send it.
+// Dispatch of decide and apply to the concept rules (engine/rules/), and the command and event
+// tables' names and roles (engine/command_table.hpp, engine/event_table.hpp).
 #include "engine/engine.hpp"
 
 #include <type_traits>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd {
 namespace {
-
-constexpr role_set roles(std::initializer_list<role> list) {
-    role_set set = 0;
-    for (const role r : list)
-        set |= role_bit(r);
-    return set;
-}
-
-constexpr role_set admin = roles({role::admin});
-constexpr role_set warehouse = roles({role::supervisor, role::admin});
-constexpr role_set stamping = roles({role::stamper, role::supervisor});
-constexpr role_set verifying = roles({role::verifier, role::supervisor});
-constexpr role_set ordering = roles({role::supervisor, role::admin, role::finance});
-constexpr role_set purchasing = roles({role::admin, role::finance});
-constexpr role_set invoicing = roles({role::finance, role::admin});
-
-template <typename Command, typename... Of>
-constexpr bool one_of = (std::is_same_v<Command, Of> || ...);
-
-template <typename Command>
-constexpr role_set roles_for() {
-    if constexpr (one_of<Command, create_user, create_consignee, create_product, set_bundle_size,
-                         set_deposit_rate, review_stamp_order, set_duty_rate, set_tax_rate,
-                         set_capacity, set_time_zone, create_fee_preset, set_user_token>) {
-        return admin;
-    } else if constexpr (one_of<Command, start_run, confirm_box>) {
-        return stamping;
-    } else if constexpr (one_of<Command, end_run, amend_line>) {
-        return roles({role::supervisor});
-    } else if constexpr (one_of<Command, verify_po>) {
-        return verifying;
-    } else if constexpr (one_of<Command, submit_stamp_order, revise_stamp_order>) {
-        return ordering;
-    } else if constexpr (one_of<Command, mark_stamp_order_ordered>) {
-        return purchasing;
-    } else if constexpr (one_of<Command, add_invoice_fee, remove_invoice_fee, edit_invoice,
-                                advance_invoice, create_credit_note>) {
-        return invoicing;
-    } else if constexpr (one_of<Command, submit_request>) {
-        return roles({role::consignee});
-    } else {
-        // Shipments, boxes, production orders and their calendar, cancellation, receiving
-        // stamps, approving customer requests.
-        return warehouse;
-    }
-}
 
 // The first user of an empty warehouse bootstraps it: it must be an admin, and anyone may
 // create it (stampd does so from --admin-token on first start).
@@ -79,7 +33,11 @@ rejection check_access(const state& s, const command& c, const context& ctx) {
 }  // namespace
 
 role_set allowed_roles(const command& c) {
-    return std::visit([](const auto& cmd) { return roles_for<std::decay_t<decltype(cmd)>>(); }, c);
+#define STAMPD_COMMAND_ROLES(type, wire, roles) roles,
+    static constexpr std::array<role_set, std::variant_size_v<command>> allowed = {
+        STAMPD_COMMANDS(STAMPD_COMMAND_ROLES)};
+#undef STAMPD_COMMAND_ROLES
+    return allowed[c.index()];
 }
 
 rejection decide(const state& s, const command& c, const context& ctx, event_list& out) {
@@ -154,63 +112,18 @@ outcome execute_request(state& s, const command& c, const context& ctx, event_li
 }
 
 std::string_view command_name(const command& c) {
+#define STAMPD_COMMAND_NAME(type, wire, roles) #type,
     static constexpr std::array<std::string_view, std::variant_size_v<command>> names = {
-        "create_user",
-        "create_consignee",
-        "create_product",
-        "set_bundle_size",
-        "set_deposit_rate",
-        "create_shipment",
-        "start_receiving",
-        "receive_box",
-        "finish_receiving",
-        "create_po",
-        "edit_po_lines",
-        "start_run",
-        "confirm_box",
-        "end_run",
-        "verify_po",
-        "amend_line",
-        "cancel_po",
-        "submit_stamp_order",
-        "review_stamp_order",
-        "revise_stamp_order",
-        "mark_stamp_order_ordered",
-        "receive_stamps",
-        "set_duty_rate",
-        "set_tax_rate",
-        "set_capacity",
-        "set_time_zone",
-        "create_fee_preset",
-        "set_user_token",
-        "schedule_po",
-        "add_invoice_fee",
-        "remove_invoice_fee",
-        "edit_invoice",
-        "advance_invoice",
-        "create_credit_note",
-        "submit_request",
-        "approve_request",
-        "reject_request"};
+        STAMPD_COMMANDS(STAMPD_COMMAND_NAME)};
+#undef STAMPD_COMMAND_NAME
     return names[c.index()];
 }
 
 std::string_view event_name(const event& e) {
+#define STAMPD_EVENT_NAME(type, wire) #type,
     static constexpr std::array<std::string_view, std::variant_size_v<event>> names = {
-        "user_created",         "consignee_created",   "product_created",
-        "bundle_size_set",      "deposit_rate_set",    "shipment_created",
-        "receiving_started",    "box_received",        "shipment_inventoried",
-        "po_created",           "po_lines_edited",     "run_started",
-        "box_confirmed",        "run_ended",           "line_amended",
-        "po_verified",          "po_cancelled",        "stamp_order_submitted",
-        "stamp_order_reviewed", "stamp_order_revised", "stamp_order_ordered",
-        "stamps_received",      "duty_rate_set",       "tax_rate_set",
-        "capacity_set",         "time_zone_set",       "fee_preset_created",
-        "user_token_set",       "po_scheduled",        "po_split",
-        "parent_closed",        "outbound_created",    "invoice_drafted",
-        "invoice_fee_added",    "invoice_fee_removed", "invoice_edited",
-        "invoice_advanced",     "request_submitted",   "request_approved",
-        "request_rejected"};
+        STAMPD_EVENTS(STAMPD_EVENT_NAME)};
+#undef STAMPD_EVENT_NAME
     return names[e.index()];
 }
 

@@ -38,6 +38,9 @@ public:
     }
     storage::const_iterator begin() const { return _events.begin(); }
     storage::const_iterator end() const { return _events.begin() + _size; }
+    // Mutable: the writer moves a decision's events into its batch once they are applied.
+    storage::iterator begin() { return _events.begin(); }
+    storage::iterator end() { return _events.begin() + _size; }
 
 private:
     storage _events;

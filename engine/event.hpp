@@ -11,6 +11,8 @@
 
 #include "engine/code.hpp"
 #include "engine/command.hpp"
+#include "engine/event_table.hpp"
+#include "engine/table_variant.hpp"
 #include "engine/types.hpp"
 
 namespace stampd {
@@ -350,16 +352,9 @@ struct request_rejected {
     bool operator==(const request_rejected&) const = default;
 };
 
-using event =
-    std::variant<user_created, consignee_created, product_created, bundle_size_set,
-                 deposit_rate_set, shipment_created, receiving_started, box_received,
-                 shipment_inventoried, po_created, po_lines_edited, run_started, box_confirmed,
-                 run_ended, line_amended, po_verified, po_cancelled, stamp_order_submitted,
-                 stamp_order_reviewed, stamp_order_revised, stamp_order_ordered, stamps_received,
-                 duty_rate_set, tax_rate_set, capacity_set, time_zone_set, fee_preset_created,
-                 user_token_set, po_scheduled, po_split, parent_closed, outbound_created,
-                 invoice_drafted, invoice_fee_added, invoice_fee_removed, invoice_edited,
-                 invoice_advanced, request_submitted, request_approved, request_rejected>;
+#define STAMPD_EVENT_TYPE(type, wire) type,
+using event = table_variant<STAMPD_EVENTS(STAMPD_EVENT_TYPE) table_end>;
+#undef STAMPD_EVENT_TYPE
 
 std::string_view event_name(const event& e);
 

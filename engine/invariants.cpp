@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd {
 namespace {

@@ -1,7 +1,7 @@
 // Read-only queries over the state (see queries.hpp).
 #include "engine/queries.hpp"
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd {
 

@@ -2,6 +2,7 @@
 // cannot know — enum ranges, sizes against the engine's bounds, required structs — field by field.
 #include "engine/codec/event_codec.hpp"
 #include "engine/constants.hpp"
+#include "engine/codec/wire_enums.hpp"
 #include "events_generated.h"
 
 #include <cstring>
@@ -16,13 +17,13 @@ class checker {
 public:
     decode_error error = decode_error::ok;
 
-    template <typename Engine, std::size_t Count, typename Fb>
-    Engine enumerated(Fb value) {
-        const auto raw = static_cast<std::size_t>(value);
-        if (raw >= Count) return fail(decode_error::out_of_range), Engine{};
-        return static_cast<Engine>(raw);
+    template <typename Engine, typename Wire>
+    Engine enumerated(Wire value) {
+        Engine out{};
+        if (!from_wire(value, out)) fail(decode_error::out_of_range);
+        return out;
     }
-    region reg(fb::Region r) { return enumerated<region, region_count>(r); }
+    region reg(fb::Region r) { return enumerated<region>(r); }
 
     std::string text(const flatbuffers::String* s, std::size_t max) {
         if (s == nullptr) return {};
@@ -51,7 +52,7 @@ public:
 
 ledger_movement movement(checker& c, const fb::LedgerMovement& m) {
     return ledger_movement{.stamp_region = c.reg(m.region()),
-                           .kind = c.enumerated<ledger_kind, 5>(m.kind()),
+                           .kind = c.enumerated<ledger_kind>(m.kind()),
                            .quantity = m.quantity(),
                            .balance_after = m.balance_after(),
                            .line = m.line()};
@@ -90,7 +91,7 @@ invoice_totals totals(checker& c, const fb::InvoiceTotals* t) {
 invoice_fee fee(checker& c, const fb::InvoiceFee* f) {
     if (c.required(f) == nullptr) return {};
     return {f->preset(), c.text(f->name(), constants::name_size_max),
-            c.enumerated<fee_kind, 2>(f->kind()), f->amount_cents(), f->charge_cents()};
+            c.enumerated<fee_kind>(f->kind()), f->amount_cents(), f->charge_cents()};
 }
 
 constexpr std::size_t name_max = constants::name_size_max;
@@ -102,7 +103,7 @@ event read(checker& c, const fb::UserCreated& t) {
 }
 event read(checker& c, const fb::ConsigneeCreated& t) {
     return consignee_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
-                             c.enumerated<province, province_count>(t.primary_province())};
+                             c.enumerated<province>(t.primary_province())};
 }
 event read(checker& c, const fb::ProductCreated& t) {
     return product_created{t.id(), c.key(t.sku()), t.consignee(), c.text(t.name(), name_max),
@@ -139,7 +140,7 @@ event read(checker&, const fb::RunStarted& t) {
     return run_started{t.po(), t.shortage_acknowledged(), t.short_regions()};
 }
 event read(checker& c, const fb::BoxConfirmed& t) {
-    box_confirmed e{t.po(), t.box(), t.entry(), c.enumerated<box_state, 4>(t.outcome())};
+    box_confirmed e{t.po(), t.box(), t.entry(), c.enumerated<box_state>(t.outcome())};
     if (t.movements() != nullptr && c.bounded(t.movements(), region_count)) {
         for (const fb::LedgerMovement* m : *t.movements())
             e.movements[e.movement_count++] = movement(c, *m);
@@ -162,7 +163,7 @@ event read(checker& c, const fb::PoVerified& t) {
     return e;
 }
 event read(checker& c, const fb::PoCancelled& t) {
-    return po_cancelled{t.po(), c.enumerated<po_status, 5>(t.from()), c.text(t.reason(), notes_max),
+    return po_cancelled{t.po(), c.enumerated<po_status>(t.from()), c.text(t.reason(), notes_max),
                         movements(c, t.movements())};
 }
 event read(checker& c, const fb::StampOrderSubmitted& t) {
@@ -174,7 +175,7 @@ event read(checker& c, const fb::StampOrderSubmitted& t) {
                                  c.text(t.notes(), notes_max)};
 }
 event read(checker& c, const fb::StampOrderReviewed& t) {
-    return stamp_order_reviewed{t.order(), c.enumerated<review_action, 3>(t.action()),
+    return stamp_order_reviewed{t.order(), c.enumerated<review_action>(t.action()),
                                 c.text(t.note(), notes_max)};
 }
 event read(checker& c, const fb::StampOrderRevised& t) {
@@ -192,10 +193,10 @@ event read(checker& c, const fb::DutyRateSet& t) {
     return duty_rate_set{c.reg(t.region()), t.cents_per_increment()};
 }
 event read(checker& c, const fb::TaxRateSet& t) {
-    return tax_rate_set{c.enumerated<province, province_count>(t.province()), t.basis_points()};
+    return tax_rate_set{c.enumerated<province>(t.province()), t.basis_points()};
 }
 event read(checker& c, const fb::CapacitySet& t) {
-    return capacity_set{c.enumerated<weekday, 7>(t.on()), t.units()};
+    return capacity_set{c.enumerated<weekday>(t.on()), t.units()};
 }
 event read(checker& c, const fb::TimeZoneSet& t) {
     return time_zone_set{
@@ -203,7 +204,7 @@ event read(checker& c, const fb::TimeZoneSet& t) {
 }
 event read(checker& c, const fb::FeePresetCreated& t) {
     return fee_preset_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
-                              c.enumerated<fee_kind, 2>(t.kind()), t.amount_cents()};
+                              c.enumerated<fee_kind>(t.kind()), t.amount_cents()};
 }
 event read(checker& c, const fb::UserTokenSet& t) {
     return user_token_set{t.user(), token(c, t.token_sha256())};
@@ -222,7 +223,7 @@ event read(checker& c, const fb::PoSplit& t) {
     return e;
 }
 event read(checker& c, const fb::ParentClosed& t) {
-    return parent_closed{t.parent(), c.enumerated<po_status, 5>(t.status())};
+    return parent_closed{t.parent(), c.enumerated<po_status>(t.status())};
 }
 event read(checker& c, const fb::OutboundCreated& t) {
     outbound_created e{t.id(), t.po(), t.consignee()};
@@ -236,7 +237,7 @@ event read(checker& c, const fb::InvoiceDrafted& t) {
     invoice_drafted e{.id = t.id(),
                       .po = t.po(),
                       .consignee = t.consignee(),
-                      .tax_province = c.enumerated<province, province_count>(t.tax_province()),
+                      .tax_province = c.enumerated<province>(t.tax_province()),
                       .tax_bp = t.tax_bp(),
                       .totals = totals(c, t.totals()),
                       .credit_of = t.credit_of(),
@@ -264,7 +265,7 @@ event read(checker& c, const fb::InvoiceEdited& t) {
     return invoice_edited{t.invoice(), c.text(t.notes(), notes_max), t.due()};
 }
 event read(checker& c, const fb::InvoiceAdvanced& t) {
-    return invoice_advanced{t.invoice(), c.enumerated<invoice_status, 4>(t.to())};
+    return invoice_advanced{t.invoice(), c.enumerated<invoice_status>(t.to())};
 }
 event read(checker& c, const fb::RequestSubmitted& t) {
     return request_submitted{t.id(), t.consignee(), t.shipment(), lines(c, t.lines()), t.on()};
@@ -277,17 +278,9 @@ event read(checker& c, const fb::RequestRejected& t) {
 }
 
 // The union's tables in union order; its type i + 1 is the event variant's alternative i.
-using tables =
-    std::tuple<fb::UserCreated, fb::ConsigneeCreated, fb::ProductCreated, fb::BundleSizeSet,
-               fb::DepositRateSet, fb::ShipmentCreated, fb::ReceivingStarted, fb::BoxReceived,
-               fb::ShipmentInventoried, fb::PoCreated, fb::PoLinesEdited, fb::RunStarted,
-               fb::BoxConfirmed, fb::RunEnded, fb::LineAmended, fb::PoVerified, fb::PoCancelled,
-               fb::StampOrderSubmitted, fb::StampOrderReviewed, fb::StampOrderRevised,
-               fb::StampOrderOrdered, fb::StampsReceived, fb::DutyRateSet, fb::TaxRateSet,
-               fb::CapacitySet, fb::TimeZoneSet, fb::FeePresetCreated, fb::UserTokenSet,
-               fb::PoScheduled, fb::PoSplit, fb::ParentClosed, fb::OutboundCreated,
-               fb::InvoiceDrafted, fb::InvoiceFeeAdded, fb::InvoiceFeeRemoved, fb::InvoiceEdited,
-               fb::InvoiceAdvanced, fb::RequestSubmitted, fb::RequestApproved, fb::RequestRejected>;
+#define STAMPD_EVENT_TABLE(type, wire) fb::wire,
+using tables = table_of<std::tuple, STAMPD_EVENTS(STAMPD_EVENT_TABLE) table_end>;
+#undef STAMPD_EVENT_TABLE
 static_assert(std::tuple_size_v<tables> == std::variant_size_v<event>, "one table per event");
 static_assert(static_cast<std::size_t>(fb::Event::MAX) == std::variant_size_v<event>);
 

@@ -1,5 +1,6 @@
 // Encoding of each event (see event_codec.hpp). One overload per event, field for field.
 #include "engine/codec/event_codec.hpp"
+#include "engine/codec/wire_enums.hpp"
 #include "events_generated.h"
 
 namespace stampd::codec {
@@ -8,28 +9,6 @@ namespace {
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
 using encoded = std::pair<fb::Event, Offset<void>>;
-
-template <typename E>
-auto as(E value) {
-    if constexpr (std::is_same_v<E, region>)
-        return static_cast<fb::Region>(value);
-    else if constexpr (std::is_same_v<E, province>)
-        return static_cast<fb::Province>(value);
-    else if constexpr (std::is_same_v<E, ledger_kind>)
-        return static_cast<fb::LedgerKind>(value);
-    else if constexpr (std::is_same_v<E, box_state>)
-        return static_cast<fb::BoxState>(value);
-    else if constexpr (std::is_same_v<E, po_status>)
-        return static_cast<fb::PoStatus>(value);
-    else if constexpr (std::is_same_v<E, review_action>)
-        return static_cast<fb::ReviewAction>(value);
-    else if constexpr (std::is_same_v<E, invoice_status>)
-        return static_cast<fb::InvoiceStatus>(value);
-    else if constexpr (std::is_same_v<E, fee_kind>)
-        return static_cast<fb::FeeKind>(value);
-    else
-        return static_cast<fb::Weekday>(value);
-}
 
 Offset<flatbuffers::String> text(FlatBufferBuilder& b, std::string_view s) {
     return b.CreateString(s.data(), s.size());
@@ -40,7 +19,7 @@ fb::Token token(const token_hash& t) {
 }
 
 fb::LedgerMovement movement(const ledger_movement& m) {
-    return fb::LedgerMovement(as(m.stamp_region), as(m.kind), m.line, m.quantity, m.balance_after);
+    return fb::LedgerMovement(to_wire(m.stamp_region), to_wire(m.kind), m.line, m.quantity, m.balance_after);
 }
 
 template <typename Range>
@@ -54,7 +33,7 @@ auto movements(FlatBufferBuilder& b, const Range& range) {
 auto lines(FlatBufferBuilder& b, const std::vector<line_input>& in) {
     std::vector<fb::LineInput> out;
     for (const line_input& l : in)
-        out.emplace_back(l.product, as(l.stamp_region), l.quantity);
+        out.emplace_back(l.product, to_wire(l.stamp_region), l.quantity);
     return b.CreateVectorOfStructs(out);
 }
 
@@ -63,7 +42,7 @@ fb::InvoiceTotals totals(const invoice_totals& t) {
 }
 
 Offset<fb::InvoiceFee> fee(FlatBufferBuilder& b, const invoice_fee& f) {
-    return fb::CreateInvoiceFee(b, f.preset, text(b, f.name), as(f.kind), f.amount_cents,
+    return fb::CreateInvoiceFee(b, f.preset, text(b, f.name), to_wire(f.kind), f.amount_cents,
                                 f.charge_cents);
 }
 
@@ -81,7 +60,7 @@ encoded to_fb(FlatBufferBuilder& b, const user_created& e) {
 encoded to_fb(FlatBufferBuilder& b, const consignee_created& e) {
     return done(fb::Event::ConsigneeCreated,
                 fb::CreateConsigneeCreated(b, e.id, text(b, e.key.view()), text(b, e.name),
-                                           as(e.primary_province)));
+                                           to_wire(e.primary_province)));
 }
 encoded to_fb(FlatBufferBuilder& b, const product_created& e) {
     return done(fb::Event::ProductCreated,
@@ -90,11 +69,11 @@ encoded to_fb(FlatBufferBuilder& b, const product_created& e) {
 }
 encoded to_fb(FlatBufferBuilder& b, const bundle_size_set& e) {
     return done(fb::Event::BundleSizeSet,
-                fb::CreateBundleSizeSet(b, as(e.stamp_region), e.stamps_per_bundle));
+                fb::CreateBundleSizeSet(b, to_wire(e.stamp_region), e.stamps_per_bundle));
 }
 encoded to_fb(FlatBufferBuilder& b, const deposit_rate_set& e) {
     return done(fb::Event::DepositRateSet,
-                fb::CreateDepositRateSet(b, as(e.stamp_region), e.cents_per_stamp));
+                fb::CreateDepositRateSet(b, to_wire(e.stamp_region), e.cents_per_stamp));
 }
 encoded to_fb(FlatBufferBuilder& b, const shipment_created& e) {
     return done(fb::Event::ShipmentCreated,
@@ -129,7 +108,7 @@ encoded to_fb(FlatBufferBuilder& b, const box_confirmed& e) {
     for (u8 i = 0; i < e.movement_count; ++i)
         moved[i] = movement(e.movements[i]);
     return done(fb::Event::BoxConfirmed,
-                fb::CreateBoxConfirmed(b, e.po, e.box, e.entry, as(e.outcome),
+                fb::CreateBoxConfirmed(b, e.po, e.box, e.entry, to_wire(e.outcome),
                                        b.CreateVectorOfStructs(moved, e.movement_count)));
 }
 encoded to_fb(FlatBufferBuilder& b, const run_ended& e) {
@@ -147,17 +126,17 @@ encoded to_fb(FlatBufferBuilder& b, const po_verified& e) {
 encoded to_fb(FlatBufferBuilder& b, const po_cancelled& e) {
     return done(
         fb::Event::PoCancelled,
-        fb::CreatePoCancelled(b, e.po, as(e.from), text(b, e.reason), movements(b, e.movements)));
+        fb::CreatePoCancelled(b, e.po, to_wire(e.from), text(b, e.reason), movements(b, e.movements)));
 }
 encoded to_fb(FlatBufferBuilder& b, const stamp_order_submitted& e) {
     return done(
         fb::Event::StampOrderSubmitted,
-        fb::CreateStampOrderSubmitted(b, e.id, as(e.stamp_region), e.bundles, e.stamps_per_bundle,
+        fb::CreateStampOrderSubmitted(b, e.id, to_wire(e.stamp_region), e.bundles, e.stamps_per_bundle,
                                       e.deposit_cents, text(b, e.notes)));
 }
 encoded to_fb(FlatBufferBuilder& b, const stamp_order_reviewed& e) {
     return done(fb::Event::StampOrderReviewed,
-                fb::CreateStampOrderReviewed(b, e.order, as(e.action), text(b, e.note)));
+                fb::CreateStampOrderReviewed(b, e.order, to_wire(e.action), text(b, e.note)));
 }
 encoded to_fb(FlatBufferBuilder& b, const stamp_order_revised& e) {
     return done(fb::Event::StampOrderRevised,
@@ -174,13 +153,13 @@ encoded to_fb(FlatBufferBuilder& b, const stamps_received& e) {
 }
 encoded to_fb(FlatBufferBuilder& b, const duty_rate_set& e) {
     return done(fb::Event::DutyRateSet,
-                fb::CreateDutyRateSet(b, as(e.stamp_region), e.cents_per_increment));
+                fb::CreateDutyRateSet(b, to_wire(e.stamp_region), e.cents_per_increment));
 }
 encoded to_fb(FlatBufferBuilder& b, const tax_rate_set& e) {
-    return done(fb::Event::TaxRateSet, fb::CreateTaxRateSet(b, as(e.tax_province), e.basis_points));
+    return done(fb::Event::TaxRateSet, fb::CreateTaxRateSet(b, to_wire(e.tax_province), e.basis_points));
 }
 encoded to_fb(FlatBufferBuilder& b, const capacity_set& e) {
-    return done(fb::Event::CapacitySet, fb::CreateCapacitySet(b, as(e.on), e.units));
+    return done(fb::Event::CapacitySet, fb::CreateCapacitySet(b, to_wire(e.on), e.units));
 }
 encoded to_fb(FlatBufferBuilder& b, const time_zone_set& e) {
     return done(fb::Event::TimeZoneSet,
@@ -190,7 +169,7 @@ encoded to_fb(FlatBufferBuilder& b, const time_zone_set& e) {
 encoded to_fb(FlatBufferBuilder& b, const fee_preset_created& e) {
     return done(fb::Event::FeePresetCreated,
                 fb::CreateFeePresetCreated(b, e.id, text(b, e.key.view()), text(b, e.name),
-                                           as(e.kind), e.amount_cents));
+                                           to_wire(e.kind), e.amount_cents));
 }
 encoded to_fb(FlatBufferBuilder& b, const user_token_set& e) {
     const fb::Token t = token(e.token_sha256);
@@ -209,12 +188,12 @@ encoded to_fb(FlatBufferBuilder& b, const po_split& e) {
     return done(fb::Event::PoSplit, fb::CreatePoSplit(b, e.parent, b.CreateVector(segments)));
 }
 encoded to_fb(FlatBufferBuilder& b, const parent_closed& e) {
-    return done(fb::Event::ParentClosed, fb::CreateParentClosed(b, e.parent, as(e.status)));
+    return done(fb::Event::ParentClosed, fb::CreateParentClosed(b, e.parent, to_wire(e.status)));
 }
 encoded to_fb(FlatBufferBuilder& b, const outbound_created& e) {
     std::vector<fb::OutboundLine> out;
     for (const outbound_line& l : e.lines)
-        out.emplace_back(l.product, as(l.stamp_region), l.units);
+        out.emplace_back(l.product, to_wire(l.stamp_region), l.units);
     return done(
         fb::Event::OutboundCreated,
         fb::CreateOutboundCreated(b, e.id, e.po, e.consignee, b.CreateVectorOfStructs(out)));
@@ -222,7 +201,7 @@ encoded to_fb(FlatBufferBuilder& b, const outbound_created& e) {
 encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
     std::vector<fb::InvoiceLine> out;
     for (const invoice_line& l : e.lines) {
-        out.emplace_back(l.product, as(l.stamp_region), l.units, l.volume_ul, l.increments,
+        out.emplace_back(l.product, to_wire(l.stamp_region), l.units, l.volume_ul, l.increments,
                          l.duty_cents_per_increment, l.duty_per_unit, l.line_duty);
     }
     std::vector<Offset<fb::InvoiceFee>> fees;
@@ -230,7 +209,7 @@ encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
         fees.push_back(fee(b, f));
     const fb::InvoiceTotals t = totals(e.totals);
     return done(fb::Event::InvoiceDrafted,
-                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, as(e.tax_province), e.tax_bp,
+                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, to_wire(e.tax_province), e.tax_bp,
                                          b.CreateVectorOfStructs(out), b.CreateVector(fees), &t,
                                          e.credit_of, text(b, e.reason)));
 }
@@ -248,7 +227,7 @@ encoded to_fb(FlatBufferBuilder& b, const invoice_edited& e) {
                 fb::CreateInvoiceEdited(b, e.invoice, text(b, e.notes), e.due));
 }
 encoded to_fb(FlatBufferBuilder& b, const invoice_advanced& e) {
-    return done(fb::Event::InvoiceAdvanced, fb::CreateInvoiceAdvanced(b, e.invoice, as(e.to)));
+    return done(fb::Event::InvoiceAdvanced, fb::CreateInvoiceAdvanced(b, e.invoice, to_wire(e.to)));
 }
 encoded to_fb(FlatBufferBuilder& b, const request_submitted& e) {
     return done(

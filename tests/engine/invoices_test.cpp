@@ -1,6 +1,6 @@
 // SPEC §7 completion side effects and §9 invoices.
 #include "engine/access.hpp"
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 #include "tests/engine/warehouse.hpp"
 
 namespace stampd::testing {

@@ -4,7 +4,7 @@
 // Draft → Issued → Paid → Archived, and credit notes that reference an issued invoice.
 #include <numeric>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

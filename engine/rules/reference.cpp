@@ -1,7 +1,7 @@
 // SPEC §2 reference data: users, consignees, products, and the stamp settings of §8
 // (bundle size and deposit rate per region). A setting applies to what happens after it.
 #include "engine/access.hpp"
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

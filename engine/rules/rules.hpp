@@ -1,6 +1,5 @@
-// Internal to engine/: the decide and apply overloads of each concept, one pair per command and
-// event, defined in the concept's file (reference.cpp, shipments.cpp, production_orders.cpp,
-// stamp_runs.cpp, verification.cpp, stamp_orders.cpp) and dispatched from engine.cpp.
+// Internal to engine/: the decide and apply overloads of each concept (engine/rules/*.cpp),
+// dispatched from engine/engine.cpp, and what the rules share. Single-threaded: the writer.
 #pragma once
 
 #include <optional>
@@ -9,66 +8,19 @@
 
 namespace stampd::rules {
 
-#define STAMPD_RULE(Command, Event)                                                          \
-    rejection decide(const state& s, const Command& c, const context& ctx, event_list& out); \
-    void apply(state& s, const Event& e, const context& ctx);
+// One decide per command and one apply per event, each defined in its concept's file:
+// reference.cpp (users, consignees, products, bundle sizes, deposits, tokens), shipments.cpp,
+// production_orders.cpp, stamp_runs.cpp, verification.cpp, stamp_orders.cpp, settings.cpp,
+// calendar.cpp, invoices.cpp and requests.cpp. A row of a table without its definition fails to
+// link; a definition without its row is never called.
+#define STAMPD_DECLARE_DECIDE(type, wire, roles) \
+    rejection decide(const state& s, const type& c, const context& ctx, event_list& out);
+STAMPD_COMMANDS(STAMPD_DECLARE_DECIDE)
+#undef STAMPD_DECLARE_DECIDE
 
-// reference.cpp
-STAMPD_RULE(create_user, user_created)
-STAMPD_RULE(create_consignee, consignee_created)
-STAMPD_RULE(create_product, product_created)
-STAMPD_RULE(set_bundle_size, bundle_size_set)
-STAMPD_RULE(set_deposit_rate, deposit_rate_set)
-// shipments.cpp
-STAMPD_RULE(create_shipment, shipment_created)
-STAMPD_RULE(start_receiving, receiving_started)
-STAMPD_RULE(receive_box, box_received)
-STAMPD_RULE(finish_receiving, shipment_inventoried)
-// production_orders.cpp
-STAMPD_RULE(create_po, po_created)
-STAMPD_RULE(edit_po_lines, po_lines_edited)
-STAMPD_RULE(cancel_po, po_cancelled)
-// stamp_runs.cpp
-STAMPD_RULE(start_run, run_started)
-STAMPD_RULE(confirm_box, box_confirmed)
-STAMPD_RULE(end_run, run_ended)
-// verification.cpp
-STAMPD_RULE(verify_po, po_verified)
-STAMPD_RULE(amend_line, line_amended)
-// stamp_orders.cpp
-STAMPD_RULE(submit_stamp_order, stamp_order_submitted)
-STAMPD_RULE(review_stamp_order, stamp_order_reviewed)
-STAMPD_RULE(revise_stamp_order, stamp_order_revised)
-STAMPD_RULE(mark_stamp_order_ordered, stamp_order_ordered)
-STAMPD_RULE(receive_stamps, stamps_received)
-// settings.cpp
-STAMPD_RULE(set_duty_rate, duty_rate_set)
-STAMPD_RULE(set_tax_rate, tax_rate_set)
-STAMPD_RULE(set_capacity, capacity_set)
-STAMPD_RULE(set_time_zone, time_zone_set)
-STAMPD_RULE(create_fee_preset, fee_preset_created)
-// reference.cpp
-STAMPD_RULE(set_user_token, user_token_set)
-// calendar.cpp
-STAMPD_RULE(schedule_po, po_scheduled)
-// invoices.cpp
-STAMPD_RULE(add_invoice_fee, invoice_fee_added)
-STAMPD_RULE(remove_invoice_fee, invoice_fee_removed)
-STAMPD_RULE(edit_invoice, invoice_edited)
-STAMPD_RULE(advance_invoice, invoice_advanced)
-rejection decide(const state& s, const create_credit_note& c, const context& ctx, event_list& out);
-// requests.cpp
-STAMPD_RULE(submit_request, request_submitted)
-STAMPD_RULE(approve_request, request_approved)
-STAMPD_RULE(reject_request, request_rejected)
-
-#undef STAMPD_RULE
-
-// Events with no command of their own: they come with another command's decision.
-void apply(state& s, const po_split& e, const context& ctx);          // calendar.cpp
-void apply(state& s, const parent_closed& e, const context& ctx);     // production_orders.cpp
-void apply(state& s, const outbound_created& e, const context& ctx);  // verification.cpp
-void apply(state& s, const invoice_drafted& e, const context& ctx);   // invoices.cpp
+#define STAMPD_DECLARE_APPLY(type, wire) void apply(state& s, const type& e, const context& ctx);
+STAMPD_EVENTS(STAMPD_DECLARE_APPLY)
+#undef STAMPD_DECLARE_APPLY
 
 // Shared by the rules.
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

@@ -1,5 +1,5 @@
 // Checks shared by the rules: text sizes, codes, and the shape of a wrong-state rejection.
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 

@@ -5,7 +5,7 @@
 // change of the setting applies to days not yet planned (§2: nothing computed is recomputed).
 #include <algorithm>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

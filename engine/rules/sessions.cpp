@@ -5,7 +5,7 @@
 // a retried rejected command is simply decided again.
 #include <limits>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

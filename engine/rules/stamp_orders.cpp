@@ -3,7 +3,7 @@
 // the revenue agency, and received with the bundles actually counted, which is a RECEIPT.
 #include <cstdio>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

@@ -4,7 +4,7 @@
 #include <optional>
 #include <span>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

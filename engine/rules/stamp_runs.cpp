@@ -3,7 +3,7 @@
 // confirm_box is the hot path: no allocation, a handful of array reads.
 #include <algorithm>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

@@ -1,7 +1,7 @@
 // SPEC §10 customer requests: a consignee user asks for production from one of its own
 // Inventoried shipments, within availability, on a weekday with capacity left; a supervisor
 // approves (a PO is created and scheduled on that day) or rejects with a reason.
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

@@ -2,7 +2,7 @@
 // boxes enters the verified count per line; the ledger is trued up (REFUND_VERIFY for stamps
 // not used, ADJUST_VERIFY for extra ones), the reservation is released and the PO completes.
 // A count above the authorised estimate is refused until a supervisor amends the line upward.
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

@@ -1,7 +1,7 @@
 // SPEC §2 settings: duty rate per region, tax rate per province, capacity per weekday, the
 // warehouse's time zone and fee presets. A change applies to what happens after it: invoices
 // keep the rates they were drafted with, planned days keep their capacity.
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 namespace {

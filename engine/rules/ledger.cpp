@@ -3,7 +3,7 @@
 #include <cassert>
 #include <limits>
 
-#include "engine/rules.hpp"
+#include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
 
