@@ -2,7 +2,7 @@
 // `2 × boxes` records (every box received, then confirmed), against recovery's full replay from
 // LSN 1 measured in the same run as the baseline. The data directory is written directly
 // (decide + apply in memory, records encoded and appended 4,096 to a commit, unsynced, with a
-// snapshot after the set-up and one at the end) — quicker than going through the durable engine
+// snapshot after the set-up and one at the end) — quicker than going through the runtime
 // and byte for byte the same format.
 // Usage: audit_bench [--boxes N] [--dir DIR] [--keep] [--reuse]
 //   --keep leaves the directory for `stamp-audit verify --data DIR`; --reuse measures an
@@ -15,8 +15,9 @@
 
 #include "bench/workload.hpp"
 #include "clients/audit/verify.hpp"
-#include "wal/payload.hpp"
-#include "wal/recovery.hpp"
+#include "wal/storage/data_dir.hpp"
+#include "wal/storage/log_appender.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace {
 
@@ -27,76 +28,61 @@ double seconds_since(clock_type::time_point start) {
     return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-// Appends accepted commands to the log as the writer would, in commits of batch_max records.
+// Appends accepted commands to the log as the writer would (wal::log_appender), in commits of
+// batch_max records.
 class log_writer {
 public:
     static constexpr std::size_t batch_max = 4096;
 
     explicit log_writer(const std::string& dir) {
-        const wal::env_options o{.sync = false, .map_size = std::size_t{16} << 30};
-        if (!wal::lmdb_env::open({.path = dir + "/log", .sync = o.sync, .map_size = o.map_size},
-                                 "records", _log)
-                 .ok() ||
-            !wal::lmdb_env::open(
-                 {.path = dir + "/snapshots", .sync = o.sync, .map_size = o.map_size}, "snapshots",
-                 _snapshots)
-                 .ok()) {
-            std::fprintf(stderr, "cannot create %s\n", dir.c_str());
+        const wal::status s = wal::data_dir::open_for_writing({.path = dir,
+                                                               .sync = false,
+                                                               .log_map_size = std::size_t{16} << 30,
+                                                               .snapshot_map_size = std::size_t{16}
+                                                                                    << 30},
+                                                              _dir);
+        if (!s.ok()) {
+            std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), s.message().c_str());
             std::exit(1);
         }
     }
 
     void send(user_id who, const command& c) {
-        const context ctx{.lsn = ++_lsn, .time_us = _now += 7, .user = who, .station = 1};
+        const context ctx{
+            .lsn = _appender.next_lsn(), .time_us = _now += 7, .user = who, .station = 1};
         if (!execute(_state, c, ctx, _events).ok()) {
             std::fprintf(stderr, "refused: %.*s\n", int(command_name(c).size()),
                          command_name(c).data());
             std::exit(1);
         }
-        _payload.clear();
-        _encoder.encode(_events, _payload);
-        const std::size_t at = _bytes.size();
-        _chain = wal::chain_after(
-            _chain, wal::encode_record({.lsn = ctx.lsn,
-                                        .time_us = ctx.time_us,
-                                        .user = who,
-                                        .station = 1,
-                                        .previous_chain = _chain,
-                                        .event_count = static_cast<u16>(_events.size())},
-                                       _payload, _bytes));
-        _offsets.push_back(at);
-        if (_offsets.size() == batch_max) flush();
+        _appender.add(_events, ctx, _batch);
+        if (_batch.size() == batch_max) flush();
     }
 
     void flush() {
-        std::vector<wal::keyed_value> values;
-        for (std::size_t i = 0; i < _offsets.size(); ++i) {
-            const std::size_t end = i + 1 < _offsets.size() ? _offsets[i + 1] : _bytes.size();
-            values.push_back({_lsn - _offsets.size() + 1 + i,
-                              std::span(_bytes).subspan(_offsets[i], end - _offsets[i])});
+        if (_batch.empty()) return;
+        if (const wal::status s = _dir->log().append(_batch.values()); !s.ok()) {
+            std::fprintf(stderr, "%s\n", s.message().c_str());
+            std::exit(1);
         }
-        if (!values.empty() && !_log->append(values).ok()) std::exit(1);
-        _bytes.clear();
-        _offsets.clear();
+        _batch.clear();
     }
 
     void snapshot() {
         flush();
         std::vector<std::uint8_t> value;
-        wal::encode_snapshot_value(_state, _chain, value);
-        if (!_snapshots->put_and_trim(_lsn, value, 3).ok()) std::exit(1);
+        wal::encode_snapshot_value(_state, _appender.chain(), value);
+        if (!_dir->snapshots()->put_and_trim(_state.last_lsn, value, 3).ok()) std::exit(1);
     }
 
-    std::uint64_t lsn() const { return _lsn; }
+    std::uint64_t lsn() const { return _state.last_lsn; }
 
 private:
-    std::unique_ptr<wal::lmdb_env> _log, _snapshots;
+    std::unique_ptr<wal::data_dir> _dir;
     state _state;
     event_list _events;
-    wal::payload_encoder _encoder;
-    std::vector<std::uint8_t> _payload, _bytes;
-    std::vector<std::size_t> _offsets;
-    std::uint64_t _lsn = 0, _chain = 0;
+    wal::log_appender _appender{0, 0};
+    wal::record_batch _batch;
     i64 _now = 1'767'225'600'000'000;
 };
 
@@ -116,13 +102,14 @@ void build(const std::string& dir, std::uint32_t boxes) {
                 seconds_since(start));
 }
 
-void measure_recovery(const audit::data_dir& dir) {
+void measure_recovery(const wal::data_dir& dir) {
     state s;
     wal::recovery_result r;
-    std::string error;
     const auto start = clock_type::now();
-    if (!wal::recover(*dir.log, nullptr, s, r, error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    // Recovery's replay from LSN 1, as if there were no snapshot.
+    if (const wal::status st = wal::replay(dir.log(), s, r.lsn, r.chain, UINT64_MAX, r.replayed);
+        !st.ok()) {
+        std::fprintf(stderr, "%s\n", st.message().c_str());
         std::exit(1);
     }
     const double seconds = seconds_since(start);
@@ -130,7 +117,7 @@ void measure_recovery(const audit::data_dir& dir) {
                 r.replayed / seconds / 1e6);
 }
 
-double measure_verify(const audit::data_dir& dir, bool threaded) {
+double measure_verify(const wal::data_dir& dir, bool threaded) {
     const audit::verify_report r = audit::verify(dir, {.threaded = threaded, .quiet = true});
     if (!r.findings.empty()) {
         std::fprintf(stderr, "verify found: %s\n", r.findings[0].message.c_str());
@@ -166,12 +153,13 @@ int main(int argc, char** argv) {
         }
     }
     if (!reuse) build(dir, boxes);
-    audit::data_dir d;
-    std::string error;
-    if (!audit::open_data_dir(dir, d, error)) return std::fprintf(stderr, "%s\n", error.c_str()), 1;
-    measure_recovery(d);
-    measure_verify(d, false);
-    measure_verify(d, true);
+    std::unique_ptr<wal::data_dir> d;
+    if (const wal::status s = wal::data_dir::open_for_reading(dir, d); !s.ok()) {
+        return std::fprintf(stderr, "%s\n", s.message().c_str()), 1;
+    }
+    measure_recovery(*d);
+    measure_verify(*d, false);
+    measure_verify(*d, true);
     if (!keep) std::filesystem::remove_all(dir);
     return 0;
 }

@@ -11,8 +11,9 @@
 #include <string>
 
 #include "bench/workload.hpp"
-#include "tests/wal/engine_harness.hpp"
-#include "wal/recovery.hpp"
+#include "tests/support/runtime_harness.hpp"
+#include "wal/storage/data_dir.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace {
 
@@ -22,15 +23,15 @@ double seconds_since(clock_type::time_point start) {
     return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-// Writes the log through the engine (unsynced: only the bytes matter here, not the fsyncs).
+// Writes the log through the runtime (unsynced: only the bytes matter here, not the fsyncs).
 void build_log(const std::string& dir, std::uint32_t boxes) {
-    stampd::testing::engine_harness h;
-    if (!h.open(dir, {.sync = false,
+    stampd::testing::runtime_harness h;
+    if (!h.open(dir, {.storage = {.sync = false,
+                                  .log_map_size = std::size_t{16} << 30,
+                                  .snapshot_map_size = std::size_t{16} << 30},
                       .ingress_max = 1u << 20,
                       .snapshot_every_records = UINT64_MAX / 2,
-                      .snapshot_every_seconds = 1'000'000,
-                      .log_map_size = std::size_t{16} << 30,
-                      .snapshot_map_size = std::size_t{16} << 30})
+                      .snapshot_every_seconds = 1'000'000})
              .ok()) {
         std::fprintf(stderr, "open: %s\n", h.error.c_str());
         std::exit(1);
@@ -56,9 +57,9 @@ void build_log(const std::string& dir, std::uint32_t boxes) {
         window.pop_front();
     }
     const auto start = clock_type::now();
-    h.engine->stop();  // the final snapshot, written by the snapshot thread
+    h.runtime->stop();  // the final snapshot, written by the snapshot thread
     std::printf("records                     %llu\n",
-                static_cast<unsigned long long>(h.engine->stats().durable_lsn));
+                static_cast<unsigned long long>(h.runtime->stats().durable_lsn));
     std::printf("final snapshot written in   %.2f s (snapshot thread; the writer had stopped)\n",
                 seconds_since(start));
 }
@@ -80,24 +81,19 @@ int main(int argc, char** argv) {
     }
     std::filesystem::remove_all(dir);
     build_log(dir, boxes);
-    std::unique_ptr<stampd::wal::lmdb_env> log, snapshots;
-    if (!stampd::wal::lmdb_env::open({.path = dir + "/log", .read_only = true}, "records", log)
-             .ok() ||
-        !stampd::wal::lmdb_env::open({.path = dir + "/snapshots", .read_only = true}, "snapshots",
-                                     snapshots)
-             .ok()) {
-        std::fprintf(stderr, "cannot open %s\n", dir.c_str());
+    std::unique_ptr<stampd::wal::data_dir> d;
+    if (const stampd::wal::status st = stampd::wal::data_dir::open_for_reading(dir, d); !st.ok()) {
+        std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), st.message().c_str());
         return 1;
     }
     std::printf("snapshot size               %.0f MB\n",
                 std::filesystem::file_size(dir + "/snapshots/data.mdb") / 1e6);
-    std::string error;
-    stampd::wal::recovery_result r;
     {
         stampd::state s;
+        stampd::wal::recovery_result r;
         const auto start = clock_type::now();
-        if (!stampd::wal::recover(*log, snapshots.get(), s, r, error))
-            return std::fprintf(stderr, "%s\n", error.c_str()), 1;
+        if (const stampd::wal::status st = stampd::wal::recover(*d, s, r); !st.ok())
+            return std::fprintf(stderr, "%s\n", st.message().c_str()), 1;
         std::printf(
             "recovery from the snapshot  %.2f s (snapshot at LSN %llu, %llu records replayed after "
             "it)\n",
@@ -106,9 +102,12 @@ int main(int argc, char** argv) {
     }
     {
         stampd::state s;
+        stampd::wal::recovery_result r;
         const auto start = clock_type::now();
-        if (!stampd::wal::recover(*log, nullptr, s, r, error))
-            return std::fprintf(stderr, "%s\n", error.c_str()), 1;
+        if (const stampd::wal::status st =
+                stampd::wal::replay(d->log(), s, r.lsn, r.chain, UINT64_MAX, r.replayed);
+            !st.ok())
+            return std::fprintf(stderr, "%s\n", st.message().c_str()), 1;
         const double seconds = seconds_since(start);
         std::printf("full replay from LSN 1      %.2f s, %.2f million records/s\n", seconds,
                     r.replayed / seconds / 1e6);

@@ -1,6 +1,6 @@
 // The log against the disk's own limit, in one run (issue 4):
 //   raw    — LMDB durable appends of 180-byte values with MDB_APPEND, N per transaction;
-//   log    — the durable_engine: confirm_box commands through decide/apply, record encoding and
+//   log    — the runtime (wal/runtime.hpp): confirm_box commands through decide/apply, record encoding and
 //            group commit, acknowledged only once synced;
 //   fdatasync latency after a 4 KiB append.
 // Ratios log / raw are at the same batch size. Usage: wal_bench [--quick] [--dir DIR]
@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "bench/workload.hpp"
-#include "wal/durable_engine.hpp"
-#include "wal/lmdb_env.hpp"
-#include "wal/record.hpp"
+#include "wal/runtime.hpp"
+#include "wal/storage/lmdb_env.hpp"
+#include "wal/storage/record.hpp"
 
 namespace {
 
@@ -84,7 +84,7 @@ struct log_result {
     double mean_batch = 0;
 };
 
-// Sends the warehouse set-up through the durable engine, then confirms every box with up to
+// Sends the warehouse set-up through the runtime, then confirms every box with up to
 // `in_flight` commands outstanding; each confirm's latency runs from submit to its durable answer.
 // The client is lean on purpose (an atomic count and a latency array, no locks), so the figure
 // is the engine's, not the harness's.
@@ -111,19 +111,16 @@ log_result log_rate(const std::string& dir, std::uint32_t boxes, std::uint32_t b
         answered.fetch_add(answers.size(), std::memory_order_release);
         answered.notify_all();  // once a batch
     };
-    std::unique_ptr<stampd::wal::durable_engine> engine;
-    std::string error;
-    const stampd::wal::status opened =
-        stampd::wal::durable_engine::open({.data_dir = dir,
-                                           .sync = sync,
-                                           .batch_size_max = batch_max,
-                                           .ingress_max = 1u << 20,
-                                           .snapshot_every_records = UINT64_MAX / 2,
-                                           .snapshot_every_seconds = 1'000'000,
-                                           .log_map_size = std::size_t{8} << 30},
-                                          on_answers, engine, error);
+    std::unique_ptr<stampd::wal::runtime> engine;
+    const stampd::wal::status opened = stampd::wal::runtime::open(
+        {.storage = {.path = dir, .sync = sync, .log_map_size = std::size_t{8} << 30},
+         .batch_size_max = batch_max,
+         .ingress_max = 1u << 20,
+         .snapshot_every_records = UINT64_MAX / 2,
+         .snapshot_every_seconds = 1'000'000},
+        {.answers = on_answers}, engine);
     if (!opened.ok()) {
-        std::fprintf(stderr, "open: %s %s\n", opened.message().c_str(), error.c_str());
+        std::fprintf(stderr, "open: %s\n", opened.message().c_str());
         std::exit(1);
     }
     std::uint64_t sent = 0;
@@ -132,7 +129,8 @@ log_result log_rate(const std::string& dir, std::uint32_t boxes, std::uint32_t b
              a = answered.load(std::memory_order_acquire)) {
             answered.wait(a);  // blocks: a spinning client would take the engine's core
         }
-        while (!engine->submit({.cmd = std::move(c), .user = user, .tag = tag}))
+        while (!engine->input().submit(
+            stampd::wal::submission{.cmd = std::move(c), .user = user, .tag = tag}))
             std::this_thread::yield();
         ++sent;
     };
@@ -147,7 +145,7 @@ log_result log_rate(const std::string& dir, std::uint32_t boxes, std::uint32_t b
                                        send(st.user, stampd::command{st.cmd}, 0);
                                    });
     drain();
-    const stampd::wal::engine_stats before = engine->stats();
+    const stampd::wal::runtime_stats before = engine->stats();
     const auto start = clock_type::now();
     for (std::uint32_t i = 0; i < boxes; ++i) {
         submitted_ns[i] = now_ns();
@@ -156,7 +154,7 @@ log_result log_rate(const std::string& dir, std::uint32_t boxes, std::uint32_t b
     }
     drain();
     const double elapsed = seconds_since(start);
-    const stampd::wal::engine_stats after = engine->stats();
+    const stampd::wal::runtime_stats after = engine->stats();
     engine->stop();
     if (refused) {
         std::fprintf(stderr, "a command was refused\n");

@@ -1,8 +1,9 @@
 // The server (server.hpp): the acceptor, the I/O threads, the session registry, and the bridge
-// from the engine's log thread (durable answers, durable records) back to the sessions.
+// from the runtime's committer thread (durable answers, durable records) back to the sessions.
 #include "net/server.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -10,10 +11,8 @@
 
 #include <pthread.h>
 
-#include "net/answers.hpp"
+#include "net/protocol/answers.hpp"
 #include "net/session.hpp"
-#include "wal/payload.hpp"
-#include "wal/record_format.hpp"
 
 namespace stampd::net {
 
@@ -27,8 +26,12 @@ std::uint16_t server::port() const {
     return _impl->port;
 }
 
-wal::durable_engine& server::engine() {
-    return *_impl->engine;
+wal::runtime& server::runtime() {
+    return *_impl->runtime;
+}
+
+bool server::created_admin() const {
+    return _impl->bootstrap.verdict.ok() && _impl->bootstrap.lsn != 0;
 }
 
 server_stats server::stats() const {
@@ -39,8 +42,8 @@ server_stats server::stats() const {
                         .frames = _impl->frames.load()};
 }
 
-bool server::start(const wal::engine_options& engine_options, const server_options& options,
-                   std::unique_ptr<server>& out, std::string& error) {
+wal::status server::start(const wal::runtime_options& runtime_options,
+                          const server_options& options, std::unique_ptr<server>& out) {
     auto p = std::make_unique<impl>();
     impl& s = *p;
     s.options = options;
@@ -51,19 +54,22 @@ bool server::start(const wal::engine_options& engine_options, const server_optio
         s.free_slots.push_back(slot - 1);
     s.grouped.resize(options.connections_max);
 
-    const wal::status opened = wal::durable_engine::open(
-        engine_options, [&s](std::span<const wal::answer> answers) { s.on_answers(answers); },
-        s.engine, error,
-        [&s](std::uint64_t lsn, std::span<const std::uint8_t> record) {
-            s.on_record(lsn, record);
-        });
-    if (!opened.ok()) {
-        if (error.empty()) error = opened.message();
-        return false;
+    wal::runtime_sinks sinks{
+        .answers = [&s](std::span<const wal::answer> answers) { s.on_answers(answers); },
+        .records = [&s](std::span<const wal::durable_record> records) { s.on_records(records); }};
+    if (wal::status st = wal::runtime::open(runtime_options, std::move(sinks), s.runtime);
+        !st.ok()) {
+        return st;
+    }
+    if (!options.bootstrap_admin_token.empty()) {
+        if (wal::status st = s.bootstrap_admin(options.bootstrap_admin_token); !st.ok()) {
+            s.runtime->stop();
+            return st;
+        }
     }
     for (unsigned i = 0; i < s.options.io_threads; ++i) {
         auto worker = std::make_unique<io_worker>();
-        worker->producer = s.engine->make_producer();
+        worker->producer = s.runtime->input().make_producer();
         s.workers.push_back(std::move(worker));
     }
     try {
@@ -77,10 +83,10 @@ bool server::start(const wal::engine_options& engine_options, const server_optio
         s.acceptor->listen(asio::socket_base::max_listen_connections);
         s.port = s.acceptor->local_endpoint().port();
     } catch (const boost::system::system_error& e) {
-        error = "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
-                e.what();
-        s.engine->stop();
-        return false;
+        s.runtime->stop();
+        return wal::status{e.code().value(), "cannot listen on " + options.host + ":" +
+                                                 std::to_string(options.port) + ": " +
+                                                 e.code().message()};
     }
     s.accept_next();
     for (auto& worker : s.workers) {
@@ -93,7 +99,26 @@ bool server::start(const wal::engine_options& engine_options, const server_optio
         });
     }
     out.reset(new server(std::move(p)));
-    return true;
+    return {};
+}
+
+wal::status server::impl::bootstrap_admin(const std::string& token) {
+    // The first command of the runtime, before anyone can connect: the engine lets the first user
+    // of an empty warehouse be an admin (and refuses it, as from nobody, once there are users).
+    std::future<outcome> answered = bootstrap_answer.get_future();
+    const bool queued = runtime->input().submit(
+        wal::submission{.cmd = create_user{.key = code{"admin"},
+                                           .name = "Administrator",
+                                           .roles = role_bit(role::admin),
+                                           .token = token},
+                        .tag = make_tag(bootstrap_slot, 0, 1)});
+    assert(queued);  // the ingress is empty before the server listens
+    (void)queued;
+    bootstrap = answered.get();
+    if (bootstrap.verdict.ok() || bootstrap.verdict.code == rejection_code::unknown_user) {
+        return {};
+    }
+    return wal::status{EINVAL, "cannot create the bootstrap admin: " + describe(bootstrap.verdict)};
 }
 
 void server::impl::accept_next() {
@@ -160,10 +185,14 @@ void server::impl::release_slot(std::uint32_t slot) {
 }
 
 void server::impl::on_answers(std::span<const wal::answer> answers) {
-    // Log thread: one post per session per batch.
+    // Committer thread: one post per session per batch.
     for (const wal::answer& a : answers) {
         const std::uint32_t slot = tag_slot(a.tag);
-        if (slot >= grouped.size()) continue;
+        if (slot == bootstrap_slot) {
+            bootstrap_answer.set_value(a.result);
+            continue;
+        }
+        assert(slot < grouped.size());
         if (grouped[slot].empty()) touched.push_back(slot);
         grouped[slot].push_back(a);
     }
@@ -180,30 +209,28 @@ void server::impl::on_answers(std::span<const wal::answer> answers) {
     touched.clear();
 }
 
-void server::impl::on_record(std::uint64_t lsn, std::span<const std::uint8_t> record) {
+void server::impl::on_records(std::span<const wal::durable_record> records) {
+    // Committer thread, before the records' answers: nothing is decoded or built while nobody
+    // is subscribed.
     if (subs.empty()) return;
-    wal::record_header header;
-    std::memcpy(&header, record.data(), sizeof header);
-    const std::span<const std::uint8_t> payload = record.subspan(wal::record_header_size);
-    event_list events;
-    if (!wal::decode_payload(payload, header.event_count, events)) return;
     std::vector<subscriber> to;
-    subs.match(lsn, std::span<const event>(events.begin(), events.size()),
-               [&to](subscriber who) { to.push_back(who); });
-    if (to.empty()) return;
-    // One Pushed frame for all of them: the events as the log stores them.
+    for (const wal::durable_record& r : records) {
+        to.clear();
+        subs.match(r.lsn, r.events, [&to](subscriber who) { to.push_back(who); });
+        if (!to.empty()) push(r, to);
+    }
+}
+
+void server::impl::push(const wal::durable_record& record, const std::vector<subscriber>& to) {
+    // One Pushed frame for all of them: the record's events, encoded as the log encodes them.
     flatbuffers::FlatBufferBuilder b(512);
     std::vector<flatbuffers::Offset<proto::EventBytes>> bytes;
-    std::size_t at = 0;
-    for (std::uint16_t i = 0; i < header.event_count; ++i) {
-        std::uint32_t size = 0;
-        std::memcpy(&size, payload.data() + at, sizeof size);
-        at += wal::event_size_prefix;
-        bytes.push_back(proto::CreateEventBytes(b, b.CreateVector(payload.data() + at, size)));
-        at += size;
+    for (const event& e : record.events) {
+        const std::span<const std::uint8_t> encoded = push_encoder.encode(e);
+        bytes.push_back(proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
     }
-    const auto pushed = proto::CreatePushed(b, lsn, header.time_us, header.user, header.station,
-                                            b.CreateVector(bytes));
+    const auto pushed = proto::CreatePushed(b, record.lsn, record.time_us, record.user,
+                                            record.station, b.CreateVector(bytes));
     finish_response(b, 0, proto::Reply::Pushed, pushed.Union());
     auto frame = std::make_shared<const std::vector<std::uint8_t>>(
         b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
@@ -224,8 +251,8 @@ void server::stop() {
         boost::system::error_code ignored;
         s.acceptor->close(ignored);
     });
-    // The engine commits what it holds and answers it; sessions write the answers, then close.
-    s.engine->stop();
+    // The runtime commits what it holds and answers it; sessions write the answers, then close.
+    s.runtime->stop();
     std::vector<std::shared_ptr<session>> open;
     {
         std::lock_guard lock(s.registry_mutex);
@@ -243,7 +270,7 @@ void server::stop() {
         worker->context.stop();
     for (auto& worker : s.workers)
         if (worker->thread.joinable()) worker->thread.join();
-    s.log(log_level::info, "stopped: durable LSN " + std::to_string(s.engine->stats().durable_lsn));
+    s.log(log_level::info, "stopped: durable LSN " + std::to_string(s.runtime->stats().durable_lsn));
 }
 
 }  // namespace stampd::net

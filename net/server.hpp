@@ -1,11 +1,12 @@
-// stampd's network front: a TCP server (Boost.Asio) in front of the durable engine. I/O threads
-// read frames, verify and decode them, and hand commands to the writer through the engine's
-// lock-free ingress (one producer token per I/O thread, bulk enqueue); answers leave only after
-// their batch is durable, in the order the commands were applied. Subscribers get each durable
-// change of their PO or consignee pushed to them.
+// stampd's network front: a TCP server (Boost.Asio) in front of the durable runtime (wal/). I/O
+// threads read frames, verify and decode them, and hand commands to the writer through the
+// runtime's lock-free ingress (one producer token per I/O thread, bulk enqueue); answers leave
+// only after their batch is durable, in the order the commands were applied. Subscribers get each
+// durable change of their PO or consignee pushed to them.
 //
 // Threads: start() and stop() from one controlling thread. Sessions live on their I/O thread; the
-// engine's log thread hands them answers and pushes through asio::post, never touching a socket.
+// runtime's committer thread hands them answers and pushes through asio::post, never touching a
+// socket. The private state is in server_state.hpp.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +14,9 @@
 #include <memory>
 #include <string>
 
-#include "net/frame_format.hpp"
-#include "wal/durable_engine.hpp"
+#include "engine/engine.hpp"
+#include "net/protocol/frame_format.hpp"
+#include "wal/runtime.hpp"
 
 namespace stampd::net {
 
@@ -26,6 +28,9 @@ struct server_options {
     unsigned io_threads = 1;
     std::uint32_t connections_max = net::connections_max;
     std::uint32_t idle_timeout_s = idle_timeout_s_default;
+    // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
+    // the runtime, before the server listens; nothing happens when the warehouse has users.
+    std::string bootstrap_admin_token;
     std::function<void(log_level, const std::string&)> log;
 };
 
@@ -39,9 +44,12 @@ struct server_stats {
 
 class server {
 public:
-    // Opens (recovering) the engine in engine_options.data_dir and starts listening.
-    static bool start(const wal::engine_options& engine_options, const server_options& options,
-                      std::unique_ptr<server>& out, std::string& error);
+    // Opens the runtime on its data directory (recovering it), creates the bootstrap admin when
+    // asked and the warehouse has no user, and starts listening. Errors: the runtime's (a data
+    // directory in use or damaged), a refused bootstrap admin (EINVAL, with the engine's
+    // reason), an address it cannot listen on.
+    static wal::status start(const wal::runtime_options& runtime_options,
+                             const server_options& options, std::unique_ptr<server>& out);
     ~server();
 
     std::uint16_t port() const;
@@ -49,7 +57,9 @@ public:
     // answers out (for a few seconds at most), takes a snapshot and joins. Idempotent.
     void stop();
     server_stats stats() const;
-    wal::durable_engine& engine();
+    wal::runtime& runtime();
+    // Whether start() created the bootstrap admin.
+    bool created_admin() const;
 
     struct impl;
 

@@ -8,18 +8,12 @@
 
 #include "engine/access.hpp"
 #include "engine/codec/event_codec.hpp"
-#include "net/answers.hpp"
-#include "net/command_codec.hpp"
+#include "net/protocol/answers.hpp"
+#include "net/protocol/command_codec.hpp"
 #include "net/views.hpp"
 
 namespace stampd::net {
 namespace {
-
-std::int64_t wall_clock_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::shared_ptr<std::vector<std::uint8_t>> copy_of(const flatbuffers::FlatBufferBuilder& b) {
     return std::make_shared<std::vector<std::uint8_t>>(b.GetBufferPointer(),
@@ -161,9 +155,10 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::hello, .reply = reply});
     _hello_pending = true;
-    _to_submit.emplace_back(wal::query_request{
+    _to_submit.emplace_back(wal::read_request{
         .run =
-            [reply, id, token = hello->token()->str()](const state& s, std::uint64_t lsn) {
+            [reply, id, token = hello->token()->str()](const state& s,
+                                                       const wal::read_context& at) {
                 flatbuffers::FlatBufferBuilder b(256);
                 const user_id user = authenticate(s, token);
                 if (user == id_none) {
@@ -172,7 +167,8 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
                 } else {
                     const stampd::user& u = s.users[user - 1];
                     const auto name = b.CreateString(u.name);
-                    const auto ok = proto::CreateHelloOk(b, user, u.roles, u.consignee, name, lsn);
+                    const auto ok =
+                        proto::CreateHelloOk(b, user, u.roles, u.consignee, name, at.applied_lsn);
                     finish_response(b, id, proto::Reply::HelloOk, ok.Union());
                 }
                 reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
@@ -184,7 +180,7 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
     const proto::Request* request = flatbuffers::GetRoot<proto::Request>(bytes.data());
     auto reply = std::make_shared<std::vector<std::uint8_t>>();
     const std::uint64_t tag = next_tag();
-    wal::query_request query{.tag = tag};
+    wal::read_request query{.tag = tag};
     if (is_command(request->body_type())) {
         // A dry run: decide against the state of the moment, record nothing, list the events.
         command cmd;
@@ -193,10 +189,13 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
             fail(code, why, id);
             return;
         }
+        // Decided as the next command would be: the next LSN, the writer's clock.
         query.run = [reply, id, cmd = std::move(cmd), user = _user, station = _station](
-                        const state& s, std::uint64_t lsn) {
-            const context ctx{
-                .lsn = lsn + 1, .time_us = wall_clock_us(), .user = user, .station = station};
+                        const state& s, const wal::read_context& at) {
+            const context ctx{.lsn = at.applied_lsn + 1,
+                              .time_us = at.time_us,
+                              .user = user,
+                              .station = station};
             event_list events;
             const rejection verdict = dry_run(s, cmd, ctx, events);
             flatbuffers::FlatBufferBuilder b(1024);
@@ -215,7 +214,7 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
         };
     } else {
         query.run = [reply, bytes = std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
-                     user = _user](const state& s, std::uint64_t) {
+                     user = _user](const state& s, const wal::read_context&) {
             flatbuffers::FlatBufferBuilder b(1024);
             answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b);
             reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
@@ -250,10 +249,11 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
     const std::uint64_t tag = next_tag();
     subscriptions* subs = &_server.subs;
     // Registered on the writer thread: every record after `lsn` reaches the subscriber.
-    wal::query_request query{
+    wal::read_request query{
         .run =
             [reply, id, subs, who = who(), user = _user, po = sub->po(),
-             consignee = sub->consignee()](const state& s, std::uint64_t lsn) {
+             consignee = sub->consignee()](const state& s, const wal::read_context& at) {
+                const std::uint64_t lsn = at.applied_lsn;
                 flatbuffers::FlatBufferBuilder b(256);
                 const bool visible = po != id_none ? may_see_po(s, user, po)
                                                    : consignee <= s.consignees.size() &&
@@ -304,8 +304,7 @@ void session::flush_submissions() {
     if (_server.stopping.load(std::memory_order_acquire)) {
         // Never handed to the engine: say so, in order.
         for (std::size_t i = _submitted; i < _to_submit.size(); ++i) {
-            const std::uint64_t tag =
-                std::visit([](const auto& item) { return item.tag; }, _to_submit[i]);
+            const std::uint64_t tag = wal::tag_of(_to_submit[i]);
             for (pending& p : _in_flight) {
                 if (p.seq == tag_seq(tag) && !p.ready) {
                     p.what = kind::local;
@@ -322,9 +321,8 @@ void session::flush_submissions() {
         drain_ready();
         return;
     }
-    const std::span<wal::durable_engine::ingress_item> rest =
-        std::span(_to_submit).subspan(_submitted);
-    _submitted += _server.engine->submit_bulk(*_worker.producer, rest);
+    const std::span<wal::ingress_item> rest = std::span(_to_submit).subspan(_submitted);
+    _submitted += _server.runtime->input().submit_bulk(*_worker.producer, rest);
     _ingress_full = _submitted != _to_submit.size();
     if (!_ingress_full) {
         _to_submit.clear();

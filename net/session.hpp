@@ -1,6 +1,6 @@
-// One client connection and the server state sessions share. A session lives on one I/O thread
-// (its io_context runs on exactly one thread): everything here is touched only there, except
-// what the server's registry and subscriptions guard with their own mutexes.
+// One client connection. A session lives on one I/O thread (its io_context runs on exactly one
+// thread): everything here is touched only there; what it shares with the server is in
+// server_state.hpp, guarded there.
 //
 // Reading: frames are cut from a fixed buffer, verified, decoded and queued for the writer; the
 // session stops reading while it has in_flight_per_connection_max requests unanswered, while the
@@ -21,79 +21,17 @@
 #include <thread>
 #include <vector>
 
-#include "net/protocol_generated.h"
-#include "net/server.hpp"
-#include "net/subscriptions.hpp"
+#include "net/protocol/protocol_generated.h"
+#include "net/server_state.hpp"
 
 namespace stampd::net {
-
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-
-class session;
-
-// An answer's tag: which session slot and generation, and the session's own sequence number.
-inline std::uint64_t make_tag(std::uint32_t slot, std::uint16_t generation, std::uint32_t seq) {
-    return std::uint64_t{slot} << 48 | std::uint64_t{generation} << 32 | seq;
-}
-inline std::uint32_t tag_slot(std::uint64_t tag) {
-    return static_cast<std::uint32_t>(tag >> 48);
-}
-inline std::uint16_t tag_generation(std::uint64_t tag) {
-    return static_cast<std::uint16_t>(tag >> 32);
-}
-inline std::uint32_t tag_seq(std::uint64_t tag) {
-    return static_cast<std::uint32_t>(tag);
-}
-
-// One I/O thread: its io_context and its producer token of the engine's ingress.
-struct io_worker {
-    asio::io_context context{1};
-    std::unique_ptr<wal::durable_engine::producer, void (*)(wal::durable_engine::producer*)>
-        producer{nullptr, nullptr};
-    std::thread thread;
-};
-
-struct server::impl {
-    server_options options;
-    std::unique_ptr<wal::durable_engine> engine;
-    std::vector<std::unique_ptr<io_worker>> workers;
-    std::unique_ptr<tcp::acceptor> acceptor;
-    std::uint16_t port = 0;
-    subscriptions subs;
-    std::atomic<bool> stopping{false};
-    bool stopped = false;
-
-    // The registry: sessions by slot. Slots are reused; the generation tells them apart.
-    std::mutex registry_mutex;
-    std::vector<std::shared_ptr<session>> slots;
-    std::vector<std::uint16_t> generations;
-    std::vector<std::uint32_t> free_slots;
-
-    std::atomic<std::uint64_t> accepted{0}, refused{0}, closed_for_errors{0}, frames{0},
-        open_connections{0};
-    unsigned next_worker = 0;
-
-    // Log-thread scratch: answers grouped by slot.
-    std::vector<std::vector<wal::answer>> grouped;
-    std::vector<std::uint32_t> touched;
-
-    void log(log_level level, const std::string& line) const {
-        if (options.log) options.log(level, line);
-    }
-    void accept_next();
-    void on_answers(std::span<const wal::answer> answers);
-    void on_record(std::uint64_t lsn, std::span<const std::uint8_t> record);
-    std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
-    void release_slot(std::uint32_t slot);
-};
 
 class session : public std::enable_shared_from_this<session> {
 public:
     session(server::impl& server, io_worker& worker, tcp::socket socket, std::uint32_t slot,
             std::uint16_t generation);
     void start();
-    // From the log thread, through asio::post.
+    // From the committer thread, through asio::post.
     void on_answers(std::vector<wal::answer>&& answers);
     void on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame);
     // Stop reading; answer what is in flight; close once written.
@@ -152,7 +90,7 @@ private:
     bool _processing = false;
 
     std::deque<pending> _in_flight;
-    std::vector<wal::durable_engine::ingress_item> _to_submit;
+    std::vector<wal::ingress_item> _to_submit;
     std::size_t _submitted = 0;  // of _to_submit, already in the ingress queue
     // The engine's ingress was full at the last flush: read nothing more until it takes the rest
     // (backpressure). Until then frames are cut and queued in _to_submit, at most

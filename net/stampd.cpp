@@ -13,7 +13,6 @@
 #include <string>
 
 #include "engine/engine.hpp"
-#include "net/bootstrap.hpp"
 #include "net/server.hpp"
 
 namespace {
@@ -27,7 +26,7 @@ struct server_settings {
     std::string admin_token;
     std::string log_level = "info";
     bool unsafe_no_sync = false;
-    wal::engine_options engine;
+    wal::runtime_options runtime;
     net::server_options server;
 };
 
@@ -62,12 +61,12 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
         using T = std::remove_reference_t<decltype(into)>;
         if (auto v = t[key].value<T>()) into = *v;
     };
-    take_plain("batch_size_max", s.engine.batch_size_max);
-    take_plain("pipeline_depth", s.engine.pipeline_depth);
-    take_plain("ingress_max", s.engine.ingress_max);
-    take_plain("snapshot_every_records", s.engine.snapshot_every_records);
-    take_plain("snapshot_every_seconds", s.engine.snapshot_every_seconds);
-    take_plain("snapshots_kept", s.engine.snapshots_kept);
+    take_plain("batch_size_max", s.runtime.batch_size_max);
+    take_plain("pipeline_depth", s.runtime.pipeline_depth);
+    take_plain("ingress_max", s.runtime.ingress_max);
+    take_plain("snapshot_every_records", s.runtime.snapshot_every_records);
+    take_plain("snapshot_every_seconds", s.runtime.snapshot_every_seconds);
+    take_plain("snapshots_kept", s.runtime.snapshots_kept);
     take_plain("connections_max", s.server.connections_max);
     take_plain("idle_timeout_s", s.server.idle_timeout_s);
 }
@@ -128,9 +127,9 @@ int main(int argc, char** argv) {
                      ec.message().c_str());
         return 1;
     }
-    s.engine.data_dir = s.data;
-    s.engine.sync = !s.unsafe_no_sync;
-    s.engine.log = [](const std::string& line) { spdlog::warn("engine: {}", line); };
+    s.runtime.storage.path = s.data;
+    s.runtime.storage.sync = !s.unsafe_no_sync;
+    s.runtime.log = [](const std::string& line) { spdlog::warn("runtime: {}", line); };
     s.server.log = [](net::log_level level, const std::string& line) {
         if (level == net::log_level::info)
             spdlog::info("{}", line);
@@ -149,28 +148,21 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
-    std::string error;
-    std::string token = s.admin_token;
-    const bool generated = token.empty();
-    if (generated) token = random_token();
-    bool created = false;
-    if (!net::bootstrap_admin(s.engine, token, created, error)) {
-        spdlog::error("{}", error);
+    const bool generated = s.admin_token.empty();
+    s.server.bootstrap_admin_token = generated ? random_token() : s.admin_token;
+    std::unique_ptr<net::server> server;
+    if (const wal::status st = net::server::start(s.runtime, s.server, server); !st.ok()) {
+        spdlog::error("{}", st.message());
         return 1;
     }
-    if (created) {
+    if (server->created_admin()) {
         spdlog::info("created the bootstrap admin (user 'admin')");
         // Printed once, never stored: only its SHA-256 is kept.
-        if (generated) std::printf("admin token: %s\n", token.c_str());
+        if (generated) std::printf("admin token: %s\n", s.server.bootstrap_admin_token.c_str());
         std::fflush(stdout);
     }
-    std::unique_ptr<net::server> server;
-    if (!net::server::start(s.engine, s.server, server, error)) {
-        spdlog::error("{}", error);
-        return 1;
-    }
     spdlog::info("stampd listening on {}:{}, data in {}, recovered to LSN {}", s.server.host,
-                 server->port(), s.data, server->engine().recovered_lsn());
+                 server->port(), s.data, server->runtime().recovered_lsn());
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     spdlog::info("signal {}: stopping", signal_number);

@@ -16,8 +16,9 @@
 
 #include "engine/access.hpp"
 #include "engine/queries.hpp"
-#include "net/answers.hpp"
-#include "net/frame_format.hpp"
+#include "net/protocol/answers.hpp"
+#include "net/protocol/frame_format.hpp"
+#include "net/protocol/wire_enums.hpp"
 
 namespace stampd::net {
 namespace {
@@ -31,51 +32,6 @@ constexpr u32 calendar_days_max = 62;
 // 32 lines and 32 fees with its notes, is under 16 KiB, so one more row and the Response fit.
 constexpr std::size_t list_size_max = response_size_max - 64 * 1024;
 constexpr std::size_t row_size_max = 64 * 1024;
-
-// The engine's enums are the wire's, value for value.
-static_assert(static_cast<int>(fb::Region::MB) == static_cast<int>(region::mb));
-static_assert(static_cast<int>(fb::Province::YT) == static_cast<int>(province::yt));
-static_assert(static_cast<int>(fb::PoStatus::Cancelled) == static_cast<int>(po_status::cancelled));
-static_assert(static_cast<int>(fb::BoxState::Overridden) ==
-              static_cast<int>(box_state::overridden));
-static_assert(static_cast<int>(fb::InvoiceStatus::Archived) ==
-              static_cast<int>(invoice_status::archived));
-static_assert(static_cast<int>(fb::FeeKind::Flat) == static_cast<int>(fee_kind::flat));
-static_assert(static_cast<int>(proto::ShipmentStatus::Inventoried) ==
-              static_cast<int>(shipment_status::inventoried));
-static_assert(static_cast<int>(proto::StampOrderStatus::ChangesRequested) ==
-              static_cast<int>(stamp_order_status::changes_requested));
-static_assert(static_cast<int>(proto::RequestStatus::Rejected) ==
-              static_cast<int>(request_status::rejected));
-static_assert(static_cast<int>(proto::Role::Consignee) == static_cast<int>(role::consignee));
-
-fb::Region wire(region v) {
-    return static_cast<fb::Region>(v);
-}
-fb::Province wire(province v) {
-    return static_cast<fb::Province>(v);
-}
-fb::PoStatus wire(po_status v) {
-    return static_cast<fb::PoStatus>(v);
-}
-fb::BoxState wire(box_state v) {
-    return static_cast<fb::BoxState>(v);
-}
-fb::InvoiceStatus wire(invoice_status v) {
-    return static_cast<fb::InvoiceStatus>(v);
-}
-fb::FeeKind wire(fee_kind v) {
-    return static_cast<fb::FeeKind>(v);
-}
-proto::ShipmentStatus wire(shipment_status v) {
-    return static_cast<proto::ShipmentStatus>(v);
-}
-proto::StampOrderStatus wire(stamp_order_status v) {
-    return static_cast<proto::StampOrderStatus>(v);
-}
-proto::RequestStatus wire(request_status v) {
-    return static_cast<proto::RequestStatus>(v);
-}
 
 // Who asks, and the builder its answer goes to.
 struct reader {
@@ -129,7 +85,7 @@ Offset<flatbuffers::Vector<const proto::RegionFigure*>> region_figures(
     FlatBufferBuilder& b, const per_region<i64>& values) {
     std::array<proto::RegionFigure, region_count> out;
     for (const region x : all_regions)
-        out[index(x)] = proto::RegionFigure(wire(x), values[index(x)]);
+        out[index(x)] = proto::RegionFigure(to_wire(x), values[index(x)]);
     return b.CreateVectorOfStructs(out.data(), out.size());
 }
 
@@ -164,7 +120,7 @@ void get_po(const reader& r, const proto::GetPo& q) {
     std::vector<proto::LineView> lines;
     lines.reserve(po.lines.size());
     for (const po_line& l : po.lines)
-        lines.emplace_back(l.product, wire(l.stamp_region), l.quantity, l.deducted, l.verified);
+        lines.emplace_back(l.product, to_wire(l.stamp_region), l.quantity, l.deducted, l.verified);
     // The warehouse's stamp balances are not a consignee user's to read (§11), nor a draft.
     Offset<flatbuffers::Vector<const proto::RegionFigure*>> balance;
     if (!r.restricted) balance = region_figures(r.b, c.balance);
@@ -175,7 +131,7 @@ void get_po(const reader& r, const proto::GetPo& q) {
     const auto deducted = region_figures(r.b, c.stamps_deducted);
     const auto segments = r.b.CreateVector(po.segments);
     reply(r, proto::Reply::PoView,
-          proto::CreatePoView(r.b, q.po(), number, po.consignee, po.shipment, wire(po.status),
+          proto::CreatePoView(r.b, q.po(), number, po.consignee, po.shipment, to_wire(po.status),
                               po.urgent, po.scheduled, line_views, c.boxes_total, c.boxes_confirmed,
                               c.boxes_skipped, c.boxes_left, c.units_done, deducted, balance,
                               po.parent, segments, invoice, notes, po.started_by, po.verified_by));
@@ -186,7 +142,7 @@ Offset<proto::PoSummary> po_summary(FlatBufferBuilder& b, po_id id, const produc
     for (const po_line& l : po.lines)
         units += l.quantity;
     return proto::CreatePoSummary(b, id, text(b, po.number.view()), po.consignee, po.shipment,
-                                  wire(po.status), po.scheduled, units, po.urgent, po.parent);
+                                  to_wire(po.status), po.scheduled, units, po.urgent, po.parent);
 }
 
 void list_pos(const reader& r, const proto::ListPos& q) {
@@ -219,7 +175,7 @@ void get_run_queue(const reader& r, const proto::GetRunQueue& q) {
     for (u64 i = begin; i < end; ++i) {
         const queue_entry& e = r.s.queue[po.queue_first + i];
         assert(e.po == q.po());
-        items.emplace_back(e.box, e.line, e.units, wire(e.state));
+        items.emplace_back(e.box, e.line, e.units, to_wire(e.state));
     }
     const auto vector = r.b.CreateVectorOfStructs(items);
     reply(r, proto::Reply::RunQueue, proto::CreateRunQueue(r.b, vector, end < po.queue_size));
@@ -240,13 +196,13 @@ void scan(const reader& r, const proto::ScanBox& q) {
     std::vector<proto::BoxPart> parts;
     parts.reserve(box.parts.size());
     for (const box_part& p : box.parts)
-        parts.emplace_back(p.line, wire(p.stamp_region), p.units);
+        parts.emplace_back(p.line, to_wire(p.stamp_region), p.units);
     const auto verdict = build_outcome(r.b, outcome{.verdict = box.verdict});
     const auto part_vector = r.b.CreateVectorOfStructs(parts);
     const auto needed = region_figures(r.b, box.stamps_needed);
     reply(r, proto::Reply::ScannedBox,
           proto::CreateScannedBox(r.b, verdict, box.box, box.product, box.good_units,
-                                  wire(box.state), part_vector, needed));
+                                  to_wire(box.state), part_vector, needed));
 }
 
 // ---------------------------------------------------------------- stamps
@@ -256,7 +212,7 @@ void get_balances(const reader& r) {
     std::array<proto::RegionBalance, region_count> rows;
     for (const region x : all_regions) {
         const region_account& a = r.s.account(x);
-        rows[index(x)] = proto::RegionBalance(wire(x), a.balance, a.reserved,
+        rows[index(x)] = proto::RegionBalance(to_wire(x), a.balance, a.reserved,
                                               stamps_available_to_promise(r.s, x), a.ledger.size());
     }
     const auto vector = r.b.CreateVectorOfStructs(rows.data(), rows.size());
@@ -285,7 +241,7 @@ Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order
     const auto number = text(b, o.number.view());
     const auto notes = text(b, o.notes);
     const auto review_note = text(b, o.review_note);
-    return proto::CreateStampOrderView(b, id, number, wire(o.stamp_region), wire(o.status),
+    return proto::CreateStampOrderView(b, id, number, to_wire(o.stamp_region), to_wire(o.status),
                                        o.bundles, o.stamps_per_bundle, o.deposit_cents,
                                        o.received_bundles, o.submitted_by, notes, review_note);
 }
@@ -319,7 +275,7 @@ void get_shipment(const reader& r, const proto::GetShipment& q) {
     const auto key = text(r.b, sh.key.view());
     const auto vector = r.b.CreateVectorOfStructs(products);
     reply(r, proto::Reply::ShipmentView,
-          proto::CreateShipmentView(r.b, q.shipment(), key, sh.consignee, wire(sh.status),
+          proto::CreateShipmentView(r.b, q.shipment(), key, sh.consignee, to_wire(sh.status),
                                     sh.box_count, vector));
 }
 
@@ -329,13 +285,13 @@ Offset<proto::InvoiceView> invoice_view(FlatBufferBuilder& b, invoice_id id, con
     std::vector<fb::InvoiceLine> lines;
     lines.reserve(inv.lines.size());
     for (const invoice_line& l : inv.lines) {
-        lines.emplace_back(l.product, wire(l.stamp_region), l.units, l.volume_ul, l.increments,
+        lines.emplace_back(l.product, to_wire(l.stamp_region), l.units, l.volume_ul, l.increments,
                            l.duty_cents_per_increment, l.duty_per_unit, l.line_duty);
     }
     std::vector<Offset<fb::InvoiceFee>> fees;
     fees.reserve(inv.fees.size());
     for (const invoice_fee& f : inv.fees) {
-        fees.push_back(fb::CreateInvoiceFee(b, f.preset, text(b, f.name), wire(f.kind),
+        fees.push_back(fb::CreateInvoiceFee(b, f.preset, text(b, f.name), to_wire(f.kind),
                                             f.amount_cents, f.charge_cents));
     }
     const invoice_totals& t = inv.totals;
@@ -345,8 +301,8 @@ Offset<proto::InvoiceView> invoice_view(FlatBufferBuilder& b, invoice_id id, con
     const auto fee_vector = b.CreateVector(fees);
     const auto notes = text(b, inv.notes);
     const auto reason = text(b, inv.reason);
-    return proto::CreateInvoiceView(b, id, number, inv.po, inv.consignee, wire(inv.tax_province),
-                                    inv.tax_bp, wire(inv.status), line_vector, fee_vector, &totals,
+    return proto::CreateInvoiceView(b, id, number, inv.po, inv.consignee, to_wire(inv.tax_province),
+                                    inv.tax_bp, to_wire(inv.status), line_vector, fee_vector, &totals,
                                     notes, inv.due, inv.credit_of, reason);
 }
 
@@ -415,11 +371,11 @@ Offset<proto::RequestView> request_view(FlatBufferBuilder& b, request_id id,
     std::vector<fb::LineInput> lines;
     lines.reserve(q.lines.size());
     for (const line_input& l : q.lines)
-        lines.emplace_back(l.product, wire(l.stamp_region), l.quantity);
+        lines.emplace_back(l.product, to_wire(l.stamp_region), l.quantity);
     const auto line_vector = b.CreateVectorOfStructs(lines);
     const auto reason = text(b, q.reason);
     return proto::CreateRequestView(b, id, q.consignee, q.shipment, line_vector, q.on,
-                                    wire(q.status), reason, q.po, q.submitted_by);
+                                    to_wire(q.status), reason, q.po, q.submitted_by);
 }
 
 void list_requests(const reader& r, const proto::ListRequests& q) {
@@ -459,7 +415,7 @@ void list_fee_presets(const reader& r, const proto::ListReference& q) {
         [&](fee_preset_id id) {
             const fee_preset& f = r.s.fee_preset_at(id);
             return proto::CreateReferenceRow(r.b, id, text(r.b, f.key.view()), text(r.b, f.name),
-                                             id_none, 0, 0, fb::Province::AB, wire(f.kind),
+                                             id_none, 0, 0, fb::Province::AB, to_wire(f.kind),
                                              f.amount_cents);
         });
 }
@@ -475,7 +431,7 @@ void list_reference(const reader& r, const proto::ListReference& q) {
                     const consignee& c = r.s.consignee_at(id);
                     return proto::CreateReferenceRow(r.b, id, text(r.b, c.key.view()),
                                                      text(r.b, c.name), id, 0, 0,
-                                                     wire(c.primary_province));
+                                                     to_wire(c.primary_province));
                 });
         case proto::ReferenceKind::Products:
             return reference_rows(

@@ -7,7 +7,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "engine/state.hpp"
-#include "net/protocol_generated.h"
+#include "net/protocol/protocol_generated.h"
 
 namespace stampd::net {
 

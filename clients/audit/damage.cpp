@@ -3,7 +3,8 @@
 
 #include <cstring>
 
-#include "clients/audit/data_dir.hpp"
+#include "clients/audit/snapshot_list.hpp"
+#include "wal/storage/data_dir.hpp"
 
 namespace stampd::audit {
 namespace {

@@ -3,7 +3,7 @@
 // token hashes as hex. Pure functions; any thread.
 #pragma once
 
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 #include "engine/event.hpp"
 
 namespace stampd::audit {

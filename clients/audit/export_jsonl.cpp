@@ -6,7 +6,7 @@
 #include "clients/audit/event_json.hpp"
 #include "clients/audit/replay.hpp"
 #include "engine/calendar_time.hpp"
-#include "wal/log_reader.hpp"
+#include "wal/storage/log_reader.hpp"
 
 namespace stampd::audit {
 
@@ -43,11 +43,11 @@ std::string record_line(const scanned_record& record, const event_list& events, 
     return line;
 }
 
-export_result export_jsonl(const data_dir& dir, const export_options& o, std::FILE* out) {
+export_result export_jsonl(const wal::data_dir& dir, const export_options& o, std::FILE* out) {
     export_result r;
     r.to_lsn = o.to_lsn;
     if (r.to_lsn == 0) {
-        if (const wal::status s = wal::last_lsn(*dir.log, r.to_lsn); !s.ok()) {
+        if (const wal::status s = dir.log().last_key(r.to_lsn); !s.ok()) {
             r.error = "the log's last LSN cannot be read: " + s.message();
             return r;
         }
@@ -62,7 +62,7 @@ export_result export_jsonl(const data_dir& dir, const export_options& o, std::FI
         ++r.written;
     };
     const replay_result replayed = replay(
-        *dir.log, s, {.to_lsn = r.to_lsn, .progress_label = "export", .quiet = o.quiet}, write);
+        dir.log(), s, {.to_lsn = r.to_lsn, .progress_label = "export", .quiet = o.quiet}, write);
     if (replayed.damaged) {
         r.damaged = true;
         r.error = "LSN " + std::to_string(replayed.damage.lsn) + ": " + replayed.damage.what +

@@ -9,7 +9,8 @@
 #include <cstdio>
 #include <string>
 
-#include "clients/audit/data_dir.hpp"
+#include "clients/audit/snapshot_list.hpp"
+#include "wal/storage/data_dir.hpp"
 #include "clients/audit/log_scan.hpp"
 #include "engine/engine.hpp"
 
@@ -28,7 +29,7 @@ struct export_result {
     std::string error;  // "LSN 20: bad checksum (…)"
 };
 
-export_result export_jsonl(const data_dir& dir, const export_options& options, std::FILE* out);
+export_result export_jsonl(const wal::data_dir& dir, const export_options& options, std::FILE* out);
 
 // One record's line (no newline), given the state after it (for the user's key and name).
 std::string record_line(const scanned_record& record, const event_list& events, const state& s);

@@ -4,7 +4,7 @@
 #include <cassert>
 #include <cinttypes>
 
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 #include "engine/calendar_time.hpp"
 #include "engine/queries.hpp"
 

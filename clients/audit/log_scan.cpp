@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "clients/audit/damage.hpp"
-#include "wal/log_reader.hpp"
+#include "wal/storage/log_reader.hpp"
 
 namespace stampd::audit {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "wal/lmdb_env.hpp"
-#include "wal/record.hpp"
+#include "wal/storage/lmdb_env.hpp"
+#include "wal/storage/record.hpp"
 
 namespace stampd::audit {
 

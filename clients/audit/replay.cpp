@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "clients/audit/progress.hpp"
-#include "wal/recovery.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace stampd::audit {
 

@@ -12,13 +12,14 @@
 #include <cstring>
 #include <string>
 
-#include "clients/audit/data_dir.hpp"
+#include "clients/audit/snapshot_list.hpp"
+#include "wal/storage/data_dir.hpp"
 #include "clients/audit/export_jsonl.hpp"
 #include "clients/audit/ledger_statement.hpp"
 #include "clients/audit/replay.hpp"
 #include "clients/audit/verify.hpp"
 #include "engine/calendar_time.hpp"
-#include "wal/log_reader.hpp"
+#include "wal/storage/log_reader.hpp"
 
 namespace {
 
@@ -35,14 +36,13 @@ struct verify_args {
 };
 
 int verify_main(const verify_args& a) {
-    audit::data_dir dir;
-    std::string error;
-    if (!audit::open_data_dir(a.data, dir, error)) {
-        std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+    std::unique_ptr<wal::data_dir> dir;
+    if (const wal::status st = wal::data_dir::open_for_reading(a.data, dir); !st.ok()) {
+        std::fprintf(stderr, "stamp-audit: %s\n", st.message().c_str());
         return exit_unreadable;
     }
     const audit::verify_report r = audit::verify(
-        dir,
+        *dir,
         {.threaded = !a.single_thread, .chunk_records_max = a.chunk_records, .quiet = a.quiet});
     if (a.json) {
         audit::print_json(r, stdout);
@@ -63,9 +63,9 @@ struct export_args {
 };
 
 // Checks the range against the log; "" when it is fine, else the message naming the figures.
-std::string check_range(const audit::data_dir& dir, const export_args& a, std::uint64_t& to) {
+std::string check_range(const wal::data_dir& dir, const export_args& a, std::uint64_t& to) {
     std::uint64_t last = 0;
-    if (const wal::status s = wal::last_lsn(*dir.log, last); !s.ok()) return s.message();
+    if (const wal::status s = dir.log().last_key(last); !s.ok()) return s.message();
     to = a.to_lsn == 0 ? last : a.to_lsn;
     const auto n = [](std::uint64_t v) { return std::to_string(v); };
     if (a.from_lsn == 0) return "--from-lsn 0: LSNs start at 1";
@@ -79,14 +79,13 @@ std::string check_range(const audit::data_dir& dir, const export_args& a, std::u
 }
 
 int export_main(const export_args& a) {
-    audit::data_dir dir;
-    std::string error;
-    if (!audit::open_data_dir(a.data, dir, error)) {
-        std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+    std::unique_ptr<wal::data_dir> dir;
+    if (const wal::status st = wal::data_dir::open_for_reading(a.data, dir); !st.ok()) {
+        std::fprintf(stderr, "stamp-audit: %s\n", st.message().c_str());
         return exit_unreadable;
     }
     std::uint64_t to = 0;
-    if (const std::string wrong = check_range(dir, a, to); !wrong.empty()) {
+    if (const std::string wrong = check_range(*dir, a, to); !wrong.empty()) {
         std::fprintf(stderr, "stamp-audit export: %s\n", wrong.c_str());
         return exit_usage;
     }
@@ -96,7 +95,7 @@ int export_main(const export_args& a) {
         return exit_usage;
     }
     const audit::export_result r =
-        audit::export_jsonl(dir, {.from_lsn = a.from_lsn, .to_lsn = to, .quiet = a.quiet}, out);
+        audit::export_jsonl(*dir, {.from_lsn = a.from_lsn, .to_lsn = to, .quiet = a.quiet}, out);
     const bool written = std::fflush(out) == 0 && (out == stdout || std::fclose(out) == 0);
     if (!r.error.empty()) {
         std::fprintf(stderr, "stamp-audit export: %s\n", r.error.c_str());
@@ -141,20 +140,19 @@ int ledger_main(const ledger_args& a) {
                      a.to.c_str());
         return exit_usage;
     }
-    audit::data_dir dir;
-    std::string error;
-    if (!audit::open_data_dir(a.data, dir, error)) {
-        std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+    std::unique_ptr<wal::data_dir> dir;
+    if (const wal::status st = wal::data_dir::open_for_reading(a.data, dir); !st.ok()) {
+        std::fprintf(stderr, "stamp-audit: %s\n", st.message().c_str());
         return exit_unreadable;
     }
     std::uint64_t last = 0;
-    if (const wal::status s = wal::last_lsn(*dir.log, last); !s.ok()) {
+    if (const wal::status s = dir->log().last_key(last); !s.ok()) {
         std::fprintf(stderr, "stamp-audit ledger: %s\n", s.message().c_str());
         return exit_unreadable;
     }
     state s;
     const audit::replay_result r =
-        audit::replay(*dir.log, s, {.to_lsn = last, .progress_label = "ledger", .quiet = a.quiet});
+        audit::replay(dir->log(), s, {.to_lsn = last, .progress_label = "ledger", .quiet = a.quiet});
     if (r.damaged) {
         std::fprintf(stderr,
                      "stamp-audit ledger: LSN %llu: %s; the ledger after it would be incomplete "

@@ -9,8 +9,8 @@
 
 #include "clients/audit/replay.hpp"
 #include "engine/queries.hpp"
-#include "wal/log_reader.hpp"
-#include "wal/recovery.hpp"
+#include "wal/storage/log_reader.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace stampd::audit {
 namespace {
@@ -59,9 +59,10 @@ void add(verify_report& r, std::string kind, std::uint64_t lsn, std::string mess
 }
 
 // The snapshots to compare with the replay, by LSN; those that cannot be are reported now.
-void plan_snapshots(const data_dir& dir, verify_report& r) {
+void plan_snapshots(const wal::data_dir& dir, verify_report& r) {
     std::vector<snapshot_entry> entries;
-    if (const wal::status s = list_snapshots(*dir.snapshots, entries); !s.ok()) {
+    if (dir.snapshots() == nullptr) return;  // a directory without snapshots: the log alone
+    if (const wal::status s = list_snapshots(*dir.snapshots(), entries); !s.ok()) {
         add(r, "snapshots", 0, "snapshots cannot be listed: " + s.message());
     }
     for (const snapshot_entry& e : entries) {
@@ -78,10 +79,10 @@ void plan_snapshots(const data_dir& dir, verify_report& r) {
     }
 }
 
-void report_damage(const data_dir& dir, verify_report& r) {
+void report_damage(const wal::data_dir& dir, verify_report& r) {
     const log_damage& d = r.damage;
     add(r, kind_of(d.status), d.lsn, at_lsn(d.lsn) + d.what);
-    r.survey = survey_after(*dir.log, d.resume_key, r.log_last_lsn);
+    r.survey = survey_after(dir.log(), d.resume_key, r.log_last_lsn);
     for (const damaged_place& p : r.survey.places)
         add(r, "damage_after", p.lsn, at_lsn(p.lsn) + p.what);
     const damage_survey& v = r.survey;
@@ -99,10 +100,10 @@ void report_damage(const data_dir& dir, verify_report& r) {
 }
 
 // The snapshot on its own; findings go to `out` (this runs beside the invariants' thread).
-void check_snapshot(const data_dir& dir, std::vector<finding>& out, snapshot_report& snap) {
+void check_snapshot(const wal::data_dir& dir, std::vector<finding>& out, snapshot_report& snap) {
     std::vector<std::uint8_t> value;
     bool found = false;
-    if (const wal::status s = read_snapshot(*dir.snapshots, snap.lsn, value, found); !s.ok()) {
+    if (const wal::status s = read_snapshot(*dir.snapshots(), snap.lsn, value, found); !s.ok()) {
         add(out, "snapshot_read", snap.lsn, at_snapshot(snap.lsn) + s.message());
         return;
     }
@@ -190,11 +191,11 @@ std::vector<region_summary> summarise(const state& s) {
     return out;
 }
 
-verify_report verify(const data_dir& dir, const verify_options& o) {
+verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     const auto start = clock_type::now();
-    verify_report r{.dir = dir.path};
+    verify_report r{.dir = dir.path()};
     plan_snapshots(dir, r);
-    if (const wal::status s = wal::last_lsn(*dir.log, r.log_last_lsn); !s.ok()) {
+    if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
         add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
     }
     state s;
@@ -211,7 +212,7 @@ verify_report verify(const data_dir& dir, const verify_options& o) {
             snap.log_chain = rec.chain;
         }
     };
-    const replay_result replayed = replay(*dir.log, s,
+    const replay_result replayed = replay(dir.log(), s,
                                           {.to_lsn = r.log_last_lsn,
                                            .threaded = o.threaded,
                                            .chunk_records_max = o.chunk_records_max,

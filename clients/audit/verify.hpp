@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "clients/audit/damage.hpp"
-#include "clients/audit/data_dir.hpp"
+#include "clients/audit/snapshot_list.hpp"
+#include "wal/storage/data_dir.hpp"
 #include "engine/invariants.hpp"
 #include "engine/types.hpp"
 
@@ -73,7 +74,7 @@ struct verify_options {
     bool quiet = false;  // no progress on stderr
 };
 
-verify_report verify(const data_dir& dir, const verify_options& options);
+verify_report verify(const wal::data_dir& dir, const verify_options& options);
 
 // The per-region figures of a state (used by verify and by tests).
 std::vector<region_summary> summarise(const state& s);

@@ -2,7 +2,7 @@
 #include <cinttypes>
 
 #include "clients/audit/verify.hpp"
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 
 namespace stampd::audit {
 namespace {

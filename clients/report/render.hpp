@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 #include "clients/report/report_source.hpp"
 #include "clients/report/stamp_accounting.hpp"
 #include "engine/state.hpp"

@@ -1,7 +1,7 @@
 // The Stamp Accounting report as CSV, JSON or PDF (render.hpp).
 #include <cstdlib>
 
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 #include "clients/report/pdf_document.hpp"
 #include "clients/report/render.hpp"
 #include "clients/report/report_text.hpp"

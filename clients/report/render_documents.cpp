@@ -1,5 +1,5 @@
 // Invoice documents and outbound manifests as CSV, JSON or PDF (render.hpp).
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 #include "clients/report/documents.hpp"
 #include "clients/report/pdf_document.hpp"
 #include "clients/report/render.hpp"

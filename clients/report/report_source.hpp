@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/state.hpp"
+#include "wal/storage/status.hpp"
 
 namespace stampd::report {
 
@@ -36,7 +37,8 @@ struct source_options {
     bool digest = false;
 };
 
-// On failure returns false with `error` naming what could not be read and where.
-bool load_state(const source_options& options, state& out, provenance& from, std::string& error);
+// Errors name what could not be read and where: ENOENT (not a data directory), ERANGE (--at-lsn
+// past the log's end), MDB_CORRUPTED (damage, with its LSN), or LMDB's own.
+wal::status load_state(const source_options& options, state& out, provenance& from);
 
 }  // namespace stampd::report

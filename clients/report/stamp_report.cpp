@@ -82,9 +82,8 @@ struct loaded {
 
 bool load(const options& o, loaded& out) {
     const auto start = std::chrono::steady_clock::now();
-    std::string error;
-    if (!load_state(o.source, out.s, out.from, error)) {
-        std::fprintf(stderr, "stamp-report: %s\n", error.c_str());
+    if (const wal::status s = load_state(o.source, out.s, out.from); !s.ok()) {
+        std::fprintf(stderr, "stamp-report: %s\n", s.message().c_str());
         return false;
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,4 +1,4 @@
-// The data directory the stamp-audit tests audit: built through wal::durable_engine (real LMDB
+// The data directory the stamp-audit tests audit: built through wal::runtime (real LMDB
 // files, real snapshots) with a realistic run — staff, a shipment of boxes, two stamp orders
 // received, a PO stamped and verified with a refund, a PO cancelled after a box, a PO whose run
 // holds a reservation — and the figures that run must show, computed by hand. Plus the tools to
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "tests/wal/engine_harness.hpp"
-#include "tests/wal/temp_dir.hpp"
-#include "wal/record.hpp"
+#include "tests/support/runtime_harness.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "wal/storage/record.hpp"
 
 namespace stampd::testing {
 
@@ -32,7 +32,7 @@ inline constexpr u64 audit_client = 77;
 
 class audit_run {
 public:
-    explicit audit_run(engine_harness& h) : _h(h) {}
+    explicit audit_run(runtime_harness& h) : _h(h) {}
 
     void must(user_id who, const command& c) {
         const outcome o = _h.run(who, c, audit_client, ++_request);
@@ -107,23 +107,23 @@ private:
         must(supervisor_id, receive_stamps{.order = _orders, .actual_bundles = received});
     }
 
-    engine_harness& _h;
+    runtime_harness& _h;
     u64 _request = 0;
     u32 _orders = 0;
 };
 
 // Builds the directory; snapshots every few records, so several are kept, and one at the end.
 inline void build_audit_dir(const std::string& dir) {
-    engine_harness h;
-    ASSERT_TRUE(h.open(dir, {.snapshot_every_records = 8,
-                             .snapshots_kept = 3,
-                             .log_map_size = std::size_t{16} << 20,
-                             .snapshot_map_size = std::size_t{16} << 20})
+    runtime_harness h;
+    ASSERT_TRUE(h.open(dir, {.storage = {.log_map_size = std::size_t{16} << 20,
+                                         .snapshot_map_size = std::size_t{16} << 20},
+                             .snapshot_every_records = 8,
+                             .snapshots_kept = 3})
                     .ok())
         << h.error;
     audit_run run(h);
     run.build();
-    h.engine->stop();
+    h.runtime->stop();
 }
 
 // A raw read-write LMDB handle on one environment of a copied directory, for damaging it.

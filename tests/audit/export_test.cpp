@@ -5,10 +5,10 @@
 
 #include <sstream>
 
-#include "clients/audit/data_dir.hpp"
+#include "clients/audit/snapshot_list.hpp"
 #include "tests/audit/audit_dir_test.hpp"
 #include "tests/clients/json_check.hpp"
-#include "wal/recovery.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace stampd::testing {
 namespace {

@@ -7,9 +7,10 @@
 #include "clients/audit/verify.hpp"
 #include "tests/audit/audit_data.hpp"
 #include "tests/audit/audit_dir_test.hpp"
+#include "tests/support/recovered.hpp"
 #include "tests/clients/json_check.hpp"
 #include "tests/clients/run_program.hpp"
-#include "wal/recovery.hpp"
+#include "wal/storage/recovery.hpp"
 
 namespace stampd::testing {
 namespace {
@@ -19,10 +20,11 @@ protected:
     ran audit(std::vector<std::string> args) { return run_audit("verify", std::move(args)); }
 
     audit::verify_report verify_here(bool threaded = true, std::size_t chunk = 65'536) {
-        audit::data_dir dir;
-        std::string error;
-        EXPECT_TRUE(audit::open_data_dir(data(), dir, error)) << error;
-        return audit::verify(dir,
+        std::unique_ptr<wal::data_dir> dir;
+        const wal::status opened = wal::data_dir::open_for_reading(data(), dir);
+        EXPECT_TRUE(opened.ok()) << opened.message();
+        if (!opened.ok()) return {};
+        return audit::verify(*dir,
                              {.threaded = threaded, .chunk_records_max = chunk, .quiet = true});
     }
 };
@@ -66,13 +68,8 @@ TEST_F(verify_test, clean_directory_exits_0_with_the_states_figures) {
     expect_region(*json::find(o, "regions"), expected_fed);
     expect_region(*json::find(o, "regions"), expected_on);
     // The summary is the state recovery rebuilds.
-    std::unique_ptr<wal::lmdb_env> log;
-    ASSERT_TRUE(
-        wal::lmdb_env::open({.path = data() + "/log", .read_only = true}, "records", log).ok());
-    state s;
     wal::recovery_result rr;
-    std::string error;
-    ASSERT_TRUE(wal::recover(*log, nullptr, s, rr, error)) << error;
+    const state s = recovered(data(), from::log_start, &rr);
     EXPECT_EQ(*json::find(o, "state_digest")->as_string(), audit::hex64(state_digest(s)));
     EXPECT_EQ(std::get<std::uint64_t>(json::find(o, "records_applied")->data), rr.lsn);
     const ran text = audit({});
@@ -233,7 +230,7 @@ TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
     EXPECT_EQ(run_program(work, STAMP_AUDIT, {}).code, 2);
     const ran missing = run_program(work, STAMP_AUDIT, {"verify", "--data", work / "nothing"});
     EXPECT_EQ(missing.code, 3);
-    EXPECT_NE(missing.err.find("cannot open the log"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("not a stampd data directory"), std::string::npos) << missing.err;
     const ran help = run_program(work, STAMP_AUDIT, {"verify", "--help"});
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("--data"), std::string::npos);

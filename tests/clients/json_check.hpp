@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "clients/json.hpp"
+#include "clients/lib/json.hpp"
 
 namespace stampd::testing {
 

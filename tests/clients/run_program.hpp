@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "tests/wal/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace stampd::testing {
 

@@ -1,7 +1,7 @@
 // stampctl end to end: a real stampd in-process on a loopback port, the real stampctl binary run
 // as a child process (STAMPCTL), its stdout, stderr and exit code checked. One whole stamp run
 // role by role (SPEC §2–§9), the exit codes 0/1/2/3, --json that parses, --dry-run, and the
-// shell tour clients/stampctl_tour.sh (STAMPCTL_TOUR) against the same kind of server.
+// shell tour clients/stampctl/tour.sh (STAMPCTL_TOUR) against the same kind of server.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -12,11 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "net/bootstrap.hpp"
 #include "net/server.hpp"
 #include "tests/clients/json_check.hpp"
 #include "tests/clients/run_program.hpp"
-#include "tests/wal/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace stampd {
 namespace {
@@ -57,14 +56,12 @@ std::string text(const json::value& v) {
 class stampctl_test : public ::testing::Test {
 protected:
     void SetUp() override {
-        engine.data_dir = dir / "data";
-        engine.sync = false;
-        bool created = false;
-        std::string error;
-        ASSERT_TRUE(net::bootstrap_admin(engine, admin_token, created, error)) << error;
-        net::server_options options{.host = "127.0.0.1", .port = 0};
+        runtime.storage = {.path = dir / "data", .sync = false};
+        net::server_options options{
+            .host = "127.0.0.1", .port = 0, .bootstrap_admin_token = admin_token};
         options.log = [](net::log_level, const std::string&) {};
-        ASSERT_TRUE(net::server::start(engine, options, server, error)) << error;
+        const wal::status started = net::server::start(runtime, options, server);
+        ASSERT_TRUE(started.ok()) << started.message();
         address = "127.0.0.1:" + std::to_string(server->port());
     }
     void TearDown() override {
@@ -117,7 +114,7 @@ protected:
     }
 
     testing::temp_dir dir;
-    wal::engine_options engine;
+    wal::runtime_options runtime;
     std::unique_ptr<net::server> server;
     std::string address;
 };

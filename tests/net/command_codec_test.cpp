@@ -1,6 +1,6 @@
 // The command codec: every engine command survives encode → frame → verify → decode unchanged,
 // and each way a hostile or broken client can get a request wrong is named by its code.
-#include "net/command_codec.hpp"
+#include "net/protocol/command_codec.hpp"
 
 #include <gtest/gtest.h>
 

@@ -10,11 +10,10 @@
 #include <memory>
 #include <thread>
 
-#include "clients/client.hpp"
-#include "net/answers.hpp"
-#include "net/bootstrap.hpp"
-#include "net/command_codec.hpp"
-#include "tests/wal/temp_dir.hpp"
+#include "clients/lib/client.hpp"
+#include "net/protocol/answers.hpp"
+#include "net/protocol/command_codec.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace stampd::net {
 namespace {
@@ -48,14 +47,13 @@ protected:
     }
 
     void start() {
-        wal::engine_options engine{.data_dir = dir.path()};
-        engine.log = [](const std::string&) {};
-        std::string error;
-        bool created = false;
-        ASSERT_TRUE(bootstrap_admin(engine, admin_token, created, error)) << error;
+        wal::runtime_options runtime{.storage = {.path = dir.path()}};
+        runtime.log = [](const std::string&) {};
         options.port = 0;
+        options.bootstrap_admin_token = admin_token;
         options.log = [](log_level, const std::string&) {};
-        ASSERT_TRUE(server::start(engine, options, srv, error)) << error;
+        const wal::status started = server::start(runtime, options, srv);
+        ASSERT_TRUE(started.ok()) << started.message();
     }
 
     client::options as(const std::string& token, std::uint32_t station = 0) const {
@@ -237,7 +235,7 @@ TEST_F(server_test, hello_then_a_command_is_answered_durable) {
     ASSERT_TRUE(admin->call(create_consignee{code{"ACME"}, "Acme", province::qc}, r, error));
     ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
     EXPECT_GT(r.outcome()->lsn(), 0u);
-    EXPECT_LE(r.outcome()->lsn(), srv->engine().stats().durable_lsn);
+    EXPECT_LE(r.outcome()->lsn(), srv->runtime().stats().durable_lsn);
 }
 
 TEST_F(server_test, a_wrong_token_is_unauthenticated) {

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/access.hpp"
-#include "net/frame_format.hpp"
+#include "net/protocol/frame_format.hpp"
 #include "tests/engine/warehouse.hpp"
 
 namespace stampd::net {

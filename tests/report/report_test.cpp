@@ -9,14 +9,21 @@
 #include "clients/report/report_source.hpp"
 #include "clients/report/report_text.hpp"
 #include "clients/report/stamp_accounting.hpp"
-#include "tests/report/data_dir_writer.hpp"
+#include "tests/support/data_dir_writer.hpp"
 #include "tests/report/seed_warehouse.hpp"
-#include "tests/wal/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace stampd::testing {
 namespace {
 
 using namespace stampd::report;
+
+// load_state, its status's message in `error`.
+bool load_into(const source_options& options, state& out, provenance& from, std::string& error) {
+    const wal::status s = load_state(options, out, from);
+    error = s.ok() ? "" : s.message();
+    return s.ok();
+}
 
 class stamp_report : public seed_warehouse {
 protected:
@@ -35,7 +42,7 @@ protected:
         EXPECT_TRUE(parse_period("", "", "", quarter, span, error)) << error;
         state loaded;
         provenance from;
-        EXPECT_TRUE(load_state({.data_dir = dir.path(), .at_lsn = at_lsn}, loaded, from, error))
+        EXPECT_TRUE(load_into({.data_dir = dir.path(), .at_lsn = at_lsn}, loaded, from, error))
             << error;
         return compute_stamp_accounting(loaded, from, span, regions, entries);
     }
@@ -114,7 +121,7 @@ TEST_F(stamp_report, provenance_names_the_last_lsn_and_its_chain) {
     state loaded;
     provenance from;
     std::string error;
-    ASSERT_TRUE(load_state({.data_dir = dir.path(), .digest = true}, loaded, from, error)) << error;
+    ASSERT_TRUE(load_into({.data_dir = dir.path(), .digest = true}, loaded, from, error)) << error;
     EXPECT_EQ(from.digest, state_digest(s));
 }
 
@@ -130,7 +137,7 @@ TEST_F(stamp_report, at_lsn_past_the_log_is_refused_with_the_log_end) {
     provenance from;
     std::string error;
     EXPECT_FALSE(
-        load_state({.data_dir = dir.path(), .at_lsn = journal.size() + 5}, loaded, from, error));
+        load_into({.data_dir = dir.path(), .at_lsn = journal.size() + 5}, loaded, from, error));
     EXPECT_NE(error.find("past the end of the log (LSN " + std::to_string(journal.size())),
               std::string::npos)
         << error;
@@ -143,8 +150,8 @@ TEST_F(stamp_report, a_snapshot_and_the_records_after_it_give_the_whole_log_repo
     state a, b;
     provenance from_a, from_b;
     std::string error;
-    ASSERT_TRUE(load_state({.data_dir = dir.path()}, a, from_a, error)) << error;
-    ASSERT_TRUE(load_state({.data_dir = with_snapshot.path()}, b, from_b, error)) << error;
+    ASSERT_TRUE(load_into({.data_dir = dir.path()}, a, from_a, error)) << error;
+    ASSERT_TRUE(load_into({.data_dir = with_snapshot.path()}, b, from_b, error)) << error;
     EXPECT_EQ(from_b.snapshot_lsn, middle);
     EXPECT_EQ(from_b.replayed, journal.size() - middle);
     EXPECT_EQ(from_a.chain, from_b.chain);
@@ -154,7 +161,7 @@ TEST_F(stamp_report, a_snapshot_and_the_records_after_it_give_the_whole_log_repo
     write_data_dir(at_end.path(), journal, {journal.size()});
     state c0;
     provenance from_end;
-    ASSERT_TRUE(load_state({.data_dir = at_end.path()}, c0, from_end, error)) << error;
+    ASSERT_TRUE(load_into({.data_dir = at_end.path()}, c0, from_end, error)) << error;
     EXPECT_EQ(from_end.replayed, 0u);
     EXPECT_EQ(from_end.digest, state_digest(s));
     EXPECT_EQ(c0.box_by_barcode.size(), 0u) << "reports do not build the barcode index";
@@ -163,7 +170,7 @@ TEST_F(stamp_report, a_snapshot_and_the_records_after_it_give_the_whole_log_repo
     state c;
     provenance from_c;
     ASSERT_TRUE(
-        load_state({.data_dir = with_snapshot.path(), .at_lsn = middle - 1}, c, from_c, error))
+        load_into({.data_dir = with_snapshot.path(), .at_lsn = middle - 1}, c, from_c, error))
         << error;
     EXPECT_EQ(from_c.snapshot_lsn, 0u);
     EXPECT_EQ(from_c.to_lsn, middle - 1);
@@ -173,7 +180,7 @@ TEST_F(stamp_report, a_directory_without_a_log_is_named) {
     state loaded;
     provenance from;
     std::string error;
-    EXPECT_FALSE(load_state({.data_dir = dir / "nothing"}, loaded, from, error));
+    EXPECT_FALSE(load_into({.data_dir = dir / "nothing"}, loaded, from, error));
     EXPECT_NE(error.find("not a stampd data directory"), std::string::npos) << error;
 }
 

@@ -8,9 +8,9 @@
 #include "clients/report/report_text.hpp"
 #include "tests/clients/json_check.hpp"
 #include "tests/clients/run_program.hpp"
-#include "tests/report/data_dir_writer.hpp"
+#include "tests/support/data_dir_writer.hpp"
 #include "tests/report/seed_warehouse.hpp"
-#include "tests/wal/engine_harness.hpp"
+#include "tests/support/runtime_harness.hpp"
 
 namespace stampd::testing {
 namespace {
@@ -231,7 +231,7 @@ TEST_F(stamp_report_cli, usage_errors_exit_2_and_unreadable_data_exit_1) {
 // consistent state at some LSN, and the writer goes on while it runs.
 TEST(stamp_report_live, reports_while_the_engine_writes) {
     temp_dir dir;
-    engine_harness h;
+    runtime_harness h;
     ASSERT_TRUE(h.open(dir / "data").ok()) << h.error;
     bootstrap(h);
     for (int i = 0; i < 200; ++i)

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "clients/client.hpp"
-#include "clients/scan_work.hpp"
+#include "clients/lib/client.hpp"
+#include "clients/scan/work.hpp"
 #include "tests/scan/scan_processes.hpp"
 
 namespace stampd::scan_test {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "tests/wal/engine_harness.hpp"
+#include "tests/support/runtime_harness.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 3) {
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     }
     using namespace stampd;
     const std::uint64_t client = std::strtoull(argv[2], nullptr, 10);
-    testing::engine_harness h;
+    testing::runtime_harness h;
     std::map<std::uint64_t, std::uint64_t> request_of_tag;
     std::mutex mutex;
     // Written on the log thread, after the record is durable: what the parent may count on.
@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "open: %s\n", h.error.c_str());
         return 1;
     }
-    if (h.engine->recovered_lsn() == 0) testing::bootstrap(h);
+    if (h.runtime->recovered_lsn() == 0) testing::bootstrap(h);
     std::printf("READY\n");
     std::fflush(stdout);
     std::uint64_t request = 0;

@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "engine/engine.hpp"
-#include "tests/wal/temp_dir.hpp"
-#include "wal/recovery.hpp"
+#include "tests/support/recovered.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace stampd::testing {
 namespace {
@@ -68,19 +68,6 @@ void run_until_killed(child& c, std::chrono::milliseconds after_ready,
         << "the child died on its own";
 }
 
-state recover_dir(const std::string& dir, bool with_snapshots) {
-    std::unique_ptr<wal::lmdb_env> log, snapshots;
-    EXPECT_TRUE(
-        wal::lmdb_env::open({.path = dir + "/log", .read_only = true}, "records", log).ok());
-    wal::lmdb_env::open({.path = dir + "/snapshots", .read_only = true}, "snapshots", snapshots);
-    state s;
-    wal::recovery_result r;
-    std::string error;
-    EXPECT_TRUE(wal::recover(*log, with_snapshots ? snapshots.get() : nullptr, s, r, error))
-        << error;
-    return s;
-}
-
 TEST(crash_loop, every_acknowledged_command_survives_kill_9_once) {
     const char* env = std::getenv("STAMPD_CRASH_CYCLES");
     const int cycles = env ? std::atoi(env) : 20;
@@ -94,7 +81,7 @@ TEST(crash_loop, every_acknowledged_command_survives_kill_9_once) {
         child c = spawn(dir.path(), static_cast<std::uint64_t>(cycle));
         run_until_killed(c, std::chrono::milliseconds(5 + random() % 150), acked);
         if (HasFatalFailure()) return;
-        const state s = recover_dir(dir.path(), true);
+        const state s = recovered(dir.path());
         std::multiset<std::string> found;
         for (const stamp_order& o : s.stamp_orders)
             found.insert(o.notes);
@@ -104,7 +91,7 @@ TEST(crash_loop, every_acknowledged_command_survives_kill_9_once) {
         }
         for (const std::string& id : found)
             ASSERT_EQ(found.count(id), 1u) << id << " applied twice";
-        ASSERT_EQ(state_digest(s), state_digest(recover_dir(dir.path(), false)));
+        ASSERT_EQ(state_digest(s), state_digest(recovered(dir.path(), from::log_start)));
     }
     EXPECT_GT(acked.size(), 0u);
     std::printf("crash loop: %d cycles, %zu acknowledged commands checked\n", cycles, acked.size());

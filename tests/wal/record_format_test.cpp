@@ -1,12 +1,12 @@
-// The log's record format (wal/record_format.hpp): one test per thing a reader can find, on
+// The log's record format (wal/storage/record_format.hpp): one test per thing a reader can find, on
 // real LMDB files (after LevelDB's db/log_test.cc).
 #include <gtest/gtest.h>
 
 #include <cstring>
 
-#include "tests/wal/temp_dir.hpp"
-#include "wal/log_reader.hpp"
-#include "wal/record.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "wal/storage/log_reader.hpp"
+#include "wal/storage/record.hpp"
 
 namespace stampd::wal {
 namespace {
@@ -87,7 +87,7 @@ TEST_F(record_format, a_clean_log_reads_to_a_clean_end) {
     EXPECT_EQ(reader.next(r), record_status::end);
     EXPECT_EQ(reader.chain(), chain);
     std::uint64_t last = 0;
-    ASSERT_TRUE(last_lsn(*log, last).ok());
+    ASSERT_TRUE(log->last_key(last).ok());
     EXPECT_EQ(last, 5u);
 }
 
@@ -217,7 +217,7 @@ TEST_F(record_format, a_full_map_grows_and_the_append_goes_on) {
     }
     EXPECT_GT(tiny->map_size(), before);
     std::uint64_t last = 0;
-    ASSERT_TRUE(last_lsn(*tiny, last).ok());
+    ASSERT_TRUE(tiny->last_key(last).ok());
     EXPECT_EQ(last, 200u);
 }
 

@@ -12,8 +12,8 @@
 #include <span>
 
 #include "engine/engine.hpp"
-#include "net/command_codec.hpp"
-#include "net/frame_format.hpp"
+#include "net/protocol/command_codec.hpp"
+#include "net/protocol/frame_format.hpp"
 #include "net/views.hpp"
 
 namespace {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "net/command_codec.hpp"
-#include "net/frame_format.hpp"
+#include "net/protocol/command_codec.hpp"
+#include "net/protocol/frame_format.hpp"
 #include "tests/net/command_samples.hpp"
 
 namespace {

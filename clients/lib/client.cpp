@@ -1,0 +1,208 @@
+// The client library (client.hpp).
+#include "clients/lib/client.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "net/protocol/answers.hpp"
+#include "net/protocol/command_codec.hpp"
+
+namespace stampd::client {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+void options_from_environment(options& o) {
+    if (const char* env = std::getenv("STAMPD_SERVER"); env && (o.server.empty())) o.server = env;
+    if (const char* env = std::getenv("STAMPD_TOKEN"); env && o.token.empty()) o.token = env;
+}
+
+bool split_server(const std::string& text, std::string& host, std::string& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    return true;
+}
+
+std::string describe(const proto::Outcome& o) {
+    if (o.message() != nullptr && o.message()->size() > 0) return o.message()->str();
+    return std::string{net::to_string(o.code())};
+}
+
+connection::connection() : _socket(_context), _in(net::read_chunk_size) {}
+
+connection::~connection() {
+    close();
+}
+
+void connection::close() {
+    boost::system::error_code ignored;
+    _socket.close(ignored);
+}
+
+bool connection::open(const options& o, std::string& error) {
+    std::string host, port;
+    if (!split_server(o.server, host, port)) {
+        error = "the server must be HOST:PORT, not '" + o.server + "'";
+        return false;
+    }
+    if (o.token.empty()) {
+        error = "no token: pass --token or set STAMPD_TOKEN";
+        return false;
+    }
+    boost::system::error_code ec;
+    tcp::resolver resolver(_context);
+    const auto endpoints = resolver.resolve(host, port, ec);
+    if (!ec) asio::connect(_socket, endpoints, ec);
+    if (ec) {
+        error = "cannot connect to " + o.server + ": " + ec.message();
+        return false;
+    }
+    _socket.set_option(tcp::no_delay(true), ec);
+    _last_lsn = o.client_lsn;
+    response r;
+    const bool answered = call(
+        proto::Body::Hello,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateHelloDirect(b, o.token.c_str(), o.client, o.client_lsn, o.station)
+                .Union();
+        },
+        r, error);
+    if (!answered) return false;
+    const proto::HelloOk* ok = r.get()->reply_as_HelloOk();
+    if (ok == nullptr) {
+        error = r.outcome() ? describe(*r.outcome()) : "the server did not answer Hello";
+        return false;
+    }
+    _hello = hello_info{.user = ok->user(),
+                        .roles = ok->roles(),
+                        .consignee = ok->consignee(),
+                        .name = ok->name() ? ok->name()->str() : "",
+                        .durable_lsn = ok->durable_lsn()};
+    return true;
+}
+
+std::uint64_t connection::append(const flatbuffers::FlatBufferBuilder& b, std::uint64_t id) {
+    const std::size_t at = _out.size();
+    _out.resize(at + net::frame_header_size + b.GetSize());
+    net::put_frame_header(_out.data() + at, b.GetSize());
+    std::memcpy(_out.data() + at + net::frame_header_size, b.GetBufferPointer(), b.GetSize());
+    return id;
+}
+
+std::uint64_t connection::send(const command& c, bool dry_run) {
+    const std::uint64_t id = _next_id++;
+    _builder.Clear();
+    net::build_command_request(_builder, id, c, dry_run);
+    return append(_builder, id);
+}
+
+std::uint64_t connection::send(
+    proto::Body kind,
+    const std::function<flatbuffers::Offset<void>(flatbuffers::FlatBufferBuilder&)>& build,
+    bool dry_run) {
+    const std::uint64_t id = _next_id++;
+    _builder.Clear();
+    const flatbuffers::Offset<void> body = build(_builder);
+    _builder.Finish(proto::CreateRequest(_builder, id, kind, body, dry_run));
+    return append(_builder, id);
+}
+
+bool connection::flush(std::string& error) {
+    if (_out.empty()) return true;
+    boost::system::error_code ec;
+    asio::write(_socket, asio::buffer(_out), ec);
+    _out.clear();
+    if (ec) {
+        error = "cannot send: " + ec.message();
+        return false;
+    }
+    return true;
+}
+
+bool connection::read_exact(std::uint8_t* into, std::size_t size, std::string& error) {
+    // Buffered: one read brings as many frames as the socket holds.
+    while (_in_end - _in_begin < size) {
+        if (_in_begin + size > _in.size() && size > _in.size()) {
+            _in.resize(size);  // at most response_size_max: receive() checked the header
+        }
+        if (_in_begin > 0) {
+            std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
+            _in_end -= _in_begin;
+            _in_begin = 0;
+        }
+        boost::system::error_code ec;
+        const std::size_t n =
+            _socket.read_some(asio::buffer(_in.data() + _in_end, _in.size() - _in_end), ec);
+        if (ec) {
+            error = ec == asio::error::eof ? "the server closed the connection"
+                                           : "cannot read: " + ec.message();
+            return false;
+        }
+        _in_end += n;
+    }
+    std::memcpy(into, _in.data() + _in_begin, size);
+    _in_begin += size;
+    return true;
+}
+
+bool connection::receive(response& out, std::string& error) {
+    std::uint8_t header[net::frame_header_size];
+    if (!read_exact(header, sizeof header, error)) return false;
+    const std::uint32_t size = net::get_frame_header(header);
+    if (size > net::response_size_max) {
+        error = "the server sent a frame of " + std::to_string(size) + " bytes";
+        return false;
+    }
+    out.bytes.resize(size);
+    if (!read_exact(out.bytes.data(), size, error)) return false;
+    flatbuffers::Verifier verifier(out.bytes.data(), out.bytes.size());
+    if (!verifier.VerifyBuffer<proto::Response>(nullptr)) {
+        error = "the server sent a frame that does not verify";
+        return false;
+    }
+    if (const proto::Outcome* o = out.outcome(); o != nullptr && o->lsn() > _last_lsn) {
+        _last_lsn = o->lsn();
+    }
+    return true;
+}
+
+bool connection::wait_for(std::uint64_t id, response& out, std::string& error) {
+    if (!flush(error)) return false;
+    for (;;) {
+        if (!receive(out, error)) return false;
+        if (out.get()->reply_type() == proto::Reply::Pushed) {
+            _pushes.push_back(std::move(out));
+            continue;
+        }
+        // An error that closes the connection carries id 0: it answers this call too.
+        if (out.id() == id || out.id() == 0) return true;
+    }
+}
+
+bool connection::call(const command& c, response& out, std::string& error, bool dry_run) {
+    return wait_for(send(c, dry_run), out, error);
+}
+
+bool connection::call(
+    proto::Body kind,
+    const std::function<flatbuffers::Offset<void>(flatbuffers::FlatBufferBuilder&)>& build,
+    response& out, std::string& error) {
+    return wait_for(send(kind, build), out, error);
+}
+
+bool connection::next_push(response& out, std::string& error) {
+    if (!_pushes.empty()) {
+        out = std::move(_pushes.front());
+        _pushes.pop_front();
+        return true;
+    }
+    if (!flush(error)) return false;
+    for (;;) {
+        if (!receive(out, error)) return false;
+        if (out.get()->reply_type() == proto::Reply::Pushed) return true;
+    }
+}
+
+}  // namespace stampd::client

@@ -1,0 +1,141 @@
+// stampctl's command table machinery, shared by commands_floor.cpp (warehouse floor: reference
+// data, shipments, production orders and runs) and commands_office.cpp (stamp orders,
+// settings, calendar, invoices, customer requests). An entry binds its flags straight into the
+// engine's command struct and says in one line what was done; running, --dry-run, --json and
+// refusals are shared (run_command). The roles in --help come from the engine's own access table
+// (allowed_roles), so they cannot drift from it. One thread.
+#pragma once
+
+#include <iostream>
+#include <memory>
+
+#include "clients/stampctl/stampctl.hpp"
+#include "clients/stampctl/view.hpp"
+#include "engine/engine.hpp"
+
+namespace stampd::ctl::table {
+
+// One command as a subcommand. `prepare` runs on the open connection before the command is sent
+// (confirm-box resolves a barcode); it returns an exit code, exit_done to go on.
+template <typename Command>
+struct spec {
+    const char* name;
+    std::string help;
+    std::function<void(CLI::App&, Command&)> options;
+    std::function<std::string(const Command&, u32 result)> done;
+    std::function<int(client::connection&, Command&)> prepare = {};
+};
+
+inline std::string id_text(u32 id) {
+    return std::to_string(id);
+}
+
+inline void print_done(const globals& g, const proto::Outcome& o, const std::string& done) {
+    if (g.quiet) {
+        std::cout << o.result() << '\n';
+        return;
+    }
+    std::cout << done << " at LSN " << o.lsn();
+    if (o.duplicate()) std::cout << " (a retry: the first answer, nothing applied twice)";
+    std::cout << '\n';
+}
+
+inline void print_effects(const std::string& name, const json::value& outcome) {
+    const json::value* effects = json::find(*outcome.as_object(), "effects");
+    const json::array none;
+    const json::array& events =
+        effects != nullptr && effects->as_array() != nullptr ? *effects->as_array() : none;
+    std::cout << "dry run: " << name << " would bring " << events.size()
+              << " event(s), nothing recorded:\n";
+    for (const json::value& e : events)
+        std::cout << "  " << render_line(e) << '\n';
+}
+
+template <typename Command>
+int run_command(const globals& g, const spec<Command>& s, Command cmd, bool dry_run) {
+    client::connection c;
+    if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+    if (s.prepare) {
+        if (const int rc = s.prepare(c, cmd); rc != exit_done) return rc;
+    }
+    client::response answer;
+    std::string error;
+    if (!c.call(command{cmd}, answer, error, dry_run)) return connection_lost(error);
+    const proto::Outcome* o = answer.outcome();
+    if (o == nullptr) return connection_lost("the server answered something other than an Outcome");
+    if (g.json) {
+        json::value v = reply_value(*answer.get());
+        v.as_object()->insert(v.as_object()->begin(), json::member{"command", s.name});
+        v.as_object()->insert(v.as_object()->begin() + 1, json::member{"dry_run", dry_run});
+        print_json(v);
+    }
+    if (o->code() != proto::Code::OK) return print_refusal(*o);
+    if (g.json) return exit_done;
+    if (dry_run) {
+        print_effects(s.name, reply_value(*answer.get()));
+    } else {
+        print_done(g, *o, s.done(cmd, o->result()));
+    }
+    return exit_done;
+}
+
+template <typename Command>
+void add(registry& r, spec<Command> s) {
+    const role_set roles = allowed_roles(command{Command{}});
+    CLI::App* sub = r.app.add_subcommand(s.name, s.help + "\nRoles: " + roles_text(roles) + ".");
+    auto cmd = std::make_shared<Command>();
+    auto dry_run = std::make_shared<bool>(false);
+    s.options(*sub, *cmd);
+    sub->add_flag("--dry-run", *dry_run,
+                  "ask the server what this would do: the events it would bring, nothing recorded");
+    auto shared = std::make_shared<spec<Command>>(std::move(s));
+    sub->callback([&r, cmd, dry_run, shared] {
+        r.chosen = [cmd, dry_run, shared](const globals& g) {
+            return run_command(g, *shared, *cmd, *dry_run);
+        };
+    });
+}
+
+// ---------------------------------------------------------------- flag helpers
+
+template <typename T>
+CLI::Option* id_flag(CLI::App& s, const char* flag, T& into, const char* help) {
+    return s.add_option(flag, into, help)->required();
+}
+
+inline CLI::Option* code_flag(CLI::App& s, const char* flag, code& into, const char* help) {
+    return s.add_option_function<std::string>(
+        flag, [&into, flag](const std::string& t) { into = parse_code_arg(t, flag); }, help);
+}
+
+inline CLI::Option* day_flag(CLI::App& s, const char* flag, day& into, const char* help) {
+    return s.add_option_function<std::string>(
+        flag, [&into](const std::string& t) { into = parse_day_arg(t); }, help);
+}
+
+inline CLI::Option* lines_flag(CLI::App& s, std::vector<line_input>& into, const char* help) {
+    return s.add_option_function<std::vector<std::string>>(
+        "--line",
+        [&into](const std::vector<std::string>& all) {
+            for (const std::string& t : all)
+                into.push_back(parse_line_arg(t));
+        },
+        help);
+}
+
+template <typename E>
+CLI::Option* enum_flag(CLI::App& s, const char* flag, E& into, CLI::CheckedTransformer names,
+                       const char* help) {
+    return s
+        .add_option_function<int>(
+            flag, [&into](int v) { into = static_cast<E>(v); }, help)
+        ->transform(names)
+        ->option_text("NAME");
+}
+
+inline constexpr const char* line_help =
+    "PRODUCT:REGION:QTY, once per line (product id, region fed/on/qc/ab/mb, units)";
+inline constexpr const char* mode_help =
+    "strict (refuse past capacity), override (past capacity, recorded) or auto-split";
+
+}  // namespace stampd::ctl::table

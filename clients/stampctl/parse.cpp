@@ -1,0 +1,161 @@
+// Command-line values → engine values (stampctl.hpp): enum names, dates, codes, role lists,
+// PO lines. Errors are CLI::ValidationError, which main() turns into exit code 2.
+#include <cctype>
+#include <map>
+#include <string>
+
+#include "clients/stampctl/stampctl.hpp"
+
+namespace stampd::ctl {
+namespace {
+
+template <typename E, std::size_t N>
+CLI::CheckedTransformer names(const std::array<std::pair<const char*, E>, N>& table) {
+    std::map<std::string, int> m;
+    for (const auto& [name, value] : table)
+        m.emplace(name, static_cast<int>(value));
+    return CLI::CheckedTransformer(m, CLI::ignore_case);
+}
+
+u32 parse_u32(const std::string& text, const char* what) {
+    try {
+        std::size_t used = 0;
+        const unsigned long long v = std::stoull(text, &used);
+        if (used == text.size() && v <= UINT32_MAX && text.front() != '-') {
+            return static_cast<u32>(v);
+        }
+    } catch (const std::exception&) {
+    }
+    throw CLI::ValidationError(what, "'" + text + "' is not a number");
+}
+
+}  // namespace
+
+CLI::CheckedTransformer region_names() {
+    return names<region, 5>({{{"fed", region::fed},
+                              {"on", region::on},
+                              {"qc", region::qc},
+                              {"ab", region::ab},
+                              {"mb", region::mb}}});
+}
+
+CLI::CheckedTransformer province_names() {
+    std::map<std::string, int> m;
+    for (std::size_t p = 0; p < province_count; ++p) {
+        std::string name{to_string(static_cast<province>(p))};
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        m.emplace(name, static_cast<int>(p));
+    }
+    return CLI::CheckedTransformer(m, CLI::ignore_case);
+}
+
+CLI::CheckedTransformer weekday_names() {
+    return names<weekday, 5>({{{"monday", weekday::monday},
+                               {"tuesday", weekday::tuesday},
+                               {"wednesday", weekday::wednesday},
+                               {"thursday", weekday::thursday},
+                               {"friday", weekday::friday}}});
+}
+
+CLI::CheckedTransformer fee_kind_names() {
+    return names<fee_kind, 2>({{{"per-unit", fee_kind::per_unit}, {"flat", fee_kind::flat}}});
+}
+
+CLI::CheckedTransformer invoice_status_names() {
+    return names<invoice_status, 4>({{{"draft", invoice_status::draft},
+                                      {"issued", invoice_status::issued},
+                                      {"paid", invoice_status::paid},
+                                      {"archived", invoice_status::archived}}});
+}
+
+CLI::CheckedTransformer review_action_names() {
+    return names<review_action, 3>({{{"approve", review_action::approve},
+                                     {"reject", review_action::reject},
+                                     {"request-changes", review_action::request_changes}}});
+}
+
+CLI::CheckedTransformer schedule_mode_names() {
+    return names<schedule_mode, 3>({{{"strict", schedule_mode::strict},
+                                     {"override", schedule_mode::override_capacity},
+                                     {"auto-split", schedule_mode::auto_split}}});
+}
+
+CLI::CheckedTransformer box_action_names() {
+    return names<box_action, 3>({{{"confirm", box_action::confirm},
+                                  {"skip", box_action::skip},
+                                  {"override", box_action::override_shortage}}});
+}
+
+CLI::CheckedTransformer po_status_names() {
+    return names<po_status, 5>({{{"open", po_status::open},
+                                 {"in-production", po_status::in_production},
+                                 {"pending-verification", po_status::pending_verification},
+                                 {"completed", po_status::completed},
+                                 {"cancelled", po_status::cancelled}}});
+}
+
+CLI::CheckedTransformer reference_kind_names() {
+    return names<proto::ReferenceKind, 5>({{{"users", proto::ReferenceKind::Users},
+                                            {"consignees", proto::ReferenceKind::Consignees},
+                                            {"products", proto::ReferenceKind::Products},
+                                            {"shipments", proto::ReferenceKind::Shipments},
+                                            {"fee-presets", proto::ReferenceKind::FeePresets}}});
+}
+
+day parse_day_arg(const std::string& text) {
+    if (text == "none") return no_day;
+    const day d = parse_day(text);
+    if (d == no_day) throw CLI::ValidationError("date", "'" + text + "' is not YYYY-MM-DD");
+    return d;
+}
+
+code parse_code_arg(const std::string& text, const char* what) {
+    if (!code::fits(text)) {
+        throw CLI::ValidationError(what, "at most " + std::to_string(constants::code_size_max) +
+                                             " bytes, not " + std::to_string(text.size()));
+    }
+    return code{text};
+}
+
+role_set parse_roles_arg(const std::string& text) {
+    role_set roles = 0;
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+        const std::size_t end = std::min(text.find(',', begin), text.size());
+        std::string name = text.substr(begin, end - begin);
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const auto r = parse_role(name);
+        if (!r) throw CLI::ValidationError("--roles", "no role '" + name + "'");
+        roles |= role_bit(*r);
+        begin = end + 1;
+    }
+    return roles;
+}
+
+line_input parse_line_arg(const std::string& text) {
+    const std::size_t a = text.find(':');
+    const std::size_t b = a == std::string::npos ? a : text.find(':', a + 1);
+    if (b == std::string::npos) {
+        throw CLI::ValidationError("--line", "'" + text + "' is not PRODUCT:REGION:QTY");
+    }
+    std::string region_name = text.substr(a + 1, b - a - 1);
+    for (char& c : region_name)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto r = parse_region(region_name);
+    if (!r) throw CLI::ValidationError("--line", "no region '" + region_name + "'");
+    return line_input{.product = parse_u32(text.substr(0, a), "--line product"),
+                      .stamp_region = *r,
+                      .quantity = parse_u32(text.substr(b + 1), "--line quantity")};
+}
+
+std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string::npos) {
+        throw CLI::ValidationError(what, "'" + text + "' is not A:B");
+    }
+    return {parse_u32(text.substr(0, colon), what), parse_u32(text.substr(colon + 1), what)};
+}
+
+}  // namespace stampd::ctl

@@ -1,0 +1,450 @@
+// stampctl's reads (the last kinds of the Body union), plus `watch` (Subscribe, then every pushed
+// change) and `whoami` (the HelloOk). Reads answer from durable state; a consignee user sees only
+// its own consignee's data and is FORBIDDEN balances, the ledger, stamp orders, users, fee
+// presets and settings. Lists come a page at a time: --after ID for the next, --all follows
+// `more` to the end.
+#include <chrono>
+#include <climits>
+#include <iostream>
+#include <memory>
+
+#include "clients/stampctl/stampctl.hpp"
+#include "clients/stampctl/view.hpp"
+
+namespace stampd::ctl {
+namespace {
+
+using flatbuffers::FlatBufferBuilder;
+using flatbuffers::Offset;
+
+// Every read's flags, each subcommand with its own.
+struct read_args {
+    u32 id = 0;
+    u32 consignee = 0;
+    int status = -1;
+    u32 after = 0;
+    bool all = false;
+    std::string barcode;
+    int region_index = 0;
+    std::string from, to;  // dates
+    u32 days = 14;
+    int reference_kind = 0;
+    u32 count = 0;  // watch: stop after this many pushes (0: never)
+};
+
+struct read_spec {
+    const char* name;
+    std::string help;
+    proto::Body kind;
+    std::function<void(CLI::App&, read_args&)> options;
+    std::function<Offset<void>(FlatBufferBuilder&, const read_args&, u32 after)> build;
+    const char* rows = nullptr;  // a paged list: the field holding its rows
+    bool after_counts = false;   // the run queue pages by position, not by id
+};
+
+constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
+constexpr const char* staff = "any role but consignee";
+
+// The `after` that asks for the page following `rows`.
+u32 next_after(const read_spec& s, const json::array& rows, u32 after) {
+    if (s.after_counts) return after + static_cast<u32>(rows.size());
+    const json::value* id = json::find(*rows.back().as_object(), "id");
+    if (id == nullptr) return after;
+    if (const auto* u = std::get_if<std::uint64_t>(&id->data)) return static_cast<u32>(*u);
+    return after;
+}
+
+bool has_more(const json::object& reply) {
+    const json::value* more = json::find(reply, "more");
+    return more != nullptr && std::get_if<bool>(&more->data) != nullptr &&
+           std::get<bool>(more->data);
+}
+
+// Asks for one page (or the only answer); a refusal is printed and ends the read.
+int fetch(client::connection& c, const globals& g, const read_spec& s, const read_args& a,
+          u32 after, json::value& out) {
+    client::response answer;
+    const int rc = call_read(
+        c, s.kind, [&](FlatBufferBuilder& b) { return s.build(b, a, after); }, answer);
+    if (rc != exit_done) return rc;
+    out = reply_value(*answer.get());
+    if (const proto::Outcome* o = answer.outcome(); o != nullptr && o->code() != proto::Code::OK) {
+        if (g.json) print_json(out);
+        return print_refusal(*o);
+    }
+    return exit_done;
+}
+
+// The whole list: pages appended to the first one's rows while `more` says so.
+int fetch_all(client::connection& c, const globals& g, const read_spec& s, const read_args& a,
+              json::value& out) {
+    if (const int rc = fetch(c, g, s, a, a.after, out); rc != exit_done) return rc;
+    u32 after = a.after;
+    json::array* rows = json::find(*out.as_object(), s.rows) != nullptr
+                            ? json::find(*out.as_object(), s.rows)->as_array()
+                            : nullptr;
+    while (rows != nullptr && !rows->empty() && has_more(*out.as_object())) {
+        const u32 next = next_after(s, *rows, after);
+        if (next == after) break;  // no progress: never loop forever
+        after = next;
+        json::value page;
+        if (const int rc = fetch(c, g, s, a, after, page); rc != exit_done) return rc;
+        json::array* more_rows = json::find(*page.as_object(), s.rows)->as_array();
+        for (json::value& row : *more_rows)
+            rows->push_back(std::move(row));
+        *json::find(*out.as_object(), "more") = *json::find(*page.as_object(), "more");
+        if (more_rows->empty()) break;
+    }
+    return exit_done;
+}
+
+void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v) {
+    if (g.json) return print_json(v);
+    json::object& o = *v.as_object();
+    if (!o.empty() && o.front().first == "type") o.erase(o.begin());
+    const bool more = s.rows != nullptr && has_more(o);
+    std::erase_if(o, [&](const json::member& m) { return s.rows != nullptr && m.first == "more"; });
+    const json::value* rows = s.rows != nullptr ? json::find(o, s.rows) : nullptr;
+    if (rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty()) {
+        std::cout << "(none)\n";
+    } else {
+        std::cout << render_block(o);
+    }
+    if (more) {
+        std::cout << "(more: --after " << next_after(s, *rows->as_array(), a.after)
+                  << " or --all)\n";
+    }
+}
+
+int run_read(const globals& g, const read_spec& s, const read_args& a) {
+    client::connection c;
+    if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+    json::value v;
+    const int rc =
+        s.rows != nullptr && a.all ? fetch_all(c, g, s, a, v) : fetch(c, g, s, a, a.after, v);
+    if (rc != exit_done) return rc;
+    print_reply(g, s, a, v);
+    return exit_done;
+}
+
+void add(registry& r, read_spec s, const char* roles) {
+    CLI::App* sub = r.app.add_subcommand(s.name, s.help + "\nRoles: " + roles + ".");
+    auto args = std::make_shared<read_args>();
+    s.options(*sub, *args);
+    if (s.rows != nullptr) {
+        sub->add_option("--after", args->after,
+                        s.after_counts ? "skip this many entries" : "rows with an id above this");
+        sub->add_flag("--all", args->all, "follow `more` to the end of the list");
+    }
+    auto shared = std::make_shared<read_spec>(std::move(s));
+    sub->callback([&r, args, shared] {
+        r.chosen = [args, shared](const globals& g) { return run_read(g, *shared, *args); };
+    });
+}
+
+i64 today() {
+    using namespace std::chrono;
+    return duration_cast<days>(system_clock::now().time_since_epoch()).count();
+}
+
+// ---------------------------------------------------------------- the reads
+void define_po_reads(registry& r) {
+    add(r,
+        {"get-po", "A production order: status, lines, run counters, balances, invoice.",
+         proto::Body::GetPo,
+         [](CLI::App& s, read_args& a) { s.add_option("po", a.id, "PO id")->required(); },
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             return proto::CreateGetPo(b, a.id).Union();
+         }},
+        anyone);
+    add(r,
+        {"list-pos", "Production orders, by consignee and status.", proto::Body::ListPos,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--consignee", a.consignee, "only this consignee's");
+             s.add_option("--status", a.status,
+                          "open, in-production, pending-verification, "
+                          "completed or cancelled")
+                 ->transform(po_status_names())
+                 ->option_text("STATUS");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListPos(b, a.consignee, static_cast<std::int16_t>(a.status), after)
+                 .Union();
+         },
+         "pos"},
+        anyone);
+    add(r,
+        {"get-run-queue", "A PO's box queue in the stamper's order, with each box's state.",
+         proto::Body::GetRunQueue,
+         [](CLI::App& s, read_args& a) { s.add_option("--po", a.id, "PO id")->required(); },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateGetRunQueue(b, a.id, after).Union();
+         },
+         "items", true},
+        anyone);
+    add(r,
+        {"scan-box", "What confirming a box in a run would do: its units per line, stamps needed.",
+         proto::Body::ScanBox,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--po", a.id, "PO id")->required();
+             s.add_option("--barcode", a.barcode, "the box's barcode")->required();
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             return proto::CreateScanBoxDirect(b, a.id, a.barcode.c_str()).Union();
+         }},
+        anyone);
+}
+
+// Microseconds of a date's start in the warehouse's zone (from the settings).
+i64 day_start_us(client::connection& c, const std::string& date, int& rc) {
+    client::response answer;
+    rc = call_read(
+        c, proto::Body::GetSettings,
+        [](FlatBufferBuilder& b) { return proto::CreateGetSettings(b).Union(); }, answer);
+    const proto::SettingsView* v =
+        rc == exit_done ? answer.get()->reply_as_SettingsView() : nullptr;
+    if (v == nullptr) {
+        if (rc == exit_done && answer.outcome() != nullptr) rc = print_refusal(*answer.outcome());
+        return 0;
+    }
+    const time_zone zone{.name = v->time_zone() ? v->time_zone()->str() : "",
+                         .utc_offset_minutes = v->utc_offset_minutes(),
+                         .north_american_dst = v->north_american_dst()};
+    return start_of_day_us(zone, parse_day_arg(date));
+}
+
+void define_stamp_reads(registry& r) {
+    add(r,
+        {"balances", "Stamp balance, reservations and stamps available to promise per region.",
+         proto::Body::GetBalances, [](CLI::App&, read_args&) {},
+         [](FlatBufferBuilder& b, const read_args&, u32) {
+             return proto::CreateGetBalances(b).Union();
+         }},
+        staff);
+    r.app.get_subcommand("balances")->alias("get-balances");
+    add(r,
+        {"list-stamp-orders", "Stamp orders and where each stands.", proto::Body::ListStampOrders,
+         [](CLI::App&, read_args&) {},
+         [](FlatBufferBuilder& b, const read_args&, u32 after) {
+             return proto::CreateListStampOrders(b, after).Union();
+         },
+         "orders"},
+        staff);
+}
+
+// Ledger figures need the zone to turn dates into instants: a connection of their own.
+void define_ledger_figures(registry& r) {
+    CLI::App* sub = r.app.add_subcommand(
+        "get-ledger-figures",
+        "Ledger figures of a region for a period: opening, received, used, refunded, closing "
+        "(SPEC §8).\nRoles: any role but consignee.");
+    auto a = std::make_shared<read_args>();
+    sub->add_option("--region", a->region_index, "fed, on, qc, ab or mb")
+        ->transform(region_names())
+        ->option_text("REGION")
+        ->required();
+    sub->add_option("--from", a->from, "first day, YYYY-MM-DD (default: the beginning)");
+    sub->add_option("--to", a->to, "last day, YYYY-MM-DD, included (default: now)");
+    sub->callback([&r, a] {
+        r.chosen = [a](const globals& g) -> int {
+            client::connection c;
+            if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+            int rc = exit_done;
+            const i64 from = a->from.empty() ? 0 : day_start_us(c, a->from, rc);
+            if (rc != exit_done) return rc;
+            const i64 to = a->to.empty()
+                               ? INT64_MAX
+                               : day_start_us(c, format_day(parse_day_arg(a->to) + 1), rc);
+            if (rc != exit_done) return rc;
+            const read_spec s{"get-ledger-figures",
+                              "",
+                              proto::Body::GetLedgerFigures,
+                              {},
+                              [from, to](FlatBufferBuilder& b, const read_args& x, u32) {
+                                  return proto::CreateGetLedgerFigures(
+                                             b, static_cast<fb::Region>(x.region_index), from, to)
+                                      .Union();
+                              }};
+            json::value v;
+            if (const int fetched = fetch(c, g, s, *a, 0, v); fetched != exit_done) return fetched;
+            print_reply(g, s, *a, v);
+            return exit_done;
+        };
+    });
+}
+
+void define_other_reads(registry& r) {
+    add(r,
+        {"get-shipment", "A shipment: status, boxes, and availability per product (SPEC §3).",
+         proto::Body::GetShipment,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("shipment", a.id, "shipment id")->required();
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             return proto::CreateGetShipment(b, a.id).Union();
+         }},
+        anyone);
+    add(r,
+        {"get-invoice", "An invoice: lines, fees and totals in cents (SPEC §9).",
+         proto::Body::GetInvoice,
+         [](CLI::App& s, read_args& a) { s.add_option("invoice", a.id, "invoice id")->required(); },
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             return proto::CreateGetInvoice(b, a.id).Union();
+         }},
+        "any role; a consignee user sees only its own, once issued");
+    add(r,
+        {"list-invoices", "Invoices, by consignee.", proto::Body::ListInvoices,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--consignee", a.consignee, "only this consignee's");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListInvoices(b, a.consignee, after).Union();
+         },
+         "invoices"},
+        "any role; a consignee user sees only its own, once issued");
+    add(r,
+        {"get-calendar", "Days with their capacity, load and POs (SPEC §5).",
+         proto::Body::GetCalendar,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--from", a.from, "first day, YYYY-MM-DD (default: today, UTC)");
+             s.add_option("--days", a.days, "how many days, at most 62")->capture_default_str();
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             const day from = a.from.empty() ? static_cast<day>(today()) : parse_day_arg(a.from);
+             return proto::CreateGetCalendar(b, from, a.days).Union();
+         }},
+        anyone);
+    add(r,
+        {"list-requests", "Customer requests (SPEC §10).", proto::Body::ListRequests,
+         [](CLI::App&, read_args&) {},
+         [](FlatBufferBuilder& b, const read_args&, u32 after) {
+             return proto::CreateListRequests(b, after).Union();
+         },
+         "requests"},
+        anyone);
+    add(r,
+        {"list-reference", "Reference data: users, consignees, products, shipments, fee-presets.",
+         proto::Body::ListReference,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("kind", a.reference_kind,
+                          "users, consignees, products, shipments or fee-presets")
+                 ->transform(reference_kind_names())
+                 ->option_text("KIND")
+                 ->required();
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListReference(
+                        b, static_cast<proto::ReferenceKind>(a.reference_kind), after)
+                 .Union();
+         },
+         "rows"},
+        "any role; a consignee user sees only its own and is FORBIDDEN users and fee presets");
+    add(r,
+        {"get-settings", "Rates, capacity, bundle sizes, deposit rates and the time zone.",
+         proto::Body::GetSettings, [](CLI::App&, read_args&) {},
+         [](FlatBufferBuilder& b, const read_args&, u32) {
+             return proto::CreateGetSettings(b).Union();
+         }},
+        staff);
+}
+
+// ---------------------------------------------------------------- watch and whoami
+int print_pushes(const globals& g, client::connection& c, u32 count) {
+    for (u32 seen = 0; count == 0 || seen < count; ++seen) {
+        client::response push;
+        std::string error;
+        if (!c.next_push(push, error)) return connection_lost(error);
+        json::value v = reply_value(*push.get());
+        if (g.json) {
+            print_json(v);
+            continue;
+        }
+        const proto::Pushed* p = push.get()->reply_as_Pushed();
+        std::cout << "LSN " << p->lsn() << " user " << p->user() << " station " << p->station()
+                  << ":\n";
+        if (const json::value* events = json::find(*v.as_object(), "events")) {
+            for (const json::value& e : *events->as_array())
+                std::cout << "  " << render_line(e) << '\n';
+        }
+        std::cout.flush();
+    }
+    return exit_done;
+}
+
+void define_watch(registry& r) {
+    CLI::App* sub = r.app.add_subcommand(
+        "watch",
+        "Subscribe to a PO or a consignee and print every change pushed, until Ctrl-C or "
+        "--count.\nRoles: any role; a consignee user only its own.");
+    auto a = std::make_shared<read_args>();
+    auto po = sub->add_option("--po", a->id, "the PO to watch");
+    auto consignee = sub->add_option("--consignee", a->consignee, "the consignee to watch");
+    po->excludes(consignee);
+    sub->add_option("--count", a->count, "stop after this many changes (0: never)");
+    sub->callback([&r, a] {
+        r.chosen = [a](const globals& g) -> int {
+            if ((a->id == 0) == (a->consignee == 0)) {
+                std::cerr << "stampctl: watch needs --po or --consignee\n";
+                return static_cast<int>(exit_usage);
+            }
+            client::connection c;
+            if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+            client::response answer;
+            const int rc = call_read(
+                c, proto::Body::Subscribe,
+                [&](FlatBufferBuilder& b) {
+                    return proto::CreateSubscribe(b, a->id, a->consignee).Union();
+                },
+                answer);
+            if (rc != exit_done) return rc;
+            const proto::Outcome* o = answer.outcome();
+            if (o == nullptr) return connection_lost("Subscribe was not answered");
+            if (o->code() != proto::Code::OK) return print_refusal(*o);
+            std::cerr << "watching " << (a->id != 0 ? "PO " : "consignee ")
+                      << (a->id != 0 ? a->id : a->consignee) << " from LSN " << o->lsn()
+                      << " (Ctrl-C to stop)\n";
+            return print_pushes(g, c, a->count);
+        };
+    });
+}
+
+void define_whoami(registry& r) {
+    CLI::App* sub = r.app.add_subcommand(
+        "whoami", "Say Hello and print who the token belongs to.\nRoles: any role.");
+    sub->callback([&r] {
+        r.chosen = [](const globals& g) -> int {
+            client::connection c;
+            if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+            const client::hello_info& h = c.hello();
+            json::array roles;
+            for (std::size_t i = 0; i < role_count; ++i)
+                if ((h.roles >> i) & 1u) roles.emplace_back(to_string(static_cast<role>(i)));
+            json::object v{{"type", "HelloOk"},
+                           {"user", std::uint64_t{h.user}},
+                           {"name", h.name},
+                           {"roles", roles},
+                           {"consignee", std::uint64_t{h.consignee}},
+                           {"durable_lsn", std::uint64_t{h.durable_lsn}}};
+            if (g.json) {
+                print_json(v);
+            } else {
+                v.erase(v.begin());
+                std::cout << render_block(v);
+            }
+            return static_cast<int>(exit_done);
+        };
+    });
+}
+
+}  // namespace
+
+void define_reads(registry& r) {
+    define_po_reads(r);
+    define_stamp_reads(r);
+    define_ledger_figures(r);
+    define_other_reads(r);
+    define_watch(r);
+    define_whoami(r);
+}
+
+}  // namespace stampd::ctl

@@ -1,0 +1,87 @@
+// stampctl's pieces, shared by its files: the options every subcommand sees, the exit codes, the
+// connection and answer printing (stampctl.cpp), the parsers of enum names, dates and lines
+// (parse.cpp), and the two subcommand tables: engine commands
+// (commands_floor.cpp) and reads, watch and whoami (reads.cpp). One process, one
+// thread, one connection.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "clients/lib/client.hpp"
+#include "clients/lib/json.hpp"
+
+namespace stampd::ctl {
+
+// Exactly these, documented in --help.
+enum exit_code : int {
+    exit_done = 0,
+    exit_rejected = 1,     // the server refused: code and figures on stderr
+    exit_usage = 2,        // a bad flag or value (CLI11 parse errors included)
+    exit_unreachable = 3,  // no connection, a refused token, a connection closed under us
+};
+
+struct globals {
+    client::options connection;
+    bool json = false;
+    bool quiet = false;  // commands: print only the id of what was created or changed
+};
+
+// What the chosen subcommand does once the command line is parsed; returns an exit code.
+using action = std::function<int(const globals&)>;
+
+// The subcommands register their action here when CLI11 selects them.
+struct registry {
+    CLI::App& app;
+    globals& g;
+    action chosen;
+};
+
+void define_commands(registry& r);
+void define_office_commands(registry& r);  // commands_office.cpp
+void define_reads(registry& r);
+
+// ---------------------------------------------------------------- stampctl.cpp
+// Opens and says Hello; on failure prints why and returns exit_unreachable.
+int open_connection(const globals& g, client::connection& c);
+// A failed call: the connection is gone.
+int connection_lost(const std::string& error);
+// Prints a refusal (any Outcome with a code other than OK) and returns its exit code.
+int print_refusal(const proto::Outcome& o);
+// "INSUFFICIENT_STAMPS: region ON needed 100 available 87".
+std::string refusal_text(const proto::Outcome& o);
+// The exit code of a refusal code: UNAUTHENTICATED and closing codes are 3, the rest 1.
+int exit_of(proto::Code code);
+void print_json(const json::value& v);
+// A read: one call, its reply printed; refusals handled. `kind` and `build` as in client.hpp.
+using body_builder = std::function<flatbuffers::Offset<void>(flatbuffers::FlatBufferBuilder&)>;
+int call_read(client::connection& c, proto::Body kind, const body_builder& build,
+              client::response& out);
+
+// The roles that may send a command, "admin" or "stamper, supervisor", for --help.
+std::string roles_text(role_set roles);
+
+// ---------------------------------------------------------------- parse.cpp
+// CLI11 transformers from names to enum values, case-insensitive.
+CLI::CheckedTransformer region_names();
+CLI::CheckedTransformer province_names();
+CLI::CheckedTransformer weekday_names();
+CLI::CheckedTransformer fee_kind_names();
+CLI::CheckedTransformer invoice_status_names();
+CLI::CheckedTransformer review_action_names();
+CLI::CheckedTransformer schedule_mode_names();
+CLI::CheckedTransformer box_action_names();
+CLI::CheckedTransformer po_status_names();
+CLI::CheckedTransformer reference_kind_names();
+
+// Each throws CLI::ValidationError (exit 2) on text it cannot read.
+day parse_day_arg(const std::string& text);  // YYYY-MM-DD, or "none"
+code parse_code_arg(const std::string& text, const char* what);
+role_set parse_roles_arg(const std::string& text);   // "stamper,supervisor"
+line_input parse_line_arg(const std::string& text);  // PRODUCT:REGION:QTY
+std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what);  // A:B
+
+}  // namespace stampd::ctl

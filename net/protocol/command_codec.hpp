@@ -1,0 +1,47 @@
+// Requests on the wire ↔ engine commands. The server decodes (trusting nothing: every enum, size
+// and required field is checked against the engine's bounds after flatbuffers::Verifier has
+// passed the buffer); clients encode. Body kinds map to engine/command.hpp by position
+// (static_asserts in command_codec.cpp). Pure functions; any thread.
+#pragma once
+
+#include <flatbuffers/flatbuffers.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "engine/command.hpp"
+#include "net/protocol/protocol_generated.h"
+
+namespace stampd::net {
+
+// The first and last command kind of the Body union.
+inline constexpr proto::Body first_command_kind = proto::Body::CreateUser;
+inline constexpr proto::Body last_command_kind = proto::Body::RejectRequest;
+
+inline bool is_command(proto::Body kind) {
+    return kind >= first_command_kind && kind <= last_command_kind;
+}
+inline bool is_read(proto::Body kind) {
+    return kind > last_command_kind && kind <= proto::Body::MAX;
+}
+
+// Verifies a frame's payload as a Request: OK, BAD_FRAME (fails the Verifier), UNKNOWN_TYPE (a
+// body kind this build does not know) or MISSING_FIELD (no body). On OK, `out` points into `bytes`.
+proto::Code verify_request(std::span<const std::uint8_t> bytes, const proto::Request*& out);
+
+// Decodes a verified request whose body is a command: OK, OUT_OF_RANGE (an enum value outside
+// its range, a code longer than constants::code_size_max) or MISSING_FIELD; `why` names the
+// field and the figures ("ConfirmBox: action is 7, at most 2").
+proto::Code decode_command(const proto::Request& request, command& out, std::string& why);
+proto::Code decode_command(const proto::Request& request, command& out);
+
+// Encodes a command as a Request body; returns the body's offset and sets `kind`.
+flatbuffers::Offset<void> encode_command(flatbuffers::FlatBufferBuilder& b, const command& c,
+                                         proto::Body& kind);
+
+// A whole Request frame payload (no length prefix) for a command: what clients send.
+void build_command_request(flatbuffers::FlatBufferBuilder& b, std::uint64_t id, const command& c,
+                           bool dry_run = false);
+
+}  // namespace stampd::net

@@ -1,0 +1,102 @@
+// The server's private state (server.hpp's server::impl), shared by the server and its sessions:
+// the I/O threads, the session registry, the subscriptions, and the bridge from the runtime's
+// committer thread (durable answers and records) back to the sessions.
+//
+// Threads: the registry and the subscriptions have their own mutexes; the committer-thread
+// scratch (grouped, touched, push_encoder) is touched by the committer thread only; the rest is
+// set up by start() before any thread runs.
+#pragma once
+
+#include <utility>  // Boost 1.74's asio uses std::exchange without including it
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/codec/event_codec.hpp"
+#include "net/protocol/frame_format.hpp"
+#include "net/protocol/protocol_generated.h"
+#include "net/server.hpp"
+#include "net/subscriptions.hpp"
+
+namespace stampd::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class session;
+
+// An answer's tag: which session slot and generation, and the session's own sequence number.
+// The server's own requests (the bootstrap admin) use slot bootstrap_slot, which no session has.
+inline std::uint64_t make_tag(std::uint32_t slot, std::uint16_t generation, std::uint32_t seq) {
+    return std::uint64_t{slot} << 48 | std::uint64_t{generation} << 32 | seq;
+}
+inline std::uint32_t tag_slot(std::uint64_t tag) {
+    return static_cast<std::uint32_t>(tag >> 48);
+}
+inline std::uint16_t tag_generation(std::uint64_t tag) {
+    return static_cast<std::uint16_t>(tag >> 32);
+}
+inline std::uint32_t tag_seq(std::uint64_t tag) {
+    return static_cast<std::uint32_t>(tag);
+}
+inline constexpr std::uint32_t bootstrap_slot = 0xFFFF;
+static_assert(connections_max < bootstrap_slot, "no session has the bootstrap slot");
+
+// One I/O thread: its io_context and its producer token of the runtime's ingress.
+struct io_worker {
+    asio::io_context context{1};
+    std::unique_ptr<wal::ingress::producer, void (*)(wal::ingress::producer*)> producer{nullptr,
+                                                                                       nullptr};
+    std::thread thread;
+};
+
+struct server::impl {
+    server_options options;
+    std::unique_ptr<wal::runtime> runtime;
+    std::vector<std::unique_ptr<io_worker>> workers;
+    std::unique_ptr<tcp::acceptor> acceptor;
+    std::uint16_t port = 0;
+    subscriptions subs;
+    std::atomic<bool> stopping{false};
+    bool stopped = false;
+
+    // The registry: sessions by slot. Slots are reused; the generation tells them apart.
+    std::mutex registry_mutex;
+    std::vector<std::shared_ptr<session>> slots;
+    std::vector<std::uint16_t> generations;
+    std::vector<std::uint32_t> free_slots;
+
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, closed_for_errors{0}, frames{0},
+        open_connections{0};
+    unsigned next_worker = 0;
+
+    // Committer-thread scratch: answers grouped by slot; the encoder of pushed events.
+    std::vector<std::vector<wal::answer>> grouped;
+    std::vector<std::uint32_t> touched;
+    codec::event_encoder push_encoder;
+
+    // The bootstrap admin's answer (start() waits for it before listening).
+    std::promise<outcome> bootstrap_answer;
+    outcome bootstrap;
+
+    void log(log_level level, const std::string& line) const {
+        if (options.log) options.log(level, line);
+    }
+    void accept_next();
+    wal::status bootstrap_admin(const std::string& token);
+    void on_answers(std::span<const wal::answer> answers);
+    void on_records(std::span<const wal::durable_record> records);
+    void push(const wal::durable_record& record, const std::vector<subscriber>& to);
+    std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
+    void release_slot(std::uint32_t slot);
+};
+
+}  // namespace stampd::net

@@ -1,0 +1,124 @@
+// See committer.hpp.
+#include "wal/committer.hpp"
+
+#include <cassert>
+#include <chrono>
+
+namespace stampd::wal {
+namespace {
+
+outcome storage_unavailable(std::uint64_t lsn) {
+    rejection r = reject(rejection_code::storage_unavailable);
+    r.needed = static_cast<i64>(lsn);
+    return outcome{.verdict = r};
+}
+
+}  // namespace
+
+std::int64_t steady_now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+const char* to_string(group_fate fate) {
+    switch (fate) {
+        case group_fate::refused:
+            return "refused";
+        case group_fate::answered:
+            return "answered";
+        case group_fate::durable:
+            return "durable";
+        case group_fate::failed:
+            return "failed";
+    }
+    assert(false && "every group_fate has a name");
+    return "?";
+}
+
+group_fate decide_group(bool generation_failed, bool has_records,
+                        const std::function<bool()>& commit) {
+    if (generation_failed) return group_fate::refused;
+    if (!has_records) return group_fate::answered;
+    return commit() ? group_fate::durable : group_fate::failed;
+}
+
+committer::committer(lmdb_env& log, batch_pipe& pipe, failure_state& failures,
+                     commit_progress& progress, committer_options options)
+    : _log(log),
+      _pipe(pipe),
+      _failures(failures),
+      _progress(progress),
+      _options(std::move(options)) {}
+
+group_fate committer::commit_group(const std::vector<batch*>& group) {
+    assert(!group.empty());
+    const std::uint64_t generation = group.front()->generation;
+    _merged.clear();
+    for (batch* b : group) {
+        assert(b->generation == generation);
+        const std::span<const keyed_value> values = b->records.values();
+        assert(_merged.empty() || values.empty() || _merged.back().lsn + 1 == values.front().lsn);
+        _merged.insert(_merged.end(), values.begin(), values.end());
+    }
+    const bool generation_failed =
+        generation == _failures.failed_generation.load(std::memory_order_acquire);
+    return decide_group(generation_failed, !_merged.empty(), [&] {
+        const status s = _log.append(_merged);
+        if (s.ok()) return true;
+        _options.log("commit of LSN " + std::to_string(_merged.front().lsn) + ".." +
+                     std::to_string(_merged.back().lsn) + " failed: " + s.message() +
+                     "; writes are refused until a commit succeeds");
+        return false;
+    });
+}
+
+void committer::run() {
+    std::vector<batch*> group;
+    for (;;) {
+        _pipe.take_group(group);
+        if (group.empty()) break;
+        const group_fate fate = commit_group(group);
+        switch (fate) {
+            case group_fate::durable:
+                assert(_merged.back().lsn > _progress.durable_lsn.load());
+                _progress.durable_lsn.store(_merged.back().lsn, std::memory_order_release);
+                _progress.commits.fetch_add(1, std::memory_order_relaxed);
+                _progress.records.fetch_add(_merged.size(), std::memory_order_relaxed);
+                if (_failures.probe_after_us.exchange(0) != 0) _options.log("commits succeed again");
+                break;
+            case group_fate::failed:
+                _progress.failed_commits.fetch_add(1, std::memory_order_relaxed);
+                _failures.probe_after_us.store(steady_now_us() +
+                                               std::int64_t{_options.storage_retry_ms} * 1000);
+                _failures.failed_generation.store(group.front()->generation,
+                                                  std::memory_order_release);
+                break;
+            case group_fate::refused:
+            case group_fate::answered:
+                break;
+        }
+        const bool refuse = fate == group_fate::refused || fate == group_fate::failed;
+        if (fate == group_fate::durable && _options.records) {
+            _durable.clear();
+            for (const batch* b : group)
+                b->durable_records(_durable);
+            _options.records(_durable);
+        }
+        for (batch* b : group) {
+            if (refuse) {
+                for (answer& a : b->answers)
+                    a.result = storage_unavailable(b->first_lsn);
+            }
+            if (_options.answers) _options.answers(b->answers);
+            _pipe.release(b);
+        }
+        _progress.changed.notify_all();
+    }
+    {
+        std::lock_guard lock(_progress.mutex);
+        _progress.done = true;
+    }
+    _progress.changed.notify_all();
+}
+
+}  // namespace stampd::wal

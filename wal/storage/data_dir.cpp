@@ -1,0 +1,134 @@
+// See data_dir.hpp.
+#include "wal/storage/data_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+
+namespace stampd::wal {
+namespace {
+
+constexpr const char* log_dir = "/log";
+constexpr const char* log_database = "records";
+constexpr const char* snapshot_dir = "/snapshots";
+constexpr const char* snapshot_database = "snapshots";
+constexpr const char* lock_file = "/LOCK";
+// Snapshot pages are pushed to disk this many bytes at a time before their commit
+// (env_options::flush_step).
+constexpr std::size_t snapshot_flush_step = std::size_t{8} << 20;
+constexpr std::size_t pid_text_max = 32;
+
+bool is_directory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Takes DATA/LOCK for this process and writes its pid there; EWOULDBLOCK names the holder.
+status take_lock(const std::string& path, int& fd_out) {
+    const std::string file = path + lock_file;
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return status{errno, "opening " + file};
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        char pid[pid_text_max] = {};
+        const ssize_t n = ::pread(fd, pid, sizeof pid - 1, 0);
+        ::close(fd);
+        std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+        return status{error,
+                      path + " is in use by another stampd" +
+                          (holder.empty() ? std::string{} : " (pid " + holder + ")") +
+                          ": one writer at a time",
+                      true};
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 ||
+        ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+        const int error = errno;
+        ::close(fd);
+        return status{error, "writing " + file};
+    }
+    fd_out = fd;
+    return {};
+}
+
+}  // namespace
+
+status data_dir::open_for_writing(const data_dir_options& options, std::unique_ptr<data_dir>& out) {
+    std::unique_ptr<data_dir> d(new data_dir());
+    d->_path = options.path;
+    if (::mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
+        return status{errno, "creating " + options.path};
+    }
+    if (status s = take_lock(options.path, d->_lock_fd); !s.ok()) return s;
+    const env_options log_options{
+        .path = options.path + log_dir, .sync = options.sync, .map_size = options.log_map_size};
+    if (status s = lmdb_env::open(log_options, log_database, d->_log); !s.ok()) return s;
+    const env_options snapshot_options{.path = options.path + snapshot_dir,
+                                       .sync = options.sync,
+                                       .map_size = options.snapshot_map_size,
+                                       .flush_step = snapshot_flush_step};
+    if (status s = lmdb_env::open(snapshot_options, snapshot_database, d->_snapshots); !s.ok()) {
+        return s;
+    }
+    out = std::move(d);
+    return {};
+}
+
+status data_dir::open_for_reading(const std::string& path, std::unique_ptr<data_dir>& out) {
+    std::unique_ptr<data_dir> d(new data_dir());
+    d->_path = path;
+    if (!is_directory(path + log_dir)) {
+        return not_found(path + " is not a stampd data directory (no log/ in it)");
+    }
+    if (status s = lmdb_env::open({.path = path + log_dir, .read_only = true}, log_database,
+                                  d->_log);
+        !s.ok()) {
+        return s;
+    }
+    if (is_directory(path + snapshot_dir)) {
+        status s = lmdb_env::open({.path = path + snapshot_dir, .read_only = true},
+                                  snapshot_database, d->_snapshots);
+        // A snapshots/ that cannot be opened is passed over like a bad snapshot: the log alone
+        // rebuilds everything (stamp-audit reports the difference).
+        if (!s.ok()) d->_snapshots.reset();
+    }
+    out = std::move(d);
+    return {};
+}
+
+data_dir::~data_dir() {
+    _snapshots.reset();
+    _log.reset();
+    if (_lock_fd >= 0) ::close(_lock_fd);  // releases the flock
+}
+
+status data_dir::load_newest_snapshot(std::uint64_t at, snapshot_reading how, state& out,
+                                      loaded_snapshot& loaded) const {
+    out = state{};
+    loaded = loaded_snapshot{};
+    if (_snapshots == nullptr) return {};
+    return _snapshots->newest_first([&](std::uint64_t lsn, std::span<const std::uint8_t> value) {
+        if (lsn > at) return true;
+        const snapshot_check c = check_snapshot_value(value, out, how);
+        if (c.ok() && out.last_lsn == lsn) {
+            loaded.lsn = lsn;
+            loaded.chain = c.header.chain;
+            loaded.digest = c.header.digest;
+            return false;
+        }
+        loaded.passed_over += "passed over the snapshot at LSN " + std::to_string(lsn) + ": " +
+                              (c.ok() ? std::string{"its key differs from its state's LSN"}
+                                      : c.message()) +
+                              "; ";
+        out = state{};
+        return true;
+    });
+}
+
+}  // namespace stampd::wal

@@ -1,0 +1,232 @@
+// See lmdb_env.hpp.
+#include "wal/storage/lmdb_env.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cassert>
+#include <cerrno>
+#include <mutex>
+
+#include "wal/storage/record.hpp"
+
+namespace stampd::wal {
+namespace {
+
+// A map that doubles this many times has grown 2^20-fold: past that, growing is not the cure.
+constexpr int map_growths_max = 20;
+
+status fail(int code, std::string what) {
+    return status{code, std::move(what)};
+}
+
+}  // namespace
+
+status lmdb_env::open(const env_options& options, const char* database,
+                      std::unique_ptr<lmdb_env>& out) {
+    std::unique_ptr<lmdb_env> e(new lmdb_env());
+    e->_options = options;
+    if (!options.read_only && ::mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
+        return fail(errno, "creating " + options.path);
+    }
+    if (int rc = mdb_env_create(&e->_env); rc != 0) return fail(rc, "mdb_env_create");
+    mdb_env_set_maxdbs(e->_env, 4);
+    mdb_env_set_maxreaders(e->_env, options.max_readers);
+    if (!options.read_only) mdb_env_set_mapsize(e->_env, options.map_size);
+    unsigned flags = MDB_NOTLS;
+    if (options.read_only) flags |= MDB_RDONLY;
+    if (!options.read_only && options.flush_step > 0) flags |= MDB_WRITEMAP;
+    if (!options.sync) flags |= MDB_NOSYNC;
+    if (int rc = mdb_env_open(e->_env, options.path.c_str(), flags, 0600); rc != 0) {
+        return fail(rc, "opening LMDB environment " + options.path);
+    }
+    // Readers that died (kill -9) leave their slots taken; free them before anything else.
+    int dead = 0;
+    mdb_reader_check(e->_env, &dead);
+    const std::string what = "opening database " + std::string{database} + " in " + options.path;
+    MDB_txn* txn = nullptr;
+    if (int rc = mdb_txn_begin(e->_env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn);
+        rc != 0) {
+        return fail(rc, what);
+    }
+    if (int rc = mdb_dbi_open(txn, database, options.read_only ? 0 : MDB_CREATE, &e->_dbi);
+        rc != 0) {
+        mdb_txn_abort(txn);
+        return fail(rc, what);
+    }
+    // lmdb.h: a handle opened in a transaction that aborts is closed with it; committing (also a
+    // read-only one) keeps it for the environment's life.
+    if (options.read_only) {
+        if (int rc = mdb_txn_commit(txn); rc != 0) return fail(rc, what);
+    } else if (status s = e->commit(txn, "creating database"); !s.ok()) {
+        return s;
+    }
+    out = std::move(e);
+    return {};
+}
+
+lmdb_env::~lmdb_env() {
+    if (_env != nullptr) mdb_env_close(_env);
+}
+
+std::size_t lmdb_env::map_size() const {
+    MDB_envinfo info;
+    mdb_env_info(_env, &info);
+    return info.me_mapsize;
+}
+
+status lmdb_env::grow() {
+    // No transaction of this process may be open: the caller aborted its own, and readers on
+    // other threads hold _resize shared for as long as theirs is open (lmdb.h,
+    // mdb_env_set_mapsize).
+    std::unique_lock lock(_resize);
+    const std::size_t size = map_size() * 2;
+    if (int rc = mdb_env_set_mapsize(_env, size); rc != 0) {
+        return fail(rc, "growing the map to " + std::to_string(size) + " bytes");
+    }
+    return {};
+}
+
+void lmdb_env::flush_in_steps() {
+    if (_options.flush_step == 0 || !_options.sync) return;
+    int fd = -1;
+    if (mdb_env_get_fd(_env, &fd) != 0) return;
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return;
+    // Early writeback only: LMDB's commit still syncs data before it writes the meta page, so a
+    // crash at any point leaves the previous snapshot intact. Errors here surface at that sync.
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    for (std::uint64_t at = 0; at < size; at += _options.flush_step) {
+        ::sync_file_range(
+            fd, static_cast<off64_t>(at), static_cast<off64_t>(_options.flush_step),
+            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    }
+}
+
+status lmdb_env::commit(MDB_txn* txn, const char* what) {
+    ++_commits;
+    if (_fault) {
+        if (const int injected = _fault(_commits); injected != 0) {
+            mdb_txn_abort(txn);
+            return fail(injected, std::string{what} + " (injected fault)");
+        }
+    }
+    if (int rc = mdb_txn_commit(txn); rc != 0) return fail(rc, what);
+    return {};
+}
+
+status lmdb_env::write(const char* what, const std::function<int(MDB_txn*)>& body) {
+    assert(!_options.read_only);
+    for (int growths = 0; growths <= map_growths_max; ++growths) {
+        MDB_txn* txn = nullptr;
+        if (int rc = mdb_txn_begin(_env, nullptr, 0, &txn); rc != 0) {
+            return fail(rc, std::string{what} + ": beginning a write transaction");
+        }
+        if (const int rc = body(txn); rc != 0) {
+            mdb_txn_abort(txn);
+            if (rc != MDB_MAP_FULL) return fail(rc, what);
+        } else {
+            flush_in_steps();
+            status s = commit(txn, what);
+            if (s.code != MDB_MAP_FULL) return s;
+        }
+        // The map is full: a bigger one, then the whole transaction again.
+        if (status s = grow(); !s.ok()) return s;
+    }
+    return fail(MDB_MAP_FULL, std::string{what} + ": the map did not grow enough");
+}
+
+status lmdb_env::append(std::span<const keyed_value> values) {
+    assert(!values.empty());
+    const std::string what = "appending LSN " + std::to_string(values.front().lsn) + ".." +
+                             std::to_string(values.back().lsn);
+    return write(what.c_str(), [&](MDB_txn* txn) {
+        for (const keyed_value& v : values) {
+            std::uint8_t key_bytes[lsn_key_size];
+            encode_lsn_key(v.lsn, key_bytes);
+            MDB_val key{lsn_key_size, key_bytes};
+            MDB_val data{v.bytes.size(), const_cast<std::uint8_t*>(v.bytes.data())};
+            if (const int rc = mdb_put(txn, _dbi, &key, &data, MDB_APPEND); rc != 0) return rc;
+        }
+        return 0;
+    });
+}
+
+status lmdb_env::put_and_trim(std::uint64_t lsn, std::span<const std::uint8_t> bytes,
+                              std::size_t keep) {
+    const std::string what = "writing the snapshot at LSN " + std::to_string(lsn);
+    return write(what.c_str(), [&](MDB_txn* txn) {
+        std::uint8_t key_bytes[lsn_key_size];
+        encode_lsn_key(lsn, key_bytes);
+        MDB_val key{lsn_key_size, key_bytes};
+        MDB_val data{bytes.size(), const_cast<std::uint8_t*>(bytes.data())};
+        int rc = mdb_put(txn, _dbi, &key, &data, 0);
+        if (rc != 0) return rc;
+        MDB_stat stat;
+        if ((rc = mdb_stat(txn, _dbi, &stat)) != 0) return rc;
+        MDB_cursor* cursor = nullptr;
+        if ((rc = mdb_cursor_open(txn, _dbi, &cursor)) != 0) return rc;
+        for (std::size_t n = stat.ms_entries; rc == 0 && n > keep; --n) {
+            MDB_val k, v;
+            rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST);
+            if (rc == 0) rc = mdb_cursor_del(cursor, 0);
+        }
+        mdb_cursor_close(cursor);
+        return rc;
+    });
+}
+
+status lmdb_env::last_key(std::uint64_t& lsn) const {
+    lsn = 0;
+    return newest_first([&lsn](std::uint64_t key, std::span<const std::uint8_t>) {
+        lsn = key;
+        return false;
+    });
+}
+
+status lmdb_env::newest_first(
+    const std::function<bool(std::uint64_t, std::span<const std::uint8_t>)>& visit) const {
+    read_txn txn(*this);
+    if (!txn.result().ok()) return txn.result();
+    MDB_cursor* cursor = nullptr;
+    if (int rc = mdb_cursor_open(txn.get(), _dbi, &cursor); rc != 0) {
+        return fail(rc, "opening a cursor in " + _options.path);
+    }
+    status result;
+    MDB_val key, value;
+    int rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST);
+    for (; rc == 0; rc = mdb_cursor_get(cursor, &key, &value, MDB_PREV)) {
+        std::uint64_t lsn = 0;
+        if (!decode_lsn_key(bytes_of(key), lsn)) {
+            result = corrupted("a key of " + std::to_string(key.mv_size) + " bytes in " +
+                               _options.path + ", not an LSN");
+            break;
+        }
+        if (!visit(lsn, bytes_of(value))) break;
+    }
+    mdb_cursor_close(cursor);
+    if (result.ok() && rc != 0 && rc != MDB_NOTFOUND) {
+        result = fail(rc, "reading " + _options.path);
+    }
+    return result;
+}
+
+read_txn::read_txn(const lmdb_env& env) : _resize(env._resize) {
+    int rc = mdb_txn_begin(env.env(), nullptr, MDB_RDONLY, &_txn);
+    if (rc == MDB_MAP_RESIZED) {
+        // Another process grew the map: adopt its size (lmdb.h, MDB_MAP_RESIZED), then retry.
+        mdb_env_set_mapsize(env.env(), 0);
+        rc = mdb_txn_begin(env.env(), nullptr, MDB_RDONLY, &_txn);
+    }
+    if (rc != 0) {
+        _txn = nullptr;
+        _status = status{rc, "beginning a read transaction in " + env.options().path};
+    }
+}
+
+read_txn::~read_txn() {
+    if (_txn != nullptr) mdb_txn_abort(_txn);
+    // _resize is released after the transaction has closed.
+}
+
+}  // namespace stampd::wal

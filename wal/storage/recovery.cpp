@@ -1,0 +1,82 @@
+// See recovery.hpp.
+#include "wal/storage/recovery.hpp"
+
+#include <cassert>
+
+#include "engine/engine.hpp"
+#include "wal/storage/log_reader.hpp"
+#include "wal/storage/payload.hpp"
+
+namespace stampd::wal {
+namespace {
+
+std::string at_lsn(std::uint64_t lsn, const std::string& what) {
+    return "LSN " + std::to_string(lsn) + ": " + what;
+}
+
+}  // namespace
+
+context context_of(const record_header& h) {
+    return context{.lsn = h.lsn,
+                   .time_us = h.time_us,
+                   .user = h.user,
+                   .station = h.station,
+                   .client = h.client,
+                   .request = h.request};
+}
+
+bool apply_record(state& s, const record_view& record, event_list& events) {
+    const record_header& h = record.header;
+    if (h.event_count == 0 || !decode_payload(record.payload, h.event_count, events)) return false;
+    assert(h.lsn == s.last_lsn + 1);  // log_reader found no gap
+    apply_all(s, events, context_of(h));
+    return true;
+}
+
+status replay(const lmdb_env& log, state& s, std::uint64_t& lsn, std::uint64_t& chain,
+              std::uint64_t to, std::uint64_t& applied) {
+    assert(s.last_lsn == lsn);
+    log_reader reader(log, lsn + 1, chain);
+    record_view record;
+    event_list events;
+    applied = 0;
+    while (lsn < to) {
+        const record_status found = reader.next(record);
+        if (found == record_status::end) break;
+        if (found != record_status::ok) {
+            if (!reader.storage().ok()) {
+                return status{reader.storage().code,
+                              at_lsn(reader.expected_lsn(), reader.storage().what)};
+            }
+            return corrupted(at_lsn(reader.expected_lsn(), to_string(found)));
+        }
+        if (!apply_record(s, record, events)) {
+            return corrupted(at_lsn(record.header.lsn, to_string(record_status::bad_payload)));
+        }
+        lsn = record.header.lsn;
+        chain = reader.chain();
+        ++applied;
+    }
+    return {};
+}
+
+status recover(const data_dir& dir, state& out, recovery_result& result) {
+    result = recovery_result{};
+    std::uint64_t log_end = 0;
+    if (status s = dir.log().last_key(log_end); !s.ok()) return s;
+    loaded_snapshot loaded;
+    if (status s = dir.load_newest_snapshot(UINT64_MAX, snapshot_reading::verify, out, loaded);
+        !s.ok()) {
+        return s;
+    }
+    result.notes = loaded.passed_over;
+    if (loaded.lsn > log_end) {
+        return corrupted(at_lsn(loaded.lsn, "the snapshot is ahead of the log, which ends at LSN " +
+                                                std::to_string(log_end)));
+    }
+    result.snapshot_lsn = result.lsn = loaded.lsn;
+    result.chain = loaded.chain;
+    return replay(dir.log(), out, result.lsn, result.chain, UINT64_MAX, result.replayed);
+}
+
+}  // namespace stampd::wal

@@ -1,0 +1,42 @@
+// Encoding and checking one snapshot value (the format is wal/storage/snapshot_format.hpp). Pure
+// functions, shared by the snapshotter, recovery, stamp-report and stamp-audit; safe from any
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/state.hpp"
+#include "wal/storage/snapshot_format.hpp"
+
+namespace stampd::wal {
+
+// The state at its last LSN, whose log chain there is `chain`, as a snapshot value.
+void encode_snapshot_value(const state& s, std::uint64_t chain, std::vector<std::uint8_t>& out);
+
+// How far a snapshot is checked. `verify`: everything, the digest recomputed from the decoded
+// state (recovery, stamp-audit). `for_reading`: the checksum only, the digest taken from the
+// header and the barcode index not built — for reports, which never decide and leave
+// recomputing digests to stamp-audit; several times quicker at millions of boxes.
+enum class snapshot_reading : std::uint8_t { verify, for_reading };
+
+struct snapshot_check {
+    snapshot_status status = snapshot_status::ok;
+    snapshot_header header{};    // as stored (zero when truncated)
+    std::uint64_t checksum = 0;  // computed over the bytes (once the header is read)
+    std::uint64_t digest = 0;    // of the decoded state (once it decodes)
+    std::string detail;          // the decoder's reason, for bad_state
+
+    bool ok() const { return status == snapshot_status::ok; }
+    // "snapshot checksum mismatch", with the decoder's reason for bad_state.
+    std::string message() const;
+};
+
+// Every check, with the figures: `out` holds the decoded state when the status is ok or
+// digest_mismatch, else is left empty.
+snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& out,
+                                    snapshot_reading how = snapshot_reading::verify);
+
+}  // namespace stampd::wal
