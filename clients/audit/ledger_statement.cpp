@@ -44,24 +44,13 @@ std::string format_time(const local_time& t, bool utc) {
     return format_day(t.on) + clock;
 }
 
-statement_line line_of(const state& s, const ledger_entry& e, u64 seq, const local_time& t,
-                       bool utc) {
-    statement_line l{.seq = seq,
-                     .lsn = e.lsn,
-                     .time = format_time(t, utc),
-                     .kind = e.kind,
-                     .station = e.station,
-                     .overridden = e.overridden,
-                     .quantity = e.quantity,
-                     .balance_after = e.balance_after};
-    if (e.kind == ledger_kind::receipt) {
-        if (s.has_stamp_order(e.source)) l.source = s.stamp_order_at(e.source).number.view();
-    } else if (s.has_po(e.source)) {
-        l.source = s.po_at(e.source).number.view();
-    }
-    if (e.box != id_none && s.has_box(e.box)) l.box = s.barcode_of(e.box);
-    if (s.has_user(e.user)) l.user = s.user_at(e.user).key.view();
-    return l;
+// "2026-11-23 08:45:01 -05:00" (or "... UTC"): an entry's time as the statement writes it.
+std::string time_text(const statement& st, i64 time_us) {
+    return format_time(local_of(st.zone, st.utc, time_us), st.utc);
+}
+
+std::string zone_name(const statement& st) {
+    return st.utc ? "UTC" : st.zone.name;
 }
 
 // The instant a civil date begins, in the zone or in UTC.
@@ -72,30 +61,14 @@ i64 start_of(const time_zone& zone, bool utc, day d) {
 }  // namespace
 
 statement build_statement(const state& s, const statement_options& o) {
-    statement st{.stamp_region = o.stamp_region,
-                 .zone = o.utc ? "UTC" : s.settings.zone.name,
-                 .from = o.from,
-                 .to = o.to};
-    // The period's figures are the engine's (SPEC §8 figures); the lines are its entries.
     const i64 from_us = o.from == no_day ? INT64_MIN : start_of(s.settings.zone, o.utc, o.from);
     const i64 to_us = o.to == no_day ? INT64_MAX : start_of(s.settings.zone, o.utc, o.to + 1);
-    const ledger_figures f = figures(s, o.stamp_region, from_us, to_us);
-    st.opening = f.opening;
-    st.closing = f.closing;
-    st.received = f.received;
-    st.used = f.used;
-    st.refunded = f.refunded;
-    const auto& ledger = s.account(o.stamp_region).ledger;
-    for (std::size_t i = 0; i < ledger.size(); ++i) {
-        const ledger_entry& e = ledger[i];
-        if (e.time_us < from_us) continue;
-        if (e.time_us >= to_us) break;  // entries are in time order
-        st.lines.push_back(
-            line_of(s, e, i + 1, local_of(s.settings.zone, o.utc, e.time_us), o.utc));
-    }
-    assert(st.lines.size() == f.entries);
-    assert(st.closing == (st.lines.empty() ? st.opening : st.lines.back().balance_after));
-    return st;
+    return statement{.stamp_region = o.stamp_region,
+                     .zone = s.settings.zone,
+                     .utc = o.utc,
+                     .from = o.from,
+                     .to = o.to,
+                     .body = statement_of(s, o.stamp_region, from_us, to_us)};
 }
 
 namespace {
@@ -106,27 +79,29 @@ std::string period(const statement& st) {
 }
 
 void print_text(const statement& st, std::FILE* out) {
+    const ledger_figures& f = st.body.figures;
     std::fprintf(out, "Stamp ledger %s, %s (%s)\n", std::string{to_string(st.stamp_region)}.c_str(),
-                 period(st).c_str(), st.zone.c_str());
+                 period(st).c_str(), zone_name(st).c_str());
     std::fprintf(out, "%-6s %-26s %-13s %-12s %-14s %-10s %7s %8s %10s %12s\n", "seq", "date/time",
                  "kind", "source", "box", "user", "station", "override", "quantity", "balance");
     std::fprintf(out, "%-6s %-26s %-13s %-12s %-14s %-10s %7s %8s %10s %12" PRId64 "\n", "", "",
-                 "OPENING", "", "", "", "", "", "", st.opening);
-    for (const statement_line& l : st.lines) {
+                 "OPENING", "", "", "", "", "", "", f.opening);
+    for (const statement_entry& l : st.body.entries) {
         std::fprintf(out,
                      "%-6" PRIu64 " %-26s %-13s %-12s %-14s %-10s %7u %8s %+10" PRId64 " %12" PRId64
                      "\n",
-                     l.seq, l.time.c_str(), std::string{to_string(l.kind)}.c_str(),
-                     l.source.c_str(), l.box.c_str(), l.user.c_str(), l.station,
+                     l.sequence, time_text(st, l.time_us).c_str(),
+                     std::string{to_string(l.kind)}.c_str(), l.source_number.c_str(), l.box.c_str(),
+                     l.user.c_str(), l.station,
                      l.overridden ? "yes" : "no", l.quantity, l.balance_after);
     }
     std::fprintf(out, "%-6s %-26s %-13s %-12s %-14s %-10s %7s %8s %10s %12" PRId64 "\n", "", "",
-                 "CLOSING", "", "", "", "", "", "", st.closing);
+                 "CLOSING", "", "", "", "", "", "", f.closing);
     std::fprintf(out,
                  "entries %zu, received %" PRId64 ", used %" PRId64 ", refunded %" PRId64
                  ": %" PRId64 " + %" PRId64 " - %" PRId64 " + %" PRId64 " = %" PRId64 "\n",
-                 st.lines.size(), st.received, st.used, st.refunded, st.opening, st.received,
-                 st.used, st.refunded, st.closing);
+                 st.body.entries.size(), f.received, f.used, f.refunded, f.opening, f.received,
+                 f.used, f.refunded, f.closing);
 }
 
 void print_csv(const statement& st, std::FILE* out) {
@@ -134,11 +109,11 @@ void print_csv(const statement& st, std::FILE* out) {
     std::fprintf(out,
                  "region,seq,lsn,time,kind,source,box,user,station,override,quantity,"
                  "balance_after\n");
-    std::fprintf(out, "%s,,,,OPENING,,,,,,,%" PRId64 "\n", r.c_str(), st.opening);
-    for (const statement_line& l : st.lines) {
+    std::fprintf(out, "%s,,,,OPENING,,,,,,,%" PRId64 "\n", r.c_str(), st.body.figures.opening);
+    for (const statement_entry& l : st.body.entries) {
         // Sources, barcodes and user keys are codes (no commas or quotes are checked for):
         // written quoted, with quotes doubled, so any byte reads back.
-        std::string fields[3] = {l.source, l.box, l.user};
+        std::string fields[3] = {l.source_number, l.box, l.user};
         for (std::string& f : fields) {
             std::string q = "\"";
             for (const char c : f)
@@ -147,11 +122,12 @@ void print_csv(const statement& st, std::FILE* out) {
         }
         std::fprintf(
             out, "%s,%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%s,%s,%u,%s,%" PRId64 ",%" PRId64 "\n",
-            r.c_str(), l.seq, l.lsn, l.time.c_str(), std::string{to_string(l.kind)}.c_str(),
+            r.c_str(), l.sequence, l.lsn, time_text(st, l.time_us).c_str(),
+            std::string{to_string(l.kind)}.c_str(),
             fields[0].c_str(), fields[1].c_str(), fields[2].c_str(), l.station,
             l.overridden ? "yes" : "no", l.quantity, l.balance_after);
     }
-    std::fprintf(out, "%s,,,,CLOSING,,,,,,,%" PRId64 "\n", r.c_str(), st.closing);
+    std::fprintf(out, "%s,,,,CLOSING,,,,,,,%" PRId64 "\n", r.c_str(), st.body.figures.closing);
 }
 
 void print_jsonl(const statement& st, std::FILE* out) {
@@ -168,16 +144,16 @@ void print_jsonl(const statement& st, std::FILE* out) {
                       {"region", r},
                       {"from", date(st.from)},
                       {"to", date(st.to)},
-                      {"zone", st.zone},
-                      {"balance", json::value{std::int64_t{st.opening}}}});
-    for (const statement_line& l : st.lines) {
+                      {"zone", zone_name(st)},
+                      {"balance", json::value{std::int64_t{st.body.figures.opening}}}});
+    for (const statement_entry& l : st.body.entries) {
         emit(json::object{{"type", "entry"},
                           {"region", r},
-                          {"seq", json::value{std::uint64_t{l.seq}}},
+                          {"seq", json::value{std::uint64_t{l.sequence}}},
                           {"lsn", json::value{std::uint64_t{l.lsn}}},
-                          {"time", l.time},
+                          {"time", time_text(st, l.time_us)},
                           {"kind", to_string(l.kind)},
-                          {"source", l.source},
+                          {"source", l.source_number},
                           {"box", l.box},
                           {"user", l.user},
                           {"station", json::value{std::uint64_t{l.station}}},
@@ -187,11 +163,11 @@ void print_jsonl(const statement& st, std::FILE* out) {
     }
     emit(json::object{{"type", "closing"},
                       {"region", r},
-                      {"balance", json::value{std::int64_t{st.closing}}},
-                      {"entries", json::value{std::uint64_t{st.lines.size()}}},
-                      {"received", json::value{std::int64_t{st.received}}},
-                      {"used", json::value{std::int64_t{st.used}}},
-                      {"refunded", json::value{std::int64_t{st.refunded}}}});
+                      {"balance", json::value{std::int64_t{st.body.figures.closing}}},
+                      {"entries", json::value{std::uint64_t{st.body.entries.size()}}},
+                      {"received", json::value{std::int64_t{st.body.figures.received}}},
+                      {"used", json::value{std::int64_t{st.body.figures.used}}},
+                      {"refunded", json::value{std::int64_t{st.body.figures.refunded}}}});
 }
 
 }  // namespace

@@ -2,13 +2,16 @@
 // civil dates (both inclusive) in the warehouse's time zone (or UTC): the opening balance, one
 // line per entry with its source (stamp order, or PO and box), user, station, override flag,
 // signed quantity and balance after, then the closing balance and the period's figures.
-// Built from a replayed state; pure functions, any thread that owns the state.
+// The lines are the engine's ledger statement; this file picks the period and writes it.
+// Pure functions, any thread that owns the state.
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "engine/calendar_time.hpp"
+#include "engine/ledger_statement.hpp"
 #include "engine/state.hpp"
 
 namespace stampd::audit {
@@ -22,27 +25,13 @@ struct statement_options {
     bool utc = false;   // dates and times in UTC instead of the warehouse's zone
 };
 
-struct statement_line {
-    u64 seq = 0;
-    u64 lsn = 0;
-    std::string time;  // "2026-11-23 08:45:01 -05:00"
-    ledger_kind kind = ledger_kind::receipt;
-    std::string source;  // "SO-000001", or "PO-000001" (the PO's number)
-    std::string box;     // the box's barcode, for USAGE
-    std::string user;    // the user's key
-    station_id station = 0;
-    bool overridden = false;
-    i64 quantity = 0;
-    i64 balance_after = 0;
-};
-
+// The engine's statement (engine/ledger_statement.hpp) for the period, and how to write its times.
 struct statement {
     region stamp_region = region::fed;
-    std::string zone;  // "America/Toronto", or "UTC"
+    time_zone zone;     // the warehouse's, when not UTC
+    bool utc = false;
     day from = no_day, to = no_day;
-    i64 opening = 0, closing = 0;
-    i64 received = 0, used = 0, refunded = 0;
-    std::vector<statement_line> lines;
+    ledger_statement body;
 };
 
 statement build_statement(const state& s, const statement_options& options);

@@ -50,7 +50,7 @@ std::string render_csv(const stamp_accounting& report) {
                       "", std::to_string(s.entries), std::to_string(s.quantity), "",
                       std::string{describe(s.kind)}});
         }
-        for (const entry_line& e : r.entries) {
+        for (const statement_entry& e : r.entries) {
             append_csv_row(
                 out, {name, "entry", std::string{to_string(e.kind)}, e.source_number, e.consignee,
                       e.box, e.user, std::to_string(e.station), e.overridden ? "yes" : "no",
@@ -71,7 +71,7 @@ void append_entries_json(std::string& out, const stamp_accounting& report,
                          const region_accounting& r) {
     out += ",\"ledger_entries\":[";
     for (std::size_t i = 0; i < r.entries.size(); ++i) {
-        const entry_line& e = r.entries[i];
+        const statement_entry& e = r.entries[i];
         if (i > 0) out += ',';
         json::write(out, json::object{{"sequence", e.sequence},
                                       {"lsn", e.lsn},
@@ -178,7 +178,7 @@ void pdf_region(pdf_document& pdf, const stamp_accounting& report, const region_
                      {"User", 52, align::left},
                      {"Quantity", 46, align::right},
                      {"Balance", 46, align::right}});
-    for (const entry_line& e : r.entries) {
+    for (const statement_entry& e : r.entries) {
         pdf.row({std::to_string(e.sequence), format_local_time(report.zone, e.time_us),
                  std::string{to_string(e.kind)} + (e.overridden ? " (override)" : ""),
                  e.source_number, e.box, e.user, format_signed_count(e.quantity),

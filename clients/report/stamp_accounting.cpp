@@ -8,38 +8,13 @@
 namespace stampd::report {
 namespace {
 
-std::string source_number(const state& s, const ledger_entry& e) {
-    if (e.kind == ledger_kind::receipt)
-        return std::string{s.stamp_order_at(e.source).number.view()};
-    return std::string{s.po_at(e.source).number.view()};
-}
-
-std::string consignee_of(const state& s, const ledger_entry& e) {
-    if (e.kind == ledger_kind::receipt) return {};
-    return std::string{s.consignee_at(s.po_at(e.source).consignee).key.view()};
-}
-
-entry_line describe_entry(const state& s, const ledger_entry& e, u64 sequence) {
-    return entry_line{.sequence = sequence,
-                      .lsn = e.lsn,
-                      .time_us = e.time_us,
-                      .kind = e.kind,
-                      .source_number = source_number(s, e),
-                      .consignee = consignee_of(s, e),
-                      .box = e.box == id_none ? std::string{} : std::string{s.barcode_of(e.box)},
-                      .user = s.has_user(e.user) ? std::string{s.user_at(e.user).key.view()} : "",
-                      .station = e.station,
-                      .overridden = e.overridden,
-                      .quantity = e.quantity,
-                      .balance_after = e.balance_after};
-}
-
 region_accounting account_for(const state& s, region r, i64 begin_us, i64 end_us,
                               bool with_entries) {
     const region_account& account = s.account(r);
     region_accounting out{.stamp_region = r,
                           .figures = figures(s, r, begin_us, end_us),
                           .available_to_promise = stamps_available_to_promise(s, r)};
+    if (with_entries) out.entries = statement_of(s, r, begin_us, end_us).entries;
     const std::size_t begin = ledger_index_at(s, r, begin_us);
     const std::size_t end = std::max(begin, ledger_index_at(s, r, end_us));
     // (kind, source) → its line: a period holds few sources and millions of entries.
@@ -48,16 +23,16 @@ region_accounting account_for(const state& s, region r, i64 begin_us, i64 end_us
         const ledger_entry& e = account.ledger[i];
         const auto [it, added] = line_of.try_emplace({e.kind, e.source}, out.sources.size());
         if (added) {
+            statement_entry first = describe_entry(s, e, i + 1);
             out.sources.push_back(source_line{.kind = e.kind,
                                               .source = e.source,
-                                              .source_number = source_number(s, e),
-                                              .consignee = consignee_of(s, e),
+                                              .source_number = std::move(first.source_number),
+                                              .consignee = std::move(first.consignee),
                                               .first_time_us = e.time_us});
         }
         source_line& line = out.sources[it->second];
         ++line.entries;
         line.quantity += e.quantity;
-        if (with_entries) out.entries.push_back(describe_entry(s, e, i + 1));
     }
     assert(out.figures.entries == end - begin);
     return out;

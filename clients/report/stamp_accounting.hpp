@@ -10,6 +10,7 @@
 
 #include "clients/report/report_period.hpp"
 #include "clients/report/report_source.hpp"
+#include "engine/ledger_statement.hpp"
 #include "engine/queries.hpp"
 
 namespace stampd::report {
@@ -25,28 +26,12 @@ struct source_line {
     i64 first_time_us = 0;
 };
 
-// One ledger entry, with its source spelled out.
-struct entry_line {
-    u64 sequence = 0;  // in its region, from 1
-    u64 lsn = 0;
-    i64 time_us = 0;
-    ledger_kind kind = ledger_kind::receipt;
-    std::string source_number;
-    std::string consignee;
-    std::string box;  // the box's barcode, for USAGE
-    std::string user;
-    station_id station = 0;
-    bool overridden = false;
-    i64 quantity = 0;
-    i64 balance_after = 0;
-};
-
 struct region_accounting {
     region stamp_region = region::fed;
     ledger_figures figures;
     i64 available_to_promise = 0;  // at the end of the state, not of the period
     std::vector<source_line> sources;
-    std::vector<entry_line> entries;  // filled when asked for
+    std::vector<statement_entry> entries;  // filled when asked for (engine/ledger_statement.hpp)
 };
 
 struct stamp_accounting {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "net/server.hpp"
-#include "tests/clients/json_check.hpp"
-#include "tests/clients/run_program.hpp"
+#include "tests/support/json_check.hpp"
+#include "tests/support/run_program.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace stampd {

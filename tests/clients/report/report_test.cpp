@@ -10,7 +10,7 @@
 #include "clients/report/report_text.hpp"
 #include "clients/report/stamp_accounting.hpp"
 #include "tests/support/data_dir_writer.hpp"
-#include "tests/report/seed_warehouse.hpp"
+#include "tests/clients/report/seed_warehouse.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace stampd::testing {

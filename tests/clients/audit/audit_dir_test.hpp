@@ -7,9 +7,9 @@
 
 #include <sstream>
 
-#include "tests/audit/audit_data.hpp"
-#include "tests/clients/json_check.hpp"
-#include "tests/clients/run_program.hpp"
+#include "tests/clients/audit/audit_data.hpp"
+#include "tests/support/json_check.hpp"
+#include "tests/support/run_program.hpp"
 
 namespace stampd::testing {
 

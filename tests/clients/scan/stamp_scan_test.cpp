@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "tests/scan/scan_ledger.hpp"
-#include "tests/scan/scan_processes.hpp"
+#include "tests/clients/scan/scan_ledger.hpp"
+#include "tests/clients/scan/scan_processes.hpp"
 
 namespace stampd::scan_test {
 namespace {

@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "clients/audit/verify.hpp"
-#include "tests/audit/audit_data.hpp"
-#include "tests/audit/audit_dir_test.hpp"
+#include "tests/clients/audit/audit_data.hpp"
+#include "tests/clients/audit/audit_dir_test.hpp"
 #include "tests/support/recovered.hpp"
-#include "tests/clients/json_check.hpp"
-#include "tests/clients/run_program.hpp"
+#include "tests/support/json_check.hpp"
+#include "tests/support/run_program.hpp"
 #include "wal/storage/recovery.hpp"
 
 namespace stampd::testing {

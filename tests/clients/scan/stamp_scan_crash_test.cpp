@@ -11,8 +11,8 @@
 #include <random>
 #include <set>
 
-#include "tests/scan/scan_ledger.hpp"
-#include "tests/scan/scan_processes.hpp"
+#include "tests/clients/scan/scan_ledger.hpp"
+#include "tests/clients/scan/scan_processes.hpp"
 
 namespace stampd::scan_test {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "clients/lib/client.hpp"
 #include "clients/scan/work.hpp"
-#include "tests/scan/scan_processes.hpp"
+#include "tests/clients/scan/scan_processes.hpp"
 
 namespace stampd::scan_test {
 

@@ -5,8 +5,8 @@
 
 #include <sstream>
 
-#include "tests/audit/audit_dir_test.hpp"
-#include "tests/clients/json_check.hpp"
+#include "tests/clients/audit/audit_dir_test.hpp"
+#include "tests/support/json_check.hpp"
 
 namespace stampd::testing {
 namespace {

@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "clients/audit/snapshot_list.hpp"
-#include "tests/audit/audit_dir_test.hpp"
-#include "tests/clients/json_check.hpp"
+#include "tests/clients/audit/audit_dir_test.hpp"
+#include "tests/support/json_check.hpp"
 #include "wal/storage/recovery.hpp"
 
 namespace stampd::testing {
