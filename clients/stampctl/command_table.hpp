@@ -1,9 +1,10 @@
-// stampctl's command table machinery, shared by commands_floor.cpp (warehouse floor: reference
-// data, shipments, production orders and runs) and commands_office.cpp (stamp orders,
-// settings, calendar, invoices, customer requests). An entry binds its flags straight into the
-// engine's command struct and says in one line what was done; running, --dry-run, --json and
-// refusals are shared (run_command). The roles in --help come from the engine's own access table
-// (allowed_roles), so they cannot drift from it. One thread.
+// stampctl's subcommands, one per row of the engine's command table (engine/command_table.hpp):
+// each command's cli<Command>() is defined in commands_floor.cpp (reference data, shipments,
+// production orders and runs) or commands_office.cpp (stamp orders, settings, calendar,
+// invoices, customer requests) — a row without one fails to link. An entry binds its flags
+// straight into the engine's command struct and says in one line what was done; the name
+// ("confirm-box"), running, --dry-run, --json and refusals are shared (run_command). The roles
+// in --help are the table's (allowed_roles), so they cannot drift from it. One thread.
 #pragma once
 
 #include <iostream>
@@ -13,13 +14,15 @@
 #include "clients/stampctl/view.hpp"
 #include "engine/engine.hpp"
 
-namespace stampd::ctl::table {
+namespace stampd::ctl {
+
+// The subcommand's name: the command's, with '-' for '_' ("confirm-box").
+std::string subcommand_name(const command& c);
 
 // One command as a subcommand. `prepare` runs on the open connection before the command is sent
 // (confirm-box resolves a barcode); it returns an exit code, exit_done to go on.
 template <typename Command>
 struct spec {
-    const char* name;
     std::string help;
     std::function<void(CLI::App&, Command&)> options;
     std::function<std::string(const Command&, u32 result)> done;
@@ -51,8 +54,18 @@ inline void print_effects(const std::string& name, const json::value& outcome) {
         std::cout << "  " << render_line(e) << '\n';
 }
 
+// Each command's subcommand, specialized once per row of the command table.
 template <typename Command>
-int run_command(const globals& g, const spec<Command>& s, Command cmd, bool dry_run) {
+spec<Command> cli();
+#define STAMPD_DECLARE_CLI(type, wire, roles) \
+    template <>                               \
+    spec<type> cli<type>();
+STAMPD_COMMANDS(STAMPD_DECLARE_CLI)
+#undef STAMPD_DECLARE_CLI
+
+template <typename Command>
+int run_command(const globals& g, const std::string& name, const spec<Command>& s, Command cmd,
+                bool dry_run) {
     client::connection c;
     if (const int rc = open_connection(g, c); rc != exit_done) return rc;
     if (s.prepare) {
@@ -65,14 +78,14 @@ int run_command(const globals& g, const spec<Command>& s, Command cmd, bool dry_
     if (o == nullptr) return connection_lost("the server answered something other than an Outcome");
     if (g.json) {
         json::value v = reply_value(*answer.get());
-        v.as_object()->insert(v.as_object()->begin(), json::member{"command", s.name});
+        v.as_object()->insert(v.as_object()->begin(), json::member{"command", name});
         v.as_object()->insert(v.as_object()->begin() + 1, json::member{"dry_run", dry_run});
         print_json(v);
     }
     if (o->code() != proto::Code::OK) return print_refusal(*o);
     if (g.json) return exit_done;
     if (dry_run) {
-        print_effects(s.name, reply_value(*answer.get()));
+        print_effects(name, reply_value(*answer.get()));
     } else {
         print_done(g, *o, s.done(cmd, o->result()));
     }
@@ -82,16 +95,17 @@ int run_command(const globals& g, const spec<Command>& s, Command cmd, bool dry_
 template <typename Command>
 void add(registry& r, spec<Command> s) {
     const role_set roles = allowed_roles(command{Command{}});
-    CLI::App* sub = r.app.add_subcommand(s.name, s.help + "\nRoles: " + roles_text(roles) + ".");
+    const std::string name = subcommand_name(command{Command{}});
+    CLI::App* sub = r.app.add_subcommand(name, s.help + "\nRoles: " + roles_text(roles) + ".");
     auto cmd = std::make_shared<Command>();
     auto dry_run = std::make_shared<bool>(false);
     s.options(*sub, *cmd);
     sub->add_flag("--dry-run", *dry_run,
                   "ask the server what this would do: the events it would bring, nothing recorded");
     auto shared = std::make_shared<spec<Command>>(std::move(s));
-    sub->callback([&r, cmd, dry_run, shared] {
-        r.chosen = [cmd, dry_run, shared](const globals& g) {
-            return run_command(g, *shared, *cmd, *dry_run);
+    sub->callback([&r, cmd, dry_run, shared, name] {
+        r.chosen = [cmd, dry_run, shared, name](const globals& g) {
+            return run_command(g, name, *shared, *cmd, *dry_run);
         };
     });
 }
@@ -138,4 +152,4 @@ inline constexpr const char* line_help =
 inline constexpr const char* mode_help =
     "strict (refuse past capacity), override (past capacity, recorded) or auto-split";
 
-}  // namespace stampd::ctl::table
+}  // namespace stampd::ctl

@@ -5,14 +5,11 @@
 #include "clients/stampctl/command_table.hpp"
 
 namespace stampd::ctl {
-namespace {
-
-using namespace table;
 
 // ---------------------------------------------------------------- §2 reference data
-void define_reference(registry& r) {
-    add<create_user>(
-        r, {"create-user", "Create a login user (SPEC §2, §11).",
+template <>
+spec<create_user> cli<create_user>() {
+    return {"Create a login user (SPEC §2, §11).",
             [](CLI::App& s, create_user& c) {
                 code_flag(s, "--key", c.key, "login name, unique")->required();
                 s.add_option("--name", c.name, "full name");
@@ -28,9 +25,12 @@ void define_reference(registry& r) {
             },
             [](const create_user& c, u32 id) {
                 return "created user " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }});
-    add<create_consignee>(
-        r, {"create-consignee", "Create a consignee (SPEC §2).",
+            }};
+}
+
+template <>
+spec<create_consignee> cli<create_consignee>() {
+    return {"Create a consignee (SPEC §2).",
             [](CLI::App& s, create_consignee& c) {
                 code_flag(s, "--key", c.key, "consignee code, unique")->required();
                 s.add_option("--name", c.name, "name");
@@ -39,21 +39,27 @@ void define_reference(registry& r) {
             },
             [](const create_consignee& c, u32 id) {
                 return "created consignee " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }});
-    add<create_product>(r, {"create-product", "Create a product of a consignee (SPEC §2).",
-                            [](CLI::App& s, create_product& c) {
-                                code_flag(s, "--sku", c.sku, "SKU, unique")->required();
-                                id_flag(s, "--consignee", c.consignee, "consignee id");
-                                s.add_option("--name", c.name, "name");
-                                id_flag(s, "--volume-ul", c.volume_ul,
-                                        "volume per unit in microlitres (15 mL = 15000)");
-                            },
-                            [](const create_product& c, u32 id) {
-                                return "created product " + id_text(id) + " (" +
-                                       std::string(c.sku.view()) + ")";
-                            }});
-    add<set_bundle_size>(
-        r, {"set-bundle-size", "Set the stamps per bundle of a region (SPEC §2, §8).",
+            }};
+}
+
+template <>
+spec<create_product> cli<create_product>() {
+    return {"Create a product of a consignee (SPEC §2).",
+            [](CLI::App& s, create_product& c) {
+                code_flag(s, "--sku", c.sku, "SKU, unique")->required();
+                id_flag(s, "--consignee", c.consignee, "consignee id");
+                s.add_option("--name", c.name, "name");
+                id_flag(s, "--volume-ul", c.volume_ul,
+                        "volume per unit in microlitres (15 mL = 15000)");
+            },
+            [](const create_product& c, u32 id) {
+                return "created product " + id_text(id) + " (" + std::string(c.sku.view()) + ")";
+            }};
+}
+
+template <>
+spec<set_bundle_size> cli<set_bundle_size>() {
+    return {"Set the stamps per bundle of a region (SPEC §2, §8).",
             [](CLI::App& s, set_bundle_size& c) {
                 enum_flag(s, "--region", c.stamp_region, region_names(), "fed, on, qc, ab or mb")
                     ->required();
@@ -62,9 +68,12 @@ void define_reference(registry& r) {
             [](const set_bundle_size& c, u32) {
                 return "set the bundle size of " + std::string(to_string(c.stamp_region)) + " to " +
                        std::to_string(c.stamps_per_bundle) + " stamps";
-            }});
-    add<set_deposit_rate>(
-        r, {"set-deposit-rate", "Set the stamp deposit rate of a region (SPEC §2, §8).",
+            }};
+}
+
+template <>
+spec<set_deposit_rate> cli<set_deposit_rate>() {
+    return {"Set the stamp deposit rate of a region (SPEC §2, §8).",
             [](CLI::App& s, set_deposit_rate& c) {
                 enum_flag(s, "--region", c.stamp_region, region_names(), "fed, on, qc, ab or mb")
                     ->required();
@@ -73,29 +82,35 @@ void define_reference(registry& r) {
             [](const set_deposit_rate& c, u32) {
                 return "set the deposit rate of " + std::string(to_string(c.stamp_region)) +
                        " to " + std::to_string(c.cents_per_stamp) + " cents per stamp";
-            }});
+            }};
 }
 
 // ---------------------------------------------------------------- §3 shipments and boxes
-void define_shipments(registry& r) {
-    add<create_shipment>(
-        r, {"create-shipment", "Expect a shipment of a consignee (SPEC §3).",
+template <>
+spec<create_shipment> cli<create_shipment>() {
+    return {"Expect a shipment of a consignee (SPEC §3).",
             [](CLI::App& s, create_shipment& c) {
                 code_flag(s, "--key", c.key, "shipment reference, unique")->required();
                 id_flag(s, "--consignee", c.consignee, "consignee id");
             },
             [](const create_shipment& c, u32 id) {
                 return "created shipment " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }});
-    add<start_receiving>(r, {"start-receiving", "Start receiving a shipment's boxes (SPEC §3).",
-                             [](CLI::App& s, start_receiving& c) {
-                                 id_flag(s, "--shipment", c.shipment, "shipment id");
-                             },
-                             [](const start_receiving& c, u32) {
-                                 return "receiving shipment " + id_text(c.shipment);
-                             }});
-    add<receive_box>(
-        r, {"receive-box", "Receive one box of a shipment that is Receiving (SPEC §3).",
+            }};
+}
+
+template <>
+spec<start_receiving> cli<start_receiving>() {
+    return {
+        "Start receiving a shipment's boxes (SPEC §3).",
+        [](CLI::App& s, start_receiving& c) {
+            id_flag(s, "--shipment", c.shipment, "shipment id");
+        },
+        [](const start_receiving& c, u32) { return "receiving shipment " + id_text(c.shipment); }};
+}
+
+template <>
+spec<receive_box> cli<receive_box>() {
+    return {"Receive one box of a shipment that is Receiving (SPEC §3).",
             [](CLI::App& s, receive_box& c) {
                 id_flag(s, "--shipment", c.shipment, "shipment id");
                 code_flag(s, "--barcode", c.barcode, "the box's barcode, unique")->required();
@@ -106,59 +121,62 @@ void define_shipments(registry& r) {
             [](const receive_box& c, u32 id) {
                 return "received box " + id_text(id) + " (" + std::string(c.barcode.view()) +
                        ") into shipment " + id_text(c.shipment);
-            }});
-    add<finish_receiving>(
-        r, {"finish-receiving", "Finish receiving: the shipment is Inventoried (SPEC §3).",
+            }};
+}
+
+template <>
+spec<finish_receiving> cli<finish_receiving>() {
+    return {"Finish receiving: the shipment is Inventoried (SPEC §3).",
             [](CLI::App& s, finish_receiving& c) {
                 id_flag(s, "--shipment", c.shipment, "shipment id");
             },
             [](const finish_receiving& c, u32) {
                 return "shipment " + id_text(c.shipment) + " inventoried";
-            }});
+            }};
 }
 
 // Confirm one box of a run; --barcode is resolved to the box through ScanBox first.
-void define_confirm_box(registry& r) {
+template <>
+spec<confirm_box> cli<confirm_box>() {
     auto barcode = std::make_shared<std::string>();
-    add<confirm_box>(
-        r, {"confirm-box",
-            "Confirm (stamp) one box of a PO InProduction: deducts its stamps (SPEC §6). On "
-            "INSUFFICIENT_STAMPS choose: nothing, --action skip or --action override.",
-            [barcode](CLI::App& s, confirm_box& c) {
-                id_flag(s, "--po", c.po, "PO id");
-                s.add_option("--box", c.box, "box id (or --barcode)");
-                s.add_option("--barcode", *barcode, "the box's barcode, instead of --box");
-                enum_flag(s, "--action", c.action, box_action_names(),
-                          "confirm (default), skip, or override (past a short balance, recorded)");
-            },
-            [](const confirm_box& c, u32) {
-                const char* verb = c.action == box_action::skip ? "skipped" : "confirmed";
-                return std::string(verb) + " box " + id_text(c.box) + " of PO " + id_text(c.po);
-            },
-            [barcode](client::connection& conn, confirm_box& c) -> int {
-                if (barcode->empty()) {
-                    if (c.box != id_none) return exit_done;
-                    std::cerr << "stampctl: confirm-box needs --box or --barcode\n";
-                    return exit_usage;
-                }
-                client::response answer;
-                const int rc = call_read(
-                    conn, proto::Body::ScanBox,
-                    [&](flatbuffers::FlatBufferBuilder& b) {
-                        return proto::CreateScanBoxDirect(b, c.po, barcode->c_str()).Union();
-                    },
-                    answer);
-                if (rc != exit_done) return rc;
-                if (const proto::Outcome* o = answer.outcome()) return print_refusal(*o);
-                c.box = answer.get()->reply_as_ScannedBox()->box();
-                return exit_done;
-            }});
+    return {
+        "Confirm (stamp) one box of a PO InProduction: deducts its stamps (SPEC §6). On "
+        "INSUFFICIENT_STAMPS choose: nothing, --action skip or --action override.",
+        [barcode](CLI::App& s, confirm_box& c) {
+            id_flag(s, "--po", c.po, "PO id");
+            s.add_option("--box", c.box, "box id (or --barcode)");
+            s.add_option("--barcode", *barcode, "the box's barcode, instead of --box");
+            enum_flag(s, "--action", c.action, box_action_names(),
+                      "confirm (default), skip, or override (past a short balance, recorded)");
+        },
+        [](const confirm_box& c, u32) {
+            const char* verb = c.action == box_action::skip ? "skipped" : "confirmed";
+            return std::string(verb) + " box " + id_text(c.box) + " of PO " + id_text(c.po);
+        },
+        [barcode](client::connection& conn, confirm_box& c) -> int {
+            if (barcode->empty()) {
+                if (c.box != id_none) return exit_done;
+                std::cerr << "stampctl: confirm-box needs --box or --barcode\n";
+                return exit_usage;
+            }
+            client::response answer;
+            const int rc = call_read(
+                conn, proto::Body::ScanBox,
+                [&](flatbuffers::FlatBufferBuilder& b) {
+                    return proto::CreateScanBoxDirect(b, c.po, barcode->c_str()).Union();
+                },
+                answer);
+            if (rc != exit_done) return rc;
+            if (const proto::Outcome* o = answer.outcome()) return print_refusal(*o);
+            c.box = answer.get()->reply_as_ScannedBox()->box();
+            return exit_done;
+        }};
 }
 
 // ---------------------------------------------------------------- §4–§7 production orders
-void define_production_orders(registry& r) {
-    add<create_po>(
-        r, {"create-po", "Create a production order from an Inventoried shipment (SPEC §4, §5).",
+template <>
+spec<create_po> cli<create_po>() {
+    return {"Create a production order from an Inventoried shipment (SPEC §4, §5).",
             [](CLI::App& s, create_po& c) {
                 code_flag(s, "--number", c.number, "PO number (blank: the next PO-000001)");
                 id_flag(s, "--consignee", c.consignee, "consignee id");
@@ -169,79 +187,89 @@ void define_production_orders(registry& r) {
                 day_flag(s, "--on", c.on, "schedule on this day, YYYY-MM-DD");
                 enum_flag(s, "--mode", c.mode, schedule_mode_names(), mode_help);
             },
-            [](const create_po&, u32 id) { return "created PO " + id_text(id); }});
-    add<edit_po_lines>(
-        r, {"edit-po-lines", "Replace the lines of an Open PO (SPEC §4).",
+            [](const create_po&, u32 id) { return "created PO " + id_text(id); }};
+}
+
+template <>
+spec<edit_po_lines> cli<edit_po_lines>() {
+    return {"Replace the lines of an Open PO (SPEC §4).",
             [](CLI::App& s, edit_po_lines& c) {
                 id_flag(s, "--po", c.po, "PO id");
                 lines_flag(s, c.lines, line_help)->required();
                 s.add_flag("--override-capacity", c.override_capacity,
                            "the PO's day may go past its capacity (recorded)");
             },
-            [](const edit_po_lines& c, u32) { return "edited the lines of PO " + id_text(c.po); }});
-    add<start_run>(
-        r, {"start-run", "Start the stamp run of an Open PO: builds its box queue (SPEC §6).",
+            [](const edit_po_lines& c, u32) { return "edited the lines of PO " + id_text(c.po); }};
+}
+
+template <>
+spec<start_run> cli<start_run>() {
+    return {"Start the stamp run of an Open PO: builds its box queue (SPEC §6).",
             [](CLI::App& s, start_run& c) {
                 id_flag(s, "--po", c.po, "PO id");
                 s.add_flag("--acknowledge-shortage", c.acknowledge_shortage,
                            "start despite STAMP_SHORTAGE_WARNING (recorded)");
             },
-            [](const start_run& c, u32) { return "started the run of PO " + id_text(c.po); }});
-    define_confirm_box(r);
-    add<end_run>(r, {"end-run", "End a run early: the boxes left are skipped (SPEC §6).",
-                     [](CLI::App& s, end_run& c) { id_flag(s, "--po", c.po, "PO id"); },
-                     [](const end_run& c, u32) {
-                         return "ended the run of PO " + id_text(c.po) + ", pending verification";
-                     }});
-    add<verify_po>(
-        r, {"verify-po",
-            "Verify a PO PendingVerification and complete it: outbound record and draft invoice "
-            "(SPEC §7). Not by the user who started the run or confirmed a box.",
-            [](CLI::App& s, verify_po& c) {
+            [](const start_run& c, u32) { return "started the run of PO " + id_text(c.po); }};
+}
+
+template <>
+spec<end_run> cli<end_run>() {
+    return {"End a run early: the boxes left are skipped (SPEC §6).",
+            [](CLI::App& s, end_run& c) { id_flag(s, "--po", c.po, "PO id"); },
+            [](const end_run& c, u32) {
+                return "ended the run of PO " + id_text(c.po) + ", pending verification";
+            }};
+}
+
+template <>
+spec<verify_po> cli<verify_po>() {
+    return {
+        "Verify a PO PendingVerification and complete it: outbound record and draft invoice "
+        "(SPEC §7). Not by the user who started the run or confirmed a box.",
+        [](CLI::App& s, verify_po& c) {
+            id_flag(s, "--po", c.po, "PO id");
+            s.add_option_function<std::vector<std::string>>(
+                "--count",
+                [&c](const std::vector<std::string>& all) {
+                    for (const std::string& t : all) {
+                        const auto [line, stamps] = parse_pair_arg(t, "--count");
+                        c.counts.push_back({line, stamps});
+                    }
+                },
+                "LINE:STAMPS counted, per line index from 0 (default: what was deducted)");
+            s.add_flag("--override-shortage", c.override_shortage,
+                       "deduct an adjustment past the balance (recorded)");
+        },
+        [](const verify_po& c, u32) {
+            return "verified PO " + id_text(c.po) + ": completed, invoice drafted";
+        }};
+}
+
+template <>
+spec<amend_line> cli<amend_line>() {
+    return {"Amend a line of a PO PendingVerification upward (SPEC §7).",
+            [](CLI::App& s, amend_line& c) {
                 id_flag(s, "--po", c.po, "PO id");
-                s.add_option_function<std::vector<std::string>>(
-                    "--count",
-                    [&c](const std::vector<std::string>& all) {
-                        for (const std::string& t : all) {
-                            const auto [line, stamps] = parse_pair_arg(t, "--count");
-                            c.counts.push_back({line, stamps});
-                        }
-                    },
-                    "LINE:STAMPS counted, per line index from 0 (default: what was deducted)");
-                s.add_flag("--override-shortage", c.override_shortage,
-                           "deduct an adjustment past the balance (recorded)");
+                id_flag(s, "--line", c.line, "line index, from 0");
+                id_flag(s, "--quantity", c.quantity, "the new quantity");
+                s.add_flag("--override-capacity", c.override_capacity,
+                           "the PO's day may go past its capacity (recorded)");
             },
-            [](const verify_po& c, u32) {
-                return "verified PO " + id_text(c.po) + ": completed, invoice drafted";
-            }});
-    add<amend_line>(r, {"amend-line", "Amend a line of a PO PendingVerification upward (SPEC §7).",
-                        [](CLI::App& s, amend_line& c) {
-                            id_flag(s, "--po", c.po, "PO id");
-                            id_flag(s, "--line", c.line, "line index, from 0");
-                            id_flag(s, "--quantity", c.quantity, "the new quantity");
-                            s.add_flag("--override-capacity", c.override_capacity,
-                                       "the PO's day may go past its capacity (recorded)");
-                        },
-                        [](const amend_line& c, u32) {
-                            return "amended line " + std::to_string(c.line) + " of PO " +
-                                   id_text(c.po) + " to " + std::to_string(c.quantity);
-                        }});
-    add<cancel_po>(
-        r, {"cancel-po", "Cancel a PO: units back to availability, deductions refunded (SPEC §7).",
+            [](const amend_line& c, u32) {
+                return "amended line " + std::to_string(c.line) + " of PO " + id_text(c.po) +
+                       " to " + std::to_string(c.quantity);
+            }};
+}
+
+template <>
+spec<cancel_po> cli<cancel_po>() {
+    return {"Cancel a PO: units back to availability, deductions refunded (SPEC §7).",
             [](CLI::App& s, cancel_po& c) {
                 id_flag(s, "--po", c.po, "PO id");
                 s.add_option("--reason", c.reason, "why");
             },
-            [](const cancel_po& c, u32) { return "cancelled PO " + id_text(c.po); }});
-}
-
-}  // namespace
-
-void define_commands(registry& r) {
-    define_reference(r);
-    define_shipments(r);
-    define_production_orders(r);
-    define_office_commands(r);
+            [](const cancel_po& c, u32) { return "cancelled PO " + id_text(c.po); }};
 }
 
 }  // namespace stampd::ctl

@@ -4,15 +4,11 @@
 #include "clients/stampctl/command_table.hpp"
 
 namespace stampd::ctl {
-namespace {
-
-using namespace table;
 
 // ---------------------------------------------------------------- §8 stamp orders
-void define_stamp_orders(registry& r) {
-    add<submit_stamp_order>(
-        r, {"submit-stamp-order",
-            "Submit a stamp order for admin review: one region, at least 500 bundles (SPEC §8).",
+template <>
+spec<submit_stamp_order> cli<submit_stamp_order>() {
+    return {"Submit a stamp order for admin review: one region, at least 500 bundles (SPEC §8).",
             [](CLI::App& s, submit_stamp_order& c) {
                 enum_flag(s, "--region", c.stamp_region, region_names(), "fed, on, qc, ab or mb")
                     ->required();
@@ -23,10 +19,12 @@ void define_stamp_orders(registry& r) {
                 return "submitted stamp order " + id_text(id) + " (" +
                        std::string(to_string(c.stamp_region)) + ", " + std::to_string(c.bundles) +
                        " bundles) for review";
-            }});
-    add<review_stamp_order>(
-        r, {"review-stamp-order",
-            "Review a stamp order in AdminReview; not by its submitter (SPEC §8).",
+            }};
+}
+
+template <>
+spec<review_stamp_order> cli<review_stamp_order>() {
+    return {"Review a stamp order in AdminReview; not by its submitter (SPEC §8).",
             [](CLI::App& s, review_stamp_order& c) {
                 id_flag(s, "--order", c.order, "stamp order id");
                 enum_flag(s, "--action", c.action, review_action_names(),
@@ -38,29 +36,36 @@ void define_stamp_orders(registry& r) {
                 constexpr const char* verbs[] = {"approved", "rejected", "asked for changes to"};
                 return std::string(verbs[static_cast<int>(c.action)]) + " stamp order " +
                        id_text(c.order);
-            }});
-    add<revise_stamp_order>(r, {"revise-stamp-order",
-                                "Revise a stamp order ChangesRequested: back to review (SPEC §8).",
-                                [](CLI::App& s, revise_stamp_order& c) {
-                                    id_flag(s, "--order", c.order, "stamp order id");
-                                    id_flag(s, "--bundles", c.bundles, "bundles (at least 500)");
-                                    s.add_option("--notes", c.notes, "notes");
-                                },
-                                [](const revise_stamp_order& c, u32) {
-                                    return "revised stamp order " + id_text(c.order) +
-                                           ", back to review";
-                                }});
-    add<mark_stamp_order_ordered>(
-        r, {"mark-stamp-order-ordered", "Mark an Approved stamp order as Ordered (SPEC §8).",
+            }};
+}
+
+template <>
+spec<revise_stamp_order> cli<revise_stamp_order>() {
+    return {"Revise a stamp order ChangesRequested: back to review (SPEC §8).",
+            [](CLI::App& s, revise_stamp_order& c) {
+                id_flag(s, "--order", c.order, "stamp order id");
+                id_flag(s, "--bundles", c.bundles, "bundles (at least 500)");
+                s.add_option("--notes", c.notes, "notes");
+            },
+            [](const revise_stamp_order& c, u32) {
+                return "revised stamp order " + id_text(c.order) + ", back to review";
+            }};
+}
+
+template <>
+spec<mark_stamp_order_ordered> cli<mark_stamp_order_ordered>() {
+    return {"Mark an Approved stamp order as Ordered (SPEC §8).",
             [](CLI::App& s, mark_stamp_order_ordered& c) {
                 id_flag(s, "--order", c.order, "stamp order id");
             },
             [](const mark_stamp_order_ordered& c, u32) {
                 return "stamp order " + id_text(c.order) + " ordered";
-            }});
-    add<receive_stamps>(
-        r, {"receive-stamps",
-            "Receive an Ordered stamp order: the bundles counted go on the balance (SPEC §8).",
+            }};
+}
+
+template <>
+spec<receive_stamps> cli<receive_stamps>() {
+    return {"Receive an Ordered stamp order: the bundles counted go on the balance (SPEC §8).",
             [](CLI::App& s, receive_stamps& c) {
                 id_flag(s, "--order", c.order, "stamp order id");
                 id_flag(s, "--bundles", c.actual_bundles, "bundles actually counted");
@@ -68,13 +73,13 @@ void define_stamp_orders(registry& r) {
             [](const receive_stamps& c, u32) {
                 return "received " + std::to_string(c.actual_bundles) + " bundles of stamp order " +
                        id_text(c.order);
-            }});
+            }};
 }
 
 // ---------------------------------------------------------------- §2 settings and access
-void define_settings(registry& r) {
-    add<set_duty_rate>(
-        r, {"set-duty-rate", "Set the duty rate of a region (SPEC §2, §9).",
+template <>
+spec<set_duty_rate> cli<set_duty_rate>() {
+    return {"Set the duty rate of a region (SPEC §2, §9).",
             [](CLI::App& s, set_duty_rate& c) {
                 enum_flag(s, "--region", c.stamp_region, region_names(), "fed, on, qc, ab or mb")
                     ->required();
@@ -83,9 +88,12 @@ void define_settings(registry& r) {
             [](const set_duty_rate& c, u32) {
                 return "set the duty rate of " + std::string(to_string(c.stamp_region)) + " to " +
                        std::to_string(c.cents_per_increment) + " cents per increment";
-            }});
-    add<set_tax_rate>(
-        r, {"set-tax-rate", "Set the tax rate of a province (SPEC §2, §9).",
+            }};
+}
+
+template <>
+spec<set_tax_rate> cli<set_tax_rate>() {
+    return {"Set the tax rate of a province (SPEC §2, §9).",
             [](CLI::App& s, set_tax_rate& c) {
                 enum_flag(s, "--province", c.tax_province, province_names(),
                           "ab bc mb nb nl ns nt nu on pe qc sk yt")
@@ -95,9 +103,12 @@ void define_settings(registry& r) {
             [](const set_tax_rate& c, u32) {
                 return "set the tax rate of " + std::string(to_string(c.tax_province)) + " to " +
                        std::to_string(c.basis_points) + " basis points";
-            }});
-    add<set_capacity>(
-        r, {"set-capacity", "Set the daily capacity of a weekday in units (SPEC §5).",
+            }};
+}
+
+template <>
+spec<set_capacity> cli<set_capacity>() {
+    return {"Set the daily capacity of a weekday in units (SPEC §5).",
             [](CLI::App& s, set_capacity& c) {
                 enum_flag(s, "--on", c.on, weekday_names(), "monday … friday")->required();
                 id_flag(s, "--units", c.units, "units stamped a day");
@@ -105,9 +116,12 @@ void define_settings(registry& r) {
             [](const set_capacity& c, u32) {
                 return "set the capacity of weekday " + std::to_string(static_cast<int>(c.on)) +
                        " (0 = Monday) to " + std::to_string(c.units) + " units";
-            }});
-    add<set_time_zone>(
-        r, {"set-time-zone", "Set the warehouse's time zone (SPEC §1).",
+            }};
+}
+
+template <>
+spec<set_time_zone> cli<set_time_zone>() {
+    return {"Set the warehouse's time zone (SPEC §1).",
             [](CLI::App& s, set_time_zone& c) {
                 s.add_option("--name", c.zone.name, "name, e.g. America/Toronto")->required();
                 id_flag(s, "--utc-offset-minutes", c.zone.utc_offset_minutes,
@@ -115,9 +129,12 @@ void define_settings(registry& r) {
                 s.add_flag("--dst,!--no-dst", c.zone.north_american_dst,
                            "follows North American daylight-saving time");
             },
-            [](const set_time_zone& c, u32) { return "set the time zone to " + c.zone.name; }});
-    add<create_fee_preset>(
-        r, {"create-fee-preset", "Create an invoice fee preset (SPEC §9).",
+            [](const set_time_zone& c, u32) { return "set the time zone to " + c.zone.name; }};
+}
+
+template <>
+spec<create_fee_preset> cli<create_fee_preset>() {
+    return {"Create an invoice fee preset (SPEC §9).",
             [](CLI::App& s, create_fee_preset& c) {
                 code_flag(s, "--key", c.key, "preset code, unique")->required();
                 s.add_option("--name", c.name, "name printed on invoices");
@@ -126,21 +143,24 @@ void define_settings(registry& r) {
             },
             [](const create_fee_preset& c, u32 id) {
                 return "created fee preset " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }});
-    add<set_user_token>(r, {"set-user-token", "Give a user a new token (SPEC §11).",
-                            [](CLI::App& s, set_user_token& c) {
-                                id_flag(s, "--user", c.user, "user id");
-                                s.add_option("--user-token", c.token, "the new token")->required();
-                            },
-                            [](const set_user_token& c, u32) {
-                                return "set a new token for user " + id_text(c.user);
-                            }});
+            }};
+}
+
+template <>
+spec<set_user_token> cli<set_user_token>() {
+    return {
+        "Give a user a new token (SPEC §11).",
+        [](CLI::App& s, set_user_token& c) {
+            id_flag(s, "--user", c.user, "user id");
+            s.add_option("--user-token", c.token, "the new token")->required();
+        },
+        [](const set_user_token& c, u32) { return "set a new token for user " + id_text(c.user); }};
 }
 
 // ---------------------------------------------------------------- §5 calendar, §9 invoices
-void define_calendar_and_invoices(registry& r) {
-    add<schedule_po>(
-        r, {"schedule-po", "Put a PO on a day, or take it off with --on none (SPEC §5).",
+template <>
+spec<schedule_po> cli<schedule_po>() {
+    return {"Put a PO on a day, or take it off with --on none (SPEC §5).",
             [](CLI::App& s, schedule_po& c) {
                 id_flag(s, "--po", c.po, "PO id");
                 day_flag(s, "--on", c.on, "YYYY-MM-DD, or none")->required();
@@ -149,18 +169,25 @@ void define_calendar_and_invoices(registry& r) {
             [](const schedule_po& c, u32) {
                 return c.on == no_day ? "took PO " + id_text(c.po) + " off the calendar"
                                       : "scheduled PO " + id_text(c.po) + " on " + format_day(c.on);
-            }});
-    add<add_invoice_fee>(r, {"add-invoice-fee", "Attach a fee preset to a draft invoice (SPEC §9).",
-                             [](CLI::App& s, add_invoice_fee& c) {
-                                 id_flag(s, "--invoice", c.invoice, "invoice id");
-                                 id_flag(s, "--preset", c.preset, "fee preset id");
-                             },
-                             [](const add_invoice_fee& c, u32) {
-                                 return "added fee preset " + id_text(c.preset) + " to invoice " +
-                                        id_text(c.invoice);
-                             }});
-    add<remove_invoice_fee>(
-        r, {"remove-invoice-fee", "Remove a fee from a draft invoice (SPEC §9).",
+            }};
+}
+
+template <>
+spec<add_invoice_fee> cli<add_invoice_fee>() {
+    return {"Attach a fee preset to a draft invoice (SPEC §9).",
+            [](CLI::App& s, add_invoice_fee& c) {
+                id_flag(s, "--invoice", c.invoice, "invoice id");
+                id_flag(s, "--preset", c.preset, "fee preset id");
+            },
+            [](const add_invoice_fee& c, u32) {
+                return "added fee preset " + id_text(c.preset) + " to invoice " +
+                       id_text(c.invoice);
+            }};
+}
+
+template <>
+spec<remove_invoice_fee> cli<remove_invoice_fee>() {
+    return {"Remove a fee from a draft invoice (SPEC §9).",
             [](CLI::App& s, remove_invoice_fee& c) {
                 id_flag(s, "--invoice", c.invoice, "invoice id");
                 id_flag(s, "--fee", c.fee, "the fee's index on the invoice, from 0");
@@ -168,17 +195,23 @@ void define_calendar_and_invoices(registry& r) {
             [](const remove_invoice_fee& c, u32) {
                 return "removed fee " + std::to_string(c.fee) + " from invoice " +
                        id_text(c.invoice);
-            }});
-    add<edit_invoice>(
-        r, {"edit-invoice", "Edit a draft invoice's notes and due date (SPEC §9).",
+            }};
+}
+
+template <>
+spec<edit_invoice> cli<edit_invoice>() {
+    return {"Edit a draft invoice's notes and due date (SPEC §9).",
             [](CLI::App& s, edit_invoice& c) {
                 id_flag(s, "--invoice", c.invoice, "invoice id");
                 s.add_option("--notes", c.notes, "notes");
                 day_flag(s, "--due", c.due, "due date, YYYY-MM-DD");
             },
-            [](const edit_invoice& c, u32) { return "edited invoice " + id_text(c.invoice); }});
-    add<advance_invoice>(
-        r, {"advance-invoice", "Move an invoice on: Draft → Issued → Paid → Archived (SPEC §9).",
+            [](const edit_invoice& c, u32) { return "edited invoice " + id_text(c.invoice); }};
+}
+
+template <>
+spec<advance_invoice> cli<advance_invoice>() {
+    return {"Move an invoice on: Draft → Issued → Paid → Archived (SPEC §9).",
             [](CLI::App& s, advance_invoice& c) {
                 id_flag(s, "--invoice", c.invoice, "invoice id");
                 enum_flag(s, "--to", c.to, invoice_status_names(), "issued, paid or archived")
@@ -186,9 +219,12 @@ void define_calendar_and_invoices(registry& r) {
             },
             [](const advance_invoice& c, u32) {
                 return "invoice " + id_text(c.invoice) + " now " + std::string(to_string(c.to));
-            }});
-    add<create_credit_note>(
-        r, {"create-credit-note", "Credit an issued invoice with a new credit note (SPEC §9).",
+            }};
+}
+
+template <>
+spec<create_credit_note> cli<create_credit_note>() {
+    return {"Credit an issued invoice with a new credit note (SPEC §9).",
             [](CLI::App& s, create_credit_note& c) {
                 id_flag(s, "--invoice", c.invoice, "the invoice credited");
                 s.add_option_function<std::vector<std::string>>(
@@ -204,46 +240,40 @@ void define_calendar_and_invoices(registry& r) {
             },
             [](const create_credit_note& c, u32 id) {
                 return "created credit note " + id_text(id) + " for invoice " + id_text(c.invoice);
-            }});
+            }};
 }
 
 // ---------------------------------------------------------------- §10 customer requests
-void define_requests(registry& r) {
-    add<submit_request>(
-        r, {"submit-request",
-            "Ask for a stamp run of an Inventoried shipment on a weekday with room (SPEC §10).",
+template <>
+spec<submit_request> cli<submit_request>() {
+    return {"Ask for a stamp run of an Inventoried shipment on a weekday with room (SPEC §10).",
             [](CLI::App& s, submit_request& c) {
                 id_flag(s, "--shipment", c.shipment, "shipment id");
                 lines_flag(s, c.lines, line_help)->required();
                 day_flag(s, "--on", c.on, "the day, YYYY-MM-DD")->required();
             },
-            [](const submit_request&, u32 id) { return "submitted request " + id_text(id); }});
-    add<approve_request>(
-        r,
-        {"approve-request",
-         "Approve a Pending request: its PO is created and scheduled (SPEC §10).",
-         [](CLI::App& s, approve_request& c) {
-             id_flag(s, "--request", c.request, "request id");
-             s.add_flag("--override-capacity", c.override_capacity,
-                        "the day may go past its capacity (recorded)");
-         },
-         [](const approve_request& c, u32) { return "approved request " + id_text(c.request); }});
-    add<reject_request>(
-        r, {"reject-request", "Reject a Pending request (SPEC §10).",
+            [](const submit_request&, u32 id) { return "submitted request " + id_text(id); }};
+}
+
+template <>
+spec<approve_request> cli<approve_request>() {
+    return {"Approve a Pending request: its PO is created and scheduled (SPEC §10).",
+            [](CLI::App& s, approve_request& c) {
+                id_flag(s, "--request", c.request, "request id");
+                s.add_flag("--override-capacity", c.override_capacity,
+                           "the day may go past its capacity (recorded)");
+            },
+            [](const approve_request& c, u32) { return "approved request " + id_text(c.request); }};
+}
+
+template <>
+spec<reject_request> cli<reject_request>() {
+    return {"Reject a Pending request (SPEC §10).",
             [](CLI::App& s, reject_request& c) {
                 id_flag(s, "--request", c.request, "request id");
                 s.add_option("--reason", c.reason, "why");
             },
-            [](const reject_request& c, u32) { return "rejected request " + id_text(c.request); }});
-}
-
-}  // namespace
-
-void define_office_commands(registry& r) {
-    define_stamp_orders(r);
-    define_settings(r);
-    define_calendar_and_invoices(r);
-    define_requests(r);
+            [](const reject_request& c, u32) { return "rejected request " + id_text(c.request); }};
 }
 
 }  // namespace stampd::ctl

@@ -40,8 +40,7 @@ struct registry {
     action chosen;
 };
 
-void define_commands(registry& r);
-void define_office_commands(registry& r);  // commands_office.cpp
+void define_commands(registry& r);  // commands.cpp: one per row of the command table
 void define_reads(registry& r);
 
 // ---------------------------------------------------------------- stampctl.cpp

@@ -1,6 +1,6 @@
 // stampctl's view of the server's answers: any Response (or event) turned into a json::value by
-// walking the protocol's own binary schema (net/protocol/protocol.fbs, embedded at build time), so every
-// reply kind and every event prints without a hand-written printer per table. Enums print by
+// walking the protocol's own binary schema (net/protocol/protocol.fbs, embedded at build time), so
+// every reply kind and every event prints without a hand-written printer per table. Enums print by
 // name, day fields as YYYY-MM-DD, role bits as role names, a dry run's or a push's nested event
 // buffers as the events themselves. Then two renderings: JSON (json.hpp) and readable text —
 // `key: value` lines, lists of rows as aligned tables. Pure functions; any thread.
