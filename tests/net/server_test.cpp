@@ -11,9 +11,12 @@
 #include <thread>
 
 #include "clients/lib/client.hpp"
+#include "engine/codec/event_codec.hpp"
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "wal/storage/log_reader.hpp"
+#include "wal/storage/payload.hpp"
 
 namespace stampd::net {
 namespace {
@@ -40,6 +43,7 @@ protected:
     stampd::testing::temp_dir dir;
     std::unique_ptr<server> srv;
     server_options options;
+    std::atomic<std::int64_t> clock_us{0};
 
     void SetUp() override { start(); }
     void TearDown() override {
@@ -49,6 +53,11 @@ protected:
     void start() {
         wal::runtime_options runtime{.storage = {.path = dir.path()}};
         runtime.log = [](const std::string&) {};
+        // The writer's clock: the system's, unless a test sets clock_us.
+        runtime.clock = [this] {
+            const std::int64_t set = clock_us.load();
+            return set != 0 ? set : wal::writer_clock::system_now_us();
+        };
         options.port = 0;
         options.bootstrap_admin_token = admin_token;
         options.log = [](log_level, const std::string&) {};
@@ -405,6 +414,84 @@ TEST_F(server_test, a_dry_run_lists_the_events_and_records_nothing) {
     const proto::PoView* po = get_po(*stamper, f.po, view);
     ASSERT_NE(po, nullptr);
     EXPECT_EQ(po->boxes_confirmed(), 0u);
+}
+
+// Dry runs are decided at the writer's time, like commands: a system clock stepped back (or a
+// log ahead of it) must not abort stampd on decide's "time never goes back" assertion.
+TEST_F(server_test, a_dry_run_after_the_clock_steps_back_is_answered) {
+    constexpr std::int64_t hour_us = std::int64_t{3600} * 1'000'000;
+    clock_us = wal::writer_clock::system_now_us() + hour_us;
+    const floor f = build_floor(2);
+    clock_us = clock_us - 2 * hour_us;
+    auto stamper = connect(token_of("stamper"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(stamper->call(confirm_box{f.po, f.boxes[0]}, r, error, /*dry_run=*/true)) << error;
+    EXPECT_EQ(r.outcome()->code(), proto::Code::OK) << client::describe(*r.outcome());
+    EXPECT_EQ(code_of_call(*stamper, confirm_box{f.po, f.boxes[0]}), proto::Code::OK);
+    EXPECT_EQ(code_of_call(*stamper, confirm_box{f.po, f.boxes[1]}), proto::Code::OK);
+}
+
+// What a subscriber is pushed is what the log holds: each Pushed frame's events, LSN, time, user
+// and station are those of the durable record at that LSN.
+TEST_F(server_test, pushes_carry_the_records_the_log_holds) {
+    constexpr u32 boxes = 20;
+    const floor f = build_floor(boxes + 1);
+    auto watcher = connect(token_of("sup"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(watcher->call(
+        proto::Body::Subscribe,
+        [&](flatbuffers::FlatBufferBuilder& b) { return proto::CreateSubscribe(b, f.po).Union(); },
+        r, error));
+    ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+    auto stamper = connect(token_of("stamper"), 7);
+    for (u32 i = 0; i < boxes; ++i)
+        must(*stamper, confirm_box{f.po, f.boxes[i]});
+    auto sup = connect(token_of("sup"));
+    must(*sup, end_run{f.po});
+    struct pushed_record {
+        std::uint64_t lsn;
+        std::int64_t time_us;
+        user_id user;
+        station_id station;
+        std::vector<event> events;
+    };
+    std::vector<pushed_record> pushed;
+    for (u32 i = 0; i < boxes + 1; ++i) {
+        client::response push;
+        ASSERT_TRUE(watcher->next_push(push, error)) << error;
+        const proto::Pushed* p = push.get()->reply_as_Pushed();
+        ASSERT_NE(p, nullptr);
+        pushed_record one{p->lsn(), p->time_us(), p->user(), p->station(), {}};
+        for (const proto::EventBytes* bytes : *p->events()) {
+            event e;
+            ASSERT_EQ(codec::decode({bytes->bytes()->data(), bytes->bytes()->size()}, e),
+                      codec::decode_error::ok);
+            one.events.push_back(std::move(e));
+        }
+        pushed.push_back(std::move(one));
+    }
+    srv->stop();
+    std::unique_ptr<wal::data_dir> d;
+    ASSERT_TRUE(wal::data_dir::open_for_reading(dir.path(), d).ok());
+    for (const pushed_record& p : pushed) {
+        SCOPED_TRACE("LSN " + std::to_string(p.lsn));
+        wal::log_reader reader(d->log(), 1, 0);
+        wal::record_view record;
+        while (reader.next(record) == wal::record_status::ok && record.header.lsn < p.lsn) {
+        }
+        ASSERT_EQ(record.header.lsn, p.lsn);
+        EXPECT_EQ(record.header.time_us, p.time_us);
+        EXPECT_EQ(record.header.user, p.user);
+        EXPECT_EQ(record.header.station, p.station);
+        event_list logged;
+        ASSERT_TRUE(wal::decode_payload(record.payload, record.header.event_count, logged));
+        ASSERT_EQ(logged.size(), p.events.size());
+        for (std::size_t i = 0; i < logged.size(); ++i)
+            EXPECT_TRUE(logged[i] == p.events[i]);
+    }
+    EXPECT_EQ(pushed.front().station, 7u);
 }
 
 TEST_F(server_test, many_stations_confirm_distinct_boxes_with_exact_totals) {

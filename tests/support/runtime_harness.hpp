@@ -21,9 +21,10 @@ public:
         };
         wal::runtime_sinks sinks{
             .answers = [this](std::span<const wal::answer> answers) { on_answers(answers); },
-            .records = [this](std::span<const wal::durable_record> records) {
-                if (on_records) on_records(records);
-            }};
+            .records =
+                [this](std::span<const wal::durable_record> records) {
+                    if (on_records) on_records(records);
+                }};
         const wal::status s = wal::runtime::open(options, std::move(sinks), runtime);
         error = s.ok() ? "" : s.message();
         return s;

@@ -2,12 +2,17 @@
 // never leaves memory ahead of disk, and damage is found and named. Real LMDB files, real fsync.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "engine/snapshot.hpp"
-#include "tests/support/runtime_harness.hpp"
 #include "tests/support/recovered.hpp"
+#include "tests/support/runtime_harness.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "wal/storage/log_reader.hpp"
+#include "wal/storage/payload.hpp"
 #include "wal/storage/record.hpp"
 #include "wal/storage/recovery.hpp"
 
@@ -174,11 +179,10 @@ TEST_F(durability, the_map_grows_while_snapshots_replay_the_log) {
     std::uint64_t durable = 0;
     {
         runtime_harness h;
-        ASSERT_TRUE(
-            h.open(dir.path(), {.storage = {.log_map_size = 64 * 1024},
-                                .snapshot_every_records = 40,
-                                .snapshots_kept = 2})
-                .ok())
+        ASSERT_TRUE(h.open(dir.path(), {.storage = {.log_map_size = 64 * 1024},
+                                        .snapshot_every_records = 40,
+                                        .snapshots_kept = 2})
+                        .ok())
             << h.error;
         bootstrap(h);
         // In waves, so that commits (and the snapshots they trigger) keep coming while it grows.
@@ -279,6 +283,104 @@ TEST_F(durability, a_damaged_snapshot_is_passed_over_for_the_log) {
     ASSERT_FALSE(h.log_lines.empty());
     EXPECT_NE(h.log_lines[0].find("snapshot checksum mismatch"), std::string::npos)
         << h.log_lines[0];
+}
+
+// The writer's clock (wal/writer_clock.hpp) is the only one: a system clock stepped back never
+// takes a read, a dry run or a command back in time (decide asserts that time never goes back,
+// so a dry run stamped with the wall clock once let any user abort stampd).
+TEST_F(durability, a_dry_run_after_the_clock_steps_back_is_answered) {
+    constexpr std::int64_t start_us = 1'900'000'000'000'000;
+    std::atomic<std::int64_t> now{start_us};
+    runtime_harness h;
+    wal::runtime_options o;
+    o.clock = [&now] { return now.load(); };
+    ASSERT_TRUE(h.open(dir.path(), o).ok()) << h.error;
+    bootstrap(h);
+    ASSERT_TRUE(h.run(workload_finance, tagged_order(1, 1)).verdict.ok());
+    now -= std::int64_t{3600} * 1'000'000;  // the system clock steps back an hour
+    rejection verdict = reject(rejection_code::not_found);
+    std::int64_t read_at = 0, last_at = 0;
+    h.read([&](const state& s, const wal::read_context& at) {
+        event_list events;
+        const context ctx{
+            .lsn = at.applied_lsn + 1, .time_us = at.time_us, .user = workload_finance};
+        verdict = dry_run(s, tagged_order(1, 2), ctx, events);
+        read_at = at.time_us;
+        last_at = s.last_time_us;
+    });
+    EXPECT_TRUE(verdict.ok()) << describe(verdict);
+    EXPECT_EQ(read_at, start_us) << "the last time given again, not the clock's";
+    EXPECT_EQ(last_at, start_us);
+    EXPECT_TRUE(h.run(workload_finance, tagged_order(1, 2)).verdict.ok());
+    h.runtime->stop();
+    EXPECT_EQ(recovered(dir.path()).last_time_us, start_us);
+}
+
+TEST_F(durability, a_log_ahead_of_the_clock_is_served_at_its_own_time) {
+    const std::int64_t ahead_us =
+        wal::writer_clock::system_now_us() + std::int64_t{86400} * 1'000'000;
+    {
+        runtime_harness h;
+        wal::runtime_options o;
+        o.clock = [ahead_us] { return ahead_us; };
+        ASSERT_TRUE(h.open(dir.path(), o).ok()) << h.error;
+        bootstrap(h);
+        ASSERT_TRUE(h.run(workload_finance, tagged_order(1, 1)).verdict.ok());
+    }
+    runtime_harness h;  // the system clock, a day behind the log
+    ASSERT_TRUE(h.open(dir.path()).ok()) << h.error;
+    std::int64_t read_at = 0;
+    rejection verdict = reject(rejection_code::not_found);
+    h.read([&](const state& s, const wal::read_context& at) {
+        event_list events;
+        verdict = dry_run(s, tagged_order(1, 2),
+                          {.lsn = at.applied_lsn + 1, .time_us = at.time_us, .user = 2}, events);
+        read_at = at.time_us;
+    });
+    EXPECT_TRUE(verdict.ok()) << describe(verdict);
+    EXPECT_EQ(read_at, ahead_us);
+    EXPECT_TRUE(h.run(workload_finance, tagged_order(1, 2)).verdict.ok());
+}
+
+// Subscribers get each durable record's events as the writer applied them: the same events the
+// log holds for that LSN, decoded from its bytes.
+TEST_F(durability, durable_records_carry_the_events_the_log_holds) {
+    std::mutex mutex;
+    std::map<std::uint64_t, std::vector<event>> pushed;
+    {
+        runtime_harness h;
+        h.on_records = [&](std::span<const wal::durable_record> records) {
+            std::lock_guard lock(mutex);
+            for (const wal::durable_record& r : records) {
+                EXPECT_FALSE(pushed.contains(r.lsn)) << "LSN " << r.lsn << " twice";
+                pushed[r.lsn].assign(r.events.begin(), r.events.end());
+            }
+        };
+        ASSERT_TRUE(h.open(dir.path()).ok()) << h.error;
+        bootstrap(h);
+        std::vector<std::uint64_t> tags;
+        for (std::uint64_t r = 1; r <= 200; ++r)
+            tags.push_back(h.submit(workload_finance, tagged_order(3, r), 3, r));
+        for (const std::uint64_t tag : tags)
+            ASSERT_TRUE(h.wait(tag).verdict.ok());
+    }
+    std::unique_ptr<wal::data_dir> d;
+    ASSERT_TRUE(wal::data_dir::open_for_reading(dir.path(), d).ok());
+    wal::log_reader reader(d->log(), 1, 0);
+    wal::record_view record;
+    event_list events;
+    std::uint64_t records = 0;
+    while (reader.next(record) == wal::record_status::ok) {
+        ++records;
+        ASSERT_TRUE(wal::decode_payload(record.payload, record.header.event_count, events));
+        const auto it = pushed.find(record.header.lsn);
+        ASSERT_NE(it, pushed.end()) << "LSN " << record.header.lsn << " never handed over";
+        ASSERT_EQ(it->second.size(), events.size());
+        for (std::size_t i = 0; i < events.size(); ++i)
+            EXPECT_TRUE(it->second[i] == events[i]) << "LSN " << record.header.lsn;
+    }
+    EXPECT_EQ(records, 202u);
+    EXPECT_EQ(pushed.size(), records);
 }
 
 }  // namespace

@@ -11,9 +11,10 @@
 
 #include "clients/lib/client.hpp"
 #include "clients/scan/work.hpp"
-#include "tests/clients/scan/scan_processes.hpp"
+#include "tests/support/processes.hpp"
 
 namespace stampd::scan_test {
+using namespace stampd::processes;
 
 struct warehouse_view {
     std::vector<scan::queue_box> boxes;  // every queue entry of every PO

@@ -12,9 +12,10 @@
 #include <set>
 
 #include "tests/clients/scan/scan_ledger.hpp"
-#include "tests/clients/scan/scan_processes.hpp"
+#include "tests/support/processes.hpp"
 
 namespace stampd::scan_test {
+using namespace stampd::processes;
 namespace {
 
 int env_int(const char* name, int fallback) {

@@ -5,9 +5,10 @@
 #include <filesystem>
 
 #include "tests/clients/scan/scan_ledger.hpp"
-#include "tests/clients/scan/scan_processes.hpp"
+#include "tests/support/processes.hpp"
 
 namespace stampd::scan_test {
+using namespace stampd::processes;
 namespace {
 
 constexpr std::uint32_t boxes = 2000, units_per_box = 10;

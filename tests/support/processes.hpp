@@ -1,8 +1,9 @@
-// Real processes for the stamp-scan tests: stampd on a temporary data directory and a port the
+// Real processes for the tests: stampd on a temporary data directory and a port the
 // kernel picks (read back from its "stampd listening on HOST:PORT" log line), stamp-scan runs in
 // the foreground or the background, and kill -9. posix_spawn only; one test thread.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,7 +20,7 @@
 
 extern char** environ;
 
-namespace stampd::scan_test {
+namespace stampd::processes {
 
 inline const std::string admin_token = "scan-test-admin-token-0123456789";
 
@@ -82,6 +83,7 @@ public:
             }
             int status = 0;
             if (waitpid(_pid, &status, WNOHANG) == _pid) {
+                _exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 _pid = -1;
                 return false;
             }
@@ -99,11 +101,15 @@ public:
     }
     std::string server() const { return "127.0.0.1:" + std::to_string(_port); }
     const std::string& log() const { return _log; }
+    pid_t pid() const { return _pid; }
+    // How it ended when start() saw it exit (-1: it has not).
+    int exit_code() const { return _exit_code; }
 
 private:
     std::string _data, _log;
     pid_t _pid = -1;
     int _port = 0;
+    int _exit_code = -1;
 };
 
 // A fresh directory under the system's temporary directory.
@@ -122,4 +128,4 @@ inline double json_number(const std::string& json, const std::string& key) {
     return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
 }
 
-}  // namespace stampd::scan_test
+}  // namespace stampd::processes

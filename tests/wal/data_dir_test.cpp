@@ -1,0 +1,88 @@
+// wal/storage/data_dir.hpp: the only way into a data directory. One writer at a time (a second is
+// refused, naming the first's pid); readers take no lock; what is not a data directory says so.
+#include "wal/storage/data_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace stampd::wal {
+namespace {
+
+class data_dir_test : public ::testing::Test {
+protected:
+    testing::temp_dir dir;
+    std::string path() const { return dir / "data"; }
+};
+
+TEST_F(data_dir_test, a_second_writer_is_refused_naming_the_holders_pid) {
+    std::unique_ptr<data_dir> first, second;
+    ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, first).ok());
+    EXPECT_TRUE(first->writable());
+    const status refused = data_dir::open_for_writing({.path = path()}, second);
+    EXPECT_EQ(refused.code, EWOULDBLOCK);
+    EXPECT_EQ(second, nullptr);
+    EXPECT_NE(
+        refused.message().find("in use by another stampd (pid " + std::to_string(::getpid()) + ")"),
+        std::string::npos)
+        << refused.message();
+    // The lock goes with the writer.
+    first.reset();
+    const status again = data_dir::open_for_writing({.path = path()}, second);
+    EXPECT_TRUE(again.ok()) << again.message();
+}
+
+TEST_F(data_dir_test, readers_take_no_lock_beside_the_writer) {
+    std::unique_ptr<data_dir> writer, reader, other;
+    ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, writer).ok());
+    ASSERT_TRUE(data_dir::open_for_reading(path(), reader).ok());
+    ASSERT_TRUE(data_dir::open_for_reading(path(), other).ok());
+    EXPECT_FALSE(reader->writable());
+    std::uint64_t last = 99;
+    EXPECT_TRUE(reader->log().last_key(last).ok());
+    EXPECT_EQ(last, 0u);
+}
+
+TEST_F(data_dir_test, a_directory_without_a_log_is_not_a_data_directory) {
+    std::filesystem::create_directories(path());
+    std::unique_ptr<data_dir> d;
+    const status s = data_dir::open_for_reading(path(), d);
+    EXPECT_EQ(s.code, ENOENT);
+    EXPECT_EQ(s.message(), path() + " is not a stampd data directory (no log/ in it)");
+}
+
+TEST_F(data_dir_test, a_directory_without_snapshots_opens_for_reading) {
+    {
+        std::unique_ptr<data_dir> writer;
+        ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, writer).ok());
+    }
+    std::filesystem::remove_all(path() + "/snapshots");
+    std::unique_ptr<data_dir> d;
+    ASSERT_TRUE(data_dir::open_for_reading(path(), d).ok());
+    EXPECT_EQ(d->snapshots(), nullptr);
+    state s;
+    loaded_snapshot loaded;
+    EXPECT_TRUE(d->load_newest_snapshot(UINT64_MAX, snapshot_reading::verify, s, loaded).ok());
+    EXPECT_EQ(loaded.lsn, 0u);
+}
+
+TEST_F(data_dir_test, what_it_creates_only_its_owner_may_read) {
+    std::unique_ptr<data_dir> d;
+    ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, d).ok());
+    namespace fs = std::filesystem;
+    const fs::path data = path();
+    for (const fs::path& p : {data, data / "log", data / "snapshots"}) {
+        const fs::perms perms = fs::status(p).permissions();
+        EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none) << p;
+    }
+    for (const fs::path& p : {data / "LOCK", data / "log" / "data.mdb"}) {
+        const fs::perms perms = fs::status(p).permissions();
+        EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none) << p;
+    }
+}
+
+}  // namespace
+}  // namespace stampd::wal
