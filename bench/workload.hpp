@@ -36,7 +36,7 @@ public:
     static std::string barcode(u32 i);
 
     // The commands that build the warehouse, in order, with who sends each: the same set-up can
-    // go through execute() in memory or through the durable engine. Runs are started when
+    // go through execute() in memory or through the runtime. Runs are started when
     // start_runs is set; their POs are ids 1..ceil(boxes / boxes_per_po).
     struct step {
         user_id user;

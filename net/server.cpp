@@ -139,6 +139,7 @@ void server::impl::accept_next() {
             if (!free_slots.empty()) {
                 const std::uint32_t slot = free_slots.back();
                 free_slots.pop_back();
+                assert(slot < slots.size() && slots[slot] == nullptr);
                 const std::uint16_t generation = ++generations[slot];
                 created =
                     std::make_shared<session>(*this, worker, std::move(socket), slot, generation);
@@ -178,6 +179,8 @@ std::shared_ptr<session> server::impl::session_at(std::uint32_t slot, std::uint1
 void server::impl::release_slot(std::uint32_t slot) {
     {
         std::lock_guard lock(registry_mutex);
+        assert(slot < slots.size() && slots[slot] != nullptr);
+        assert(free_slots.size() < slots.size());
         slots[slot].reset();
         free_slots.push_back(slot);
     }

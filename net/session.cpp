@@ -2,6 +2,7 @@
 // in request order. Runs on its I/O thread only.
 #include "net/session.hpp"
 
+#include <cassert>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -81,6 +82,7 @@ void session::process_frames() {
     if (_processing) return;
     _processing = true;
     while (may_read()) {
+        assert(_in_begin <= _in_end && _in_end <= _in.size());
         const std::size_t available = _in_end - _in_begin;
         if (available < frame_header_size) break;
         const std::uint32_t size = get_frame_header(_in.data() + _in_begin);
@@ -321,6 +323,8 @@ void session::flush_submissions() {
         drain_ready();
         return;
     }
+    assert(_submitted < _to_submit.size());
+    assert(_to_submit.size() <= in_flight_per_connection_max);
     const std::span<wal::ingress_item> rest = std::span(_to_submit).subspan(_submitted);
     _submitted += _server.runtime->input().submit_bulk(*_worker.producer, rest);
     _ingress_full = _submitted != _to_submit.size();
@@ -367,15 +371,22 @@ void session::on_answers(std::vector<wal::answer>&& answers) {
     if (_closed) return;
     std::size_t from = 0;
     for (const wal::answer& a : answers) {
+        // The server routes by slot and generation; answers come in the order they were sent.
+        assert(tag_slot(a.tag) == _slot && tag_generation(a.tag) == _generation);
         const std::uint32_t seq = tag_seq(a.tag);
+        bool found = false;
         for (std::size_t i = from; i < _in_flight.size(); ++i) {
             pending& p = _in_flight[i];
             if (p.what == kind::local || p.seq != seq) continue;
+            assert(!p.ready);  // one answer a request
             p.ready = true;
             p.result = a.result;
             from = i + 1;
+            found = true;
             break;
         }
+        assert(found);  // a request leaves _in_flight only once answered
+        (void)found;
     }
     drain_ready();
 }
@@ -424,6 +435,7 @@ void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
 }
 
 void session::append_frame(std::span<const std::uint8_t> payload) {
+    assert(payload.size() <= response_size_max);
     if (_out.size() + frame_header_size + payload.size() > output_buffered_max) {
         // The peer does not read what it asked for: it must not hold memory or anyone else up.
         _server.closed_for_errors.fetch_add(1, std::memory_order_relaxed);

@@ -44,7 +44,7 @@ bool split_host_port(const std::string& text, std::string& host, std::uint16_t& 
     return true;
 }
 
-// The TOML file holds the same settings as the flags (flags win); see ops/stampd.toml.
+// The TOML file holds the same settings as the flags (flags win).
 void read_config(const std::string& path, server_settings& s, const CLI::App& app) {
     const toml::table t = toml::parse_file(path);
     auto take = [&](const char* key, auto& into, const char* flag) {

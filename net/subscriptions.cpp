@@ -1,7 +1,10 @@
 // Subscriptions and the matching of durable records to subscribers (subscriptions.hpp).
 #include "net/subscriptions.hpp"
 
+#include "net/protocol/frame_format.hpp"
+
 #include <algorithm>
+#include <cassert>
 #include <variant>
 
 namespace stampd::net {
@@ -26,7 +29,9 @@ event_scope scope_of(const event& e) {
 
 void subscriptions::add(subscriber who, po_id po, consignee_id consignee,
                         std::vector<po_id> consignee_pos, std::uint64_t from_lsn) {
+    assert((po == id_none) != (consignee == id_none));  // one PO or one consignee (session.cpp)
     std::lock_guard lock(_mutex);
+    assert(_entries.size() < std::size_t{connections_max} * subscriptions_per_connection_max);
     entry& e = _entries.emplace_back(entry{.who = who, .po = po, .consignee = consignee});
     e.pos.insert(consignee_pos.begin(), consignee_pos.end());
     e.from_lsn = from_lsn;

@@ -1,6 +1,6 @@
 // Who is subscribed to what, and which durable records reach whom. Registered on the writer
 // thread (inside the Subscribe read, so no record after the reply's LSN can be missed), matched on
-// the log thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded while
+// the committer thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded while
 // nobody is subscribed.
 #pragma once
 
@@ -39,7 +39,7 @@ public:
     void remove_all(subscriber who);
     bool empty() const { return _count.load(std::memory_order_acquire) == 0; }
 
-    // Calls `deliver` once per subscriber the record's events concern (log thread).
+    // Calls `deliver` once per subscriber the record's events concern (committer thread).
     void match(std::uint64_t lsn, std::span<const event> events,
                const std::function<void(subscriber)>& deliver);
 

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     testing::runtime_harness h;
     std::map<std::uint64_t, std::uint64_t> request_of_tag;
     std::mutex mutex;
-    // Written on the log thread, after the record is durable: what the parent may count on.
+    // Written on the committer thread, after the record is durable: what the parent may count on.
     h.on_answer = [&](std::uint64_t tag, const outcome& o) {
         if (!o.verdict.ok() || o.duplicate) return;
         std::lock_guard lock(mutex);

@@ -107,7 +107,7 @@ TEST_F(durability, a_retry_after_a_restart_gets_the_first_answer) {
 
 // Fails the n-th commit with `error`, over a range of n, under pipelined load. Two batches in
 // the pipeline at most, so that 400 commands of 16-command batches take at least 13 commits
-// however the log thread groups them.
+// however the committer groups them.
 void fail_one_commit(const std::string& dir, std::uint64_t n, int error) {
     constexpr std::uint64_t commands = 400;
     std::set<std::string> acked, refused;
@@ -172,7 +172,7 @@ TEST_F(durability, a_full_map_at_commit_is_grown_transparently) {
     }
 }
 
-// The snapshot thread replays the log through the log's own environment while the log thread
+// The snapshot thread replays the log through the log's own environment while the committer
 // grows the map: LMDB forbids resizing under an open transaction of the same process (stampd
 // once crashed in liblmdb this way at 2.4 GB of log). A tiny map makes it grow many times.
 TEST_F(durability, the_map_grows_while_snapshots_replay_the_log) {

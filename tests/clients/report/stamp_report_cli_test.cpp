@@ -1,7 +1,7 @@
 // The real stamp-report binary (STAMP_REPORT) on a real data directory: CSV with a stable header
 // and the seed's figures, JSON that parses, PDFs read back with pdftotext (PDFTOTEXT) holding the
 // figures a person checks, exit codes 0/1/2 with the message a person needs, and a report taken
-// while a durable engine has the directory open and is writing.
+// while the runtime has the directory open and is writing.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
