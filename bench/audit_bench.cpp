@@ -35,12 +35,12 @@ public:
     static constexpr std::size_t batch_max = 4096;
 
     explicit log_writer(const std::string& dir) {
-        const wal::status s = wal::data_dir::open_for_writing({.path = dir,
-                                                               .sync = false,
-                                                               .log_map_size = std::size_t{16} << 30,
-                                                               .snapshot_map_size = std::size_t{16}
-                                                                                    << 30},
-                                                              _dir);
+        const wal::status s =
+            wal::data_dir::open_for_writing({.path = dir,
+                                             .sync = false,
+                                             .log_map_size = std::size_t{16} << 30,
+                                             .snapshot_map_size = std::size_t{16} << 30},
+                                            _dir);
         if (!s.ok()) {
             std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), s.message().c_str());
             std::exit(1);

@@ -1,6 +1,7 @@
 // The log against the disk's own limit, in one run (issue 4):
 //   raw    — LMDB durable appends of 180-byte values with MDB_APPEND, N per transaction;
-//   log    — the runtime (wal/runtime.hpp): confirm_box commands through decide/apply, record encoding and
+//   log    — the runtime (wal/runtime.hpp): confirm_box commands through decide/apply, record
+//   encoding and
 //            group commit, acknowledged only once synced;
 //   fdatasync latency after a 4 KiB append.
 // Ratios log / raw are at the same batch size. Usage: wal_bench [--quick] [--dir DIR]

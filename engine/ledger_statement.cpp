@@ -16,7 +16,8 @@ statement_entry describe_entry(const state& s, const ledger_entry& e, u64 sequen
                         .quantity = e.quantity,
                         .balance_after = e.balance_after};
     if (e.kind == ledger_kind::receipt) {
-        if (s.has_stamp_order(e.source)) out.source_number = s.stamp_order_at(e.source).number.view();
+        if (s.has_stamp_order(e.source))
+            out.source_number = s.stamp_order_at(e.source).number.view();
     } else if (s.has_po(e.source)) {
         const production_order& po = s.po_at(e.source);
         out.source_number = po.number.view();

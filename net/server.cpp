@@ -3,8 +3,8 @@
 #include "net/server.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <array>
+#include <cassert>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -106,12 +106,12 @@ wal::status server::impl::bootstrap_admin(const std::string& token) {
     // The first command of the runtime, before anyone can connect: the engine lets the first user
     // of an empty warehouse be an admin (and refuses it, as from nobody, once there are users).
     std::future<outcome> answered = bootstrap_answer.get_future();
-    const bool queued = runtime->input().submit(
-        wal::submission{.cmd = create_user{.key = code{"admin"},
-                                           .name = "Administrator",
-                                           .roles = role_bit(role::admin),
-                                           .token = token},
-                        .tag = make_tag(bootstrap_slot, 0, 1)});
+    const bool queued =
+        runtime->input().submit(wal::submission{.cmd = create_user{.key = code{"admin"},
+                                                                   .name = "Administrator",
+                                                                   .roles = role_bit(role::admin),
+                                                                   .token = token},
+                                                .tag = make_tag(bootstrap_slot, 0, 1)});
     assert(queued);  // the ingress is empty before the server listens
     (void)queued;
     bootstrap = answered.get();
@@ -273,7 +273,8 @@ void server::stop() {
         worker->context.stop();
     for (auto& worker : s.workers)
         if (worker->thread.joinable()) worker->thread.join();
-    s.log(log_level::info, "stopped: durable LSN " + std::to_string(s.runtime->stats().durable_lsn));
+    s.log(log_level::info,
+          "stopped: durable LSN " + std::to_string(s.runtime->stats().durable_lsn));
 }
 
 }  // namespace stampd::net

@@ -54,7 +54,7 @@ static_assert(connections_max < bootstrap_slot, "no session has the bootstrap sl
 struct io_worker {
     asio::io_context context{1};
     std::unique_ptr<wal::ingress::producer, void (*)(wal::ingress::producer*)> producer{nullptr,
-                                                                                       nullptr};
+                                                                                        nullptr};
     std::thread thread;
 };
 

@@ -194,10 +194,8 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
         // Decided as the next command would be: the next LSN, the writer's clock.
         query.run = [reply, id, cmd = std::move(cmd), user = _user, station = _station](
                         const state& s, const wal::read_context& at) {
-            const context ctx{.lsn = at.applied_lsn + 1,
-                              .time_us = at.time_us,
-                              .user = user,
-                              .station = station};
+            const context ctx{
+                .lsn = at.applied_lsn + 1, .time_us = at.time_us, .user = user, .station = station};
             event_list events;
             const rejection verdict = dry_run(s, cmd, ctx, events);
             flatbuffers::FlatBufferBuilder b(1024);

@@ -1,7 +1,7 @@
 // Who is subscribed to what, and which durable records reach whom. Registered on the writer
 // thread (inside the Subscribe read, so no record after the reply's LSN can be missed), matched on
-// the committer thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded while
-// nobody is subscribed.
+// the committer thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded
+// while nobody is subscribed.
 #pragma once
 
 #include <atomic>

@@ -302,8 +302,8 @@ Offset<proto::InvoiceView> invoice_view(FlatBufferBuilder& b, invoice_id id, con
     const auto notes = text(b, inv.notes);
     const auto reason = text(b, inv.reason);
     return proto::CreateInvoiceView(b, id, number, inv.po, inv.consignee, to_wire(inv.tax_province),
-                                    inv.tax_bp, to_wire(inv.status), line_vector, fee_vector, &totals,
-                                    notes, inv.due, inv.credit_of, reason);
+                                    inv.tax_bp, to_wire(inv.status), line_vector, fee_vector,
+                                    &totals, notes, inv.due, inv.credit_of, reason);
 }
 
 void get_invoice(const reader& r, const proto::GetInvoice& q) {

@@ -84,7 +84,8 @@ void committer::run() {
                 _progress.durable_lsn.store(_merged.back().lsn, std::memory_order_release);
                 _progress.commits.fetch_add(1, std::memory_order_relaxed);
                 _progress.records.fetch_add(_merged.size(), std::memory_order_relaxed);
-                if (_failures.probe_after_us.exchange(0) != 0) _options.log("commits succeed again");
+                if (_failures.probe_after_us.exchange(0) != 0)
+                    _options.log("commits succeed again");
                 break;
             case group_fate::failed:
                 _progress.failed_commits.fetch_add(1, std::memory_order_relaxed);

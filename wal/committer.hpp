@@ -98,8 +98,8 @@ private:
     failure_state& _failures;
     commit_progress& _progress;
     committer_options _options;
-    std::vector<keyed_value> _merged;          // scratch: the group's values
-    std::vector<durable_record> _durable;      // scratch: the group's records
+    std::vector<keyed_value> _merged;      // scratch: the group's values
+    std::vector<durable_record> _durable;  // scratch: the group's records
 };
 
 }  // namespace stampd::wal

@@ -20,8 +20,7 @@ public:
     moodycamel::ProducerToken token;
 };
 
-ingress::ingress(std::uint32_t capacity)
-    : _queue(std::make_unique<queue>()), _capacity(capacity) {
+ingress::ingress(std::uint32_t capacity) : _queue(std::make_unique<queue>()), _capacity(capacity) {
     assert(capacity > 0);
 }
 
@@ -46,8 +45,7 @@ std::size_t ingress::submit_bulk(producer& p, std::span<ingress_item> items) {
     if (closed() || items.empty()) return 0;
     const std::size_t n = claim(items.size());
     if (n == 0) return 0;
-    const bool ok =
-        _queue->items.enqueue_bulk(p.token, std::make_move_iterator(items.begin()), n);
+    const bool ok = _queue->items.enqueue_bulk(p.token, std::make_move_iterator(items.begin()), n);
     // The token's sub-queue grows; only a failed allocation makes this false.
     assert(ok);
     (void)ok;

@@ -41,12 +41,12 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
     r->_writer = std::make_unique<writer>(
         *r->_dir, r->_state, *r->_appender, *r->_clock, *r->_ingress, *r->_pipe, r->_failures,
         writer_options{.batch_size_max = options.batch_size_max, .log = options.log});
-    r->_committer = std::make_unique<committer>(
-        r->_dir->log(), *r->_pipe, r->_failures, r->_progress,
-        committer_options{.storage_retry_ms = options.storage_retry_ms,
-                          .log = options.log,
-                          .answers = std::move(sinks.answers),
-                          .records = std::move(sinks.records)});
+    r->_committer =
+        std::make_unique<committer>(r->_dir->log(), *r->_pipe, r->_failures, r->_progress,
+                                    committer_options{.storage_retry_ms = options.storage_retry_ms,
+                                                      .log = options.log,
+                                                      .answers = std::move(sinks.answers),
+                                                      .records = std::move(sinks.records)});
     r->_snapshotter = std::make_unique<snapshotter>(
         *r->_dir, r->_progress,
         snapshotter_options{.every_records = options.snapshot_every_records,

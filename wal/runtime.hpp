@@ -28,9 +28,9 @@
 namespace stampd::wal {
 
 struct runtime_options {
-    data_dir_options storage;             // where, and whether to sync (UNSAFE when false)
-    std::uint32_t batch_size_max = 8192;  // commands in one batch
-    std::uint32_t pipeline_depth = 8;     // batches applied but not yet durable
+    data_dir_options storage;              // where, and whether to sync (UNSAFE when false)
+    std::uint32_t batch_size_max = 8192;   // commands in one batch
+    std::uint32_t pipeline_depth = 8;      // batches applied but not yet durable
     std::uint32_t ingress_max = 1u << 16;  // commands and reads waiting for the writer
     // A snapshot replays the records since the last one and encodes the whole state: seconds of
     // CPU at millions of boxes (bench/RESULTS.md). Every 10 million records bounds recovery's

@@ -59,8 +59,8 @@ void snapshotter::run() {
             done = _progress.done;
         }
         const std::uint64_t durable = _progress.durable_lsn.load();
-        const bool stale = std::chrono::steady_clock::now() - last >=
-                           std::chrono::seconds(_options.every_seconds);
+        const bool stale =
+            std::chrono::steady_clock::now() - last >= std::chrono::seconds(_options.every_seconds);
         const bool due = durable > snapshot_lsn() &&
                          (done || stale || durable - snapshot_lsn() >= _options.every_records);
         if (due) {

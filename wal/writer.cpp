@@ -20,8 +20,7 @@ outcome storage_unavailable() {
 }  // namespace
 
 writer::writer(const data_dir& dir, state& s, log_appender& appender, writer_clock& clock,
-               ingress& in, batch_pipe& pipe, const failure_state& failures,
-               writer_options options)
+               ingress& in, batch_pipe& pipe, const failure_state& failures, writer_options options)
     : _dir(dir),
       _state(s),
       _appender(appender),
@@ -63,7 +62,8 @@ void writer::build(batch& b, std::span<ingress_item> items) {
     bool may_write = !degraded || steady_now_us() >= probe_after;
     for (ingress_item& item : items) {
         if (auto* read = std::get_if<read_request>(&item)) {
-            read->run(_state, read_context{.applied_lsn = _state.last_lsn, .time_us = _clock.now()});
+            read->run(_state,
+                      read_context{.applied_lsn = _state.last_lsn, .time_us = _clock.now()});
             b.answers.push_back(answer{.tag = read->tag});
             continue;
         }

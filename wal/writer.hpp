@@ -32,8 +32,8 @@ struct writer_options {
 class writer {
 public:
     // `s` is the recovered state and `appender` stands at the end of its log.
-    writer(const data_dir& dir, state& s, log_appender& appender, writer_clock& clock,
-           ingress& in, batch_pipe& pipe, const failure_state& failures, writer_options options);
+    writer(const data_dir& dir, state& s, log_appender& appender, writer_clock& clock, ingress& in,
+           batch_pipe& pipe, const failure_state& failures, writer_options options);
 
     // The writer thread: until the ingress is closed and empty; then the pipe is finished.
     void run();

@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <string>
 
-#include "clients/audit/snapshot_list.hpp"
-#include "wal/storage/data_dir.hpp"
 #include "clients/audit/log_scan.hpp"
+#include "clients/audit/snapshot_list.hpp"
 #include "engine/engine.hpp"
+#include "wal/storage/data_dir.hpp"
 
 namespace stampd::audit {
 

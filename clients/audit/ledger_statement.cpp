@@ -87,13 +87,12 @@ void print_text(const statement& st, std::FILE* out) {
     std::fprintf(out, "%-6s %-26s %-13s %-12s %-14s %-10s %7s %8s %10s %12" PRId64 "\n", "", "",
                  "OPENING", "", "", "", "", "", "", f.opening);
     for (const statement_entry& l : st.body.entries) {
-        std::fprintf(out,
-                     "%-6" PRIu64 " %-26s %-13s %-12s %-14s %-10s %7u %8s %+10" PRId64 " %12" PRId64
-                     "\n",
-                     l.sequence, time_text(st, l.time_us).c_str(),
-                     std::string{to_string(l.kind)}.c_str(), l.source_number.c_str(), l.box.c_str(),
-                     l.user.c_str(), l.station,
-                     l.overridden ? "yes" : "no", l.quantity, l.balance_after);
+        std::fprintf(
+            out,
+            "%-6" PRIu64 " %-26s %-13s %-12s %-14s %-10s %7u %8s %+10" PRId64 " %12" PRId64 "\n",
+            l.sequence, time_text(st, l.time_us).c_str(), std::string{to_string(l.kind)}.c_str(),
+            l.source_number.c_str(), l.box.c_str(), l.user.c_str(), l.station,
+            l.overridden ? "yes" : "no", l.quantity, l.balance_after);
     }
     std::fprintf(out, "%-6s %-26s %-13s %-12s %-14s %-10s %7s %8s %10s %12" PRId64 "\n", "", "",
                  "CLOSING", "", "", "", "", "", "", f.closing);
@@ -123,9 +122,8 @@ void print_csv(const statement& st, std::FILE* out) {
         std::fprintf(
             out, "%s,%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%s,%s,%u,%s,%" PRId64 ",%" PRId64 "\n",
             r.c_str(), l.sequence, l.lsn, time_text(st, l.time_us).c_str(),
-            std::string{to_string(l.kind)}.c_str(),
-            fields[0].c_str(), fields[1].c_str(), fields[2].c_str(), l.station,
-            l.overridden ? "yes" : "no", l.quantity, l.balance_after);
+            std::string{to_string(l.kind)}.c_str(), fields[0].c_str(), fields[1].c_str(),
+            fields[2].c_str(), l.station, l.overridden ? "yes" : "no", l.quantity, l.balance_after);
     }
     std::fprintf(out, "%s,,,,CLOSING,,,,,,,%" PRId64 "\n", r.c_str(), st.body.figures.closing);
 }

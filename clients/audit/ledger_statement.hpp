@@ -28,7 +28,7 @@ struct statement_options {
 // The engine's statement (engine/ledger_statement.hpp) for the period, and how to write its times.
 struct statement {
     region stamp_region = region::fed;
-    time_zone zone;     // the warehouse's, when not UTC
+    time_zone zone;  // the warehouse's, when not UTC
     bool utc = false;
     day from = no_day, to = no_day;
     ledger_statement body;

@@ -12,13 +12,13 @@
 #include <cstring>
 #include <string>
 
-#include "clients/audit/snapshot_list.hpp"
-#include "wal/storage/data_dir.hpp"
 #include "clients/audit/export_jsonl.hpp"
 #include "clients/audit/ledger_statement.hpp"
 #include "clients/audit/replay.hpp"
+#include "clients/audit/snapshot_list.hpp"
 #include "clients/audit/verify.hpp"
 #include "engine/calendar_time.hpp"
+#include "wal/storage/data_dir.hpp"
 #include "wal/storage/log_reader.hpp"
 
 namespace {
@@ -151,8 +151,8 @@ int ledger_main(const ledger_args& a) {
         return exit_unreadable;
     }
     state s;
-    const audit::replay_result r =
-        audit::replay(dir->log(), s, {.to_lsn = last, .progress_label = "ledger", .quiet = a.quiet});
+    const audit::replay_result r = audit::replay(
+        dir->log(), s, {.to_lsn = last, .progress_label = "ledger", .quiet = a.quiet});
     if (r.damaged) {
         std::fprintf(stderr,
                      "stamp-audit ledger: LSN %llu: %s; the ledger after it would be incomplete "

@@ -12,9 +12,9 @@
 
 #include "clients/audit/damage.hpp"
 #include "clients/audit/snapshot_list.hpp"
-#include "wal/storage/data_dir.hpp"
 #include "engine/invariants.hpp"
 #include "engine/types.hpp"
+#include "wal/storage/data_dir.hpp"
 
 namespace stampd::audit {
 

@@ -1,8 +1,8 @@
 // Decoding of each event (see event_codec.hpp): verify the buffer, then check what the verifier
 // cannot know — enum ranges, sizes against the engine's bounds, required structs — field by field.
 #include "engine/codec/event_codec.hpp"
-#include "engine/constants.hpp"
 #include "engine/codec/wire_enums.hpp"
+#include "engine/constants.hpp"
 #include "events_generated.h"
 
 #include <cstring>

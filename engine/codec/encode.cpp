@@ -19,7 +19,8 @@ fb::Token token(const token_hash& t) {
 }
 
 fb::LedgerMovement movement(const ledger_movement& m) {
-    return fb::LedgerMovement(to_wire(m.stamp_region), to_wire(m.kind), m.line, m.quantity, m.balance_after);
+    return fb::LedgerMovement(to_wire(m.stamp_region), to_wire(m.kind), m.line, m.quantity,
+                              m.balance_after);
 }
 
 template <typename Range>
@@ -124,15 +125,15 @@ encoded to_fb(FlatBufferBuilder& b, const po_verified& e) {
                                      e.shortage_overridden));
 }
 encoded to_fb(FlatBufferBuilder& b, const po_cancelled& e) {
-    return done(
-        fb::Event::PoCancelled,
-        fb::CreatePoCancelled(b, e.po, to_wire(e.from), text(b, e.reason), movements(b, e.movements)));
+    return done(fb::Event::PoCancelled,
+                fb::CreatePoCancelled(b, e.po, to_wire(e.from), text(b, e.reason),
+                                      movements(b, e.movements)));
 }
 encoded to_fb(FlatBufferBuilder& b, const stamp_order_submitted& e) {
     return done(
         fb::Event::StampOrderSubmitted,
-        fb::CreateStampOrderSubmitted(b, e.id, to_wire(e.stamp_region), e.bundles, e.stamps_per_bundle,
-                                      e.deposit_cents, text(b, e.notes)));
+        fb::CreateStampOrderSubmitted(b, e.id, to_wire(e.stamp_region), e.bundles,
+                                      e.stamps_per_bundle, e.deposit_cents, text(b, e.notes)));
 }
 encoded to_fb(FlatBufferBuilder& b, const stamp_order_reviewed& e) {
     return done(fb::Event::StampOrderReviewed,
@@ -156,7 +157,8 @@ encoded to_fb(FlatBufferBuilder& b, const duty_rate_set& e) {
                 fb::CreateDutyRateSet(b, to_wire(e.stamp_region), e.cents_per_increment));
 }
 encoded to_fb(FlatBufferBuilder& b, const tax_rate_set& e) {
-    return done(fb::Event::TaxRateSet, fb::CreateTaxRateSet(b, to_wire(e.tax_province), e.basis_points));
+    return done(fb::Event::TaxRateSet,
+                fb::CreateTaxRateSet(b, to_wire(e.tax_province), e.basis_points));
 }
 encoded to_fb(FlatBufferBuilder& b, const capacity_set& e) {
     return done(fb::Event::CapacitySet, fb::CreateCapacitySet(b, to_wire(e.on), e.units));
@@ -209,9 +211,9 @@ encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
         fees.push_back(fee(b, f));
     const fb::InvoiceTotals t = totals(e.totals);
     return done(fb::Event::InvoiceDrafted,
-                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, to_wire(e.tax_province), e.tax_bp,
-                                         b.CreateVectorOfStructs(out), b.CreateVector(fees), &t,
-                                         e.credit_of, text(b, e.reason)));
+                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, to_wire(e.tax_province),
+                                         e.tax_bp, b.CreateVectorOfStructs(out),
+                                         b.CreateVector(fees), &t, e.credit_of, text(b, e.reason)));
 }
 encoded to_fb(FlatBufferBuilder& b, const invoice_fee_added& e) {
     const fb::InvoiceTotals t = totals(e.totals);

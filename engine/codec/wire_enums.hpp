@@ -17,15 +17,15 @@ template <typename Engine>
 struct wire_of;
 
 // Declares `Wire to_wire(Engine)` and checks that both enums end on the same value.
-#define STAMPD_WIRE_ENUM(Engine, Wire, last)                                              \
-    static_assert(static_cast<int>(Wire::MAX) == static_cast<int>(Engine::last),          \
-                  #Engine " and " #Wire " must list the same values in the same order");  \
-    template <>                                                                           \
-    struct wire_of<Engine> {                                                              \
-        using type = Wire;                                                                \
-    };                                                                                    \
-    constexpr Wire to_wire(Engine value) {                                                \
-        return static_cast<Wire>(value);                                                  \
+#define STAMPD_WIRE_ENUM(Engine, Wire, last)                                             \
+    static_assert(static_cast<int>(Wire::MAX) == static_cast<int>(Engine::last),         \
+                  #Engine " and " #Wire " must list the same values in the same order"); \
+    template <>                                                                          \
+    struct wire_of<Engine> {                                                             \
+        using type = Wire;                                                               \
+    };                                                                                   \
+    constexpr Wire to_wire(Engine value) {                                               \
+        return static_cast<Wire>(value);                                                 \
     }
 
 STAMPD_WIRE_ENUM(region, fb::Region, mb)

@@ -57,10 +57,9 @@ public:
     Engine enumerated(Wire value, const char* field) {
         Engine out{};
         if (from_wire(value, out)) return out;
-        fail(proto::Code::OUT_OF_RANGE, std::string(field) + " is " +
-                                            std::to_string(static_cast<unsigned>(value)) +
-                                            ", at most " +
-                                            std::to_string(static_cast<unsigned>(Wire::MAX)));
+        fail(proto::Code::OUT_OF_RANGE,
+             std::string(field) + " is " + std::to_string(static_cast<unsigned>(value)) +
+                 ", at most " + std::to_string(static_cast<unsigned>(Wire::MAX)));
         return Engine{};
     }
     region reg(fb::Region r) { return enumerated<region>(r, "region"); }

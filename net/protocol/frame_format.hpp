@@ -1,7 +1,8 @@
 // The frame format of the stampd protocol, and every limit of the network front. A frame is a
 // u32 little-endian length, then that many bytes holding one FlatBuffers buffer: a Request from a
-// client, a Response from the server (net/protocol/protocol.fbs; the grammar is in docs/protocol.md).
-// Nothing else is ever on the socket. Every size here is checked where data enters.
+// client, a Response from the server (net/protocol/protocol.fbs; the grammar is in
+// docs/protocol.md). Nothing else is ever on the socket. Every size here is checked where data
+// enters.
 #pragma once
 
 #include <cstddef>

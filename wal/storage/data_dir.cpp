@@ -39,7 +39,8 @@ status take_lock(const std::string& path, int& fd_out) {
         const ssize_t n = ::pread(fd, pid, sizeof pid - 1, 0);
         ::close(fd);
         std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
-        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+            holder.pop_back();
         return status{error,
                       path + " is in use by another stampd" +
                           (holder.empty() ? std::string{} : " (pid " + holder + ")") +
@@ -86,8 +87,8 @@ status data_dir::open_for_reading(const std::string& path, std::unique_ptr<data_
     if (!is_directory(path + log_dir)) {
         return not_found(path + " is not a stampd data directory (no log/ in it)");
     }
-    if (status s = lmdb_env::open({.path = path + log_dir, .read_only = true}, log_database,
-                                  d->_log);
+    if (status s =
+            lmdb_env::open({.path = path + log_dir, .read_only = true}, log_database, d->_log);
         !s.ok()) {
         return s;
     }
@@ -122,10 +123,9 @@ status data_dir::load_newest_snapshot(std::uint64_t at, snapshot_reading how, st
             loaded.digest = c.header.digest;
             return false;
         }
-        loaded.passed_over += "passed over the snapshot at LSN " + std::to_string(lsn) + ": " +
-                              (c.ok() ? std::string{"its key differs from its state's LSN"}
-                                      : c.message()) +
-                              "; ";
+        loaded.passed_over +=
+            "passed over the snapshot at LSN " + std::to_string(lsn) + ": " +
+            (c.ok() ? std::string{"its key differs from its state's LSN"} : c.message()) + "; ";
         out = state{};
         return true;
     });

@@ -20,8 +20,8 @@ std::span<const keyed_value> record_batch::values() {
     _values.clear();
     for (std::size_t i = 0; i < _extents.size(); ++i) {
         const auto [offset, size] = _extents[i];
-        _values.push_back(keyed_value{.lsn = _first_lsn + i,
-                                      .bytes = std::span(_bytes).subspan(offset, size)});
+        _values.push_back(
+            keyed_value{.lsn = _first_lsn + i, .bytes = std::span(_bytes).subspan(offset, size)});
     }
     return _values;
 }

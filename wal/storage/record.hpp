@@ -1,5 +1,5 @@
-// Encoding and checking one log record (the format is wal/storage/record_format.hpp). Pure functions,
-// shared by the log writer, recovery and stamp-audit; safe from any thread.
+// Encoding and checking one log record (the format is wal/storage/record_format.hpp). Pure
+// functions, shared by the log writer, recovery and stamp-audit; safe from any thread.
 #pragma once
 
 #include <cstdint>

@@ -7,8 +7,8 @@
 #include "clients/audit/verify.hpp"
 #include "tests/clients/audit/audit_data.hpp"
 #include "tests/clients/audit/audit_dir_test.hpp"
-#include "tests/support/recovered.hpp"
 #include "tests/support/json_check.hpp"
+#include "tests/support/recovered.hpp"
 #include "tests/support/run_program.hpp"
 #include "wal/storage/recovery.hpp"
 

@@ -9,8 +9,8 @@
 #include "clients/report/report_source.hpp"
 #include "clients/report/report_text.hpp"
 #include "clients/report/stamp_accounting.hpp"
-#include "tests/support/data_dir_writer.hpp"
 #include "tests/clients/report/seed_warehouse.hpp"
+#include "tests/support/data_dir_writer.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace stampd::testing {

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 
 #include "clients/report/report_text.hpp"
+#include "tests/clients/report/seed_warehouse.hpp"
+#include "tests/support/data_dir_writer.hpp"
 #include "tests/support/json_check.hpp"
 #include "tests/support/run_program.hpp"
-#include "tests/support/data_dir_writer.hpp"
-#include "tests/clients/report/seed_warehouse.hpp"
 #include "tests/support/runtime_harness.hpp"
 
 namespace stampd::testing {
