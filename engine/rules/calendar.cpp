@@ -140,13 +140,8 @@ rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
 }
 
 rejection decide(const state& s, const schedule_po& c, const context&, event_list& out) {
-    if (!s.has_po(c.po)) return reject(rejection_code::not_found, subject::production_order, c.po);
+    if (rejection r = check_open_unsplit_po(s, c.po); !r.ok()) return r;
     const production_order& po = s.po_at(c.po);
-    if (!po.segments.empty())
-        return reject(rejection_code::split_parent, subject::production_order, c.po);
-    if (po.status != po_status::open) {
-        return wrong_state(subject::production_order, c.po, static_cast<u8>(po.status));
-    }
     if (c.on == no_day) {  // take it off the calendar
         if (po.scheduled == no_day) return reject(rejection_code::invalid_argument, subject::day);
         out.push(po_scheduled{.po = c.po, .on = no_day});

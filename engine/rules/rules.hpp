@@ -73,6 +73,9 @@ void record_reply(state& s, const context& ctx, u32 result);
 std::vector<po_line> lines_of(const std::vector<line_input>& inputs);
 
 rejection wrong_state(subject about, u32 id, u8 current);
+// The PO exists, is not a split parent (§5: it runs and is scheduled through its segments) and is
+// open.
+rejection check_open_unsplit_po(const state& s, po_id po);
 rejection check_text(std::string_view text, std::size_t size_max);
 rejection check_code(const code& c);
 

@@ -51,14 +51,8 @@ void place_product(state& s, shipment_product& sp, const production_order& po,
 }  // namespace
 
 rejection decide(const state& s, const start_run& c, const context&, event_list& out) {
-    if (!s.has_po(c.po)) return reject(rejection_code::not_found, subject::production_order, c.po);
+    if (rejection r = check_open_unsplit_po(s, c.po); !r.ok()) return r;
     const production_order& po = s.po_at(c.po);
-    // A split parent runs through its segments (§5).
-    if (!po.segments.empty())
-        return reject(rejection_code::split_parent, subject::production_order, c.po);
-    if (po.status != po_status::open) {
-        return wrong_state(subject::production_order, c.po, static_cast<u8>(po.status));
-    }
     // Every entry holds at least one unit of one line: the queue grows by at most this much.
     u64 entries_max = 0;
     for (const po_line& line : po.lines)
