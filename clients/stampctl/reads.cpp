@@ -75,26 +75,30 @@ int fetch(client::connection& c, const globals& g, const read_spec& s, const rea
     return exit_done;
 }
 
-// The whole list: pages appended to the first one's rows while `more` says so.
+// The whole list: pages appended to the first one's rows while `more` says so. Where the next
+// page starts is worked out from the page just received, never from the rows gathered so far (a
+// run queue pages by position: counting the gathered rows skipped entries).
 int fetch_all(client::connection& c, const globals& g, const read_spec& s, const read_args& a,
               json::value& out) {
     if (const int rc = fetch(c, g, s, a, a.after, out); rc != exit_done) return rc;
+    json::value* gathered = json::find(*out.as_object(), s.rows);
+    if (gathered == nullptr || gathered->as_array() == nullptr) return exit_done;
+    json::array& rows = *gathered->as_array();
     u32 after = a.after;
-    json::array* rows = json::find(*out.as_object(), s.rows) != nullptr
-                            ? json::find(*out.as_object(), s.rows)->as_array()
-                            : nullptr;
-    while (rows != nullptr && !rows->empty() && has_more(*out.as_object())) {
-        const u32 next = next_after(s, *rows, after);
-        if (next == after) break;  // no progress: never loop forever
+    u32 next = rows.empty() ? after : next_after(s, rows, after);
+    bool more = has_more(*out.as_object());
+    // Every turn moves `after` forward (ids or positions, 32 bits): the loop ends.
+    while (more && next != after) {
         after = next;
         json::value page;
         if (const int rc = fetch(c, g, s, a, after, page); rc != exit_done) return rc;
-        json::array* more_rows = json::find(*page.as_object(), s.rows)->as_array();
-        for (json::value& row : *more_rows)
-            rows->push_back(std::move(row));
-        *json::find(*out.as_object(), "more") = *json::find(*page.as_object(), "more");
-        if (more_rows->empty()) break;
+        json::array& page_rows = *json::find(*page.as_object(), s.rows)->as_array();
+        more = has_more(*page.as_object());
+        next = page_rows.empty() ? after : next_after(s, page_rows, after);
+        for (json::value& row : page_rows)
+            rows.push_back(std::move(row));
     }
+    if (json::value* field = json::find(*out.as_object(), "more")) *field = json::value{more};
     return exit_done;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -265,6 +266,26 @@ TEST_F(stampctl_test, json_escapes_names_and_lists_page) {
     json::write(escaped, json::value{std::string("tab\tquote\"back\\\x01")});
     EXPECT_EQ(escaped, "\"tab\\tquote\\\"back\\\\\\u0001\"");
     EXPECT_EQ(text(*testing::json_reader(escaped).parse()), "tab\tquote\"back\\\x01");
+}
+
+// --all follows `more` to the end of every paged list: a run queue of 2,500 entries (pages of
+// list_rows_max = 1,000, paged by position) comes back whole, in order, with more=false.
+TEST_F(stampctl_test, all_reads_every_page_of_a_run_queue) {
+    const ran setup = run_program(dir, STAMP_SCAN,
+                                  {"--server", address, "--token", admin_token, "--setup",
+                                   "--boxes", "2500", "--token-file", dir / "stamper"},
+                                  {});
+    ASSERT_EQ(setup.code, 0) << setup.err << setup.out;
+    const json::value queue =
+        parse_json(ok(admin_token, {"--json", "get-run-queue", "--po", "1", "--all"}));
+    const json::array* rows = field(queue, "items").as_array();
+    ASSERT_NE(rows, nullptr);
+    EXPECT_EQ(rows->size(), 2500u);
+    EXPECT_EQ(json::to_string(field(queue, "more")), "false");
+    std::set<std::string> boxes;
+    for (const json::value& row : *rows)
+        boxes.insert(json::to_string(field(row, "box")));
+    EXPECT_EQ(boxes.size(), 2500u);  // no entry read twice
 }
 
 TEST_F(stampctl_test, watch_prints_each_pushed_change) {
