@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "net/protocol/answers.hpp"
 #include "net/session.hpp"
@@ -39,8 +40,35 @@ server_stats server::stats() const {
                         .accepted = _impl->accepted.load(),
                         .refused = _impl->refused.load(),
                         .closed_for_errors = _impl->closed_for_errors.load(),
-                        .frames = _impl->frames.load()};
+                        .frames = _impl->frames.load(),
+                        .accept_failures = _impl->accept_failures.load()};
 }
+
+namespace {
+
+// Enough descriptors for every connection the server admits: the usual soft limit (1,024) is
+// not, and at the limit accept() fails instead of refusing with TOO_MANY_CONNECTIONS. The soft
+// limit is raised up to the hard one; short of that, the operator is told what to raise.
+void raise_file_limit(const server::impl& s) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    const rlim_t need = rlim_t{s.options.connections_max} + descriptors_besides_connections;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? need : std::min(need, limit.rlim_max);
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < need) {
+        s.log(log_level::warn,
+              "the file limit is " + std::to_string(limit.rlim_cur) + " descriptors (hard limit " +
+                  std::to_string(limit.rlim_max) + "), fewer than the " + std::to_string(need) +
+                  " that connections_max = " + std::to_string(s.options.connections_max) +
+                  " needs: raise it (ulimit -n, or LimitNOFILE= in the unit file), or lower "
+                  "connections_max");
+    }
+}
+
+}  // namespace
 
 wal::status server::start(const wal::runtime_options& runtime_options,
                           const server_options& options, std::unique_ptr<server>& out) {
@@ -53,6 +81,8 @@ wal::status server::start(const wal::runtime_options& runtime_options,
     for (std::uint32_t slot = options.connections_max; slot > 0; --slot)
         s.free_slots.push_back(slot - 1);
     s.grouped.resize(options.connections_max);
+
+    raise_file_limit(s);
 
     wal::runtime_sinks sinks{
         .answers = [&s](std::span<const wal::answer> answers) { s.on_answers(answers); },
@@ -82,6 +112,7 @@ wal::status server::start(const wal::runtime_options& runtime_options,
         s.acceptor->bind(endpoint);
         s.acceptor->listen(asio::socket_base::max_listen_connections);
         s.port = s.acceptor->local_endpoint().port();
+        s.accept_retry = std::make_unique<asio::steady_timer>(s.workers[0]->context);
     } catch (const boost::system::system_error& e) {
         s.runtime->stop();
         return wal::status{e.code().value(), "cannot listen on " + options.host + ":" +
@@ -126,13 +157,11 @@ void server::impl::accept_next() {
     acceptor->async_accept(worker.context, [this, &worker](const boost::system::error_code& error,
                                                            tcp::socket socket) {
         if (error) {
-            if (!stopping.load()) {
-                log(log_level::warn, "accept failed: " + error.message());
-                accept_next();
-            }
+            if (!stopping.load() && error != asio::error::operation_aborted) accept_failed(error);
             return;
         }
         if (stopping.load()) return;
+        accept_backoff = std::chrono::milliseconds{0};
         std::shared_ptr<session> created;
         {
             std::lock_guard lock(registry_mutex);
@@ -165,6 +194,23 @@ void server::impl::accept_next() {
             asio::write(socket, frame, ignored);
             socket.close(ignored);
         }
+        accept_next();
+    });
+}
+
+// The kernel refused a connection (EMFILE at the file limit, ENFILE, ENOBUFS, ENOMEM): retrying
+// at once would spin a core and fill the log while nothing changes. Wait, twice as long each time
+// up to a second, then accept again; the connections already open keep being served meanwhile.
+void server::impl::accept_failed(const boost::system::error_code& error) {
+    accept_failures.fetch_add(1, std::memory_order_relaxed);
+    if (auto line = accept_errors.note("accept failed: " + error.message(),
+                                       std::chrono::steady_clock::now())) {
+        log(log_level::warn, *line);
+    }
+    accept_backoff = std::clamp(accept_backoff * 2, accept_backoff_min, accept_backoff_max);
+    accept_retry->expires_after(accept_backoff);
+    accept_retry->async_wait([this](const boost::system::error_code& cancelled) {
+        if (cancelled || stopping.load()) return;
         accept_next();
     });
 }
@@ -253,6 +299,7 @@ void server::stop() {
     asio::post(s.workers[0]->context, [&s] {
         boost::system::error_code ignored;
         s.acceptor->close(ignored);
+        s.accept_retry->cancel();
     });
     // The runtime commits what it holds and answers it; sessions write the answers, then close.
     s.runtime->stop();

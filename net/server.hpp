@@ -40,6 +40,7 @@ struct server_stats {
     std::uint64_t refused = 0;  // over connections_max
     std::uint64_t closed_for_errors = 0;
     std::uint64_t frames = 0;
+    std::uint64_t accept_failures = 0;  // accept() refused by the kernel (e.g. the file limit)
 };
 
 class server {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/codec/event_codec.hpp"
+#include "net/log_throttle.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "net/protocol/protocol_generated.h"
 #include "net/server.hpp"
@@ -50,6 +51,11 @@ inline std::uint32_t tag_seq(std::uint64_t tag) {
 inline constexpr std::uint32_t bootstrap_slot = 0xFFFF;
 static_assert(connections_max < bootstrap_slot, "no session has the bootstrap slot");
 
+inline constexpr std::chrono::milliseconds accept_backoff_min{5}, accept_backoff_max{1000};
+// Descriptors stampd holds besides its connections: the listener, the data directory's files and
+// LMDB's, the I/O threads' epoll and eventfds, the log, stdio.
+inline constexpr std::uint32_t descriptors_besides_connections = 64;
+
 // One I/O thread: its io_context and its producer token of the runtime's ingress.
 struct io_worker {
     asio::io_context context{1};
@@ -74,6 +80,13 @@ struct server::impl {
     std::vector<std::uint16_t> generations;
     std::vector<std::uint32_t> free_slots;
 
+    // accept() failing (at the file limit, out of memory): the acceptor waits accept_backoff,
+    // doubling up to accept_backoff_max, instead of retrying at once; the warning is throttled.
+    std::unique_ptr<asio::steady_timer> accept_retry;
+    std::chrono::milliseconds accept_backoff{0};
+    log_throttle accept_errors{std::chrono::seconds(10)};
+    std::atomic<std::uint64_t> accept_failures{0};
+
     std::atomic<std::uint64_t> accepted{0}, refused{0}, closed_for_errors{0}, frames{0},
         open_connections{0};
     unsigned next_worker = 0;
@@ -91,6 +104,7 @@ struct server::impl {
         if (options.log) options.log(level, line);
     }
     void accept_next();
+    void accept_failed(const boost::system::error_code& error);
     wal::status bootstrap_admin(const std::string& token);
     void on_answers(std::span<const wal::answer> answers);
     void on_records(std::span<const wal::durable_record> records);

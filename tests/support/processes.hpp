@@ -63,14 +63,18 @@ inline int run(const std::vector<std::string>& argv, const std::string& log) {
 
 class stampd_process {
 public:
-    stampd_process(std::string data, std::string log) : _data(std::move(data)), _log(log) {}
+    // `wrapper` runs before stampd and execs it (same pid): e.g. prlimit --nofile=N:N --.
+    stampd_process(std::string data, std::string log, std::vector<std::string> wrapper = {})
+        : _data(std::move(data)), _log(std::move(log)), _wrapper(std::move(wrapper)) {}
     ~stampd_process() { stop(SIGKILL); }
 
     // Starts stampd and waits (up to 30 s) for its listening line. False if it never comes.
     bool start() {
-        _pid = spawn(
-            {STAMPD_BIN, "--data", _data, "--listen", "127.0.0.1:0", "--admin-token", admin_token},
-            _log);
+        std::vector<std::string> argv = _wrapper;
+        for (const char* a : {STAMPD_BIN, "--data", _data.c_str(), "--listen", "127.0.0.1:0",
+                              "--admin-token", admin_token.c_str()})
+            argv.emplace_back(a);
+        _pid = spawn(argv, _log);
         if (_pid < 0) return false;
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
         while (std::chrono::steady_clock::now() < give_up) {
@@ -107,10 +111,27 @@ public:
 
 private:
     std::string _data, _log;
+    std::vector<std::string> _wrapper;
     pid_t _pid = -1;
     int _port = 0;
     int _exit_code = -1;
 };
+
+// CPU seconds (user + system) a live process has used, from /proc/PID/stat; -1 if unreadable.
+inline double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto after_name = text.rfind(')');  // the name may hold spaces
+    if (after_name == std::string::npos) return -1;
+    std::istringstream fields(text.substr(after_name + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    // Fields 3..13 (state .. cmajflt), then utime (14) and stime (15).
+    for (int i = 3; i <= 13 && fields >> field; ++i) {
+    }
+    if (!(fields >> utime >> stime)) return -1;
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // A fresh directory under the system's temporary directory.
 inline std::string temp_dir(const char* name) {
