@@ -39,6 +39,7 @@ server_stats server::stats() const {
     return server_stats{.connections = _impl->open_connections.load(),
                         .accepted = _impl->accepted.load(),
                         .refused = _impl->refused.load(),
+                        .evicted = _impl->evicted.load(),
                         .closed_for_errors = _impl->closed_for_errors.load(),
                         .frames = _impl->frames.load(),
                         .accept_failures = _impl->accept_failures.load()};
@@ -81,6 +82,9 @@ wal::status server::start(const wal::runtime_options& runtime_options,
     for (std::uint32_t slot = options.connections_max; slot > 0; --slot)
         s.free_slots.push_back(slot - 1);
     s.grouped.resize(options.connections_max);
+    s.door = std::make_unique<admission>(admission_limits::derived(
+        options.connections_max, options.connections_per_address_max, options.awaiting_hello_max,
+        options.awaiting_hello_per_address_max));
 
     raise_file_limit(s);
 
@@ -162,10 +166,24 @@ void server::impl::accept_next() {
         }
         if (stopping.load()) return;
         accept_backoff = std::chrono::milliseconds{0};
-        std::shared_ptr<session> created;
+        boost::system::error_code gone;
+        const tcp::endpoint remote = socket.remote_endpoint(gone);
+        if (gone) {  // the peer left before it was accepted
+            socket.close(gone);
+            accept_next();
+            return;
+        }
+        std::shared_ptr<session> created, evict;
+        bool address_full = false;
         {
             std::lock_guard lock(registry_mutex);
-            if (!free_slots.empty()) {
+            const admission::decision d = door->consider(remote.address());
+            address_full = !d.admit;
+            if (d.admit && !free_slots.empty()) {
+                if (d.evict) {
+                    door->evicting(*d.evict);
+                    evict = slots[*d.evict];
+                }
                 const std::uint32_t slot = free_slots.back();
                 free_slots.pop_back();
                 assert(slot < slots.size() && slots[slot] == nullptr);
@@ -173,26 +191,24 @@ void server::impl::accept_next() {
                 created =
                     std::make_shared<session>(*this, worker, std::move(socket), slot, generation);
                 slots[slot] = created;
+                door->opened(slot, remote.address());
             }
+        }
+        if (evict) {
+            evicted.fetch_add(1, std::memory_order_relaxed);
+            asio::post(evict->executor(), [evict] { evict->evict(); });
         }
         if (created) {
             accepted.fetch_add(1);
             open_connections.fetch_add(1);
             asio::post(worker.context, [created] { created->start(); });
+        } else if (address_full) {
+            refuse(socket, "the server holds " + std::to_string(door->limits().per_address_max) +
+                               " connections from " + remote.address().to_string() +
+                               " already (connections_per_address_max)");
         } else {
-            // Over connections_max: say why, then close. A few bytes to a new socket.
-            refused.fetch_add(1);
-            flatbuffers::FlatBufferBuilder b(128);
-            build_refusal_response(b, 0, proto::Code::TOO_MANY_CONNECTIONS,
-                                   "the server holds " + std::to_string(options.connections_max) +
-                                       " connections already");
-            std::uint8_t header[frame_header_size];
-            put_frame_header(header, b.GetSize());
-            boost::system::error_code ignored;
-            const std::array<asio::const_buffer, 2> frame{
-                asio::buffer(header), asio::buffer(b.GetBufferPointer(), b.GetSize())};
-            asio::write(socket, frame, ignored);
-            socket.close(ignored);
+            refuse(socket, "the server holds " + std::to_string(options.connections_max) +
+                               " connections already");
         }
         accept_next();
     });
@@ -215,6 +231,25 @@ void server::impl::accept_failed(const boost::system::error_code& error) {
     });
 }
 
+// Over a limit: say why, then close. A few bytes to a new socket.
+void server::impl::refuse(tcp::socket& socket, const std::string& why) {
+    refused.fetch_add(1);
+    flatbuffers::FlatBufferBuilder b(128);
+    build_refusal_response(b, 0, proto::Code::TOO_MANY_CONNECTIONS, why);
+    std::uint8_t header[frame_header_size];
+    put_frame_header(header, b.GetSize());
+    boost::system::error_code ignored;
+    const std::array<asio::const_buffer, 2> frame{asio::buffer(header),
+                                                  asio::buffer(b.GetBufferPointer(), b.GetSize())};
+    asio::write(socket, frame, ignored);
+    socket.close(ignored);
+}
+
+void server::impl::hello_received(std::uint32_t slot) {
+    std::lock_guard lock(registry_mutex);
+    door->said_hello(slot);
+}
+
 std::shared_ptr<session> server::impl::session_at(std::uint32_t slot, std::uint16_t generation) {
     if (slot >= slots.size()) return nullptr;
     std::shared_ptr<session> s = slots[slot];
@@ -229,6 +264,7 @@ void server::impl::release_slot(std::uint32_t slot) {
         assert(free_slots.size() < slots.size());
         slots[slot].reset();
         free_slots.push_back(slot);
+        door->closed(slot);
     }
     open_connections.fetch_sub(1);
 }

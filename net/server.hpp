@@ -27,6 +27,12 @@ struct server_options {
     std::uint16_t port = 7878;  // 0: any free port (tests read port())
     unsigned io_threads = 1;
     std::uint32_t connections_max = net::connections_max;
+    // Connections from one address, and connections that have not yet said Hello (all, and from
+    // one address): 0 derives them from connections_max (admission_limits::derived: 512, 256
+    // and 64 of 1,024).
+    std::uint32_t connections_per_address_max = 0;
+    std::uint32_t awaiting_hello_max = 0;
+    std::uint32_t awaiting_hello_per_address_max = 0;
     std::uint32_t idle_timeout_s = idle_timeout_s_default;
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
@@ -37,7 +43,8 @@ struct server_options {
 struct server_stats {
     std::uint64_t connections = 0;  // open now
     std::uint64_t accepted = 0;
-    std::uint64_t refused = 0;  // over connections_max
+    std::uint64_t refused = 0;  // over connections_max or connections_per_address_max
+    std::uint64_t evicted = 0;  // closed awaiting Hello to make room for a newer connection
     std::uint64_t closed_for_errors = 0;
     std::uint64_t frames = 0;
     std::uint64_t accept_failures = 0;  // accept() refused by the kernel (e.g. the file limit)

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/codec/event_codec.hpp"
+#include "net/admission.hpp"
 #include "net/log_throttle.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "net/protocol/protocol_generated.h"
@@ -79,6 +80,7 @@ struct server::impl {
     std::vector<std::shared_ptr<session>> slots;
     std::vector<std::uint16_t> generations;
     std::vector<std::uint32_t> free_slots;
+    std::unique_ptr<admission> door;  // who may take a slot (under registry_mutex)
 
     // accept() failing (at the file limit, out of memory): the acceptor waits accept_backoff,
     // doubling up to accept_backoff_max, instead of retrying at once; the warning is throttled.
@@ -87,7 +89,7 @@ struct server::impl {
     log_throttle accept_errors{std::chrono::seconds(10)};
     std::atomic<std::uint64_t> accept_failures{0};
 
-    std::atomic<std::uint64_t> accepted{0}, refused{0}, closed_for_errors{0}, frames{0},
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, closed_for_errors{0}, frames{0},
         open_connections{0};
     unsigned next_worker = 0;
 
@@ -111,6 +113,9 @@ struct server::impl {
     void push(const wal::durable_record& record, const std::vector<subscriber>& to);
     std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
     void release_slot(std::uint32_t slot);
+    // The session's Hello has arrived: it no longer holds its slot on probation.
+    void hello_received(std::uint32_t slot);
+    void refuse(tcp::socket& socket, const std::string& why);
 };
 
 }  // namespace stampd::net

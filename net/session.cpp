@@ -149,6 +149,10 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
              id);
         return;
     }
+    if (!_hello_received) {
+        _hello_received = true;
+        _server.hello_received(_slot);
+    }
     _client = hello->client();
     _client_lsn = hello->client_lsn();
     _station = hello->station();
@@ -490,6 +494,14 @@ void session::arm_timer() {
         }
         self->arm_timer();
     });
+}
+
+void session::evict() {
+    if (_closed || _hello_received) return;
+    _server.log(log_level::info,
+                "connection " + std::to_string(_slot) +
+                    " closed: no Hello yet, and a newer connection needed the room");
+    close();
 }
 
 void session::shut_down() {

@@ -36,6 +36,8 @@ public:
     void on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame);
     // Stop reading; answer what is in flight; close once written.
     void shut_down();
+    // Closes the connection if it still has not said Hello: a newer one needs the room.
+    void evict();
     std::uint16_t generation() const { return _generation; }
     asio::io_context::executor_type executor() { return _worker.context.get_executor(); }
     subscriber who() const { return {_slot, _generation}; }
@@ -104,6 +106,7 @@ private:
     std::uint64_t _client = 0, _client_lsn = 0;
     station_id _station = 0;
     bool _hello_pending = false;
+    bool _hello_received = false;  // a Hello frame came (the slot is no longer on probation)
     std::uint32_t _subscriptions = 0;
     flatbuffers::FlatBufferBuilder _builder{1024};
 };

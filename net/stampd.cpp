@@ -68,6 +68,9 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take_plain("snapshot_every_seconds", s.runtime.snapshot_every_seconds);
     take_plain("snapshots_kept", s.runtime.snapshots_kept);
     take_plain("connections_max", s.server.connections_max);
+    take_plain("connections_per_address_max", s.server.connections_per_address_max);
+    take_plain("awaiting_hello_max", s.server.awaiting_hello_max);
+    take_plain("awaiting_hello_per_address_max", s.server.awaiting_hello_per_address_max);
     take_plain("idle_timeout_s", s.server.idle_timeout_s);
 }
 

@@ -26,7 +26,7 @@ inline constexpr std::uint32_t in_flight_per_connection_max = 256;
 inline constexpr std::size_t output_buffered_max = 8 * 1024 * 1024;
 inline constexpr std::uint32_t idle_timeout_s_default = 300;
 // A connection must say Hello within this many seconds.
-inline constexpr std::uint32_t hello_timeout_s = 10;
+inline constexpr std::uint32_t hello_timeout_s = 5;
 inline constexpr std::uint32_t subscriptions_per_connection_max = 64;
 // Bytes read from a socket at once; a frame may span reads.
 inline constexpr std::size_t read_chunk_size = 64 * 1024;

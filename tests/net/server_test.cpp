@@ -367,6 +367,51 @@ TEST_F(server_test, connections_past_the_limit_are_refused) {
     EXPECT_TRUE(opened) << error;
 }
 
+// Connections that never say Hello cannot lock out a client holding a token: with the whole
+// table's worth of them open (from the client's own address, the hardest case), the client is
+// served, because a connection awaiting Hello makes room for a newer one.
+TEST_F(server_test, connections_that_never_say_hello_do_not_lock_out_a_token) {
+    srv->stop();
+    srv.reset();
+    options.connections_max = 64;
+    start();
+    asio::io_context context;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 100; ++i) {
+        tcp::socket s(context);
+        s.connect({asio::ip::make_address("127.0.0.1"), srv->port()});
+        idle.push_back(std::move(s));
+    }
+    auto admin = connect(admin_token);
+    EXPECT_NE(must(*admin, create_consignee{code{"THROUGH"}, "Got through", province::on}), 0u);
+    EXPECT_GE(srv->stats().evicted, 1u);
+    EXPECT_EQ(srv->stats().refused, 0u);
+}
+
+// One address holds at most connections_per_address_max connections; others still get theirs.
+TEST_F(server_test, one_address_holds_at_most_its_share) {
+    srv->stop();
+    srv.reset();
+    options.connections_per_address_max = 2;
+    start();
+    auto first = connect(admin_token);
+    auto second = connect(admin_token);
+    client::connection third;
+    std::string error;
+    EXPECT_FALSE(third.open(as(admin_token), error));
+    EXPECT_NE(error.find("connections from 127.0.0.1 already"), std::string::npos) << error;
+    EXPECT_EQ(srv->stats().refused, 1u);
+    // Its share freed, it may connect again (admission_test: other addresses meanwhile).
+    first.reset();
+    bool opened = false;
+    for (int attempt = 0; attempt < 100 && !opened; ++attempt) {
+        client::connection again;  // the server frees the share when it sees the close
+        opened = again.open(as(admin_token), error);
+        if (!opened) std::this_thread::yield();
+    }
+    EXPECT_TRUE(opened) << error;
+}
+
 TEST_F(server_test, answers_come_in_request_order_when_pipelined) {
     auto admin = connect(admin_token);
     std::vector<std::uint64_t> ids;

@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/runtime_harness.hpp"
@@ -37,7 +39,23 @@ public:
     void must(user_id who, const command& c) {
         const outcome o = _h.run(who, c, audit_client, ++_request);
         ASSERT_TRUE(o.verdict.ok()) << command_name(c) << ": " << describe(o.verdict);
+        keep_snapshots_in_step();
     }
+
+    // The snapshotter runs on its own thread and may fall behind a run this short (it takes the
+    // newest state when it wakes): wait for it whenever snapshot_every_records have passed, so
+    // that the directory holds as many snapshots however loaded the machine is.
+    void keep_snapshots_in_step() {
+        const wal::runtime_stats now = _h.runtime->stats();
+        if (now.durable_lsn - now.snapshot_lsn < snapshot_every_records) return;
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (_h.runtime->stats().snapshots == now.snapshots &&
+               std::chrono::steady_clock::now() < give_up) {
+            std::this_thread::yield();
+        }
+        ASSERT_GT(_h.runtime->stats().snapshots, now.snapshots) << "no snapshot in 30 s";
+    }
+    static constexpr u64 snapshot_every_records = 8;
 
     void build() {
         bootstrap(_h);
@@ -117,7 +135,7 @@ inline void build_audit_dir(const std::string& dir) {
     runtime_harness h;
     ASSERT_TRUE(h.open(dir, {.storage = {.log_map_size = std::size_t{16} << 20,
                                          .snapshot_map_size = std::size_t{16} << 20},
-                             .snapshot_every_records = 8,
+                             .snapshot_every_records = audit_run::snapshot_every_records,
                              .snapshots_kept = 3})
                     .ok())
         << h.error;
