@@ -40,6 +40,30 @@ TEST(stampd, a_second_stampd_on_one_data_directory_is_refused) {
     std::filesystem::remove_all(dir);
 }
 
+// A log file cut short (a bad copy or restore) stops stampd and stamp-audit with a message
+// naming the file and the figures, never SIGBUS.
+TEST(stampd, a_truncated_log_file_is_refused_with_a_message) {
+    const std::string dir = temp_dir("stampd-truncated");
+    ASSERT_FALSE(dir.empty());
+    {
+        stampd_process server(dir + "/data", dir + "/first.log");
+        ASSERT_TRUE(server.start()) << read_text(dir + "/first.log");
+        EXPECT_EQ(server.stop(SIGTERM), 0);
+    }
+    const std::string file = dir + "/data/log/data.mdb";
+    std::filesystem::resize_file(file, std::filesystem::file_size(file) * 95 / 100);
+    stampd_process again(dir + "/data", dir + "/again.log");
+    EXPECT_FALSE(again.start());
+    EXPECT_EQ(again.exit_code(), 1) << read_text(dir + "/again.log");
+    EXPECT_NE(read_text(dir + "/again.log").find("the file is truncated"), std::string::npos)
+        << read_text(dir + "/again.log");
+    EXPECT_EQ(run({STAMP_AUDIT_BIN, "verify", "--data", dir + "/data"}, dir + "/audit.log"), 3)
+        << read_text(dir + "/audit.log");
+    EXPECT_NE(read_text(dir + "/audit.log").find("the file is truncated"), std::string::npos)
+        << read_text(dir + "/audit.log");
+    std::filesystem::remove_all(dir);
+}
+
 // A TCP connection to 127.0.0.1:port that sends nothing; -1 when connect() fails.
 int idle_connection(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <vector>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -44,6 +45,34 @@ TEST_F(data_dir_test, readers_take_no_lock_beside_the_writer) {
     std::uint64_t last = 99;
     EXPECT_TRUE(reader->log().last_key(last).ok());
     EXPECT_EQ(last, 0u);
+}
+
+// A log file cut short (a partial copy, a bad restore) is found before LMDB maps it: touching a
+// page past the end of the file would kill the process with SIGBUS.
+TEST_F(data_dir_test, a_truncated_log_file_is_refused_not_mapped) {
+    {
+        std::unique_ptr<data_dir> writer;
+        ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, writer).ok());
+        const std::vector<std::uint8_t> bytes(1000, 0x5A);
+        for (std::uint64_t lsn = 1; lsn <= 400; ++lsn) {
+            const keyed_value one{.lsn = lsn, .bytes = bytes};
+            ASSERT_TRUE(writer->log().append({&one, 1}).ok());
+        }
+    }
+    const std::string file = path() + "/log/data.mdb";
+    const auto whole = std::filesystem::file_size(file);
+    std::filesystem::resize_file(file, whole * 95 / 100);
+    std::unique_ptr<data_dir> d;
+    const status reading = data_dir::open_for_reading(path(), d);
+    EXPECT_EQ(reading.code, MDB_CORRUPTED);
+    EXPECT_NE(reading.message().find("the file is truncated"), std::string::npos)
+        << reading.message();
+    EXPECT_NE(reading.message().find(std::to_string(whole * 95 / 100) + " bytes"),
+              std::string::npos)
+        << reading.message();
+    const status writing = data_dir::open_for_writing({.path = path()}, d);
+    EXPECT_EQ(writing.code, MDB_CORRUPTED) << writing.message();
+    EXPECT_EQ(d, nullptr);
 }
 
 TEST_F(data_dir_test, a_directory_without_a_log_is_not_a_data_directory) {

@@ -3,9 +3,11 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cassert>
 #include <cerrno>
+#include <cstring>
 #include <mutex>
 
 #include "wal/storage/record.hpp"
@@ -20,6 +22,69 @@ status fail(int code, std::string what) {
     return status{code, std::move(what)};
 }
 
+// LMDB's two meta pages (pages 0 and 1; MDB_meta in LMDB 0.9's mdb.c, 64-bit layout, after the
+// 16-byte page header): the live one, with the larger transaction id, says how many pages the
+// environment holds. The fields read here:
+constexpr std::size_t meta_magic_at = 16, meta_version_at = 20;
+constexpr std::size_t meta_page_size_at = 40;  // mm_dbs[FREE_DBI].md_pad holds the page size
+constexpr std::size_t meta_last_page_at = 136, meta_txnid_at = 144, meta_end = 152;
+constexpr std::uint32_t meta_magic = 0xBEEFC0DE, meta_version = 1;
+
+struct meta_fields {
+    bool valid = false;
+    std::uint32_t page_size = 0;
+    std::uint64_t last_page = 0, txnid = 0;
+};
+
+meta_fields read_meta(int fd, off_t at) {
+    std::uint8_t page[meta_end];
+    meta_fields m;
+    if (::pread(fd, page, sizeof page, at) != static_cast<ssize_t>(sizeof page)) return m;
+    std::uint32_t magic = 0, version = 0;
+    std::memcpy(&magic, page + meta_magic_at, 4);
+    std::memcpy(&version, page + meta_version_at, 4);
+    std::memcpy(&m.page_size, page + meta_page_size_at, 4);
+    std::memcpy(&m.last_page, page + meta_last_page_at, 8);
+    std::memcpy(&m.txnid, page + meta_txnid_at, 8);
+    const bool power_of_two = m.page_size != 0 && (m.page_size & (m.page_size - 1)) == 0;
+    m.valid = magic == meta_magic && version == meta_version && power_of_two &&
+              m.page_size >= 512 && m.page_size <= 65536;
+    return m;
+}
+
+// LMDB maps the file and touches its pages without checking the file's length: a data.mdb cut
+// short (a partial copy, a bad restore, a truncation) kills the process with SIGBUS, and with
+// MDB_WRITEMAP LMDB would first extend it with zeros. Compare the length with the live meta page
+// before LMDB sees the file. Metas LMDB would not accept are left to LMDB (MDB_INVALID).
+status check_length_against_meta(const std::string& dir) {
+    const std::string file = dir + "/data.mdb";
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? status{} : fail(errno, "opening " + file);
+    struct stat st {};
+    status result;
+    if (::fstat(fd, &st) != 0) {
+        result = fail(errno, "reading the length of " + file);
+    } else if (st.st_size > 0) {
+        const meta_fields first = read_meta(fd, 0);
+        const meta_fields second = first.valid ? read_meta(fd, first.page_size) : meta_fields{};
+        if (first.valid && second.valid && first.page_size == second.page_size) {
+            const meta_fields& live = first.txnid >= second.txnid ? first : second;
+            const std::uint64_t need = (live.last_page + 1) * live.page_size;
+            if (static_cast<std::uint64_t>(st.st_size) < need) {
+                result = corrupted(
+                    file + " is " + std::to_string(st.st_size) +
+                    " bytes, but its meta page (transaction " + std::to_string(live.txnid) +
+                    ") says it holds " + std::to_string(live.last_page + 1) + " pages of " +
+                    std::to_string(live.page_size) + " bytes (" + std::to_string(need) +
+                    " bytes): the file is truncated; restore the data directory "
+                    "from a backup");
+            }
+        }
+    }
+    ::close(fd);
+    return result;
+}
+
 }  // namespace
 
 status lmdb_env::open(const env_options& options, const char* database,
@@ -29,6 +94,7 @@ status lmdb_env::open(const env_options& options, const char* database,
     if (!options.read_only && ::mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
         return fail(errno, "creating " + options.path);
     }
+    if (status s = check_length_against_meta(options.path); !s.ok()) return s;
     if (int rc = mdb_env_create(&e->_env); rc != 0) return fail(rc, "mdb_env_create");
     mdb_env_set_maxdbs(e->_env, 4);
     mdb_env_set_maxreaders(e->_env, options.max_readers);
