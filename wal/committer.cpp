@@ -3,6 +3,9 @@
 
 #include <cassert>
 #include <chrono>
+#include <cstring>
+
+#include "wal/storage/record.hpp"
 
 namespace stampd::wal {
 namespace {
@@ -72,6 +75,23 @@ group_fate committer::commit_group(const std::vector<batch*>& group) {
     });
 }
 
+// After the sync, never before (durable_mark.hpp): the last record's LSN and the chain after it.
+void committer::record_mark() {
+    if (_options.mark == nullptr) return;
+    const keyed_value& last = _merged.back();
+    assert(last.bytes.size() >= record_header_size);
+    record_header h;
+    std::memcpy(&h, last.bytes.data(), record_header_size);
+    assert(h.lsn == last.lsn);
+    const status s =
+        _options.mark->write({.lsn = h.lsn, .chain = chain_after(h.previous_chain, h.checksum)});
+    if (!s.ok() && !_mark_failed) {
+        _options.log("cannot record how far the log reached: " + s.message() +
+                     " (commits go on; a damaged log would be noticed less)");
+    }
+    _mark_failed = !s.ok();
+}
+
 void committer::run() {
     std::vector<batch*> group;
     for (;;) {
@@ -84,6 +104,7 @@ void committer::run() {
                 _progress.durable_lsn.store(_merged.back().lsn, std::memory_order_release);
                 _progress.commits.fetch_add(1, std::memory_order_relaxed);
                 _progress.records.fetch_add(_merged.size(), std::memory_order_relaxed);
+                record_mark();
                 if (_failures.probe_after_us.exchange(0) != 0)
                     _options.log("commits succeed again");
                 break;

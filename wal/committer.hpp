@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "wal/batch_pipe.hpp"
+#include "wal/storage/durable_mark.hpp"
 #include "wal/storage/lmdb_env.hpp"
 
 namespace stampd::wal {
@@ -81,6 +82,8 @@ struct committer_options {
     std::function<void(const std::string&)> log;
     std::function<void(std::span<const answer>)> answers;
     std::function<void(std::span<const durable_record>)> records;
+    // Told the LSN and chain of the last record of every durable group (DATA/DURABLE).
+    durable_mark_file* mark = nullptr;
 };
 
 class committer {
@@ -92,6 +95,7 @@ public:
 
 private:
     group_fate commit_group(const std::vector<batch*>& group);
+    void record_mark();
 
     lmdb_env& _log;
     batch_pipe& _pipe;
@@ -100,6 +104,7 @@ private:
     committer_options _options;
     std::vector<keyed_value> _merged;      // scratch: the group's values
     std::vector<durable_record> _durable;  // scratch: the group's records
+    bool _mark_failed = false;             // said once until a write succeeds
 };
 
 }  // namespace stampd::wal

@@ -30,6 +30,13 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
         return status{s.code, "recovering " + options.storage.path + ": " + s.what};
     }
     if (!recovered.notes.empty()) options.log(recovered.notes);
+    // A directory from before DATA/DURABLE, or a crash before the mark moved: mark what is there.
+    if (recovered.lsn > 0) {
+        if (status s = r->_dir->mark()->write({.lsn = recovered.lsn, .chain = recovered.chain});
+            !s.ok()) {
+            return s;
+        }
+    }
     r->_notes = recovered.notes;
     r->_recovered_lsn = recovered.lsn;
     r->_progress.durable_lsn = recovered.lsn;
@@ -46,7 +53,8 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
                                     committer_options{.storage_retry_ms = options.storage_retry_ms,
                                                       .log = options.log,
                                                       .answers = std::move(sinks.answers),
-                                                      .records = std::move(sinks.records)});
+                                                      .records = std::move(sinks.records),
+                                                      .mark = r->_dir->mark()});
     r->_snapshotter = std::make_unique<snapshotter>(
         *r->_dir, r->_progress,
         snapshotter_options{.every_records = options.snapshot_every_records,

@@ -195,12 +195,19 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     const auto start = clock_type::now();
     verify_report r{.dir = dir.path()};
     plan_snapshots(dir, r);
+    // How far the log reached, read before the log (recovery.cpp says why).
+    std::optional<wal::durable_mark> mark;
+    if (const wal::status s = dir.read_durable_mark(mark); !s.ok()) {
+        add(r, "durable_mark", 0, s.message());
+    }
+    std::optional<std::uint64_t> chain_at_mark;
     if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
         add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
     }
     state s;
     std::size_t next_snapshot = 0;
     const auto at_snapshots = [&](const scanned_record& rec, const event_list&, const state& now) {
+        if (mark && rec.header.lsn == mark->lsn) chain_at_mark = rec.chain;
         while (next_snapshot < r.snapshots.size() &&
                r.snapshots[next_snapshot].lsn <= rec.header.lsn) {
             snapshot_report& snap = r.snapshots[next_snapshot++];
@@ -231,6 +238,20 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
             at_lsn(replayed.checked + 1) + "missing: the log ends at LSN " +
                 std::to_string(replayed.checked) + ", but LSN " + std::to_string(r.log_last_lsn) +
                 " was there when the audit started");
+    }
+    if (mark && !r.damaged) {
+        const std::string file = dir.path() + "/DURABLE";
+        if (mark->lsn > replayed.last_lsn) {
+            add(r, "log_short_of_durable", mark->lsn,
+                at_lsn(mark->lsn) + "missing: it was durable (" + file +
+                    "), but the log ends at LSN " + std::to_string(replayed.last_lsn) +
+                    ": the log lost records it held");
+        } else if (chain_at_mark && *chain_at_mark != mark->chain) {
+            add(r, "durable_chain", mark->lsn,
+                at_lsn(mark->lsn) + "the log's chain here is " + hex64(*chain_at_mark) + ", but " +
+                    hex64(mark->chain) + " was recorded when it was durable (" + file +
+                    "): the log was replaced or rewritten");
+        }
     }
     // The snapshots are checked on their own on a second thread while this one takes the
     // final digest and the invariants: both read only what they own.

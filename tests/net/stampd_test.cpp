@@ -64,6 +64,32 @@ TEST(stampd, a_truncated_log_file_is_refused_with_a_message) {
     std::filesystem::remove_all(dir);
 }
 
+// A data directory whose log lost its records (here: log/ and snapshots/ gone; in the field, one
+// flipped bit in LMDB's root pointer) held a warehouse: stampd refuses to start instead of
+// creating an empty one with a new admin, and stamp-audit verify reports it instead of "clean".
+TEST(stampd, a_log_that_lost_its_records_is_not_served_as_an_empty_warehouse) {
+    const std::string dir = temp_dir("stampd-lost-log");
+    ASSERT_FALSE(dir.empty());
+    {
+        stampd_process server(dir + "/data", dir + "/first.log");
+        ASSERT_TRUE(server.start()) << read_text(dir + "/first.log");
+        EXPECT_EQ(server.stop(SIGTERM), 0);
+    }
+    std::filesystem::remove_all(dir + "/data/log");
+    std::filesystem::remove_all(dir + "/data/snapshots");
+    stampd_process again(dir + "/data", dir + "/again.log");
+    EXPECT_FALSE(again.start());
+    EXPECT_EQ(again.exit_code(), 1);
+    const std::string said = read_text(dir + "/again.log");
+    EXPECT_NE(said.find("the log ends at LSN 0, but LSN 1 was durable"), std::string::npos) << said;
+    EXPECT_EQ(said.find("bootstrap admin"), std::string::npos) << said;
+    EXPECT_EQ(run({STAMP_AUDIT_BIN, "verify", "--data", dir + "/data"}, dir + "/audit.log"), 1)
+        << read_text(dir + "/audit.log");
+    EXPECT_NE(read_text(dir + "/audit.log").find("LSN 1: missing: it was durable"), std::string::npos)
+        << read_text(dir + "/audit.log");
+    std::filesystem::remove_all(dir);
+}
+
 // A TCP connection to 127.0.0.1:port that sends nothing; -1 when connect() fails.
 int idle_connection(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -18,6 +18,7 @@ constexpr const char* log_database = "records";
 constexpr const char* snapshot_dir = "/snapshots";
 constexpr const char* snapshot_database = "snapshots";
 constexpr const char* lock_file = "/LOCK";
+constexpr const char* mark_file = "/DURABLE";
 // Snapshot pages are pushed to disk this many bytes at a time before their commit
 // (env_options::flush_step).
 constexpr std::size_t snapshot_flush_step = std::size_t{8} << 20;
@@ -67,6 +68,10 @@ status data_dir::open_for_writing(const data_dir_options& options, std::unique_p
         return status{errno, "creating " + options.path};
     }
     if (status s = take_lock(options.path, d->_lock_fd); !s.ok()) return s;
+    if (status s = durable_mark_file::open_for_writing(options.path + mark_file, d->_mark);
+        !s.ok()) {
+        return s;
+    }
     const env_options log_options{
         .path = options.path + log_dir, .sync = options.sync, .map_size = options.log_map_size};
     if (status s = lmdb_env::open(log_options, log_database, d->_log); !s.ok()) return s;
@@ -101,6 +106,10 @@ status data_dir::open_for_reading(const std::string& path, std::unique_ptr<data_
     }
     out = std::move(d);
     return {};
+}
+
+status data_dir::read_durable_mark(std::optional<durable_mark>& out) const {
+    return durable_mark_file::read(_path + mark_file, out);
 }
 
 data_dir::~data_dir() {

@@ -3,6 +3,7 @@
 //   DATA/log/        the write-ahead log: LMDB, database `records` (record_format.hpp)
 //   DATA/snapshots/  the newest snapshots: LMDB, database `snapshots` (snapshot_format.hpp)
 //   DATA/LOCK        held (flock) by the one process that writes, with its pid inside
+//   DATA/DURABLE     how far the log reached, outside its tree (durable_mark.hpp)
 // One writer at a time: open_for_writing() takes the lock and a second writer is refused, naming
 // the holder's pid. Readers take no lock and never block the writer (LMDB's MVCC).
 // A data_dir may be used from several threads: each LMDB read runs in its own short transaction.
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "engine/state.hpp"
+#include "wal/storage/durable_mark.hpp"
 #include "wal/storage/lmdb_env.hpp"
 #include "wal/storage/snapshot_value.hpp"
 #include "wal/storage/status.hpp"
@@ -54,6 +56,10 @@ public:
     bool writable() const { return _lock_fd >= 0; }
     lmdb_env& log() const { return *_log; }
     lmdb_env* snapshots() const { return _snapshots.get(); }
+    // The writer's DATA/DURABLE (null for readers).
+    durable_mark_file* mark() const { return _mark.get(); }
+    // What DATA/DURABLE says (nothing when it does not exist).
+    status read_durable_mark(std::optional<durable_mark>& out) const;
 
     // The newest snapshot at or before `at` that passes the checks `how` makes, decoded into
     // `out`; when none does, `out` is empty and loaded.lsn is 0 (not an error). Snapshots that
@@ -68,6 +74,7 @@ private:
     int _lock_fd = -1;
     std::unique_ptr<lmdb_env> _log;
     std::unique_ptr<lmdb_env> _snapshots;
+    std::unique_ptr<durable_mark_file> _mark;
 };
 
 }  // namespace stampd::wal

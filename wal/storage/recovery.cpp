@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "engine/engine.hpp"
+#include "wal/storage/durable_mark.hpp"
 #include "wal/storage/log_reader.hpp"
 #include "wal/storage/payload.hpp"
 
@@ -60,8 +61,44 @@ status replay(const lmdb_env& log, state& s, std::uint64_t& lsn, std::uint64_t& 
     return {};
 }
 
+namespace {
+
+// The log must reach what DATA/DURABLE says was durable, with the same chain there: a log that
+// ends short of it, or forks from it, lost records it held (durable_mark.hpp).
+status check_log_reaches(const data_dir& dir, const durable_mark& mark,
+                         const recovery_result& result) {
+    const std::string file = dir.path() + "/DURABLE";
+    const std::string advice =
+        ": the log is damaged, and stampd will not serve it as if it were whole. Restore the data "
+        "directory from a backup; `stamp-audit verify --data " +
+        dir.path() + "` shows what is left";
+    if (mark.lsn > result.lsn) {
+        return corrupted("the log ends at LSN " + std::to_string(result.lsn) + ", but LSN " +
+                         std::to_string(mark.lsn) + " was durable (" + file + ")" + advice);
+    }
+    if (mark.lsn == 0) return {};
+    if (mark.lsn == result.lsn) {
+        if (mark.chain == result.chain) return {};
+    } else {
+        // The mark lags (written after the sync): the record after it must continue its chain.
+        log_reader reader(dir.log(), mark.lsn + 1, mark.chain);
+        record_view next;
+        const record_status found = reader.next(next);
+        if (found == record_status::ok) return {};
+        if (!reader.storage().ok()) return reader.storage();
+    }
+    return corrupted("the log's chain at LSN " + std::to_string(mark.lsn) +
+                     " is not the one recorded when that LSN was durable (" + file + ")" + advice);
+}
+
+}  // namespace
+
 status recover(const data_dir& dir, state& out, recovery_result& result) {
     result = recovery_result{};
+    // Read before the log: the writer moves the mark only after the log, so a reader beside a
+    // running stampd never sees a mark ahead of the log it reads next.
+    std::optional<durable_mark> mark;
+    if (status s = dir.read_durable_mark(mark); !s.ok()) return s;
     std::uint64_t log_end = 0;
     if (status s = dir.log().last_key(log_end); !s.ok()) return s;
     loaded_snapshot loaded;
@@ -76,7 +113,11 @@ status recover(const data_dir& dir, state& out, recovery_result& result) {
     }
     result.snapshot_lsn = result.lsn = loaded.lsn;
     result.chain = loaded.chain;
-    return replay(dir.log(), out, result.lsn, result.chain, UINT64_MAX, result.replayed);
+    if (status s = replay(dir.log(), out, result.lsn, result.chain, UINT64_MAX, result.replayed);
+        !s.ok()) {
+        return s;
+    }
+    return mark ? check_log_reaches(dir, *mark, result) : status{};
 }
 
 }  // namespace stampd::wal

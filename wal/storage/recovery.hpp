@@ -24,7 +24,8 @@ struct recovery_result {
 };
 
 // The state at the end of the log. Errors name the LSN and the finding (MDB_CORRUPTED), or the
-// storage error that stopped the reading.
+// storage error that stopped the reading. A log that ends short of what DATA/DURABLE says was
+// durable, or whose chain there differs, is MDB_CORRUPTED: never an empty or shorter warehouse.
 status recover(const data_dir& dir, state& out, recovery_result& result);
 
 // Replays records (lsn, to] onto `s`, whose chain at `lsn` is `chain`, advancing both; stops at
