@@ -116,6 +116,11 @@ bool session::handle_frame(std::span<const std::uint8_t> bytes) {
     }
     const std::uint64_t id = request->id();
     const proto::Body kind = request->body_type();
+    if (id == 0) {
+        // Id 0 marks pushes and closing errors: an answer to it could not be told from them.
+        fail(proto::Code::OUT_OF_RANGE, "request id 0 is reserved for pushes: ids start at 1");
+        return false;
+    }
     if (kind == proto::Body::Hello) {
         handle_hello(*request, id);
         return true;

@@ -264,6 +264,19 @@ TEST_F(server_test, a_command_before_hello_is_unauthenticated_and_closes) {
     EXPECT_TRUE(closed);
 }
 
+// Id 0 marks pushes and closing errors: a request that uses it is refused, not answered as if it
+// were one of them.
+TEST_F(server_test, a_request_with_id_0_is_out_of_range_and_closes) {
+    raw_socket raw(srv->port());
+    raw.hello(admin_token);
+    flatbuffers::FlatBufferBuilder b;
+    build_command_request(b, 0, end_run{1});
+    raw.send_frame(b);
+    const auto [code, closed] = raw.answer_then_closed();
+    EXPECT_EQ(code, proto::Code::OUT_OF_RANGE);
+    EXPECT_TRUE(closed);
+}
+
 TEST_F(server_test, a_wrong_role_is_forbidden_and_the_connection_stays) {
     auto admin = connect(admin_token);
     must(*admin,
