@@ -12,7 +12,7 @@ admission_limits admission_limits::derived(std::uint32_t connections_max,
                                            std::uint32_t awaiting_hello_per_address_max) {
     admission_limits l{.connections_max = connections_max};
     // A small table (tests, a lab) has no per-address share: one host may hold it all.
-    l.per_address_max = per_address_max != 0       ? per_address_max
+    l.per_address_max = per_address_max != 0    ? per_address_max
                         : connections_max >= 64 ? connections_max / 2
                                                 : connections_max;
     l.awaiting_hello_max =

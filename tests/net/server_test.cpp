@@ -71,6 +71,17 @@ protected:
                                .station = station};
     }
 
+    // An admin connection, once the server has seen a close that frees its room: the server
+    // frees it when it reads the close, so a few attempts may be refused first.
+    bool open_once_freed(std::string& error) {
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            client::connection c;
+            if (c.open(as(admin_token), error)) return true;
+            std::this_thread::yield();
+        }
+        return false;
+    }
+
     std::unique_ptr<client::connection> connect(const std::string& token,
                                                 std::uint32_t station = 0) {
         auto c = std::make_unique<client::connection>();
@@ -368,16 +379,8 @@ TEST_F(server_test, connections_past_the_limit_are_refused) {
     EXPECT_EQ(srv->stats().refused, 1u);
     // A slot freed is a slot to take.
     open.pop_back();
-    client::connection again;
     std::string error;
-    bool opened = false;
-    for (int attempt = 0; attempt < 100 && !opened; ++attempt) {
-        // The server frees the slot when it sees the close: retry until it has.
-        client::connection c;
-        opened = c.open(as(admin_token), error);
-        if (!opened) std::this_thread::yield();
-    }
-    EXPECT_TRUE(opened) << error;
+    EXPECT_TRUE(open_once_freed(error)) << error;
 }
 
 // Connections that never say Hello cannot lock out a client holding a token: with the whole
@@ -416,13 +419,7 @@ TEST_F(server_test, one_address_holds_at_most_its_share) {
     EXPECT_EQ(srv->stats().refused, 1u);
     // Its share freed, it may connect again (admission_test: other addresses meanwhile).
     first.reset();
-    bool opened = false;
-    for (int attempt = 0; attempt < 100 && !opened; ++attempt) {
-        client::connection again;  // the server frees the share when it sees the close
-        opened = again.open(as(admin_token), error);
-        if (!opened) std::this_thread::yield();
-    }
-    EXPECT_TRUE(opened) << error;
+    EXPECT_TRUE(open_once_freed(error)) << error;
 }
 
 TEST_F(server_test, answers_come_in_request_order_when_pipelined) {

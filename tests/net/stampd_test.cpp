@@ -85,7 +85,8 @@ TEST(stampd, a_log_that_lost_its_records_is_not_served_as_an_empty_warehouse) {
     EXPECT_EQ(said.find("bootstrap admin"), std::string::npos) << said;
     EXPECT_EQ(run({STAMP_AUDIT_BIN, "verify", "--data", dir + "/data"}, dir + "/audit.log"), 1)
         << read_text(dir + "/audit.log");
-    EXPECT_NE(read_text(dir + "/audit.log").find("LSN 1: missing: it was durable"), std::string::npos)
+    EXPECT_NE(read_text(dir + "/audit.log").find("LSN 1: missing: it was durable"),
+              std::string::npos)
         << read_text(dir + "/audit.log");
     std::filesystem::remove_all(dir);
 }
