@@ -119,6 +119,11 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 // its own) is below what connections_max needs (stampd says so at start) and below the 64
 // connections one address may hold awaiting Hello, so that 200 idle connections reach it.
 TEST(stampd, at_the_file_limit_accept_backs_off_and_serves_again) {
+#if defined(__SANITIZE_ADDRESS__)
+    // UBSan checks a vptr by reading memory through a pipe it opens: at the file limit it cannot,
+    // reports an "invalid vptr" in Boost's error_category and halts stampd. The main build runs it.
+    GTEST_SKIP() << "the sanitizers need file descriptors at the limit this test reaches";
+#endif
     const std::string dir = temp_dir("stampd-file-limit");
     ASSERT_FALSE(dir.empty());
     stampd_process server(dir + "/data", dir + "/stampd.log",
