@@ -4,6 +4,8 @@
 // is run as a process where its exit code and output are what is tested; library calls elsewhere.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "clients/audit/verify.hpp"
 #include "tests/clients/audit/audit_data.hpp"
 #include "tests/clients/audit/audit_dir_test.hpp"
@@ -75,6 +77,20 @@ TEST_F(verify_test, clean_directory_exits_0_with_the_states_figures) {
     const ran text = audit({});
     EXPECT_EQ(text.code, 0);
     EXPECT_NE(text.out.find("result: clean"), std::string::npos) << text.out;
+}
+
+// A directory without snapshots/ (never snapshotted, or snapshots removed) is audited from the
+// log alone: it opens, and a whole log is clean.
+TEST_F(verify_test, a_directory_without_snapshots_is_audited_from_the_log) {
+    std::filesystem::remove_all(data() + "/snapshots");
+    const ran r = audit({"--json"});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    const auto parsed = json_reader(r.out).parse();
+    ASSERT_TRUE(parsed) << r.out;
+    const json::object& o = *parsed->as_object();
+    EXPECT_EQ(std::get<bool>(json::find(o, "clean")->data), true);
+    EXPECT_TRUE(json::find(o, "snapshots")->as_array()->empty());
+    expect_region(*json::find(o, "regions"), expected_fed);
 }
 
 TEST_F(verify_test, one_thread_and_small_chunks_find_the_same) {
