@@ -303,6 +303,46 @@ TEST_F(views, scanning_an_unknown_barcode_is_not_found) {
     EXPECT_EQ(refused->reply_as_Outcome()->about(), proto::Subject::Box);
 }
 
+// A consignee picks a day with room for its requests (SPEC §5, §10), so its calendar shows each
+// day's capacity and whole load — the room left — but lists only its own POs.
+TEST_F(views, a_consignee_sees_a_days_room_but_only_its_own_pos) {
+    const day monday = day_of(2026, 3, 2);
+    const po_id own = add_po(sh, {{vape15, region::on, 30}});
+    const po_id other = acme_po();
+    ASSERT_TRUE(run(supervisor, schedule_po{.po = own, .on = monday}).ok());
+    ASSERT_TRUE(run(supervisor, schedule_po{.po = other, .on = monday}).ok());
+    const auto calendar = [&](user_id viewer) {
+        return as<proto::Calendar>(ask(viewer, proto::Body::GetCalendar, [&](auto& b) {
+            return proto::CreateGetCalendar(b, monday, 1);
+        }));
+    };
+    // Each answer lives in the fixture's one builder: read it before asking again.
+    struct day_seen {
+        u64 capacity = 0, load = 0;
+        std::vector<po_id> pos;
+    };
+    const auto monday_as = [&](user_id viewer) {
+        day_seen out;
+        const proto::Calendar* c = calendar(viewer);
+        if (c == nullptr || c->days() == nullptr || c->days()->size() != 1) {
+            ADD_FAILURE() << "no calendar of one day";
+            return out;
+        }
+        const proto::DayView* d = c->days()->Get(0);
+        out.capacity = d->capacity();
+        out.load = d->load();
+        if (d->pos() != nullptr) out.pos.assign(d->pos()->begin(), d->pos()->end());
+        return out;
+    };
+    const day_seen all = monday_as(supervisor);
+    const day_seen seen = monday_as(portal);
+    EXPECT_EQ(all.load, 35u);  // 30 of norwood's + 5 of ACME's
+    EXPECT_EQ(seen.load, all.load);
+    EXPECT_EQ(seen.capacity, all.capacity);
+    EXPECT_EQ(all.pos, (std::vector<po_id>{own, other}));
+    EXPECT_EQ(seen.pos, std::vector<po_id>{own});
+}
+
 TEST_F(views, a_calendar_of_more_than_62_days_is_invalid) {
     const auto calendar = [&](u32 days) {
         return ask(supervisor, proto::Body::GetCalendar,
