@@ -13,7 +13,7 @@ boxes=${2:-4000000}
 seconds=${3:-4}
 bin=$(cd "$build/bin" && pwd)
 work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))  # below the ephemeral ports (32768 on)
 token=impact-admin-$RANDOM$RANDOM
 cleanup() { kill "$stampd_pid" "${loop_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
