@@ -240,7 +240,7 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
                 " was there when the audit started");
     }
     if (mark && !r.damaged) {
-        const std::string file = dir.path() + "/DURABLE";
+        const std::string file = dir.mark_path();
         if (mark->lsn > replayed.last_lsn) {
             add(r, "log_short_of_durable", mark->lsn,
                 at_lsn(mark->lsn) + "missing: it was durable (" + file +

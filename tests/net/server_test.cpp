@@ -50,6 +50,13 @@ protected:
         if (srv) srv->stop();
     }
 
+    // Stops the server and starts another on the same directory with `options` as they are now.
+    void restart() {
+        srv->stop();
+        srv.reset();
+        start();
+    }
+
     void start() {
         wal::runtime_options runtime{.storage = {.path = dir.path()}};
         runtime.log = [](const std::string&) {};
@@ -365,10 +372,8 @@ TEST_F(server_test, hostile_input_on_one_connection_leaves_the_others_served) {
 }
 
 TEST_F(server_test, connections_past_the_limit_are_refused) {
-    srv->stop();
-    srv.reset();
     options.connections_max = 3;
-    start();
+    restart();
     std::vector<std::unique_ptr<client::connection>> open;
     for (int i = 0; i < 3; ++i)
         open.push_back(connect(admin_token));
@@ -387,10 +392,8 @@ TEST_F(server_test, connections_past_the_limit_are_refused) {
 // table's worth of them open (from the client's own address, the hardest case), the client is
 // served, because a connection awaiting Hello makes room for a newer one.
 TEST_F(server_test, connections_that_never_say_hello_do_not_lock_out_a_token) {
-    srv->stop();
-    srv.reset();
     options.connections_max = 64;
-    start();
+    restart();
     asio::io_context context;
     std::vector<tcp::socket> idle;
     for (int i = 0; i < 100; ++i) {
@@ -406,10 +409,8 @@ TEST_F(server_test, connections_that_never_say_hello_do_not_lock_out_a_token) {
 
 // One address holds at most connections_per_address_max connections; others still get theirs.
 TEST_F(server_test, one_address_holds_at_most_its_share) {
-    srv->stop();
-    srv.reset();
     options.connections_per_address_max = 2;
-    start();
+    restart();
     auto first = connect(admin_token);
     auto second = connect(admin_token);
     client::connection third;

@@ -40,16 +40,19 @@ TEST(stampd, a_second_stampd_on_one_data_directory_is_refused) {
     std::filesystem::remove_all(dir);
 }
 
+// DIR/data: a data directory stampd has started on (creating the first admin) and left cleanly.
+void run_stampd_once(const std::string& dir) {
+    stampd_process server(dir + "/data", dir + "/first.log");
+    ASSERT_TRUE(server.start()) << read_text(dir + "/first.log");
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
 // A log file cut short (a bad copy or restore) stops stampd and stamp-audit with a message
 // naming the file and the figures, never SIGBUS.
 TEST(stampd, a_truncated_log_file_is_refused_with_a_message) {
     const std::string dir = temp_dir("stampd-truncated");
     ASSERT_FALSE(dir.empty());
-    {
-        stampd_process server(dir + "/data", dir + "/first.log");
-        ASSERT_TRUE(server.start()) << read_text(dir + "/first.log");
-        EXPECT_EQ(server.stop(SIGTERM), 0);
-    }
+    ASSERT_NO_FATAL_FAILURE(run_stampd_once(dir));
     const std::string file = dir + "/data/log/data.mdb";
     std::filesystem::resize_file(file, std::filesystem::file_size(file) * 95 / 100);
     stampd_process again(dir + "/data", dir + "/again.log");
@@ -70,11 +73,7 @@ TEST(stampd, a_truncated_log_file_is_refused_with_a_message) {
 TEST(stampd, a_log_that_lost_its_records_is_not_served_as_an_empty_warehouse) {
     const std::string dir = temp_dir("stampd-lost-log");
     ASSERT_FALSE(dir.empty());
-    {
-        stampd_process server(dir + "/data", dir + "/first.log");
-        ASSERT_TRUE(server.start()) << read_text(dir + "/first.log");
-        EXPECT_EQ(server.stop(SIGTERM), 0);
-    }
+    ASSERT_NO_FATAL_FAILURE(run_stampd_once(dir));
     std::filesystem::remove_all(dir + "/data/log");
     std::filesystem::remove_all(dir + "/data/snapshots");
     stampd_process again(dir + "/data", dir + "/again.log");

@@ -108,8 +108,12 @@ status data_dir::open_for_reading(const std::string& path, std::unique_ptr<data_
     return {};
 }
 
+std::string data_dir::mark_path() const {
+    return _path + mark_file;
+}
+
 status data_dir::read_durable_mark(std::optional<durable_mark>& out) const {
-    return durable_mark_file::read(_path + mark_file, out);
+    return durable_mark_file::read(mark_path(), out);
 }
 
 data_dir::~data_dir() {

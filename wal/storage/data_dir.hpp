@@ -58,7 +58,8 @@ public:
     lmdb_env* snapshots() const { return _snapshots.get(); }
     // The writer's DATA/DURABLE (null for readers).
     durable_mark_file* mark() const { return _mark.get(); }
-    // What DATA/DURABLE says (nothing when it does not exist).
+    // DATA/DURABLE's path, and what it says (nothing when it does not exist).
+    std::string mark_path() const;
     status read_durable_mark(std::optional<durable_mark>& out) const;
 
     // The newest snapshot at or before `at` that passes the checks `how` makes, decoded into

@@ -67,7 +67,7 @@ namespace {
 // ends short of it, or forks from it, lost records it held (durable_mark.hpp).
 status check_log_reaches(const data_dir& dir, const durable_mark& mark,
                          const recovery_result& result) {
-    const std::string file = dir.path() + "/DURABLE";
+    const std::string file = dir.mark_path();
     const std::string advice =
         ": the log is damaged, and stampd will not serve it as if it were whole. Restore the data "
         "directory from a backup; `stamp-audit verify --data " +

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "clients/audit/verify.hpp"
 #include "tests/clients/audit/audit_data.hpp"
@@ -20,6 +21,16 @@ namespace {
 class verify_test : public audit_dir_test {
 protected:
     ran audit(std::vector<std::string> args) { return run_audit("verify", std::move(args)); }
+
+    // stamp-audit verify --json on a directory it must find clean: exit 0 and one JSON object.
+    std::optional<json::value> verify_json() {
+        const ran r = audit({"--json"});
+        EXPECT_EQ(r.code, 0) << r.out << r.err;
+        auto parsed = json_reader(r.out).parse();
+        EXPECT_TRUE(parsed && parsed->as_object()) << r.out;
+        if (r.code != 0 || !parsed || !parsed->as_object()) return std::nullopt;
+        return parsed;
+    }
 
     audit::verify_report verify_here(bool threaded = true, std::size_t chunk = 65'536) {
         std::unique_ptr<wal::data_dir> dir;
@@ -54,10 +65,8 @@ void expect_region(const json::value& regions, const expected_region& want) {
 }
 
 TEST_F(verify_test, clean_directory_exits_0_with_the_states_figures) {
-    const ran r = audit({"--json"});
-    ASSERT_EQ(r.code, 0) << r.out << r.err;
-    const auto parsed = json_reader(r.out).parse();
-    ASSERT_TRUE(parsed) << r.out;
+    const auto parsed = verify_json();
+    ASSERT_TRUE(parsed);
     const json::object& o = *parsed->as_object();
     EXPECT_EQ(std::get<bool>(json::find(o, "clean")->data), true);
     EXPECT_TRUE(json::find(o, "findings")->as_array()->empty());
@@ -83,10 +92,8 @@ TEST_F(verify_test, clean_directory_exits_0_with_the_states_figures) {
 // log alone: it opens, and a whole log is clean.
 TEST_F(verify_test, a_directory_without_snapshots_is_audited_from_the_log) {
     std::filesystem::remove_all(data() + "/snapshots");
-    const ran r = audit({"--json"});
-    ASSERT_EQ(r.code, 0) << r.out << r.err;
-    const auto parsed = json_reader(r.out).parse();
-    ASSERT_TRUE(parsed) << r.out;
+    const auto parsed = verify_json();
+    ASSERT_TRUE(parsed);
     const json::object& o = *parsed->as_object();
     EXPECT_EQ(std::get<bool>(json::find(o, "clean")->data), true);
     EXPECT_TRUE(json::find(o, "snapshots")->as_array()->empty());
