@@ -28,8 +28,15 @@ void snapshotter::take(state& follower, std::uint64_t& lsn, std::uint64_t& chain
     std::vector<std::uint8_t> value;
     encode_snapshot_value(follower, chain, value);
     if (const status s = _dir.snapshots()->put_and_trim(lsn, value, _options.kept); !s.ok()) {
-        _options.log("snapshot at LSN " + std::to_string(lsn) + " not written: " + s.message());
+        ++_failed_in_a_row;
+        _options.log("snapshot at LSN " + std::to_string(lsn) + " not written: " + s.message() +
+                     " (tried again at the next occasion; the log alone recovers everything)");
         return;
+    }
+    if (_failed_in_a_row > 0) {
+        _options.log("snapshot at LSN " + std::to_string(lsn) + " written, after " +
+                     std::to_string(_failed_in_a_row) + " failed attempt(s)");
+        _failed_in_a_row = 0;
     }
     _snapshot_lsn.store(lsn, std::memory_order_relaxed);
     _taken.fetch_add(1, std::memory_order_relaxed);

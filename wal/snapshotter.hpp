@@ -42,6 +42,7 @@ private:
     snapshotter_options _options;
     std::atomic<std::uint64_t> _taken{0};
     std::atomic<std::uint64_t> _snapshot_lsn{0};
+    std::uint64_t _failed_in_a_row = 0;  // snapshotter thread only
 };
 
 }  // namespace stampd::wal

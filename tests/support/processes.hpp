@@ -64,8 +64,13 @@ inline int run(const std::vector<std::string>& argv, const std::string& log) {
 class stampd_process {
 public:
     // `wrapper` runs before stampd and execs it (same pid): e.g. prlimit --nofile=N:N --.
-    stampd_process(std::string data, std::string log, std::vector<std::string> wrapper = {})
-        : _data(std::move(data)), _log(std::move(log)), _wrapper(std::move(wrapper)) {}
+    // `extra`: more of stampd's options, e.g. --config FILE.
+    stampd_process(std::string data, std::string log, std::vector<std::string> wrapper = {},
+                   std::vector<std::string> extra = {})
+        : _data(std::move(data)),
+          _log(std::move(log)),
+          _wrapper(std::move(wrapper)),
+          _extra(std::move(extra)) {}
     ~stampd_process() { stop(SIGKILL); }
 
     // Starts stampd and waits (up to 30 s) for its listening line. False if it never comes.
@@ -74,6 +79,7 @@ public:
         for (const char* a : {STAMPD_BIN, "--data", _data.c_str(), "--listen", "127.0.0.1:0",
                               "--admin-token", admin_token.c_str()})
             argv.emplace_back(a);
+        argv.insert(argv.end(), _extra.begin(), _extra.end());
         _pid = spawn(argv, _log);
         if (_pid < 0) return false;
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -111,7 +117,7 @@ public:
 
 private:
     std::string _data, _log;
-    std::vector<std::string> _wrapper;
+    std::vector<std::string> _wrapper, _extra;
     pid_t _pid = -1;
     int _port = 0;
     int _exit_code = -1;

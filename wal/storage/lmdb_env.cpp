@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -17,6 +18,12 @@ namespace {
 
 // A map that doubles this many times has grown 2^20-fold: past that, growing is not the cure.
 constexpr int map_growths_max = 20;
+
+// What a write-through-the-map transaction may need beyond its values' bytes: branch and leaf
+// pages, and the free list, which records every page a trimmed snapshot gave back (8 bytes a
+// page: 1/512 of the bytes freed, so 1/64 of the value leaves room for trimming several).
+constexpr std::size_t reserve_margin = std::size_t{1} << 20;
+constexpr std::size_t reserve_share = 64;
 
 status fail(int code, std::string what) {
     return status{code, std::move(what)};
@@ -101,7 +108,7 @@ status lmdb_env::open(const env_options& options, const char* database,
     if (!options.read_only) mdb_env_set_mapsize(e->_env, options.map_size);
     unsigned flags = MDB_NOTLS;
     if (options.read_only) flags |= MDB_RDONLY;
-    if (!options.read_only && options.flush_step > 0) flags |= MDB_WRITEMAP;
+    if (e->writes_through_map()) flags |= MDB_WRITEMAP;
     if (!options.sync) flags |= MDB_NOSYNC;
     if (int rc = mdb_env_open(e->_env, options.path.c_str(), flags, 0600); rc != 0) {
         return fail(rc, "opening LMDB environment " + options.path);
@@ -111,6 +118,9 @@ status lmdb_env::open(const env_options& options, const char* database,
     mdb_reader_check(e->_env, &dead);
     const std::string what = "opening database " + std::string{database} + " in " + options.path;
     MDB_txn* txn = nullptr;
+    if (!options.read_only) {
+        if (status s = e->reserve(0, what.c_str()); !s.ok()) return s;
+    }
     if (int rc = mdb_txn_begin(e->_env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn);
         rc != 0) {
         return fail(rc, what);
@@ -169,6 +179,33 @@ void lmdb_env::flush_in_steps() {
     }
 }
 
+status lmdb_env::reserve(std::size_t bytes, const char* what) {
+    if (!writes_through_map()) return {};
+    MDB_envinfo info;
+    MDB_stat stat;
+    int fd = -1;
+    if (int rc = mdb_env_info(_env, &info); rc != 0) return fail(rc, what);
+    if (int rc = mdb_env_stat(_env, &stat); rc != 0) return fail(rc, what);
+    if (int rc = mdb_env_get_fd(_env, &fd); rc != 0) return fail(rc, what);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return fail(errno, std::string{what} + ": reading the file's length");
+    // Pages up to the last one in use have been written (so have their blocks); new pages come
+    // after it. The file is as long as the map (LMDB sets it so): a transaction that needs more
+    // fails with MDB_MAP_FULL before it touches a page, and the map grows.
+    const auto from = static_cast<std::uint64_t>(info.me_last_pgno + 1) * stat.ms_psize;
+    const auto length = static_cast<std::uint64_t>(st.st_size);
+    if (from >= length) return {};
+    const std::uint64_t want = bytes + bytes / reserve_share + reserve_margin;
+    const std::uint64_t span = std::min(want, length - from);
+    if (const int rc = ::posix_fallocate(fd, static_cast<off_t>(from), static_cast<off_t>(span));
+        rc != 0) {
+        return fail(rc, std::string{what} + ": reserving " + std::to_string(span) +
+                            " bytes of disk for it");
+    }
+    return {};
+}
+
 status lmdb_env::commit(MDB_txn* txn, const char* what) {
     ++_commits;
     if (_fault) {
@@ -181,9 +218,11 @@ status lmdb_env::commit(MDB_txn* txn, const char* what) {
     return {};
 }
 
-status lmdb_env::write(const char* what, const std::function<int(MDB_txn*)>& body) {
+status lmdb_env::write(const char* what, std::size_t bytes,
+                       const std::function<int(MDB_txn*)>& body) {
     assert(!_options.read_only);
     for (int growths = 0; growths <= map_growths_max; ++growths) {
+        if (status s = reserve(bytes, what); !s.ok()) return s;
         MDB_txn* txn = nullptr;
         if (int rc = mdb_txn_begin(_env, nullptr, 0, &txn); rc != 0) {
             return fail(rc, std::string{what} + ": beginning a write transaction");
@@ -206,7 +245,10 @@ status lmdb_env::append(std::span<const keyed_value> values) {
     assert(!values.empty());
     const std::string what = "appending LSN " + std::to_string(values.front().lsn) + ".." +
                              std::to_string(values.back().lsn);
-    return write(what.c_str(), [&](MDB_txn* txn) {
+    std::size_t bytes = 0;
+    for (const keyed_value& v : values)
+        bytes += v.bytes.size();
+    return write(what.c_str(), bytes, [&](MDB_txn* txn) {
         for (const keyed_value& v : values) {
             std::uint8_t key_bytes[lsn_key_size];
             encode_lsn_key(v.lsn, key_bytes);
@@ -221,7 +263,7 @@ status lmdb_env::append(std::span<const keyed_value> values) {
 status lmdb_env::put_and_trim(std::uint64_t lsn, std::span<const std::uint8_t> bytes,
                               std::size_t keep) {
     const std::string what = "writing the snapshot at LSN " + std::to_string(lsn);
-    return write(what.c_str(), [&](MDB_txn* txn) {
+    return write(what.c_str(), bytes.size(), [&](MDB_txn* txn) {
         std::uint8_t key_bytes[lsn_key_size];
         encode_lsn_key(lsn, key_bytes);
         MDB_val key{lsn_key_size, key_bytes};

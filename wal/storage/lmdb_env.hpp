@@ -78,9 +78,17 @@ public:
 
 private:
     lmdb_env() = default;
-    // Runs body in a write transaction and commits it. On MDB_MAP_FULL (from the body or the
-    // commit) the map doubles and the whole transaction runs again, a bounded number of times.
-    status write(const char* what, const std::function<int(MDB_txn*)>& body);
+    // Runs body, which writes about `bytes` of values, in a write transaction and commits it.
+    // On MDB_MAP_FULL (from the body or the commit) the map doubles and the whole transaction
+    // runs again, a bounded number of times.
+    status write(const char* what, std::size_t bytes, const std::function<int(MDB_txn*)>& body);
+    // MDB_WRITEMAP: LMDB writes new pages through the map into a file as long as the map but
+    // sparse past the pages in use, and on a full disk the kernel can answer a store to a page
+    // without a block only with SIGBUS. So the blocks a transaction may write (`bytes` and a
+    // margin, past the last page in use) are allocated before it begins: a full disk is then an
+    // error here (ENOSPC), and the snapshot is logged and tried again later. No-op otherwise.
+    status reserve(std::size_t bytes, const char* what);
+    bool writes_through_map() const { return !_options.read_only && _options.flush_step > 0; }
     status grow();
     status commit(MDB_txn* txn, const char* what);
     void flush_in_steps();
