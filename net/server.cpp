@@ -42,7 +42,9 @@ server_stats server::stats() const {
                         .evicted = _impl->evicted.load(),
                         .closed_for_errors = _impl->closed_for_errors.load(),
                         .frames = _impl->frames.load(),
-                        .accept_failures = _impl->accept_failures.load()};
+                        .accept_failures = _impl->accept_failures.load(),
+                        .output_buffered = _impl->output_buffered.load(),
+                        .output_pauses = _impl->output_pauses.load()};
 }
 
 namespace {

@@ -34,6 +34,9 @@ struct server_options {
     std::uint32_t awaiting_hello_max = 0;
     std::uint32_t awaiting_hello_per_address_max = 0;
     std::uint32_t idle_timeout_s = idle_timeout_s_default;
+    // All connections' unwritten answers and pushes, in bytes (frame_format.hpp says what
+    // happens past it and past twice it).
+    std::size_t output_budget_bytes = output_budget_bytes_default;
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
     std::string bootstrap_admin_token;
@@ -48,6 +51,8 @@ struct server_stats {
     std::uint64_t closed_for_errors = 0;
     std::uint64_t frames = 0;
     std::uint64_t accept_failures = 0;  // accept() refused by the kernel (e.g. the file limit)
+    std::uint64_t output_buffered = 0;  // bytes of answers and pushes unwritten, now
+    std::uint64_t output_pauses = 0;    // times a connection stopped being read for its output
 };
 
 class server {

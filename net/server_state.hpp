@@ -91,6 +91,10 @@ struct server::impl {
 
     std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, closed_for_errors{0}, frames{0},
         open_connections{0};
+    // Every session's unwritten output, together (the output budget), and how often a session
+    // stopped reading because of its own.
+    std::atomic<std::size_t> output_buffered{0};
+    std::atomic<std::uint64_t> output_pauses{0};
     unsigned next_worker = 0;
 
     // Committer-thread scratch: answers grouped by slot; the encoder of pushed events.

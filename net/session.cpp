@@ -43,12 +43,40 @@ void session::start() {
 
 bool session::may_read() const {
     return !_closing && !_closed && !_hello_pending &&
-           _in_flight.size() < in_flight_per_connection_max && !_ingress_full &&
+           _in_flight.size() < in_flight_per_connection_max &&
+           _reads_in_flight < reads_in_flight_max && !_ingress_full && !output_backed_up() &&
            !_server.stopping.load(std::memory_order_acquire);
 }
 
+bool session::output_backed_up() const {
+    if (_buffered >= output_pause_bytes) return true;
+    return _buffered >= output_pause_over_budget_bytes &&
+           _server.output_buffered.load(std::memory_order_relaxed) >=
+               _server.options.output_budget_bytes;
+}
+
+void session::output_added(std::size_t bytes) {
+    _buffered += bytes;
+    _server.output_buffered.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void session::output_written(std::size_t bytes) {
+    if (_closed) return;  // close() gave all of it back
+    assert(bytes <= _buffered);
+    _buffered -= bytes;
+    _server.output_buffered.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
 void session::read_more() {
-    if (_reading || !may_read()) return;
+    if (_reading) return;
+    if (!may_read()) {
+        if (!_paused_for_output && !_closed && output_backed_up()) {
+            _paused_for_output = true;
+            _server.output_pauses.fetch_add(1, std::memory_order_relaxed);
+        }
+        return;
+    }
+    _paused_for_output = false;
     // Keep room for a whole chunk after the unread bytes.
     if (_in.size() - _in_end < read_chunk_size) {
         std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
@@ -231,6 +259,7 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
     }
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
+    ++_reads_in_flight;
     _to_submit.emplace_back(std::move(query));
 }
 
@@ -419,6 +448,7 @@ void session::drain_ready() {
                     _closing = true;  // a wrong token: answer, then close
                 }
             }
+            if (p.what == kind::read) --_reads_in_flight;
             append_frame(*p.reply);
         }
         _in_flight.pop_front();
@@ -443,15 +473,27 @@ void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
 
 void session::append_frame(std::span<const std::uint8_t> payload) {
     assert(payload.size() <= response_size_max);
-    if (_out.size() + frame_header_size + payload.size() > output_buffered_max) {
-        // The peer does not read what it asked for: it must not hold memory or anyone else up.
+    const std::size_t frame = frame_header_size + payload.size();
+    // The peer does not read what it asked for, or what it subscribed to: it must not hold
+    // memory or anyone else up. Its reading stopped long before (output_backed_up).
+    std::string why;
+    if (_buffered + frame > output_buffered_max) {
+        why = "over " + std::to_string(output_buffered_max) + " bytes unread";
+    } else if (_buffered >= output_pause_bytes &&
+               _server.output_buffered.load(std::memory_order_relaxed) + frame >
+                   2 * _server.options.output_budget_bytes) {
+        why = std::to_string(_buffered) + " bytes unread while all connections' unwritten " +
+              "output is past twice the budget of " +
+              std::to_string(_server.options.output_budget_bytes) + " bytes";
+    }
+    if (!why.empty()) {
         _server.closed_for_errors.fetch_add(1, std::memory_order_relaxed);
-        _server.log(log_level::warn, "connection " + std::to_string(_slot) +
-                                         " closed: SLOW_CONSUMER: over " +
-                                         std::to_string(output_buffered_max) + " bytes unread");
+        _server.log(log_level::warn,
+                    "connection " + std::to_string(_slot) + " closed: SLOW_CONSUMER: " + why);
         close();
         return;
     }
+    output_added(frame);
     const std::size_t at = _out.size();
     _out.resize(at + frame_header_size + payload.size());
     put_frame_header(_out.data() + at, static_cast<std::uint32_t>(payload.size()));
@@ -467,6 +509,7 @@ void session::write_more() {
         _socket, asio::buffer(_writing),
         [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
             self->_write_active = false;
+            self->output_written(self->_writing.size());
             self->_writing.clear();
             if (error) {
                 self->close();
@@ -478,6 +521,11 @@ void session::write_more() {
                 return;
             }
             self->write_more();
+            // Room again: take requests again if the output was what held them back.
+            if (self->_paused_for_output) {
+                self->process_frames();
+                self->read_more();
+            }
         });
 }
 
@@ -517,6 +565,8 @@ void session::shut_down() {
 void session::close() {
     if (_closed) return;
     _closed = true;
+    _server.output_buffered.fetch_sub(_buffered, std::memory_order_relaxed);
+    _buffered = 0;
     boost::system::error_code ignored;
     _socket.shutdown(tcp::socket::shutdown_both, ignored);
     _socket.close(ignored);

@@ -3,9 +3,11 @@
 // server_state.hpp, guarded there.
 //
 // Reading: frames are cut from a fixed buffer, verified, decoded and queued for the writer; the
-// session stops reading while it has in_flight_per_connection_max requests unanswered, while the
-// engine's ingress is full, and while its Hello is being checked. Writing: answers leave in
-// request order; an error that makes the connection untrustworthy is answered, then it closes.
+// session stops reading while it has in_flight_per_connection_max requests (or
+// reads_in_flight_max reads) unanswered, while the engine's ingress is full, while its Hello is
+// being checked, and while its output backs up (output_pause_bytes, or less when all sessions'
+// output is past the server's budget). Writing: answers leave in request order; an error that
+// makes the connection untrustworthy is answered, then it closes.
 #pragma once
 
 #include <utility>  // Boost 1.74's asio uses std::exchange without including it
@@ -69,6 +71,9 @@ private:
     void answer_locally(std::uint64_t id, proto::Code code, std::string_view message);
     void fail(proto::Code code, std::string_view message, std::uint64_t id = 0);
     bool may_read() const;
+    bool output_backed_up() const;
+    void output_added(std::size_t bytes);
+    void output_written(std::size_t bytes);
     void drain_ready();
     void append_frame(std::span<const std::uint8_t> payload);
     void write_more();
@@ -101,6 +106,10 @@ private:
 
     std::vector<std::uint8_t> _out, _writing;
     bool _write_active = false;
+    // _out and _writing's bytes, as counted in the server's output_buffered (0 once closed).
+    std::size_t _buffered = 0;
+    bool _paused_for_output = false;
+    std::uint32_t _reads_in_flight = 0;
 
     user_id _user = id_none;
     std::uint64_t _client = 0, _client_lsn = 0;

@@ -72,6 +72,7 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take_plain("awaiting_hello_max", s.server.awaiting_hello_max);
     take_plain("awaiting_hello_per_address_max", s.server.awaiting_hello_per_address_max);
     take_plain("idle_timeout_s", s.server.idle_timeout_s);
+    take_plain("output_budget_bytes", s.server.output_budget_bytes);
 }
 
 std::string random_token() {

@@ -24,6 +24,20 @@ inline constexpr std::uint32_t in_flight_per_connection_max = 256;
 // Answers and pushes waiting to be written to one connection; past it the connection is closed
 // (SLOW_CONSUMER): a reader that stalls never holds memory or anyone else up.
 inline constexpr std::size_t output_buffered_max = 8 * 1024 * 1024;
+// Long before that, the server stops taking requests from a connection while this much of its
+// output waits unwritten, and takes them again once it has left (TCP backpressure): a client
+// that pipelines faster than it reads is slowed, not closed. Only what it had already sent is
+// still answered: at most in_flight_per_connection_max answers, of which reads_in_flight_max
+// reads.
+inline constexpr std::size_t output_pause_bytes = 1024 * 1024;
+// Reads a connection may have unanswered (a read's answer may be large, a command's is not).
+inline constexpr std::uint32_t reads_in_flight_max = 16;
+// All connections' unwritten output together (server_options::output_budget_bytes). Past the
+// budget the connections holding output_pause_over_budget_bytes or more stop being read; past
+// twice the budget, a connection holding output_pause_bytes or more that is given more is closed
+// (SLOW_CONSUMER) — the heaviest readers that do not read, and never a connection that does.
+inline constexpr std::size_t output_budget_bytes_default = std::size_t{256} << 20;
+inline constexpr std::size_t output_pause_over_budget_bytes = 64 * 1024;
 inline constexpr std::uint32_t idle_timeout_s_default = 300;
 // A connection must say Hello within this many seconds.
 inline constexpr std::uint32_t hello_timeout_s = 5;
@@ -33,6 +47,12 @@ inline constexpr std::size_t read_chunk_size = 64 * 1024;
 
 static_assert(frame_size_max <= response_size_max);
 static_assert(read_chunk_size >= frame_header_size);
+static_assert(output_pause_over_budget_bytes < output_pause_bytes);
+// A connection paused at output_pause_bytes is still owed its in-flight answers: commands' (under
+// 1 KiB each) always fit below output_buffered_max; reads' fit when each is under
+// (output_buffered_max - output_pause_bytes - commands' share) / reads_in_flight_max.
+static_assert(output_pause_bytes + in_flight_per_connection_max * std::size_t{1024} <
+              output_buffered_max);
 static_assert(in_flight_per_connection_max * std::size_t{frame_size_max} <=
                   std::size_t{64} * 1024 * 1024,
               "a connection's unanswered requests stay bounded");

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -669,37 +670,133 @@ TEST_F(server_test, a_consignee_user_cannot_watch_another_consignee) {
 
 // A client that asks and never reads is closed once its unread answers pass the bound, and
 // nobody else waits for it meanwhile.
-TEST_F(server_test, a_stalled_reader_is_closed_and_never_slows_the_others) {
-    raw_socket stalled(srv->port());
-    stalled.hello(admin_token);
-    std::atomic<bool> writing_done{false};
-    std::thread flood([&] {
-        // ~64 MiB of answers asked for and never read; the writes fail once the server closes.
+// A client that pipelines reads and does not read its answers yet: `requests` GetSettings with ids
+// 1..requests, sent from a thread of its own (which blocks while the server stops reading).
+class pipelining_reader {
+public:
+    pipelining_reader(std::uint16_t port, std::uint64_t requests)
+        : _socket(port), _requests(requests) {
+        _socket.hello(admin_token);
+    }
+    ~pipelining_reader() {
+        if (_sender.joinable()) _sender.join();
+    }
+    // The size of one answer's frame, asked with id 1 before the flood (answered at once).
+    std::size_t answer_size() {
+        _socket.send_frame(request(1));
+        std::vector<std::uint8_t> frame;
+        EXPECT_TRUE(_socket.read_frame(frame));
+        return frame_header_size + frame.size();
+    }
+    void start() {
+        _sender = std::thread([this] {
+            std::vector<std::uint8_t> batch;
+            try {
+                for (std::uint64_t id = 1; id <= _requests; ++id) {
+                    const flatbuffers::FlatBufferBuilder b = request(id);
+                    const std::size_t at = batch.size();
+                    batch.resize(at + frame_header_size + b.GetSize());
+                    put_frame_header(batch.data() + at, b.GetSize());
+                    std::memcpy(batch.data() + at + frame_header_size, b.GetBufferPointer(),
+                                b.GetSize());
+                    if (batch.size() >= 64 * 1024 || id == _requests) {
+                        _socket.send_bytes(batch);
+                        batch.clear();
+                    }
+                }
+            } catch (const boost::system::system_error&) {
+                _send_failed = true;  // the server closed the connection
+            }
+        });
+    }
+    // Reads every answer: how many came, in order, before the stream ended or went wrong.
+    std::uint64_t read_all() {
+        std::uint64_t in_order = 0;
+        std::vector<std::uint8_t> frame;
+        while (in_order < _requests && _socket.read_frame(frame)) {
+            const auto* r = flatbuffers::GetRoot<proto::Response>(frame.data());
+            if (r->id() != in_order + 1 || r->reply_as_SettingsView() == nullptr) break;
+            ++in_order;
+        }
+        if (_sender.joinable()) _sender.join();
+        return in_order;
+    }
+    bool send_failed() const { return _send_failed; }
+
+private:
+    static flatbuffers::FlatBufferBuilder request(std::uint64_t id) {
         flatbuffers::FlatBufferBuilder b;
         const auto body = proto::CreateGetSettings(b);
-        b.Finish(proto::CreateRequest(b, 9, proto::Body::GetSettings, body.Union()));
-        std::vector<std::uint8_t> batch;
-        for (int i = 0; i < 1000; ++i) {
-            const std::size_t at = batch.size();
-            batch.resize(at + frame_header_size + b.GetSize());
-            put_frame_header(batch.data() + at, b.GetSize());
-            std::memcpy(batch.data() + at + frame_header_size, b.GetBufferPointer(), b.GetSize());
-        }
-        try {
-            for (int i = 0; i < 200; ++i)
-                stalled.send_bytes(batch);
-        } catch (const boost::system::system_error&) {
-            // The server closed the connection: what this test waits for.
-        }
-        writing_done = true;
-    });
-    // Meanwhile another connection is served throughout.
+        b.Finish(proto::CreateRequest(b, id, proto::Body::GetSettings, body.Union()));
+        return b;
+    }
+    raw_socket _socket;
+    std::uint64_t _requests;
+    std::thread _sender;
+    std::atomic<bool> _send_failed{false};
+};
+
+// Waits (up to 30 s) until `done` holds; false if it never does.
+template <typename Done>
+bool eventually(Done done) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
+// A client that pipelines faster than it reads asks for far more answers (24 MiB) than the 8 MiB a
+// connection may hold unwritten: it was reset at 8 MiB, losing answers the server had already
+// sent. Now the server stops reading its requests once 1 MiB waits, meanwhile serves everyone
+// else, and resumes as the client reads: every answer arrives, in order, on the same connection.
+TEST_F(server_test, a_client_that_pipelines_faster_than_it_reads_is_slowed_and_loses_nothing) {
+    const std::uint64_t answer_size = pipelining_reader(srv->port(), 1).answer_size();
+    ASSERT_GT(answer_size, frame_header_size);
+    const std::uint64_t requests = (std::uint64_t{24} << 20) / answer_size + 1;
+    pipelining_reader flood(srv->port(), requests);
+    flood.start();
+    // Synchronise on what the server does: it stops reading the flood (or, before, closed it).
+    ASSERT_TRUE(eventually(
+        [&] { return srv->stats().output_pauses >= 1 || srv->stats().closed_for_errors >= 1; }));
+    EXPECT_EQ(srv->stats().closed_for_errors, 0u);
+    EXPECT_LE(srv->stats().output_buffered, output_buffered_max);
+    // Another connection is served while the flood waits.
     auto admin = connect(admin_token);
-    for (int i = 0; i < 200; ++i)
-        must(*admin, create_consignee{numbered("K", i), "K", province::on});
-    flood.join();
-    EXPECT_TRUE(writing_done);
-    EXPECT_GE(srv->stats().closed_for_errors, 1u);
+    must(*admin, create_consignee{code{"OTHER"}, "Served meanwhile", province::on});
+    EXPECT_EQ(flood.read_all(), requests);
+    EXPECT_FALSE(flood.send_failed());
+    EXPECT_EQ(srv->stats().closed_for_errors, 0u);
+}
+
+// Many connections that do not read: past the server's output budget, the ones holding output
+// stop being read (at 64 KiB instead of 1 MiB each), so memory stays within twice the budget,
+// nobody is closed, a connection that reads is served, and each flood gets all its answers once
+// it reads.
+TEST_F(server_test, past_the_output_budget_the_heaviest_stop_being_read_and_nobody_is_closed) {
+    options.output_budget_bytes = 2 << 20;
+    restart();
+    const std::uint64_t answer_size = pipelining_reader(srv->port(), 1).answer_size();
+    const std::uint64_t requests = (std::uint64_t{12} << 20) / answer_size + 1;
+    constexpr int floods = 4;
+    std::vector<std::unique_ptr<pipelining_reader>> readers;
+    for (int i = 0; i < floods; ++i) {
+        readers.push_back(std::make_unique<pipelining_reader>(srv->port(), requests));
+        readers.back()->start();
+    }
+    ASSERT_TRUE(eventually([&] {
+        return srv->stats().output_pauses >= floods || srv->stats().closed_for_errors >= 1;
+    }));
+    EXPECT_EQ(srv->stats().closed_for_errors, 0u);
+    EXPECT_LE(srv->stats().output_buffered, 2 * options.output_budget_bytes);
+    auto admin = connect(admin_token);
+    must(*admin, create_consignee{code{"LIGHT"}, "Reads its answers", province::on});
+    for (auto& r : readers)
+        EXPECT_EQ(r->read_all(), requests);
+    EXPECT_EQ(srv->stats().closed_for_errors, 0u);
+    // The last write's completion gives its bytes back just after the client has them.
+    EXPECT_TRUE(eventually([&] { return srv->stats().output_buffered == 0; }));
 }
 
 TEST_F(server_test, stop_answers_what_is_in_flight_and_refuses_what_comes_after) {
