@@ -61,10 +61,13 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
                             .every_seconds = options.snapshot_every_seconds,
                             .kept = options.snapshots_kept,
                             .log = options.log});
+    r->_checker = std::make_unique<log_checker>(*r->_dir, recovered.snapshot_lsn,
+                                                recovered.snapshot_chain, options.log);
     runtime* p = r.get();
     p->_writer_thread = named_thread("stampd-writer", [p] { p->_writer->run(); });
     p->_committer_thread = named_thread("stampd-commit", [p] { p->_committer->run(); });
     p->_snapshotter_thread = named_thread("stampd-snapshot", [p] { p->_snapshotter->run(); });
+    p->_checker_thread = named_thread("stampd-check", [p] { p->_checker->run(); });
     out = std::move(r);
     return {};
 }
@@ -77,12 +80,14 @@ void runtime::stop() {
     if (_stopped) return;
     _stopped = true;
     if (!_ingress) return;  // open() failed before anything started
+    if (_checker) _checker->stop();
     // The writer drains what was taken in, finishes the pipe; the committer answers it all and
     // tells the snapshotter, which writes a last snapshot.
     _ingress->close();
     if (_writer_thread.joinable()) _writer_thread.join();
     if (_committer_thread.joinable()) _committer_thread.join();
     if (_snapshotter_thread.joinable()) _snapshotter_thread.join();
+    if (_checker_thread.joinable()) _checker_thread.join();
     assert(_ingress->queued() == 0);
 }
 
@@ -92,7 +97,11 @@ runtime_stats runtime::stats() const {
                          .records = _progress.records.load(),
                          .failed_commits = _progress.failed_commits.load(),
                          .snapshots = _snapshotter->snapshots_taken(),
-                         .snapshot_lsn = _snapshotter->snapshot_lsn()};
+                         .snapshot_lsn = _snapshotter->snapshot_lsn(),
+                         .log_check_target_lsn = _checker->progress().target_lsn.load(),
+                         .log_checked_lsn = _checker->progress().checked_lsn.load(),
+                         .log_damaged_lsn = _checker->progress().damaged_lsn.load(),
+                         .log_check_done = _checker->progress().done.load()};
 }
 
 void runtime::inject_commit_faults(std::function<int(std::uint64_t)> fault) {

@@ -4,6 +4,8 @@
 //   writer       decides and applies them, with the only clock (writer.hpp, writer_clock.hpp)
 //   committer    group commit, synced, then answers out (committer.hpp)
 //   snapshotter  snapshots of a follower state (snapshotter.hpp)
+//   checker      the log before the snapshot recovery started from, once, at idle priority
+//                (log_checker.hpp)
 // Answers and durable records are handed to the sinks on the committer thread, in LSN order.
 //
 // Threads: open() and stop() from one controlling thread; input() from any.
@@ -19,6 +21,7 @@
 #include "wal/batch_pipe.hpp"
 #include "wal/committer.hpp"
 #include "wal/ingress.hpp"
+#include "wal/log_checker.hpp"
 #include "wal/snapshotter.hpp"
 #include "wal/storage/data_dir.hpp"
 #include "wal/storage/log_appender.hpp"
@@ -61,6 +64,11 @@ struct runtime_stats {
     std::uint64_t failed_commits = 0;
     std::uint64_t snapshots = 0;
     std::uint64_t snapshot_lsn = 0;
+    // The background check of the log before the snapshot recovery started from (log_checker).
+    std::uint64_t log_check_target_lsn = 0;
+    std::uint64_t log_checked_lsn = 0;
+    std::uint64_t log_damaged_lsn = 0;  // 0: none found
+    bool log_check_done = false;
 };
 
 class runtime {
@@ -99,7 +107,8 @@ private:
     std::unique_ptr<writer> _writer;
     std::unique_ptr<committer> _committer;
     std::unique_ptr<snapshotter> _snapshotter;
-    std::thread _writer_thread, _committer_thread, _snapshotter_thread;
+    std::unique_ptr<log_checker> _checker;
+    std::thread _writer_thread, _committer_thread, _snapshotter_thread, _checker_thread;
     std::uint64_t _recovered_lsn = 0;
     std::string _notes;
     bool _stopped = false;

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "engine/snapshot.hpp"
+#include "tests/support/raw_env.hpp"
 #include "tests/support/recovered.hpp"
 #include "tests/support/runtime_harness.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -283,6 +286,79 @@ TEST_F(durability, a_damaged_snapshot_is_passed_over_for_the_log) {
     ASSERT_FALSE(h.log_lines.empty());
     EXPECT_NE(h.log_lines[0].find("snapshot checksum mismatch"), std::string::npos)
         << h.log_lines[0];
+}
+
+// A data directory of 2 + 300 records, with the snapshot taken at the stop (LSN 302): recovery
+// reads no record of the log after it.
+void write_log_and_snapshot(const std::string& dir) {
+    runtime_harness h;
+    ASSERT_TRUE(h.open(dir).ok()) << h.error;
+    bootstrap(h);
+    for (std::uint64_t r = 1; r <= 300; ++r)
+        h.run(workload_finance, tagged_order(3, r));
+    h.runtime->stop();
+    EXPECT_EQ(h.runtime->stats().snapshot_lsn, 302u);
+}
+
+// Waits (up to 30 s) for the runtime's background check of the log to finish.
+bool log_check_finishes(const runtime_harness& h) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!h.runtime->stats().log_check_done) {
+        if (std::chrono::steady_clock::now() >= give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+
+// Recovery checks only the records after the snapshot it starts from: a record damaged before it
+// went unnoticed by stampd (only stamp-audit verify saw it). The background check reads the rest.
+TEST_F(durability, the_log_before_the_snapshot_is_checked_in_the_background) {
+    ASSERT_NO_FATAL_FAILURE(write_log_and_snapshot(dir.path()));
+    runtime_harness h;
+    ASSERT_TRUE(h.open(dir.path()).ok()) << h.error;
+    ASSERT_TRUE(log_check_finishes(h));
+    const wal::runtime_stats s = h.runtime->stats();
+    EXPECT_EQ(s.log_check_target_lsn, 302u);
+    EXPECT_EQ(s.log_checked_lsn, 302u);
+    EXPECT_EQ(s.log_damaged_lsn, 0u);
+    h.runtime->stop();
+    ASSERT_FALSE(h.log_lines.empty());
+    EXPECT_NE(h.log_lines.back().find("log check: LSN 1..302 whole"), std::string::npos)
+        << h.log_lines.back();
+}
+
+TEST_F(durability, a_damaged_record_before_the_snapshot_is_found_and_reported) {
+    ASSERT_NO_FATAL_FAILURE(write_log_and_snapshot(dir.path()));
+    {
+        raw_env log(dir / "log", "records");
+        std::vector<std::uint8_t> bytes = log.get(151);
+        bytes.back() ^= 0x01;
+        log.put(151, bytes);
+    }
+    runtime_harness h;
+    ASSERT_TRUE(h.open(dir.path()).ok()) << h.error;  // the snapshot and after it are whole
+    ASSERT_TRUE(log_check_finishes(h));
+    const wal::runtime_stats s = h.runtime->stats();
+    EXPECT_EQ(s.log_damaged_lsn, 151u);
+    EXPECT_EQ(s.log_checked_lsn, 150u);
+    // Still serving: a command after the damage is found is applied.
+    EXPECT_TRUE(h.run(workload_finance, tagged_order(3, 301)).verdict.ok());
+    h.runtime->stop();
+    bool said = false;
+    for (const std::string& line : h.log_lines) {
+        said |= line.find("log check: LSN 151: checksum mismatch") != std::string::npos &&
+                line.find("stamp-audit verify") != std::string::npos;
+    }
+    EXPECT_TRUE(said) << ::testing::PrintToString(h.log_lines);
+}
+
+TEST_F(durability, a_record_missing_before_the_snapshot_is_found_and_reported) {
+    ASSERT_NO_FATAL_FAILURE(write_log_and_snapshot(dir.path()));
+    raw_env(dir / "log", "records").remove(40);
+    runtime_harness h;
+    ASSERT_TRUE(h.open(dir.path()).ok()) << h.error;
+    ASSERT_TRUE(log_check_finishes(h));
+    EXPECT_EQ(h.runtime->stats().log_damaged_lsn, 40u);
 }
 
 // The writer's clock (wal/writer_clock.hpp) is the only one: a system clock stepped back never

@@ -112,7 +112,7 @@ status recover(const data_dir& dir, state& out, recovery_result& result) {
                                                 std::to_string(log_end)));
     }
     result.snapshot_lsn = result.lsn = loaded.lsn;
-    result.chain = loaded.chain;
+    result.chain = result.snapshot_chain = loaded.chain;
     if (status s = replay(dir.log(), out, result.lsn, result.chain, UINT64_MAX, result.replayed);
         !s.ok()) {
         return s;

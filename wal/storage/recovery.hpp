@@ -19,8 +19,9 @@ struct recovery_result {
     std::uint64_t lsn = 0;    // the last LSN applied
     std::uint64_t chain = 0;  // the chain at that LSN
     std::uint64_t snapshot_lsn = 0;
-    std::uint64_t replayed = 0;  // records applied after the snapshot
-    std::string notes;           // snapshots passed over, and why
+    std::uint64_t snapshot_chain = 0;  // the chain the snapshot recorded at snapshot_lsn
+    std::uint64_t replayed = 0;        // records applied after the snapshot
+    std::string notes;                 // snapshots passed over, and why
 };
 
 // The state at the end of the log. Errors name the LSN and the finding (MDB_CORRUPTED), or the
