@@ -217,6 +217,13 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
 
 void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id) {
     const proto::Request* request = flatbuffers::GetRoot<proto::Request>(bytes.data());
+    if (std::string why; !is_command(request->body_type())) {
+        // Malformed like a command with a bad field: answered, and the connection closes.
+        if (const proto::Code code = check_read(*request, why); code != proto::Code::OK) {
+            fail(code, why, id);
+            return;
+        }
+    }
     auto reply = std::make_shared<std::vector<std::uint8_t>>();
     const std::uint64_t tag = next_tag();
     wal::read_request query{.tag = tag};

@@ -520,6 +520,42 @@ proto::Code decode_command(const proto::Request& request, command& out) {
     return decode_command(request, out, why);
 }
 
+proto::Code check_read(const proto::Request& request, std::string& why) {
+    reader r;
+    const auto enumerated = [&](unsigned value, unsigned max, const char* field) {
+        if (value > max) {
+            r.fail(proto::Code::OUT_OF_RANGE, std::string(field) + " is " + std::to_string(value) +
+                                                  ", at most " + std::to_string(max));
+        }
+    };
+    switch (request.body_type()) {
+        case proto::Body::ScanBox:
+            r.key(request.body_as_ScanBox()->barcode(), "ScanBox: barcode", true);
+            break;
+        case proto::Body::GetLedgerFigures:
+            enumerated(static_cast<unsigned>(request.body_as_GetLedgerFigures()->region()),
+                       static_cast<unsigned>(fb::Region::MAX), "GetLedgerFigures: region");
+            break;
+        case proto::Body::ListReference:
+            enumerated(static_cast<unsigned>(request.body_as_ListReference()->kind()),
+                       static_cast<unsigned>(proto::ReferenceKind::MAX), "ListReference: kind");
+            break;
+        case proto::Body::ListPos: {
+            const int status = request.body_as_ListPos()->status();
+            const int max = static_cast<int>(fb::PoStatus::MAX);
+            if (status < -1 || status > max) {
+                r.fail(proto::Code::OUT_OF_RANGE, "ListPos: status is " + std::to_string(status) +
+                                                      ": -1 (all) or 0.." + std::to_string(max));
+            }
+            break;
+        }
+        default:
+            break;
+    }
+    why = std::move(r.why);
+    return r.error;
+}
+
 flatbuffers::Offset<void> encode_command(FlatBufferBuilder& b, const command& c,
                                          proto::Body& kind) {
     return std::visit(

@@ -36,6 +36,13 @@ proto::Code verify_request(std::span<const std::uint8_t> bytes, const proto::Req
 proto::Code decode_command(const proto::Request& request, command& out, std::string& why);
 proto::Code decode_command(const proto::Request& request, command& out);
 
+// Checks a verified request whose body is a read the way decode_command checks a command, before
+// it goes to the writer: OK, OUT_OF_RANGE (an enum value outside its range — a region, a
+// reference kind, a PO status filter other than -1 — or a barcode longer than
+// constants::code_size_max) or MISSING_FIELD (ScanBox without a barcode); `why` names the field
+// and the figures. What only the state can tell (an id that does not exist) is the read's own.
+proto::Code check_read(const proto::Request& request, std::string& why);
+
 // Encodes a command as a Request body; returns the body's offset and sets `kind`.
 flatbuffers::Offset<void> encode_command(flatbuffers::FlatBufferBuilder& b, const command& c,
                                          proto::Body& kind);

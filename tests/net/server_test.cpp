@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -349,6 +350,51 @@ TEST_F(server_test, an_out_of_range_enum_is_refused_and_closes) {
     const auto [code, closed] = raw.answer_then_closed();
     EXPECT_EQ(code, proto::Code::OUT_OF_RANGE);
     EXPECT_TRUE(closed);
+}
+
+// Reads are held to the same rules as commands (docs/protocol.md): an enum out of its range or a
+// code over 32 bytes is OUT_OF_RANGE and closes the connection. They were INVALID_ARGUMENT or
+// NOT_FOUND, with the connection left open.
+TEST_F(server_test, a_read_with_an_out_of_range_field_is_refused_and_closes) {
+    const std::string long_barcode(constants::code_size_max + 1, 'B');
+    const std::vector<std::function<void(flatbuffers::FlatBufferBuilder&)>> reads = {
+        [](auto& b) {
+            const auto q = proto::CreateGetLedgerFigures(b, static_cast<fb::Region>(9), 0, 1);
+            b.Finish(proto::CreateRequest(b, 2, proto::Body::GetLedgerFigures, q.Union()));
+        },
+        [](auto& b) {
+            const auto q = proto::CreateListReference(b, static_cast<proto::ReferenceKind>(7));
+            b.Finish(proto::CreateRequest(b, 2, proto::Body::ListReference, q.Union()));
+        },
+        [](auto& b) {
+            const auto q = proto::CreateListPos(b, 0, 9);
+            b.Finish(proto::CreateRequest(b, 2, proto::Body::ListPos, q.Union()));
+        },
+        [&](auto& b) {
+            const auto q = proto::CreateScanBoxDirect(b, 1, long_barcode.c_str());
+            b.Finish(proto::CreateRequest(b, 2, proto::Body::ScanBox, q.Union()));
+        },
+    };
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+        SCOPED_TRACE("read " + std::to_string(i));
+        raw_socket raw(srv->port());
+        raw.hello(admin_token);
+        flatbuffers::FlatBufferBuilder b;
+        reads[i](b);
+        raw.send_frame(b);
+        const auto [code, closed] = raw.answer_then_closed();
+        EXPECT_EQ(code, proto::Code::OUT_OF_RANGE);
+        EXPECT_TRUE(closed);
+    }
+    // In range, the same reads are answered and the connection stays.
+    auto admin = connect(admin_token);
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(admin->call(
+        proto::Body::ListPos, [](auto& b) { return proto::CreateListPos(b, 0, -1).Union(); }, r,
+        error))
+        << error;
+    EXPECT_NE(r.get()->reply_as_PoList(), nullptr);
 }
 
 TEST_F(server_test, a_missing_required_field_is_named_and_closes) {
