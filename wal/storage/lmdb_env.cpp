@@ -98,34 +98,41 @@ status lmdb_env::open(const env_options& options, const char* database,
                       std::unique_ptr<lmdb_env>& out) {
     std::unique_ptr<lmdb_env> e(new lmdb_env());
     e->_options = options;
+    e->_database = database;
     if (!options.read_only && ::mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
         return fail(errno, "creating " + options.path);
     }
+    if (status s = e->open_env(); !s.ok()) return s;
+    out = std::move(e);
+    return {};
+}
+
+status lmdb_env::open_env() {
+    const env_options& options = _options;
     if (status s = check_length_against_meta(options.path); !s.ok()) return s;
-    if (int rc = mdb_env_create(&e->_env); rc != 0) return fail(rc, "mdb_env_create");
-    mdb_env_set_maxdbs(e->_env, 4);
-    mdb_env_set_maxreaders(e->_env, options.max_readers);
-    if (!options.read_only) mdb_env_set_mapsize(e->_env, options.map_size);
+    if (int rc = mdb_env_create(&_env); rc != 0) return fail(rc, "mdb_env_create");
+    mdb_env_set_maxdbs(_env, 4);
+    mdb_env_set_maxreaders(_env, options.max_readers);
+    if (!options.read_only) mdb_env_set_mapsize(_env, options.map_size);
     unsigned flags = MDB_NOTLS;
     if (options.read_only) flags |= MDB_RDONLY;
-    if (e->writes_through_map()) flags |= MDB_WRITEMAP;
+    if (writes_through_map()) flags |= MDB_WRITEMAP;
     if (!options.sync) flags |= MDB_NOSYNC;
-    if (int rc = mdb_env_open(e->_env, options.path.c_str(), flags, 0600); rc != 0) {
+    if (int rc = mdb_env_open(_env, options.path.c_str(), flags, 0600); rc != 0) {
         return fail(rc, "opening LMDB environment " + options.path);
     }
     // Readers that died (kill -9) leave their slots taken; free them before anything else.
     int dead = 0;
-    mdb_reader_check(e->_env, &dead);
-    const std::string what = "opening database " + std::string{database} + " in " + options.path;
+    mdb_reader_check(_env, &dead);
+    const std::string what = "opening database " + _database + " in " + options.path;
     MDB_txn* txn = nullptr;
     if (!options.read_only) {
-        if (status s = e->reserve(0, what.c_str()); !s.ok()) return s;
+        if (status s = reserve(0, what.c_str()); !s.ok()) return s;
     }
-    if (int rc = mdb_txn_begin(e->_env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn);
-        rc != 0) {
+    if (int rc = mdb_txn_begin(_env, nullptr, options.read_only ? MDB_RDONLY : 0, &txn); rc != 0) {
         return fail(rc, what);
     }
-    if (int rc = mdb_dbi_open(txn, database, options.read_only ? 0 : MDB_CREATE, &e->_dbi);
+    if (int rc = mdb_dbi_open(txn, _database.c_str(), options.read_only ? 0 : MDB_CREATE, &_dbi);
         rc != 0) {
         mdb_txn_abort(txn);
         return fail(rc, what);
@@ -134,11 +141,30 @@ status lmdb_env::open(const env_options& options, const char* database,
     // read-only one) keeps it for the environment's life.
     if (options.read_only) {
         if (int rc = mdb_txn_commit(txn); rc != 0) return fail(rc, what);
-    } else if (status s = e->commit(txn, "creating database"); !s.ok()) {
+    } else if (status s = commit(txn, "creating database"); !s.ok()) {
         return s;
     }
-    out = std::move(e);
     return {};
+}
+
+void lmdb_env::reopen_if_panicked() {
+    // No transaction of this process may be open (as for grow()).
+    std::unique_lock lock(_resize);
+    if (_env != nullptr) {
+        MDB_txn* probe = nullptr;
+        const int rc = mdb_txn_begin(_env, nullptr, MDB_RDONLY, &probe);
+        if (rc == 0) mdb_txn_abort(probe);
+        if (rc != MDB_PANIC) return;
+        _options.map_size = map_size();
+        mdb_env_close(_env);
+        _env = nullptr;
+    }
+    // Whatever the failed write left, LMDB reads the metas afresh: the newest whole one wins, as
+    // after a crash. A failure here leaves _env null and the next write tries again.
+    if (status s = open_env(); !s.ok()) {
+        if (_env != nullptr) mdb_env_close(_env);
+        _env = nullptr;
+    }
 }
 
 lmdb_env::~lmdb_env() {
@@ -214,7 +240,12 @@ status lmdb_env::commit(MDB_txn* txn, const char* what) {
             return fail(injected, std::string{what} + " (injected fault)");
         }
     }
-    if (int rc = mdb_txn_commit(txn); rc != 0) return fail(rc, what);
+    if (int rc = mdb_txn_commit(txn); rc != 0) {
+        // A failed write of the meta page leaves the environment unusable (MDB_PANIC, for every
+        // transaction of this process, reads too) until it is opened again.
+        reopen_if_panicked();
+        return fail(rc, what);
+    }
     return {};
 }
 
@@ -222,6 +253,9 @@ status lmdb_env::write(const char* what, std::size_t bytes,
                        const std::function<int(MDB_txn*)>& body) {
     assert(!_options.read_only);
     for (int growths = 0; growths <= map_growths_max; ++growths) {
+        if (_env == nullptr) reopen_if_panicked();
+        if (_env == nullptr)
+            return fail(MDB_PANIC, std::string{what} + ": the log could not be opened again");
         if (status s = reserve(bytes, what); !s.ok()) return s;
         MDB_txn* txn = nullptr;
         if (int rc = mdb_txn_begin(_env, nullptr, 0, &txn); rc != 0) {
@@ -320,6 +354,11 @@ status lmdb_env::newest_first(
 }
 
 read_txn::read_txn(const lmdb_env& env) : _resize(env._resize) {
+    if (env.env() == nullptr) {  // a reopen after MDB_PANIC failed; the next write tries again
+        _status = status{MDB_PANIC, "beginning a read transaction in " + env.options().path +
+                                        ": the environment could not be opened again"};
+        return;
+    }
     int rc = mdb_txn_begin(env.env(), nullptr, MDB_RDONLY, &_txn);
     if (rc == MDB_MAP_RESIZED) {
         // Another process grew the map: adopt its size (lmdb.h, MDB_MAP_RESIZED), then retry.

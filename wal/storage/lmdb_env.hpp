@@ -91,11 +91,18 @@ private:
     bool writes_through_map() const { return !_options.read_only && _options.flush_step > 0; }
     status grow();
     status commit(MDB_txn* txn, const char* what);
+    // Creates and opens _env on _options.path and opens _database in it (creating both when
+    // writing).
+    status open_env();
+    // After MDB_PANIC (LMDB's "fatal error": a meta page write failed), closes and opens the
+    // environment again; the committer thread, between write transactions.
+    void reopen_if_panicked();
     void flush_in_steps();
 
     friend class read_txn;
 
     env_options _options;
+    std::string _database;
     MDB_env* _env = nullptr;
     // mdb_env_set_mapsize needs every transaction of this process closed (lmdb.h), and one
     // process may open an environment only once: readers on other threads (the snapshotter
