@@ -7,14 +7,68 @@ namespace stampd {
 namespace {
 
 // Staff see everything; a consignee user sees what belongs to its consignee.
-bool sees_consignee(const state& s, user_id viewer, consignee_id owner) {
-    if (!s.has_user(viewer)) return false;
-    const user& u = s.user_at(viewer);
-    if ((u.roles & role_bit(role::consignee)) == 0) return true;
-    return u.consignee == owner;
+bool sees_consignee(const state& s, user_id user, consignee_id owner) {
+    return viewer_of(s, user).sees(owner);
+}
+
+// A copy of `e` without its ledger movements (the warehouse's figures, §8).
+template <typename E>
+event without_movements(E copy) {
+    if constexpr (std::is_same_v<E, box_confirmed>) {
+        copy.movement_count = 0;
+        copy.movements = {};
+    } else {
+        copy.movements.clear();
+    }
+    return event{std::move(copy)};
 }
 
 }  // namespace
+
+viewer viewer_of(const state& s, user_id user) {
+    if (!s.has_user(user)) return viewer{};
+    const struct user& u = s.user_at(user);
+    if ((u.roles & role_bit(role::consignee)) == 0) return viewer{.restricted = false};
+    return viewer{.restricted = true, .own = u.consignee};
+}
+
+std::optional<event> visible_event(const viewer& who, const event& e) {
+    if (!who.restricted) return e;
+    return std::visit(
+        [&](const auto& ev) -> std::optional<event> {
+            using E = std::decay_t<decltype(ev)>;
+            if constexpr (std::is_same_v<E, box_confirmed> || std::is_same_v<E, po_verified> ||
+                          std::is_same_v<E, po_cancelled>) {
+                return without_movements(ev);
+            } else if constexpr (std::is_same_v<E, run_started>) {
+                // Which regions were short of stamps is the stamp ledger's business.
+                return event{run_started{.po = ev.po}};
+            } else if constexpr (std::is_same_v<E, po_created> ||
+                                 std::is_same_v<E, po_lines_edited> ||
+                                 std::is_same_v<E, run_ended> || std::is_same_v<E, line_amended> ||
+                                 std::is_same_v<E, po_scheduled> || std::is_same_v<E, po_split> ||
+                                 std::is_same_v<E, parent_closed> ||
+                                 std::is_same_v<E, outbound_created> ||
+                                 std::is_same_v<E, shipment_created> ||
+                                 std::is_same_v<E, receiving_started> ||
+                                 std::is_same_v<E, box_received> ||
+                                 std::is_same_v<E, shipment_inventoried> ||
+                                 std::is_same_v<E, product_created> ||
+                                 std::is_same_v<E, request_submitted> ||
+                                 std::is_same_v<E, request_approved> ||
+                                 std::is_same_v<E, request_rejected>) {
+                return e;
+            } else if constexpr (std::is_same_v<E, invoice_advanced>) {
+                // An invoice leaves Draft only forward (issued, paid, archived): each is readable.
+                return e;
+            } else {
+                // Drafts and their fees and edits, users and tokens, stamp orders and receipts,
+                // rates, capacity, the time zone, fee presets: staff only.
+                return std::nullopt;
+            }
+        },
+        e);
+}
 
 token_hash hash_token(std::string_view token) {
     token_hash out{};

@@ -300,31 +300,63 @@ void server::impl::on_records(std::span<const wal::durable_record> records) {
     // Committer thread, before the records' answers: nothing is decoded or built while nobody
     // is subscribed.
     if (subs.empty()) return;
-    std::vector<subscriber> to;
+    std::vector<std::pair<subscriber, viewer>> to;
     for (const wal::durable_record& r : records) {
         to.clear();
-        subs.match(r.lsn, r.events, [&to](subscriber who) { to.push_back(who); });
+        subs.match(r.lsn, r.events,
+                   [&to](subscriber who, const viewer& as) { to.emplace_back(who, as); });
         if (!to.empty()) push(r, to);
     }
 }
 
-void server::impl::push(const wal::durable_record& record, const std::vector<subscriber>& to) {
-    // One Pushed frame for all of them: the record's events, encoded as the log encodes them.
+namespace {
+
+using frame_ptr = std::shared_ptr<const std::vector<std::uint8_t>>;
+
+// One Pushed frame: the record's events that `as` may see, encoded as the log encodes them; null
+// when it may see none of them.
+frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
+                       codec::event_encoder& encoder) {
     flatbuffers::FlatBufferBuilder b(512);
     std::vector<flatbuffers::Offset<proto::EventBytes>> bytes;
+    std::optional<event> cut;
     for (const event& e : record.events) {
-        const std::span<const std::uint8_t> encoded = push_encoder.encode(e);
+        if (as.restricted && !(cut = visible_event(as, e))) continue;
+        const std::span<const std::uint8_t> encoded = encoder.encode(as.restricted ? *cut : e);
         bytes.push_back(proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
     }
+    if (bytes.empty()) return nullptr;
     const auto pushed = proto::CreatePushed(b, record.lsn, record.time_us, record.user,
                                             record.station, b.CreateVector(bytes));
     finish_response(b, 0, proto::Reply::Pushed, pushed.Union());
-    auto frame = std::make_shared<const std::vector<std::uint8_t>>(
-        b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    return std::make_shared<const std::vector<std::uint8_t>>(b.GetBufferPointer(),
+                                                             b.GetBufferPointer() + b.GetSize());
+}
+
+}  // namespace
+
+void server::impl::push(const wal::durable_record& record,
+                        const std::vector<std::pair<subscriber, viewer>>& to) {
+    // Built once per kind of viewer: the whole record for staff, one cut per consignee.
+    std::optional<frame_ptr> whole;
+    std::vector<std::pair<consignee_id, frame_ptr>> cut;
+    const auto frame_for = [&](const viewer& as) -> frame_ptr {
+        if (!as.restricted) {
+            if (!whole) whole = pushed_frame(record, as, push_encoder);
+            return *whole;
+        }
+        for (const auto& [own, frame] : cut) {
+            if (own == as.own) return frame;
+        }
+        return cut.emplace_back(as.own, pushed_frame(record, as, push_encoder)).second;
+    };
     std::lock_guard lock(registry_mutex);
-    for (const subscriber who : to) {
+    for (const auto& [who, as] : to) {
+        frame_ptr frame = frame_for(as);
+        if (frame == nullptr) continue;
         if (const std::shared_ptr<session> target = session_at(who.slot, who.generation)) {
-            asio::post(target->executor(), [target, frame] { target->on_push(frame); });
+            asio::post(target->executor(),
+                       [target, frame = std::move(frame)] { target->on_push(frame); });
         }
     }
 }

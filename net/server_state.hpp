@@ -114,7 +114,10 @@ struct server::impl {
     wal::status bootstrap_admin(const std::string& token);
     void on_answers(std::span<const wal::answer> answers);
     void on_records(std::span<const wal::durable_record> records);
-    void push(const wal::durable_record& record, const std::vector<subscriber>& to);
+    // Pushes a record to its subscribers: staff get it as the log holds it, encoded once;
+    // consignee users what visible_event leaves of it for them (nothing when nothing is left).
+    void push(const wal::durable_record& record,
+              const std::vector<std::pair<subscriber, viewer>>& to);
     std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
     void release_slot(std::uint32_t slot);
     // The session's Hello has arrived: it no longer holds its slot on probation.

@@ -300,20 +300,30 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
              consignee = sub->consignee()](const state& s, const wal::read_context& at) {
                 const std::uint64_t lsn = at.applied_lsn;
                 flatbuffers::FlatBufferBuilder b(256);
-                const bool visible = po != id_none ? may_see_po(s, user, po)
-                                                   : consignee <= s.consignees.size() &&
-                                                         (s.users[user - 1].consignee == id_none ||
-                                                          s.users[user - 1].consignee == consignee);
+                const viewer as = viewer_of(s, user);
+                const bool visible = po != id_none
+                                         ? may_see_po(s, user, po)
+                                         : s.has_consignee(consignee) && as.sees(consignee);
                 if (!visible) {
                     build_refusal_response(b, id, proto::Code::NOT_FOUND,
                                            po != id_none ? "no such PO" : "no such consignee");
                 } else {
-                    std::vector<po_id> pos;
+                    subscription_start start{.po = po, .consignee = consignee};
                     for (po_id p = 1; consignee != id_none && p <= s.production_orders.size();
                          ++p) {
-                        if (s.production_orders[p - 1].consignee == consignee) pos.push_back(p);
+                        if (s.po_at(p).consignee == consignee) start.pos.push_back(p);
                     }
-                    subs->add(who, po, consignee, std::move(pos), lsn);
+                    for (invoice_id i = 1; i <= s.invoices.size(); ++i) {
+                        const invoice& inv = s.invoice_at(i);
+                        if (po != id_none ? inv.po == po : inv.consignee == consignee)
+                            start.invoices.push_back(i);
+                    }
+                    for (request_id q = 1; q <= s.requests.size(); ++q) {
+                        const customer_request& req = s.request_at(q);
+                        if (po != id_none ? req.po == po : req.consignee == consignee)
+                            start.requests.push_back(q);
+                    }
+                    subs->add(who, as, std::move(start), lsn);
                     const auto o = build_outcome(
                         b, outcome{.lsn = lsn, .result = po != id_none ? po : consignee});
                     finish_response(b, id, proto::Reply::Outcome, o.Union());

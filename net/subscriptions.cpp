@@ -27,13 +27,17 @@ event_scope scope_of(const event& e) {
         e);
 }
 
-void subscriptions::add(subscriber who, po_id po, consignee_id consignee,
-                        std::vector<po_id> consignee_pos, std::uint64_t from_lsn) {
-    assert((po == id_none) != (consignee == id_none));  // one PO or one consignee (session.cpp)
+void subscriptions::add(subscriber who, const viewer& as, subscription_start start,
+                        std::uint64_t from_lsn) {
+    // One PO or one consignee (session.cpp).
+    assert((start.po == id_none) != (start.consignee == id_none));
     std::lock_guard lock(_mutex);
     assert(_entries.size() < std::size_t{connections_max} * subscriptions_per_connection_max);
-    entry& e = _entries.emplace_back(entry{.who = who, .po = po, .consignee = consignee});
-    e.pos.insert(consignee_pos.begin(), consignee_pos.end());
+    entry& e = _entries.emplace_back(
+        entry{.who = who, .as = as, .po = start.po, .consignee = start.consignee});
+    e.pos.insert(start.pos.begin(), start.pos.end());
+    e.invoices.insert(start.invoices.begin(), start.invoices.end());
+    e.requests.insert(start.requests.begin(), start.requests.end());
     e.from_lsn = from_lsn;
     _count.store(_entries.size(), std::memory_order_release);
 }
@@ -52,29 +56,41 @@ void subscriptions::remove_all(subscriber who) {
     _count.store(_entries.size(), std::memory_order_release);
 }
 
+bool subscriptions::entry::concerned_by(const event& ev) {
+    const event_scope scope = scope_of(ev);
+    if (consignee != id_none) {
+        // A consignee subscription: the consignee's own events, and those of its POs.
+        if (scope.consignee == consignee && scope.po != id_none) pos.insert(scope.po);
+        if (const auto* split = std::get_if<po_split>(&ev); split && pos.contains(split->parent)) {
+            for (const segment_plan& seg : split->segments)
+                pos.insert(seg.id);
+        }
+    }
+    const bool mine = (consignee != id_none && scope.consignee == consignee) || covers_po(scope.po);
+    // Invoices and requests are named by their own id after their first event.
+    if (const auto* drafted = std::get_if<invoice_drafted>(&ev); drafted && mine) {
+        invoices.insert(drafted->id);
+    } else if (const auto* submitted = std::get_if<request_submitted>(&ev); submitted && mine) {
+        requests.insert(submitted->id);
+    }
+    return std::visit(
+        [&](const auto& e) {
+            if constexpr (requires { e.invoice; }) return mine || invoices.contains(e.invoice);
+            if constexpr (requires { e.request; }) return mine || requests.contains(e.request);
+            return mine;
+        },
+        ev);
+}
+
 void subscriptions::match(std::uint64_t lsn, std::span<const event> events,
-                          const std::function<void(subscriber)>& deliver) {
+                          const std::function<void(subscriber, const viewer&)>& deliver) {
     std::lock_guard lock(_mutex);
     for (entry& e : _entries) {
         if (lsn <= e.from_lsn) continue;
         bool concerned = false;
-        for (const event& ev : events) {
-            const event_scope scope = scope_of(ev);
-            if (e.po != id_none) {
-                concerned = concerned || scope.po == e.po;
-                continue;
-            }
-            // A consignee subscription: the consignee's own events, and those of its POs.
-            if (scope.consignee == e.consignee && scope.po != id_none) e.pos.insert(scope.po);
-            if (const auto* split = std::get_if<po_split>(&ev);
-                split && e.pos.contains(split->parent)) {
-                for (const segment_plan& seg : split->segments)
-                    e.pos.insert(seg.id);
-            }
-            concerned = concerned || scope.consignee == e.consignee ||
-                        (scope.po != id_none && e.pos.contains(scope.po));
-        }
-        if (concerned) deliver(e.who);
+        for (const event& ev : events)
+            concerned = e.concerned_by(ev) || concerned;  // every event: the sets learn
+        if (concerned) deliver(e.who, e.as);
     }
 }
 

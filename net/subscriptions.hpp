@@ -1,4 +1,6 @@
-// Who is subscribed to what, and which durable records reach whom. Registered on the writer
+// Who is subscribed to what, and which durable records reach whom — and as whom: each
+// subscription keeps its user's viewer (engine/access.hpp), and the server pushes each
+// subscriber only what visible_event lets that viewer see. Registered on the writer
 // thread (inside the Subscribe read, so no record after the reply's LSN can be missed), matched on
 // the committer thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded
 // while nobody is subscribed.
@@ -12,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/access.hpp"
 #include "engine/event.hpp"
 
 namespace stampd::net {
@@ -30,26 +33,42 @@ struct subscriber {
     bool operator==(const subscriber&) const = default;
 };
 
+// What a subscription covers when it starts (read from the state on the writer thread): one PO,
+// or one consignee with its POs; and the invoices and requests of those, which events after
+// their creation name only by their own id. Later ones join as their events go by.
+struct subscription_start {
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    std::vector<po_id> pos;  // a consignee subscription's POs
+    std::vector<invoice_id> invoices;
+    std::vector<request_id> requests;
+};
+
 class subscriptions {
 public:
-    // A consignee subscription starts with that consignee's POs (segments join as they appear).
-    void add(subscriber who, po_id po, consignee_id consignee, std::vector<po_id> consignee_pos,
-             std::uint64_t from_lsn);
+    void add(subscriber who, const viewer& as, subscription_start start, std::uint64_t from_lsn);
     void remove(subscriber who, po_id po, consignee_id consignee);
     void remove_all(subscriber who);
     bool empty() const { return _count.load(std::memory_order_acquire) == 0; }
 
-    // Calls `deliver` once per subscriber the record's events concern (committer thread).
+    // Calls `deliver` once per subscriber the record's events concern, with the viewer it
+    // subscribed as (committer thread).
     void match(std::uint64_t lsn, std::span<const event> events,
-               const std::function<void(subscriber)>& deliver);
+               const std::function<void(subscriber, const viewer&)>& deliver);
 
 private:
     struct entry {
         subscriber who;
+        viewer as;
         po_id po = id_none;
         consignee_id consignee = id_none;
         std::unordered_set<po_id> pos;  // a consignee subscription's POs
-        std::uint64_t from_lsn = 0;     // records at or below are already in the reply
+        std::unordered_set<invoice_id> invoices;
+        std::unordered_set<request_id> requests;
+        std::uint64_t from_lsn = 0;  // records at or below are already in the reply
+
+        bool covers_po(po_id p) const { return p != id_none && (p == po || pos.contains(p)); }
+        bool concerned_by(const event& e);
     };
     std::mutex _mutex;
     std::vector<entry> _entries;

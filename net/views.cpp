@@ -37,12 +37,11 @@ constexpr std::size_t row_size_max = 64 * 1024;
 struct reader {
     const state& s;
     user_id viewer;
-    bool restricted;   // a consignee user: its own consignee's data only (§11)
-    consignee_id own;  // that consignee, when restricted
-    u64 request;       // the request's id, echoed in the Response
+    stampd::viewer who;  // restricted: a consignee user, its own consignee's data only (§11)
+    u64 request;         // the request's id, echoed in the Response
     FlatBufferBuilder& b;
 
-    bool sees(consignee_id owner) const { return !restricted || owner == own; }
+    bool sees(consignee_id owner) const { return who.sees(owner); }
 };
 
 Offset<flatbuffers::String> text(FlatBufferBuilder& b, std::string_view value) {
@@ -123,7 +122,7 @@ void get_po(const reader& r, const proto::GetPo& q) {
         lines.emplace_back(l.product, to_wire(l.stamp_region), l.quantity, l.deducted, l.verified);
     // The warehouse's stamp balances are not a consignee user's to read (§11), nor a draft.
     Offset<flatbuffers::Vector<const proto::RegionFigure*>> balance;
-    if (!r.restricted) balance = region_figures(r.b, c.balance);
+    if (!r.who.restricted) balance = region_figures(r.b, c.balance);
     const invoice_id invoice = may_see_invoice(r.s, r.viewer, po.invoice) ? po.invoice : id_none;
     const auto number = text(r.b, po.number.view());
     const auto notes = text(r.b, po.notes);
@@ -208,7 +207,7 @@ void scan(const reader& r, const proto::ScanBox& q) {
 // ---------------------------------------------------------------- stamps
 
 void get_balances(const reader& r) {
-    if (r.restricted) return forbidden(r, "stamp balances");
+    if (r.who.restricted) return forbidden(r, "stamp balances");
     std::array<proto::RegionBalance, region_count> rows;
     for (const region x : all_regions) {
         const region_account& a = r.s.account(x);
@@ -220,7 +219,7 @@ void get_balances(const reader& r) {
 }
 
 void get_ledger_figures(const reader& r, const proto::GetLedgerFigures& q) {
-    if (r.restricted) return forbidden(r, "the stamp ledger");
+    if (r.who.restricted) return forbidden(r, "the stamp ledger");
     const auto region_index = static_cast<u32>(q.region());
     if (region_index >= region_count) {
         return refuse(r, proto::Code::INVALID_ARGUMENT, subject::region, region_index,
@@ -247,7 +246,7 @@ Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order
 }
 
 void list_stamp_orders(const reader& r, const proto::ListStampOrders& q) {
-    if (r.restricted) return forbidden(r, "stamp orders");
+    if (r.who.restricted) return forbidden(r, "stamp orders");
     const auto admits = [](stamp_order_id) { return true; };
     const auto build = [&](stamp_order_id id) {
         return stamp_order_view(r.b, id, r.s.stamp_order_at(id));
@@ -397,7 +396,7 @@ void reference_rows(const reader& r, const proto::ListReference& q, std::size_t 
 }
 
 void list_users(const reader& r, const proto::ListReference& q) {
-    if (r.restricted) return forbidden(r, "users");
+    if (r.who.restricted) return forbidden(r, "users");
     reference_rows(
         r, q, r.s.users.size(), [](user_id) { return true; },
         [&](user_id id) {
@@ -409,7 +408,7 @@ void list_users(const reader& r, const proto::ListReference& q) {
 
 // Fee presets are settings (§2): like the other settings, not a consignee user's to read.
 void list_fee_presets(const reader& r, const proto::ListReference& q) {
-    if (r.restricted) return forbidden(r, "fee presets");
+    if (r.who.restricted) return forbidden(r, "fee presets");
     reference_rows(
         r, q, r.s.fee_presets.size(), [](fee_preset_id) { return true; },
         [&](fee_preset_id id) {
@@ -460,7 +459,7 @@ void list_reference(const reader& r, const proto::ListReference& q) {
 }
 
 void get_settings(const reader& r) {
-    if (r.restricted) return forbidden(r, "settings");
+    if (r.who.restricted) return forbidden(r, "settings");
     const struct settings& set = r.s.settings;
     per_region<i64> bundle{}, deposit{};
     for (const region x : all_regions) {
@@ -525,14 +524,8 @@ void answer_read(const state& s, user_id viewer, const proto::Request& request,
         return build_refusal_response(b, request.id(), proto::Code::UNAUTHENTICATED,
                                       "say Hello with a user's token first");
     }
-    const user& u = s.user_at(viewer);
-    const bool restricted = (u.roles & role_bit(role::consignee)) != 0;
-    const reader r{.s = s,
-                   .viewer = viewer,
-                   .restricted = restricted,
-                   .own = restricted ? u.consignee : id_none,
-                   .request = request.id(),
-                   .b = b};
+    const reader r{
+        .s = s, .viewer = viewer, .who = viewer_of(s, viewer), .request = request.id(), .b = b};
     if (request.body() == nullptr) {
         return refuse(r, proto::Code::MISSING_FIELD, subject::none, 0, "a request needs a body");
     }

@@ -1,4 +1,9 @@
 // SPEC §11 (first part): every command names the roles allowed; every change records who.
+#include <functional>
+#include <set>
+#include <utility>
+
+#include "engine/access.hpp"
 #include "tests/engine/warehouse.hpp"
 
 namespace stampd::testing {
@@ -75,6 +80,64 @@ TEST_F(access, every_ledger_entry_records_user_and_station) {
     EXPECT_EQ(e.station, station);
     EXPECT_EQ(e.time_us, now_us);
     EXPECT_EQ(e.lsn, lsn);
+}
+
+// Pushes (engine/access.hpp, visible_event): every event kind, for staff and for a consignee
+// user. Staff are pushed each event as the log holds it; a consignee user only the kinds its reads
+// show, and those that carry the ledger's figures without them.
+template <std::size_t... I>
+void each_event_kind(std::index_sequence<I...>, const std::function<void(const event&)>& f) {
+    (f(event{std::in_place_index<I>}), ...);
+}
+
+TEST(visible_event, staff_see_every_event_a_consignee_user_its_own_kinds_without_the_ledger) {
+    const viewer staff{.restricted = false};
+    const viewer portal{.restricted = true, .own = 1};
+    const std::set<std::size_t> consignee_kinds = {
+        event{po_created{}}.index(),        event{po_lines_edited{}}.index(),
+        event{run_started{}}.index(),       event{box_confirmed{}}.index(),
+        event{run_ended{}}.index(),         event{line_amended{}}.index(),
+        event{po_verified{}}.index(),       event{po_cancelled{}}.index(),
+        event{po_scheduled{}}.index(),      event{po_split{}}.index(),
+        event{parent_closed{}}.index(),     event{outbound_created{}}.index(),
+        event{shipment_created{}}.index(),  event{receiving_started{}}.index(),
+        event{box_received{}}.index(),      event{shipment_inventoried{}}.index(),
+        event{product_created{}}.index(),   event{invoice_advanced{}}.index(),
+        event{request_submitted{}}.index(), event{request_approved{}}.index(),
+        event{request_rejected{}}.index(),
+    };
+    std::size_t kinds = 0;
+    each_event_kind(std::make_index_sequence<std::variant_size_v<event>>{}, [&](const event& e) {
+        ++kinds;
+        SCOPED_TRACE("event kind " + std::to_string(e.index()));
+        const std::optional<event> for_staff = visible_event(staff, e);
+        ASSERT_TRUE(for_staff.has_value());
+        EXPECT_EQ(*for_staff, e);
+        EXPECT_EQ(visible_event(portal, e).has_value(), consignee_kinds.contains(e.index()));
+    });
+    EXPECT_EQ(kinds, std::variant_size_v<event>);
+    // Nobody (no such user) sees any consignee's data.
+    EXPECT_FALSE(viewer{}.sees(1));
+    EXPECT_FALSE(viewer{}.sees(id_none));
+    // The ledger's figures are cut out; the rest stays.
+    const ledger_movement usage{.quantity = -10, .balance_after = 24'990};
+    box_confirmed box{.po = 3, .box = 7, .movement_count = 1};
+    box.movements[0] = usage;
+    const std::optional<event> cut = visible_event(portal, event{box});
+    ASSERT_TRUE(cut.has_value());
+    const auto& seen = std::get<box_confirmed>(*cut);
+    EXPECT_EQ(seen.po, 3u);
+    EXPECT_EQ(seen.box, 7u);
+    EXPECT_EQ(seen.movement_count, 0u);
+    EXPECT_EQ(seen.movements[0], ledger_movement{});
+    const auto verified = visible_event(portal, event{po_verified{.po = 3, .movements = {usage}}});
+    EXPECT_TRUE(std::get<po_verified>(*verified).movements.empty());
+    const auto cancelled =
+        visible_event(portal, event{po_cancelled{.po = 3, .movements = {usage}}});
+    EXPECT_TRUE(std::get<po_cancelled>(*cancelled).movements.empty());
+    const auto started = visible_event(
+        portal, event{run_started{.po = 3, .shortage_acknowledged = true, .short_regions = 1}});
+    EXPECT_EQ(std::get<run_started>(*started), run_started{.po = 3});
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "clients/lib/client.hpp"
+#include "engine/calendar_time.hpp"
 #include "engine/codec/event_codec.hpp"
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
@@ -124,6 +126,7 @@ protected:
         po_id po = 0;
         std::vector<box_id> boxes;
         consignee_id consignee = 0;
+        product_id product = 0;
         i64 stamps_received = 0;
     };
     floor build_floor(u32 boxes) {
@@ -138,7 +141,7 @@ protected:
         f.consignee = must(*admin, create_consignee{code{"NORWOOD"}, "Norwood", province::on});
         must(*admin, create_user{code{"portal"}, "Portal", role_bit(role::consignee), f.consignee,
                                  token_of("portal")});
-        const product_id product =
+        const product_id product = f.product =
             must(*admin, create_product{code{"VAPE-15"}, f.consignee, "Vape", 15'000});
         auto sup = connect(token_of("sup"));
         const shipment_id sh = must(*sup, create_shipment{code{"SH-1"}, f.consignee});
@@ -689,6 +692,162 @@ TEST_F(server_test, a_subscriber_sees_every_change_of_a_run_in_order) {
     ASSERT_TRUE(watcher->next_push(push, error)) << error;
     const fb::EventRecord* e = push.get()->reply_as_Pushed()->events()->Get(0)->bytes_nested_root();
     EXPECT_EQ(e->event_type(), fb::Event::RunEnded);
+}
+
+// What a subscriber was pushed: each event's kind, and for each kind the subject it names.
+struct pushed_events {
+    std::vector<fb::Event> kinds;
+    std::size_t ledger_movements = 0;  // in BoxConfirmed, PoVerified and PoCancelled
+    std::vector<u32> invoices_advanced, requests_rejected;
+    bool has(fb::Event kind) const {
+        return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    }
+};
+
+// Reads pushes until one holds `last`.
+pushed_events collect_pushes(client::connection& c, fb::Event last) {
+    pushed_events out;
+    std::string error;
+    while (!out.has(last)) {
+        client::response push;
+        if (!c.next_push(push, error)) {
+            ADD_FAILURE() << error;
+            break;
+        }
+        for (const proto::EventBytes* bytes : *push.get()->reply_as_Pushed()->events()) {
+            const fb::EventRecord* e = bytes->bytes_nested_root();
+            out.kinds.push_back(e->event_type());
+            if (const auto* box = e->event_as_BoxConfirmed(); box && box->movements())
+                out.ledger_movements += box->movements()->size();
+            if (const auto* v = e->event_as_PoVerified(); v && v->movements())
+                out.ledger_movements += v->movements()->size();
+            if (const auto* a = e->event_as_InvoiceAdvanced())
+                out.invoices_advanced.push_back(a->invoice());
+            if (const auto* r = e->event_as_RequestRejected())
+                out.requests_rejected.push_back(r->request());
+        }
+    }
+    return out;
+}
+
+// Pushes follow the read rules (SPEC §10, §11). Every role watches the consignee while a whole
+// stamp run, its verification, an invoice issued and a customer request rejected happen. Staff
+// are pushed every record as the log holds it. The consignee's own user was pushed draft
+// invoices and the ledger's movements and balances, which its reads hide, and never its issued
+// invoice or its rejected request, which they show: now it is pushed exactly its POs' progress
+// without ledger figures, the invoice once issued and the request's outcome, and each of those
+// it can read.
+TEST_F(server_test, each_role_is_pushed_what_it_may_read_and_nothing_else) {
+    constexpr u32 boxes = 4;
+    const floor f = build_floor(boxes);
+    auto admin = connect(admin_token);
+    must(*admin,
+         create_user{code{"ver"}, "Verifier", role_bit(role::verifier), 0, token_of("ver")});
+    // A second shipment for the customer's request.
+    auto sup = connect(token_of("sup"));
+    const shipment_id sh2 = must(*sup, create_shipment{code{"SH-2"}, f.consignee});
+    must(*sup, start_receiving{sh2});
+    must(*sup, receive_box{sh2, code{"BX-REQ"}, f.product, units_per_box, 0});
+    must(*sup, finish_receiving{sh2});
+
+    const std::vector<std::string> watchers = {admin_token,         token_of("sup"),
+                                               token_of("stamper"), token_of("fin"),
+                                               token_of("ver"),     token_of("portal")};
+    std::vector<std::unique_ptr<client::connection>> watching;
+    for (const std::string& token : watchers) {
+        watching.push_back(connect(token));
+        client::response r;
+        std::string error;
+        ASSERT_TRUE(watching.back()->call(
+            proto::Body::Subscribe,
+            [&](flatbuffers::FlatBufferBuilder& b) {
+                return proto::CreateSubscribe(b, 0, f.consignee).Union();
+            },
+            r, error))
+            << error;
+        ASSERT_EQ(r.outcome()->code(), proto::Code::OK) << token;
+    }
+
+    auto stamper = connect(token_of("stamper"));
+    for (u32 i = 0; i < boxes; ++i)
+        must(*stamper, confirm_box{f.po, f.boxes[i]});
+    auto ver = connect(token_of("ver"));
+    must(*ver, verify_po{f.po, {}, false});
+    // The draft invoice of the completed PO, found as finance finds it.
+    auto fin = connect(token_of("fin"));
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(fin->call(
+        proto::Body::ListInvoices,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateListInvoices(b, f.consignee).Union();
+        },
+        r, error));
+    ASSERT_EQ(r.get()->reply_as_InvoiceList()->invoices()->size(), 1u);
+    const invoice_id invoice = r.get()->reply_as_InvoiceList()->invoices()->Get(0)->id();
+    must(*fin, advance_invoice{invoice, invoice_status::issued});
+    // A request two weekdays ahead, rejected.
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    day on = static_cast<day>(now_us / 86'400'000'000) + 2;
+    while (is_weekend(on))
+        ++on;
+    auto portal = connect(token_of("portal"));
+    const request_id request =
+        must(*portal, submit_request{sh2, {{f.product, region::fed, units_per_box}}, on});
+    must(*sup, reject_request{request, "no room that day"});
+    // The end: a record every watcher is pushed, before and after this fix alike.
+    must(*sup, create_shipment{code{"SH-END"}, f.consignee});
+
+    std::vector<pushed_events> got;
+    for (auto& c : watching)
+        got.push_back(collect_pushes(*c, fb::Event::ShipmentCreated));
+    // Staff: every record, as the log holds it, the same for every role.
+    for (std::size_t i = 0; i + 1 < got.size(); ++i) {
+        SCOPED_TRACE("staff watcher " + std::to_string(i));
+        EXPECT_EQ(got[i].kinds, got[0].kinds);
+        EXPECT_TRUE(got[i].has(fb::Event::InvoiceDrafted));
+        EXPECT_EQ(got[i].ledger_movements, boxes);  // one USAGE a box; verified as deducted
+        EXPECT_EQ(got[i].invoices_advanced, std::vector<u32>{invoice});
+        EXPECT_EQ(got[i].requests_rejected, std::vector<u32>{request});
+    }
+    // The consignee: its POs' progress without the ledger, never a draft, and what it may read.
+    const pushed_events& own = got.back();
+    for (const fb::Event kind :
+         {fb::Event::BoxConfirmed, fb::Event::RunEnded, fb::Event::PoVerified,
+          fb::Event::OutboundCreated, fb::Event::InvoiceAdvanced, fb::Event::RequestSubmitted,
+          fb::Event::RequestRejected}) {
+        EXPECT_TRUE(own.has(kind)) << fb::EnumNameEvent(kind);
+    }
+    for (const fb::Event kind : {fb::Event::InvoiceDrafted, fb::Event::StampOrderSubmitted,
+                                 fb::Event::StampsReceived, fb::Event::UserCreated}) {
+        EXPECT_FALSE(own.has(kind)) << fb::EnumNameEvent(kind);
+    }
+    EXPECT_EQ(own.ledger_movements, 0u);
+    // Each of those the consignee's reads show; the ledger they refuse.
+    EXPECT_NE(get_po(*portal, f.po, r), nullptr);
+    ASSERT_TRUE(portal->call(
+        proto::Body::GetInvoice,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateGetInvoice(b, invoice).Union();
+        },
+        r, error));
+    EXPECT_NE(r.get()->reply_as_InvoiceView(), nullptr);
+    ASSERT_TRUE(portal->call(
+        proto::Body::ListRequests,
+        [](flatbuffers::FlatBufferBuilder& b) { return proto::CreateListRequests(b).Union(); }, r,
+        error));
+    ASSERT_NE(r.get()->reply_as_RequestList(), nullptr);
+    EXPECT_EQ(r.get()->reply_as_RequestList()->requests()->size(), 1u);
+    ASSERT_TRUE(portal->call(
+        proto::Body::GetLedgerFigures,
+        [](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateGetLedgerFigures(b, fb::Region::FED, 0, 1).Union();
+        },
+        r, error));
+    ASSERT_NE(r.outcome(), nullptr);
+    EXPECT_EQ(r.outcome()->code(), proto::Code::FORBIDDEN);
 }
 
 TEST_F(server_test, a_consignee_user_cannot_watch_another_consignee) {
