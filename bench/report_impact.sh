@@ -26,7 +26,7 @@ for _ in $(seq 100); do
   "$bin/stampctl" --token "$token" -q whoami >/dev/null 2>&1 && break
   sleep 0.1  # polling for the port, bounded: 10 s
 done
-"$bin/stamp-scan" --token "$token" --setup --boxes "$boxes" --token-file "$work/stamper" --json \
+"$bin/stamp-scan" --token "$token" --setup --boxes "$boxes" --stamper-token-out "$work/stamper" --json \
   >/dev/null
 stamper=$(cat "$work/stamper")
 

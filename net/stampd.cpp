@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "net/protocol/secret_file.hpp"
 #include "net/server.hpp"
 
 namespace {
@@ -24,6 +25,7 @@ struct server_settings {
     std::string listen = "127.0.0.1:7878";
     std::string config;
     std::string admin_token;
+    std::string admin_token_file;
     std::string log_level = "info";
     bool unsafe_no_sync = false;
     wal::runtime_options runtime;
@@ -100,9 +102,13 @@ int main(int argc, char** argv) {
     app.add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
     app.add_option("--config", s.config, "a TOML file with these settings and more")
         ->check(CLI::ExistingFile);
+    app.add_option("--admin-token-file", s.admin_token_file,
+                   "the bootstrap admin's token on first start: read from this file when it "
+                   "exists, else generated and written there (mode 0600) instead of printed");
     app.add_option("--admin-token", s.admin_token,
-                   "the bootstrap admin's token on first start (else STAMPD_ADMIN_TOKEN, else a "
-                   "generated one, printed once)");
+                   "the bootstrap admin's token on the command line (visible in ps: prefer "
+                   "--admin-token-file or STAMPD_ADMIN_TOKEN); without either, a generated one "
+                   "is printed once");
     app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
     app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
@@ -115,6 +121,22 @@ int main(int argc, char** argv) {
     } catch (const toml::parse_error& e) {
         std::fprintf(stderr, "stampd: %s: %s\n", s.config.c_str(), e.what());
         return 2;
+    }
+    if (app.count("--admin-token") > 0) {
+        std::fprintf(stderr, "stampd: warning: %s\n",
+                     net::command_line_secret_warning("--admin-token",
+                                                      "--admin-token-file FILE or "
+                                                      "STAMPD_ADMIN_TOKEN")
+                         .c_str());
+    }
+    if (s.admin_token.empty() && !s.admin_token_file.empty() &&
+        std::filesystem::exists(s.admin_token_file)) {
+        std::string error, warning;
+        if (!net::read_secret_file(s.admin_token_file, s.admin_token, error, warning)) {
+            std::fprintf(stderr, "stampd: %s\n", error.c_str());
+            return 2;
+        }
+        if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
     }
     if (s.admin_token.empty()) {
         if (const char* env = std::getenv("STAMPD_ADMIN_TOKEN")) s.admin_token = env;
@@ -161,8 +183,21 @@ int main(int argc, char** argv) {
     }
     if (server->created_admin()) {
         spdlog::info("created the bootstrap admin (user 'admin')");
-        // Printed once, never stored: only its SHA-256 is kept.
-        if (generated) std::printf("admin token: %s\n", s.server.bootstrap_admin_token.c_str());
+        // Printed once (or written to --admin-token-file), never stored: only its SHA-256 is
+        // kept.
+        std::string error;
+        if (generated && !s.admin_token_file.empty()) {
+            if (!net::write_secret_file(s.admin_token_file, s.server.bootstrap_admin_token,
+                                        error)) {
+                // The admin exists now; without its token nobody could log in as it.
+                spdlog::error("{}; the admin token is printed instead", error);
+                std::printf("admin token: %s\n", s.server.bootstrap_admin_token.c_str());
+            } else {
+                spdlog::info("the admin token is in {} (mode 0600)", s.admin_token_file);
+            }
+        } else if (generated) {
+            std::printf("admin token: %s\n", s.server.bootstrap_admin_token.c_str());
+        }
         std::fflush(stdout);
     }
     spdlog::info("stampd listening on {}:{}, data in {}, recovered to LSN {}", s.server.host,

@@ -6,15 +6,25 @@
 
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
+#include "net/protocol/secret_file.hpp"
 
 namespace stampd::client {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-void options_from_environment(options& o) {
+bool options_from_environment(options& o, std::string& error, std::string& warning) {
+    warning.clear();
     if (const char* env = std::getenv("STAMPD_SERVER"); env && (o.server.empty())) o.server = env;
-    if (const char* env = std::getenv("STAMPD_TOKEN"); env && o.token.empty()) o.token = env;
+    if (!o.token.empty()) return true;
+    if (o.token_file.empty()) {
+        if (const char* env = std::getenv("STAMPD_TOKEN"); env && *env != '\0') {
+            o.token = env;
+            return true;
+        }
+        if (const char* env = std::getenv("STAMPD_TOKEN_FILE"); env) o.token_file = env;
+    }
+    return o.token_file.empty() || net::read_secret_file(o.token_file, o.token, error, warning);
 }
 
 bool split_server(const std::string& text, std::string& host, std::string& port) {
@@ -48,7 +58,7 @@ bool connection::open(const options& o, std::string& error) {
         return false;
     }
     if (o.token.empty()) {
-        error = "no token: pass --token or set STAMPD_TOKEN";
+        error = "no token: pass --token-file FILE, or set STAMPD_TOKEN or STAMPD_TOKEN_FILE";
         return false;
     }
     boost::system::error_code ec;

@@ -35,13 +35,16 @@ struct response {
 struct options {
     std::string server = "127.0.0.1:7878";  // HOST:PORT
     std::string token;
+    std::string token_file;    // read when `token` is empty (options_from_environment)
     std::uint64_t client = 0;  // idempotency: the same id across reconnects; 0 none
     std::uint32_t station = 0;
     std::uint64_t client_lsn = 0;
 };
 
-// Fills in server and token from STAMPD_SERVER / STAMPD_TOKEN where they are empty.
-void options_from_environment(options& o);
+// Fills in what the command line left out: the server from STAMPD_SERVER; the token from
+// token_file (--token-file), else STAMPD_TOKEN, else the file STAMPD_TOKEN_FILE names. False
+// with `error` when a token file cannot be read; `warning` when others may read it.
+bool options_from_environment(options& o, std::string& error, std::string& warning);
 
 struct hello_info {
     user_id user = id_none;

@@ -10,6 +10,7 @@
 #include "clients/scan/load.hpp"
 #include "clients/scan/setup.hpp"
 #include "clients/scan/work.hpp"
+#include "net/protocol/secret_file.hpp"
 
 namespace {
 
@@ -47,13 +48,10 @@ int setup_main(cli_options& o) {
         if (f == scan::setup_failure::usage) return exit_usage;
         return f == scan::setup_failure::connection ? exit_connection : exit_errors;
     }
-    if (!o.token_file.empty()) {
-        std::ofstream file(o.token_file, std::ios::trunc);
-        file << r.stamper_token << '\n';
-        if (!file.flush()) {
-            std::fprintf(stderr, "stamp-scan: cannot write %s\n", o.token_file.c_str());
-            return exit_errors;
-        }
+    if (!o.token_file.empty() &&
+        !net::write_secret_file(o.token_file, r.stamper_token, error, /*replace=*/true)) {
+        std::fprintf(stderr, "stamp-scan: %s\n", error.c_str());
+        return exit_errors;
     }
     const double rate = r.receive_s > 0 ? o.build.boxes / r.receive_s : 0;
     if (o.json) {
@@ -167,7 +165,11 @@ int main(int argc, char** argv) {
         "Exit codes: 0 ok, 1 errors occurred, 2 usage, 3 connection or authentication failure."};
     app.add_option("--server", o.server.server,
                    "HOST:PORT (else STAMPD_SERVER, else 127.0.0.1:7878)");
-    app.add_option("--token", o.server.token, "the user's token (else STAMPD_TOKEN)");
+    app.add_option("--token-file", o.server.token_file,
+                   "a file holding the user's token on its first line (else STAMPD_TOKEN, else "
+                   "STAMPD_TOKEN_FILE)");
+    app.add_option("--token", o.server.token,
+                   "the user's token on the command line (visible in ps: prefer --token-file)");
     app.add_flag("--json", o.json, "print one JSON object");
     app.add_flag("--setup", o.setup, "build the warehouse (admin token)");
     app.add_option("--boxes", o.build.boxes, "--setup: boxes to receive and put in production");
@@ -181,7 +183,8 @@ int main(int argc, char** argv) {
     app.add_option("--receive-connections", o.build.receive_connections,
                    "--setup: connections receiving boxes side by side")
         ->capture_default_str();
-    app.add_option("--token-file", o.token_file, "--setup: write the stamper's token here");
+    app.add_option("--stamper-token-out", o.token_file,
+                   "--setup: write the stamper's token to this new file (mode 0600)");
     app.add_option("--stations", o.load.stations, "connections, station ids 1..S")
         ->capture_default_str();
     app.add_option("--depth", o.load.depth, "ConfirmBox requests in flight per station")
@@ -201,10 +204,23 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? exit_ok : exit_usage;
     }
-    client::options_from_environment(o.server);
+    if (app.count("--token") > 0) {
+        std::fprintf(
+            stderr, "stamp-scan: warning: %s\n",
+            net::command_line_secret_warning("--token", "--token-file FILE or STAMPD_TOKEN")
+                .c_str());
+    }
+    std::string error, warning;
+    if (!client::options_from_environment(o.server, error, warning)) {
+        std::fprintf(stderr, "stamp-scan: %s\n", error.c_str());
+        return exit_usage;
+    }
+    if (!warning.empty()) std::fprintf(stderr, "stamp-scan: warning: %s\n", warning.c_str());
     if (o.server.server.empty()) o.server.server = "127.0.0.1:7878";
     if (o.server.token.empty()) {
-        std::fprintf(stderr, "stamp-scan: no token: pass --token or set STAMPD_TOKEN\n");
+        std::fprintf(stderr,
+                     "stamp-scan: no token: pass --token-file FILE, or set STAMPD_TOKEN or "
+                     "STAMPD_TOKEN_FILE\n");
         return exit_usage;
     }
     if (o.setup) {

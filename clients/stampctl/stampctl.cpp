@@ -12,6 +12,7 @@
 #include "clients/stampctl/view.hpp"
 #include "engine/rejection.hpp"
 #include "net/protocol/answers.hpp"
+#include "net/protocol/secret_file.hpp"
 
 namespace stampd::ctl {
 
@@ -153,13 +154,18 @@ int main(int argc, char** argv) {
         "stampctl"};
     app.footer(
         "Exit codes: 0 done, 1 rejected by the server (code and figures on stderr), 2 usage, "
-        "3 connection or authentication.\n--server and --token also come from STAMPD_SERVER "
-        "and STAMPD_TOKEN. Every command takes --dry-run.");
+        "3 connection or authentication.\n--server also comes from STAMPD_SERVER; the token from "
+        "--token-file, STAMPD_TOKEN or the file STAMPD_TOKEN_FILE names (--token works but shows "
+        "it to every user of the machine). Every command takes --dry-run.");
     globals g;
     g.connection.server.clear();
     app.add_option("--server", g.connection.server,
                    "HOST:PORT of stampd (else STAMPD_SERVER, else 127.0.0.1:7878)");
-    app.add_option("--token", g.connection.token, "your token (else STAMPD_TOKEN)");
+    app.add_option("--token-file", g.connection.token_file,
+                   "a file holding your token on its first line (else STAMPD_TOKEN, else "
+                   "STAMPD_TOKEN_FILE)");
+    app.add_option("--token", g.connection.token,
+                   "your token on the command line (visible in ps: prefer --token-file)");
     app.add_option("--station", g.connection.station, "station number recorded with commands");
     app.add_option("--client", g.connection.client,
                    "client id for idempotent retries across reconnects (0: none)");
@@ -176,7 +182,18 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_done : exit_usage;
     }
-    stampd::client::options_from_environment(g.connection);
+    if (app.count("--token") > 0) {
+        std::fprintf(
+            stderr, "stampctl: warning: %s\n",
+            stampd::net::command_line_secret_warning("--token", "--token-file FILE or STAMPD_TOKEN")
+                .c_str());
+    }
+    std::string error, warning;
+    if (!stampd::client::options_from_environment(g.connection, error, warning)) {
+        std::fprintf(stderr, "stampctl: %s\n", error.c_str());
+        return exit_usage;
+    }
+    if (!warning.empty()) std::fprintf(stderr, "stampctl: warning: %s\n", warning.c_str());
     if (g.connection.server.empty()) g.connection.server = "127.0.0.1:7878";
     return r.chosen ? r.chosen(g) : exit_usage;
 }

@@ -355,6 +355,40 @@ TEST(stampd, a_failing_snapshot_write_is_logged_and_the_stop_still_succeeds) {
     }
 }
 
+// The first admin's token kept off the command line and off the terminal: --admin-token-file
+// writes the generated token to a new file of mode 0600 instead of printing it, and a later start
+// reads it back from there.
+TEST(stampd, the_admin_token_can_be_written_to_and_read_from_a_file) {
+    const std::string dir = temp_dir("stampd-admin-token-file");
+    ASSERT_FALSE(dir.empty());
+    const std::string file = dir + "/admin.token";
+    for (int start = 0; start < 2; ++start) {
+        SCOPED_TRACE(start == 0 ? "first start" : "second start");
+        stampd_process server(dir + "/data", dir + "/stampd.log", {}, {"--admin-token-file", file});
+        server.without_admin_token();
+        ASSERT_TRUE(server.start()) << read_text(server.log());
+        const std::string said = read_text(server.log());
+        EXPECT_EQ(said.find("admin token:"), std::string::npos) << said;
+        if (start == 0) {
+            EXPECT_NE(said.find("the admin token is in " + file + " (mode 0600)"),
+                      std::string::npos)
+                << said;
+        }
+        ASSERT_TRUE(std::filesystem::exists(file));
+        EXPECT_EQ(std::filesystem::status(file).permissions(),
+                  std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        std::string token = read_text(file);
+        while (!token.empty() && token.back() == '\n')
+            token.pop_back();
+        EXPECT_GE(token.size(), 32u);
+        client::connection c;
+        std::string error;
+        EXPECT_TRUE(c.open({.server = server.server(), .token = token}, error)) << error;
+        EXPECT_EQ(server.stop(SIGTERM), 0);
+    }
+    std::filesystem::remove_all(dir);
+}
+
 // A TCP connection to 127.0.0.1:port that sends nothing; -1 when connect() fails.
 int idle_connection(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

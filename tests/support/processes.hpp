@@ -72,13 +72,15 @@ public:
           _wrapper(std::move(wrapper)),
           _extra(std::move(extra)) {}
     ~stampd_process() { stop(SIGKILL); }
+    // start() passes --admin-token admin_token unless told not to (the test passes its own).
+    void without_admin_token() { _admin_token = false; }
 
     // Starts stampd and waits (up to 30 s) for its listening line. False if it never comes.
     bool start() {
         std::vector<std::string> argv = _wrapper;
-        for (const char* a : {STAMPD_BIN, "--data", _data.c_str(), "--listen", "127.0.0.1:0",
-                              "--admin-token", admin_token.c_str()})
+        for (const char* a : {STAMPD_BIN, "--data", _data.c_str(), "--listen", "127.0.0.1:0"})
             argv.emplace_back(a);
+        if (_admin_token) argv.insert(argv.end(), {"--admin-token", admin_token});
         argv.insert(argv.end(), _extra.begin(), _extra.end());
         _pid = spawn(argv, _log);
         if (_pid < 0) return false;
@@ -118,6 +120,7 @@ public:
 private:
     std::string _data, _log;
     std::vector<std::string> _wrapper, _extra;
+    bool _admin_token = true;
     pid_t _pid = -1;
     int _port = 0;
     int _exit_code = -1;

@@ -113,5 +113,46 @@ TEST_F(data_dir_test, what_it_creates_only_its_owner_may_read) {
     }
 }
 
+// Whoever can write the data directory could change the log under the writer: a directory or
+// file others may write, or owned by another user, is refused with what to do; once fixed, it
+// opens.
+TEST_F(data_dir_test, a_data_directory_others_may_write_is_refused) {
+    namespace fs = std::filesystem;
+    {
+        std::unique_ptr<data_dir> d;
+        ASSERT_TRUE(data_dir::open_for_writing({.path = path()}, d).ok());
+    }
+    const std::vector<std::pair<fs::path, fs::perms>> loose = {
+        {path(), fs::perms::all},
+        {fs::path(path()) / "log" / "data.mdb",
+         fs::perms::group_write | fs::perms::owner_read | fs::perms::owner_write},
+    };
+    for (const auto& [p, perms] : loose) {
+        SCOPED_TRACE(p.string());
+        const fs::perms before = fs::status(p).permissions();
+        fs::permissions(p, perms);
+        std::unique_ptr<data_dir> d;
+        const status s = data_dir::open_for_writing({.path = path()}, d);
+        EXPECT_EQ(s.code, EACCES);
+        EXPECT_NE(s.message().find(p.string() + " may be written by others (mode 0"),
+                  std::string::npos)
+            << s.message();
+        EXPECT_NE(s.message().find("chmod go-w"), std::string::npos) << s.message();
+        fs::permissions(p, before);
+        EXPECT_TRUE(data_dir::open_for_writing({.path = path()}, d).ok());
+    }
+    if (::geteuid() == 0) {  // root may give a file away; nobody else can
+        const std::string file = path() + "/DURABLE";
+        ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+        std::unique_ptr<data_dir> d;
+        const status s = data_dir::open_for_writing({.path = path()}, d);
+        EXPECT_EQ(s.code, EACCES);
+        EXPECT_NE(s.message().find(file + " belongs to user 65534"), std::string::npos)
+            << s.message();
+        ASSERT_EQ(::chown(file.c_str(), 0, 0), 0);
+        EXPECT_TRUE(data_dir::open_for_writing({.path = path()}, d).ok());
+    }
+}
+
 }  // namespace
 }  // namespace stampd::wal

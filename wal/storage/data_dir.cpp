@@ -8,6 +8,7 @@
 
 #include <cassert>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace stampd::wal {
@@ -59,6 +60,46 @@ status take_lock(const std::string& path, int& fd_out) {
     return {};
 }
 
+// Nobody but stampd's own user may write the data directory or anything in it: whoever can
+// could change the log under the writer. Each path that exists is checked; a missing one will be
+// created 0700/0600.
+status check_only_owner_writes(const std::string& path) {
+    const uid_t me = ::geteuid();
+    for (const std::string& p :
+         {path, path + log_dir, path + snapshot_dir, path + lock_file, path + mark_file,
+          path + log_dir + "/data.mdb", path + log_dir + "/lock.mdb",
+          path + snapshot_dir + "/data.mdb", path + snapshot_dir + "/lock.mdb"}) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0) {
+            if (errno == ENOENT) continue;
+            return status{errno, "reading the mode of " + p};
+        }
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        if (S_ISLNK(st.st_mode)) {
+            return status{EACCES, p + " is a symbolic link: stampd writes only files of its own",
+                          true};
+        }
+        if (st.st_uid != me) {
+            return status{EACCES,
+                          p + " belongs to user " + std::to_string(st.st_uid) + ", not to " +
+                              std::to_string(me) +
+                              ", who runs stampd: its owner could change the log under it. "
+                              "chown it (and everything in " +
+                              path + ") to the user stampd runs as",
+                          true};
+        }
+        if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+            return status{EACCES,
+                          p + " may be written by others (mode " + std::string{mode} +
+                              "): they could change the log under stampd. chmod go-w it "
+                              "(stampd creates directories 0700 and files 0600)",
+                          true};
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 status data_dir::open_for_writing(const data_dir_options& options, std::unique_ptr<data_dir>& out) {
@@ -67,6 +108,7 @@ status data_dir::open_for_writing(const data_dir_options& options, std::unique_p
     if (::mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
         return status{errno, "creating " + options.path};
     }
+    if (status s = check_only_owner_writes(options.path); !s.ok()) return s;
     if (status s = take_lock(options.path, d->_lock_fd); !s.ok()) return s;
     if (status s = durable_mark_file::open_for_writing(options.path + mark_file, d->_mark);
         !s.ok()) {

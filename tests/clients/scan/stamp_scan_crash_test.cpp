@@ -77,7 +77,7 @@ void check_after_restart(const std::string& server, const std::string& acked_pat
 void set_up_boxes(const std::string& server, int boxes, const std::string& tag,
                   std::string& stamper) {
     ASSERT_EQ(run({STAMP_SCAN_BIN, "--server", server, "--token", admin_token, "--setup", "--boxes",
-                   std::to_string(boxes), "--token-file", tag + ".token"},
+                   std::to_string(boxes), "--stamper-token-out", tag + ".token"},
                   tag + ".setup.out"),
               0)
         << read_text(tag + ".setup.out");

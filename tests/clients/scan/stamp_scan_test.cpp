@@ -21,7 +21,7 @@ TEST(stamp_scan, setup_then_load_confirms_every_box_exactly_once) {
 
     const std::string token_file = dir + "/stamper.token";
     ASSERT_EQ(run({STAMP_SCAN_BIN, "--server", server.server(), "--token", admin_token, "--setup",
-                   "--boxes", std::to_string(boxes), "--token-file", token_file},
+                   "--boxes", std::to_string(boxes), "--stamper-token-out", token_file},
                   dir + "/setup.out"),
               0)
         << read_text(dir + "/setup.out");

@@ -4,6 +4,7 @@
 // shell tour clients/stampctl/tour.sh (STAMPCTL_TOUR) against the same kind of server.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,10 +70,11 @@ protected:
         if (server) server->stop();
     }
 
+    // The token as people are told to pass it: in the environment, not on the command line.
     ran ctl(const std::string& token, const std::vector<std::string>& args) {
-        std::vector<std::string> all{"--server", address, "--token", token};
+        std::vector<std::string> all{"--server", address};
         all.insert(all.end(), args.begin(), args.end());
-        return run_program(dir, STAMPCTL, all, {});
+        return run_program(dir, STAMPCTL, all, {{"STAMPD_TOKEN", token}});
     }
     // A command that must succeed; returns its stdout.
     std::string ok(const std::string& token, const std::vector<std::string>& args) {
@@ -273,7 +275,7 @@ TEST_F(stampctl_test, json_escapes_names_and_lists_page) {
 TEST_F(stampctl_test, all_reads_every_page_of_a_run_queue) {
     const ran setup = run_program(dir, STAMP_SCAN,
                                   {"--server", address, "--token", admin_token, "--setup",
-                                   "--boxes", "2500", "--token-file", dir / "stamper"},
+                                   "--boxes", "2500", "--stamper-token-out", dir / "stamper"},
                                   {});
     ASSERT_EQ(setup.code, 0) << setup.err << setup.out;
     const json::value queue =
@@ -315,6 +317,38 @@ TEST_F(stampctl_test, shell_tour_runs_a_whole_stamp_run) {
         {{"STAMPCTL", STAMPCTL}, {"STAMPD_SERVER", address}, {"STAMPD_TOKEN", admin_token}});
     EXPECT_EQ(tour.code, 0) << tour.out << tour.err;
     EXPECT_NE(tour.out.find("tour done"), std::string::npos) << tour.out;
+}
+
+// Secrets off the command line (issue 14): --token-file and STAMPD_TOKEN_FILE read the token from
+// a file; --token still works but says where the secret shows; a token file others may read is
+// named with the chmod that fixes it; a missing one is a usage error naming it.
+TEST_F(stampctl_test, a_token_comes_from_a_file_and_one_on_the_command_line_warns) {
+    const std::string file = dir / "admin.token";
+    { std::ofstream(file) << admin_token << "\n"; }
+    ::chmod(file.c_str(), 0600);
+    ran r = run_program(dir, STAMPCTL, {"--server", address, "--token-file", file, "whoami"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("admin"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err, "");
+    r = run_program(dir, STAMPCTL, {"--server", address, "whoami"}, {{"STAMPD_TOKEN_FILE", file}});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    r = run_program(dir, STAMPCTL, {"--server", address, "--token", admin_token, "whoami"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: --token puts the secret where anyone on this machine can read"),
+              std::string::npos)
+        << r.err;
+    ::chmod(file.c_str(), 0644);
+    r = run_program(dir, STAMPCTL, {"--server", address, "--token-file", file, "whoami"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("may be read by others (mode 0644): chmod 600 " + file), std::string::npos)
+        << r.err;
+    r = run_program(dir, STAMPCTL,
+                    {"--server", address, "--token-file", dir / "missing.token", "whoami"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("cannot read the token file " + (dir / "missing.token")),
+              std::string::npos)
+        << r.err;
 }
 
 }  // namespace
