@@ -32,7 +32,8 @@ std::optional<event> visible_event(const viewer& who, const event& e);
 
 token_hash hash_token(std::string_view token);
 
-// The user holding the token, or id_none.
+// The user holding the token, or id_none. Compares in constant time (CRYPTO_memcmp, against
+// every user).
 user_id authenticate(const state& s, std::string_view token);
 
 bool may_see_po(const state& s, user_id viewer, po_id po);

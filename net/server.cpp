@@ -87,6 +87,7 @@ wal::status server::start(const wal::runtime_options& runtime_options,
     s.door = std::make_unique<admission>(admission_limits::derived(
         options.connections_max, options.connections_per_address_max, options.awaiting_hello_max,
         options.awaiting_hello_per_address_max));
+    s.auth = std::make_unique<auth_throttle>(options.auth_limits);
 
     raise_file_limit(s);
 

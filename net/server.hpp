@@ -15,6 +15,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "net/auth_throttle.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "wal/runtime.hpp"
 
@@ -37,6 +38,8 @@ struct server_options {
     // All connections' unwritten answers and pushes, in bytes (frame_format.hpp says what
     // happens past it and past twice it).
     std::size_t output_budget_bytes = output_budget_bytes_default;
+    // Failed Hellos: when their answers slow down and when an address is refused.
+    auth_throttle_limits auth_limits;
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
     std::string bootstrap_admin_token;

@@ -80,7 +80,8 @@ struct server::impl {
     std::vector<std::shared_ptr<session>> slots;
     std::vector<std::uint16_t> generations;
     std::vector<std::uint32_t> free_slots;
-    std::unique_ptr<admission> door;  // who may take a slot (under registry_mutex)
+    std::unique_ptr<admission> door;      // who may take a slot (under registry_mutex)
+    std::unique_ptr<auth_throttle> auth;  // failed Hellos (its own mutex)
 
     // accept() failing (at the file limit, out of memory): the acceptor waits accept_backoff,
     // doubling up to accept_backoff_max, instead of retrying at once; the warning is throttled.

@@ -30,6 +30,7 @@ session::session(server::impl& server, io_worker& worker, tcp::socket socket, st
       _socket(std::move(socket)),
       _timer(_worker.context),
       _retry(_worker.context),
+      _delay(_worker.context),
       _slot(slot),
       _generation(generation),
       _in(frame_header_size + frame_size_max + read_chunk_size) {}
@@ -37,6 +38,8 @@ session::session(server::impl& server, io_worker& worker, tcp::socket socket, st
 void session::start() {
     boost::system::error_code ignored;
     _socket.set_option(tcp::no_delay(true), ignored);
+    if (const tcp::endpoint peer = _socket.remote_endpoint(ignored); !ignored)
+        _address = peer.address().to_string();
     arm_timer();
     read_more();
 }
@@ -186,6 +189,17 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
         _hello_received = true;
         _server.hello_received(_slot);
     }
+    // An address that guessed too often is refused without its token being looked at.
+    if (const std::chrono::seconds locked =
+            _server.auth->refused_for(_address, auth_throttle::clock::now());
+        locked.count() > 0) {
+        fail(proto::Code::UNAUTHENTICATED,
+             "too many failed logins from " + _address + ": refused for another " +
+                 std::to_string(locked.count()) + " s",
+             id);
+        return;
+    }
+    _token_prefix = hello->token()->str().substr(0, token_prefix_size);
     _client = hello->client();
     _client_lsn = hello->client_lsn();
     _station = hello->station();
@@ -456,14 +470,24 @@ void session::drain_ready() {
             append_frame({_builder.GetBufferPointer(), _builder.GetSize()});
         } else {
             if (p.what == kind::hello) {
-                _hello_pending = false;
                 const auto* response = flatbuffers::GetRoot<proto::Response>(p.reply->data());
                 if (const proto::HelloOk* ok = response->reply_as_HelloOk()) {
                     _user = ok->user();
                     arm_timer();
-                } else {
-                    _closing = true;  // a wrong token: answer, then close
+                } else if (!_hello_answer_held) {
+                    // A wrong token: answered (after a while, past the free failures), then closed.
+                    _hello_answer_held = true;
+                    if (const std::chrono::milliseconds delay = wrong_token(p); delay.count() > 0) {
+                        _delay.expires_after(delay);
+                        _delay.async_wait(
+                            [self = shared_from_this()](const boost::system::error_code& error) {
+                                if (!error && !self->_closed) self->drain_ready();
+                            });
+                        break;  // still pending: nothing more is read meanwhile
+                    }
                 }
+                _hello_pending = false;
+                if (response->reply_as_HelloOk() == nullptr) _closing = true;
             }
             if (p.what == kind::read) --_reads_in_flight;
             append_frame(*p.reply);
@@ -480,6 +504,33 @@ void session::drain_ready() {
         process_frames();
         read_more();
     }
+}
+
+std::chrono::milliseconds session::wrong_token(pending& p) {
+    const auth_throttle::failure f =
+        _server.auth->failed(_address, _token_prefix, auth_throttle::clock::now());
+    const std::string window = std::to_string(_server.options.auth_limits.window.count());
+    std::string said = "connection " + std::to_string(_slot) + " from " + _address +
+                       ": wrong token '" + _token_prefix + "...' (" +
+                       std::to_string(f.from_address) + " from " + _address + " and " +
+                       std::to_string(f.with_prefix) + " with that prefix in " + window + " s)";
+    std::string why;
+    const std::string lockout = std::to_string(_server.options.auth_limits.lockout.count());
+    if (f.address_locked) {
+        why = "too many failed logins from " + _address + ": refused for " + lockout + " s";
+    } else if (f.prefix_locked) {
+        why = "too many failed logins with tokens starting '" + _token_prefix +
+              "': such tokens are answered slowly for up to " + lockout + " s";
+    }
+    if (!why.empty()) {
+        _builder.Clear();
+        build_refusal_response(_builder, p.request_id, proto::Code::UNAUTHENTICATED, why);
+        p.reply = copy_of(_builder);
+        said += "; " + why;
+    }
+    if (f.delay.count() > 0) said += "; answered after " + std::to_string(f.delay.count()) + " ms";
+    _server.log(log_level::warn, said);
+    return f.delay;
 }
 
 void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
@@ -589,6 +640,7 @@ void session::close() {
     _socket.close(ignored);
     _timer.cancel();
     _retry.cancel();
+    _delay.cancel();
     _server.subs.remove_all(who());
     _server.release_slot(_slot);
 }

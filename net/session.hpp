@@ -15,6 +15,7 @@
 #include <boost/asio.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -70,6 +71,9 @@ private:
     void flush_submissions();
     void answer_locally(std::uint64_t id, proto::Code code, std::string_view message);
     void fail(proto::Code code, std::string_view message, std::uint64_t id = 0);
+    // A wrong token: counted (auth_throttle), logged; returns how long to hold its answer, and
+    // rewrites the answer when the address or the token prefix is now locked out.
+    std::chrono::milliseconds wrong_token(pending& p);
     bool may_read() const;
     bool output_backed_up() const;
     void output_added(std::size_t bytes);
@@ -86,6 +90,7 @@ private:
     tcp::socket _socket;
     asio::steady_timer _timer;
     asio::steady_timer _retry;
+    asio::steady_timer _delay;  // a wrong token's answer, held back
     std::uint32_t _slot;
     std::uint16_t _generation;
     std::uint32_t _seq = 0;
@@ -115,7 +120,10 @@ private:
     std::uint64_t _client = 0, _client_lsn = 0;
     station_id _station = 0;
     bool _hello_pending = false;
-    bool _hello_received = false;  // a Hello frame came (the slot is no longer on probation)
+    bool _hello_received = false;     // a Hello frame came (the slot is no longer on probation)
+    bool _hello_answer_held = false;  // a wrong token's answer was held back once already
+    std::string _address;             // the peer's, for the access log and auth_throttle
+    std::string _token_prefix;        // the Hello's token's first bytes, for the same
     std::uint32_t _subscriptions = 0;
     flatbuffers::FlatBufferBuilder _builder{1024};
 };

@@ -850,6 +850,99 @@ TEST_F(server_test, each_role_is_pushed_what_it_may_read_and_nothing_else) {
     EXPECT_EQ(r.outcome()->code(), proto::Code::FORBIDDEN);
 }
 
+// A Hello with `token` from a connection bound to `from` (127.0.0.2: another address on the
+// loopback): its answer's code and message, and how long it took.
+struct hello_answer {
+    proto::Code code = proto::Code::OK;
+    std::string message;
+    std::chrono::milliseconds took{0};
+};
+hello_answer hello_from(const std::string& from, std::uint16_t port, const std::string& token) {
+    asio::io_context context;
+    tcp::socket socket(context);
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    flatbuffers::FlatBufferBuilder b;
+    const auto body = proto::CreateHelloDirect(b, token.c_str());
+    b.Finish(proto::CreateRequest(b, 1, proto::Body::Hello, body.Union()));
+    std::vector<std::uint8_t> frame(frame_header_size + b.GetSize());
+    put_frame_header(frame.data(), b.GetSize());
+    std::memcpy(frame.data() + frame_header_size, b.GetBufferPointer(), b.GetSize());
+    const auto sent = std::chrono::steady_clock::now();
+    asio::write(socket, asio::buffer(frame));
+    std::uint8_t header[frame_header_size];
+    hello_answer a;
+    boost::system::error_code ec;
+    asio::read(socket, asio::buffer(header), ec);
+    std::vector<std::uint8_t> answer(ec ? 0 : get_frame_header(header));
+    if (!ec) asio::read(socket, asio::buffer(answer), ec);
+    a.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - sent);
+    if (ec) {
+        a.code = proto::Code::SHUTTING_DOWN;  // no answer at all
+        return a;
+    }
+    const auto* response = flatbuffers::GetRoot<proto::Response>(answer.data());
+    if (const proto::Outcome* o = response->reply_as_Outcome()) {
+        a.code = o->code();
+        a.message = o->message() ? o->message()->str() : "";
+    }
+    return a;
+}
+
+// Guessing tokens (issue 14): failed Hellos from one address are answered at once a few times,
+// then more and more slowly, then the address is refused for a while — a correct token from it
+// too — with the reason in the answer; meanwhile a client from another address logs in and is
+// answered at its usual speed throughout.
+TEST_F(server_test, a_burst_of_wrong_tokens_is_throttled_while_a_good_client_keeps_its_latency) {
+    using namespace std::chrono_literals;
+    options.auth_limits = {.free_failures = 3,
+                           .lockout_failures = 8,
+                           .window = 60s,
+                           .lockout = 300s,
+                           .first_delay = 100ms,
+                           .delay_max = 800ms};
+    restart();
+    std::atomic<bool> attacking{true};
+    std::chrono::milliseconds good_worst{0};
+    int good_logins = 0;
+    std::thread good([&] {
+        while (attacking) {
+            const hello_answer a = hello_from("127.0.0.1", srv->port(), admin_token);
+            EXPECT_EQ(a.code, proto::Code::OK) << a.message;
+            good_worst = std::max(good_worst, a.took);
+            ++good_logins;
+        }
+    });
+    std::vector<hello_answer> guesses;
+    for (int i = 0; i < 8; ++i)
+        guesses.push_back(hello_from("127.0.0.2", srv->port(), "guess-" + std::to_string(i)));
+    const hello_answer locked_out = hello_from("127.0.0.2", srv->port(), admin_token);
+    attacking = false;
+    good.join();
+    for (std::size_t i = 0; i < guesses.size(); ++i) {
+        SCOPED_TRACE("guess " + std::to_string(i + 1));
+        EXPECT_EQ(guesses[i].code, proto::Code::UNAUTHENTICATED);
+        if (i >= 3) {  // 100, 200, 400, 800, 800 ms
+            const auto want = std::min(100ms * (1 << (i - 3)), 800ms);
+            EXPECT_GE(guesses[i].took, want);
+        }
+    }
+    EXPECT_NE(
+        guesses.back().message.find("too many failed logins from 127.0.0.2: refused for 300 s"),
+        std::string::npos)
+        << guesses.back().message;
+    // Locked out: the admin's own token from that address is refused, without waiting.
+    EXPECT_EQ(locked_out.code, proto::Code::UNAUTHENTICATED);
+    EXPECT_NE(locked_out.message.find("refused for another"), std::string::npos)
+        << locked_out.message;
+    EXPECT_LT(locked_out.took, 100ms);
+    // The other address never waited for the guesser's delays.
+    EXPECT_GT(good_logins, 0);
+    EXPECT_LT(good_worst, 400ms) << "a correct token from elsewhere was slowed";
+}
+
 TEST_F(server_test, a_consignee_user_cannot_watch_another_consignee) {
     const floor f = build_floor(1);
     auto admin = connect(admin_token);

@@ -1,0 +1,68 @@
+// See auth_throttle.hpp.
+#include "net/auth_throttle.hpp"
+
+#include <algorithm>
+
+namespace stampd::net {
+
+auth_throttle::counter& auth_throttle::count(table& t, const std::string& key,
+                                             clock::time_point now) {
+    if (!t.contains(key) && t.size() >= _limits.keys_max) {
+        // Full: forget what has expired; if nothing has, the stalest window of a key not
+        // locked out (a lock is the last thing to forget).
+        std::erase_if(t, [&](const auto& entry) {
+            return now - entry.second.window_start >= _limits.window &&
+                   entry.second.locked_until <= now;
+        });
+        if (t.size() >= _limits.keys_max) {
+            t.erase(std::min_element(t.begin(), t.end(), [&](const auto& a, const auto& b) {
+                const bool a_locked = a.second.locked_until > now;
+                const bool b_locked = b.second.locked_until > now;
+                if (a_locked != b_locked) return b_locked;
+                return a.second.window_start < b.second.window_start;
+            }));
+        }
+    }
+    counter& c = t[key];
+    if (now - c.window_start >= _limits.window) {
+        c.failures = 0;
+        c.window_start = now;
+    }
+    return c;
+}
+
+std::chrono::milliseconds auth_throttle::delay_after(std::uint32_t failures) const {
+    if (failures <= _limits.free_failures) return std::chrono::milliseconds{0};
+    const std::uint32_t doublings =
+        std::min<std::uint32_t>(failures - _limits.free_failures - 1, 20);
+    return std::min(_limits.first_delay * (std::int64_t{1} << doublings), _limits.delay_max);
+}
+
+std::chrono::seconds auth_throttle::refused_for(const std::string& address, clock::time_point now) {
+    std::lock_guard lock(_mutex);
+    const auto it = _addresses.find(address);
+    if (it == _addresses.end() || it->second.locked_until <= now) return std::chrono::seconds{0};
+    return std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now);
+}
+
+auth_throttle::failure auth_throttle::failed(const std::string& address, const std::string& prefix,
+                                             clock::time_point now) {
+    std::lock_guard lock(_mutex);
+    failure f;
+    counter& by_address = count(_addresses, address, now);
+    f.from_address = ++by_address.failures;
+    if (by_address.failures >= _limits.lockout_failures && by_address.locked_until <= now) {
+        by_address.locked_until = now + _limits.lockout;
+        f.address_locked = true;
+    }
+    counter& by_prefix = count(_prefixes, prefix, now);
+    f.with_prefix = ++by_prefix.failures;
+    if (by_prefix.failures >= _limits.lockout_failures && by_prefix.locked_until <= now)
+        by_prefix.locked_until = now + _limits.lockout;
+    f.prefix_locked = by_prefix.locked_until > now;
+    f.delay =
+        f.prefix_locked ? _limits.delay_max : delay_after(std::max(f.from_address, f.with_prefix));
+    return f;
+}
+
+}  // namespace stampd::net

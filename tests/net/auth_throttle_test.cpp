@@ -1,0 +1,89 @@
+// net/auth_throttle.hpp: failed Hellos slow down, then lock an address out; a prefix's lock never
+// touches another address's or a correct token; the tables stay bounded. A clock of the test's.
+#include "net/auth_throttle.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stampd::net {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = auth_throttle::clock;
+
+// "10.0.X.Y" and "pN", built by append (GCC 12 warns falsely on "literal" + std::string at -O3).
+std::string address(int n) {
+    std::string a = "10.0.";
+    a.append(std::to_string(n / 256)).append(1, '.').append(std::to_string(n % 256));
+    return a;
+}
+std::string prefix(char letter, int n) {
+    std::string p(1, letter);
+    return p.append(std::to_string(n));
+}
+
+TEST(auth_throttle, free_failures_then_doubling_delays_then_a_lockout_of_the_address) {
+    auth_throttle t({.free_failures = 3,
+                     .lockout_failures = 8,
+                     .window = 60s,
+                     .lockout = 300s,
+                     .first_delay = 100ms,
+                     .delay_max = 1000ms});
+    const clock_type::time_point now{};
+    std::vector<std::int64_t> delays;
+    for (int i = 0; i < 8; ++i)
+        delays.push_back(
+            t.failed("10.0.0.1", std::string(1, static_cast<char>('a' + i)), now).delay.count());
+    EXPECT_EQ(delays, (std::vector<std::int64_t>{0, 0, 0, 100, 200, 400, 800, 1000}));
+    EXPECT_EQ(t.refused_for("10.0.0.1", now), 300s);
+    EXPECT_EQ(t.refused_for("10.0.0.1", now + 299s), 1s);
+    EXPECT_EQ(t.refused_for("10.0.0.1", now + 300s), 0s);
+    // Another address is not touched.
+    EXPECT_EQ(t.refused_for("10.0.0.2", now), 0s);
+    EXPECT_EQ(t.failed("10.0.0.2", "zz", now).delay, 0ms);
+}
+
+TEST(auth_throttle, the_window_forgets_old_failures) {
+    auth_throttle t({.free_failures = 2, .lockout_failures = 4, .window = 60s});
+    const clock_type::time_point now{};
+    for (int i = 0; i < 3; ++i)
+        t.failed("10.0.0.1", prefix('p', i), now);
+    EXPECT_GT(t.failed("10.0.0.1", "q", now + 59s).delay, 0ms);  // the 4th: locked
+    EXPECT_GT(t.refused_for("10.0.0.1", now + 59s), 0s);
+    auth_throttle u({.free_failures = 2, .lockout_failures = 4, .window = 60s});
+    for (int i = 0; i < 3; ++i)
+        u.failed("10.0.0.1", prefix('p', i), now);
+    const auto later = u.failed("10.0.0.1", "q", now + 61s);
+    EXPECT_EQ(later.from_address, 1u);
+    EXPECT_EQ(later.delay, 0ms);
+}
+
+TEST(auth_throttle, one_prefix_guessed_from_many_addresses_is_slowed_everywhere) {
+    auth_throttle t(
+        {.free_failures = 2, .lockout_failures = 5, .lockout = 300s, .delay_max = 2000ms});
+    const clock_type::time_point now{};
+    auth_throttle::failure f;
+    for (int i = 0; i < 5; ++i)
+        f = t.failed(address(256 + i), "abcd", now);
+    EXPECT_TRUE(f.prefix_locked);
+    EXPECT_EQ(f.with_prefix, 5u);
+    EXPECT_EQ(f.from_address, 1u);
+    EXPECT_EQ(f.delay, 2000ms);
+    // No address is refused: a correct token (checked before any failure is counted) goes in.
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(t.refused_for(address(256 + i), now), 0s);
+}
+
+TEST(auth_throttle, the_tables_hold_at_most_keys_max_entries) {
+    auth_throttle t({.free_failures = 1, .lockout_failures = 2, .window = 60s, .keys_max = 16});
+    const clock_type::time_point now{};
+    t.failed("10.9.9.9", "x", now);
+    t.failed("10.9.9.9", "y", now);  // locked
+    for (int i = 0; i < 1000; ++i)
+        t.failed(address(i), prefix('k', i), now + 61s);
+    // The lock of the first address lasts while others come and go; nothing grew past 16.
+    EXPECT_LE(t.keys_held(), 2 * t.limits().keys_max);  // addresses and prefixes
+    EXPECT_GT(t.refused_for("10.9.9.9", now + 61s), 0s);
+}
+
+}  // namespace
+}  // namespace stampd::net
