@@ -26,6 +26,7 @@ struct server_settings {
     std::string config;
     std::string admin_token;
     std::string admin_token_file;
+    std::string seal_key_file;
     std::string log_level = "info";
     bool unsafe_no_sync = false;
     wal::runtime_options runtime;
@@ -59,6 +60,7 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take("log_level", s.log_level, "--log-level");
     take("io_threads", s.server.io_threads, "--io-threads");
     take("unsafe_no_sync", s.unsafe_no_sync, "--unsafe-no-sync");
+    take("seal_key_file", s.seal_key_file, "--seal-key-file");
     auto take_plain = [&](const char* key, auto& into) {
         using T = std::remove_reference_t<decltype(into)>;
         if (auto v = t[key].value<T>()) into = *v;
@@ -69,6 +71,7 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take_plain("snapshot_every_records", s.runtime.snapshot_every_records);
     take_plain("snapshot_every_seconds", s.runtime.snapshot_every_seconds);
     take_plain("snapshots_kept", s.runtime.snapshots_kept);
+    take_plain("seal_every_records", s.runtime.seal_every_records);
     take_plain("connections_max", s.server.connections_max);
     take_plain("connections_per_address_max", s.server.connections_per_address_max);
     take_plain("awaiting_hello_max", s.server.awaiting_hello_max);
@@ -109,6 +112,10 @@ int main(int argc, char** argv) {
                    "the bootstrap admin's token on the command line (visible in ps: prefer "
                    "--admin-token-file or STAMPD_ADMIN_TOKEN); without either, a generated one "
                    "is printed once");
+    app.add_option("--seal-key-file", s.seal_key_file,
+                   "a key (at least 32 bytes on its first line, kept outside the data directory) "
+                   "to seal the log's chain with, every seal_every_records records and at each "
+                   "snapshot; stamp-audit verify --seal-key-file checks the seals");
     app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
     app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
@@ -140,6 +147,14 @@ int main(int argc, char** argv) {
     }
     if (s.admin_token.empty()) {
         if (const char* env = std::getenv("STAMPD_ADMIN_TOKEN")) s.admin_token = env;
+    }
+    if (!s.seal_key_file.empty()) {
+        std::string error, warning;
+        if (!net::read_secret_file(s.seal_key_file, s.runtime.seal_key, error, warning)) {
+            std::fprintf(stderr, "stampd: %s\n", error.c_str());
+            return 2;
+        }
+        if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
     }
     spdlog::set_level(spdlog::level::from_str(s.log_level));
     if (!split_host_port(s.listen, s.server.host, s.server.port)) {

@@ -37,6 +37,16 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
             return s;
         }
     }
+    if (!options.seal_key.empty()) {
+        if (options.seal_key.size() < seal_key_size_min) {
+            return status{EINVAL,
+                          "a seal key needs at least " + std::to_string(seal_key_size_min) +
+                              " bytes, not " + std::to_string(options.seal_key.size()),
+                          true};
+        }
+        if (status s = seal_file::open_for_appending(r->_dir->seal_path(), r->_seals); !s.ok())
+            return s;
+    }
     r->_notes = recovered.notes;
     r->_recovered_lsn = recovered.lsn;
     r->_progress.durable_lsn = recovered.lsn;
@@ -54,13 +64,18 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
                                                       .log = options.log,
                                                       .answers = std::move(sinks.answers),
                                                       .records = std::move(sinks.records),
-                                                      .mark = r->_dir->mark()});
+                                                      .mark = r->_dir->mark(),
+                                                      .seals = r->_seals.get(),
+                                                      .seal_key = options.seal_key,
+                                                      .seal_every = options.seal_every_records});
     r->_snapshotter = std::make_unique<snapshotter>(
         *r->_dir, r->_progress,
         snapshotter_options{.every_records = options.snapshot_every_records,
                             .every_seconds = options.snapshot_every_seconds,
                             .kept = options.snapshots_kept,
-                            .log = options.log});
+                            .log = options.log,
+                            .seals = r->_seals.get(),
+                            .seal_key = options.seal_key});
     r->_checker = std::make_unique<log_checker>(*r->_dir, recovered.snapshot_lsn,
                                                 recovered.snapshot_chain, options.log);
     runtime* p = r.get();

@@ -18,6 +18,7 @@
 #include "clients/audit/snapshot_list.hpp"
 #include "clients/audit/verify.hpp"
 #include "engine/calendar_time.hpp"
+#include "net/protocol/secret_file.hpp"
 #include "wal/storage/data_dir.hpp"
 #include "wal/storage/log_reader.hpp"
 
@@ -33,6 +34,7 @@ struct verify_args {
     bool quiet = false;
     bool single_thread = false;
     std::size_t chunk_records = 8'192;
+    std::string seal_key_file;
 };
 
 int verify_main(const verify_args& a) {
@@ -41,9 +43,19 @@ int verify_main(const verify_args& a) {
         std::fprintf(stderr, "stamp-audit: %s\n", st.message().c_str());
         return exit_unreadable;
     }
-    const audit::verify_report r = audit::verify(
-        *dir,
-        {.threaded = !a.single_thread, .chunk_records_max = a.chunk_records, .quiet = a.quiet});
+    std::string key;
+    if (!a.seal_key_file.empty()) {
+        std::string error, warning;
+        if (!net::read_secret_file(a.seal_key_file, key, error, warning)) {
+            std::fprintf(stderr, "stamp-audit: %s\n", error.c_str());
+            return exit_usage;
+        }
+        if (!warning.empty()) std::fprintf(stderr, "stamp-audit: warning: %s\n", warning.c_str());
+    }
+    const audit::verify_report r = audit::verify(*dir, {.seal_key = key,
+                                                        .threaded = !a.single_thread,
+                                                        .chunk_records_max = a.chunk_records,
+                                                        .quiet = a.quiet});
     if (a.json) {
         audit::print_json(r, stdout);
     } else {
@@ -199,6 +211,9 @@ int main(int argc, char** argv) {
     verify->add_option("--data", v.data, "the data directory (holds log/ and snapshots/)")
         ->required();
     verify->add_flag("--json", v.json, "print one JSON object instead of text");
+    verify->add_option("--seal-key-file", v.seal_key_file,
+                       "the key stampd sealed the log with (--seal-key-file): check every seal "
+                       "in DATA/SEALS and name the last LSN the log can be trusted to");
     verify->add_flag("--quiet", v.quiet, "no progress on stderr");
     verify->add_flag("--single-thread", v.single_thread,
                      "read and check the log on the replay's thread (for measurements)");

@@ -11,6 +11,7 @@
 #include "engine/queries.hpp"
 #include "wal/storage/log_reader.hpp"
 #include "wal/storage/recovery.hpp"
+#include "wal/storage/seal_file.hpp"
 
 namespace stampd::audit {
 namespace {
@@ -204,10 +205,47 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
         add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
     }
+    // The seals, by LSN, checked as the records go by.
+    std::vector<wal::seal> seals;
+    std::size_t next_seal = 0;
+    const auto key =
+        std::span(reinterpret_cast<const std::uint8_t*>(o.seal_key.data()), o.seal_key.size());
+    if (!o.seal_key.empty()) {
+        r.seals.checked = true;
+        if (const wal::status st = wal::seal_file::read_all(dir.seal_path(), seals); !st.ok())
+            add(r, "seal", 0, "the seals cannot be read: " + st.message());
+        std::stable_sort(seals.begin(), seals.end(),
+                         [](const wal::seal& a, const wal::seal& b) { return a.lsn < b.lsn; });
+        r.seals.seals = seals.size();
+    }
+    const auto check_seal = [&](const wal::seal& seal, std::uint64_t log_chain) {
+        if (log_chain == seal.chain && wal::seal_holds(key, seal)) {
+            ++r.seals.holding;
+            if (r.seals.first_broken == 0) r.seals.sealed_through = seal.lsn;
+            return;
+        }
+        if (r.seals.first_broken != 0) return;  // the first one says it
+        r.seals.first_broken = seal.lsn;
+        add(r, "seal", seal.lsn,
+            at_lsn(seal.lsn) +
+                (log_chain != seal.chain
+                     ? "the log's chain here is " + hex64(log_chain) + ", but the seal is of " +
+                           hex64(seal.chain)
+                     : std::string{"the seal's HMAC does not hold under this key"}) +
+                ": the log cannot be trusted after LSN " + std::to_string(r.seals.sealed_through) +
+                " (the last seal that holds)");
+    };
     state s;
     std::size_t next_snapshot = 0;
     const auto at_snapshots = [&](const scanned_record& rec, const event_list&, const state& now) {
         if (mark && rec.header.lsn == mark->lsn) chain_at_mark = rec.chain;
+        for (; next_seal < seals.size() && seals[next_seal].lsn <= rec.header.lsn; ++next_seal) {
+            if (seals[next_seal].lsn == rec.header.lsn) {
+                check_seal(seals[next_seal], rec.chain);
+            } else {  // a seal of LSN 0, which no record has: it cannot hold
+                check_seal(seals[next_seal], ~seals[next_seal].chain);
+            }
+        }
         while (next_snapshot < r.snapshots.size() &&
                r.snapshots[next_snapshot].lsn <= rec.header.lsn) {
             snapshot_report& snap = r.snapshots[next_snapshot++];
@@ -238,6 +276,14 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
             at_lsn(replayed.checked + 1) + "missing: the log ends at LSN " +
                 std::to_string(replayed.checked) + ", but LSN " + std::to_string(r.log_last_lsn) +
                 " was there when the audit started");
+    }
+    if (next_seal < seals.size() && !r.damaged && r.seals.first_broken == 0) {
+        const wal::seal& beyond = seals[next_seal];
+        r.seals.first_broken = beyond.lsn;
+        add(r, "seal", beyond.lsn,
+            at_lsn(beyond.lsn) + "missing: it was sealed, but the log ends at LSN " +
+                std::to_string(replayed.last_lsn) + ": the log cannot be trusted after LSN " +
+                std::to_string(r.seals.sealed_through) + " (the last seal that holds)");
     }
     if (mark && !r.damaged) {
         const std::string file = dir.mark_path();

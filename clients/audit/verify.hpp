@@ -49,6 +49,14 @@ struct snapshot_report {
     std::string note;  // why it was not compared
 };
 
+// The seals of DATA/SEALS checked against the chain the audit computes (wal/storage/seal_file.hpp).
+struct seal_report {
+    bool checked = false;  // a key was given
+    std::uint64_t seals = 0, holding = 0;
+    std::uint64_t sealed_through = 0;  // the last seal that holds with every one before it
+    std::uint64_t first_broken = 0;    // the first that does not (0: none)
+};
+
 struct verify_report {
     std::string dir;
     std::uint64_t log_last_lsn = 0;     // the log's last LSN when the audit started: its range
@@ -63,12 +71,14 @@ struct verify_report {
     log_damage damage;
     damage_survey survey;  // of what follows the damage
     std::vector<snapshot_report> snapshots;
+    seal_report seals;
     std::vector<invariant_finding> invariants;
     std::vector<region_summary> regions;
     std::vector<finding> findings;
 };
 
 struct verify_options {
+    std::string seal_key;  // non-empty: check DATA/SEALS under this key
     bool threaded = true;  // read and check on a second thread
     std::size_t chunk_records_max = 8'192;
     bool quiet = false;  // no progress on stderr

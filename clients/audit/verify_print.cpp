@@ -60,6 +60,16 @@ void print_text(const verify_report& r, std::FILE* out) {
                  r.records_applied, r.replayed_to_lsn, r.replay_seconds,
                  per_second_m(r.records_applied, r.replay_seconds), hex64(r.final_digest).c_str());
     print_snapshots(r, out);
+    if (r.seals.checked) {
+        std::fprintf(
+            out,
+            "seals: %" PRIu64 ", %" PRIu64 " hold; the log is sealed through LSN %" PRIu64 "%s\n",
+            r.seals.seals, r.seals.holding, r.seals.sealed_through,
+            r.seals.first_broken != 0 ? (", not after: the seal of LSN " +
+                                         std::to_string(r.seals.first_broken) + " does not hold")
+                                            .c_str()
+                                      : "");
+    }
     std::fprintf(out, "invariants (SPEC §12 1-5) at LSN %" PRIu64 ": %s\n", r.replayed_to_lsn,
                  r.invariants.empty()
                      ? "ok"
@@ -112,6 +122,12 @@ void print_json(const verify_report& r, std::FILE* out) {
         {"log_last_lsn", unum(r.log_last_lsn)},
         {"records_checked", unum(r.records_checked)},
         {"records_applied", unum(r.records_applied)},
+        {"seals", r.seals.checked
+                      ? json::value{json::object{{"seals", unum(r.seals.seals)},
+                                                 {"holding", unum(r.seals.holding)},
+                                                 {"sealed_through", unum(r.seals.sealed_through)},
+                                                 {"first_broken", unum(r.seals.first_broken)}}}
+                      : json::value{}},
         {"replayed_to_lsn", unum(r.replayed_to_lsn)},
         {"state_digest", hex64(r.final_digest)},
         {"replay_seconds", r.replay_seconds},

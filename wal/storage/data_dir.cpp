@@ -154,6 +154,10 @@ std::string data_dir::mark_path() const {
     return _path + mark_file;
 }
 
+std::string data_dir::seal_path() const {
+    return _path + "/SEALS";
+}
+
 status data_dir::read_durable_mark(std::optional<durable_mark>& out) const {
     return durable_mark_file::read(mark_path(), out);
 }

@@ -60,6 +60,8 @@ public:
     durable_mark_file* mark() const { return _mark.get(); }
     // DATA/DURABLE's path, and what it says (nothing when it does not exist).
     std::string mark_path() const;
+    // DATA/SEALS (seal_file.hpp).
+    std::string seal_path() const;
     status read_durable_mark(std::optional<durable_mark>& out) const;
 
     // The newest snapshot at or before `at` that passes the checks `how` makes, decoded into

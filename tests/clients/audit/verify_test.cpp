@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "clients/audit/verify.hpp"
@@ -13,6 +14,7 @@
 #include "tests/support/json_check.hpp"
 #include "tests/support/recovered.hpp"
 #include "tests/support/run_program.hpp"
+#include "wal/storage/durable_mark.hpp"
 #include "wal/storage/recovery.hpp"
 
 namespace stampd::testing {
@@ -257,6 +259,86 @@ TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
     const ran help = run_program(work, STAMP_AUDIT, {"verify", "--help"});
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("--data"), std::string::npos);
+}
+
+// The keyed seal (issue 14): the chain of XXH3 checksums finds accidents, not a forger. A record
+// is changed (a station swapped) and every record after it re-encoded with a recomputed
+// checksum and chain, DATA/DURABLE rewritten to match and the snapshots removed: plain verify
+// finds nothing. With the key stampd sealed the log with, verify names the first seal that no
+// longer holds and the last LSN the log can be trusted to.
+TEST(verify_seals, a_forged_record_with_a_recomputed_chain_is_found_by_the_seals) {
+    temp_dir work;
+    const std::string data = work / "data", key_file = work / "seal.key";
+    const std::string key(40, 'k');
+    { std::ofstream(key_file) << key << "\n"; }
+    std::filesystem::permissions(
+        key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    {
+        runtime_harness h;
+        wal::runtime_options sealed;
+        sealed.seal_key = key;
+        sealed.seal_every_records = 10;
+        ASSERT_TRUE(h.open(data, sealed).ok()) << h.error;
+        bootstrap(h);
+        for (std::uint64_t r = 1; r <= 50; ++r)
+            h.run(workload_finance, tagged_order(4, r));
+        h.runtime->stop();
+    }
+    const std::vector<std::string> with_key = {"verify",  "--data",          data,
+                                               "--quiet", "--seal-key-file", key_file};
+    ran r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("seals: 6, 6 hold; the log is sealed through LSN 52"), std::string::npos)
+        << r.out;  // LSN 10, 20, 30, 40, 50 and the snapshot at the stop, 52
+    // The forgery.
+    std::uint64_t chain = 0, last = 0;
+    {
+        raw_env log(data + "/log", "records");
+        for (const std::uint64_t lsn : log.keys()) {
+            const std::vector<std::uint8_t> value = log.get(lsn);
+            wal::record_view v;
+            ASSERT_EQ(wal::parse_record(value, lsn, v), wal::record_status::ok);
+            const wal::record_header& h = v.header;
+            if (lsn < 23) {
+                chain = wal::chain_after(h.previous_chain, h.checksum);
+                continue;
+            }
+            std::vector<std::uint8_t> forged;
+            const std::uint64_t checksum =
+                wal::encode_record({.lsn = h.lsn,
+                                    .time_us = h.time_us,
+                                    .user = h.user,
+                                    .station = lsn == 23 ? h.station + 7 : h.station,
+                                    .client = h.client,
+                                    .request = h.request,
+                                    .previous_chain = chain,
+                                    .event_count = h.event_count},
+                                   v.payload, forged);
+            log.put(lsn, forged);
+            chain = wal::chain_after(chain, checksum);
+            last = lsn;
+        }
+    }
+    {
+        std::unique_ptr<wal::durable_mark_file> mark;
+        ASSERT_TRUE(wal::durable_mark_file::open_for_writing(data + "/DURABLE", mark).ok());
+        ASSERT_TRUE(mark->write({.lsn = last, .chain = chain}).ok());
+    }
+    std::filesystem::remove_all(data + "/snapshots");
+    r = run_program(work, STAMP_AUDIT, {"verify", "--data", data, "--quiet"});
+    EXPECT_EQ(r.code, 0) << "the forgery is invisible without the key\n" << r.out;
+    r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("LSN 30: the log's chain here is"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("the log cannot be trusted after LSN 20 (the last seal that holds)"),
+              std::string::npos)
+        << r.out;
+    // A wrong key holds no seal at all.
+    { std::ofstream(key_file, std::ios::trunc) << std::string(40, 'x') << "\n"; }
+    r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("LSN 10: the seal's HMAC does not hold under this key"), std::string::npos)
+        << r.out;
 }
 
 }  // namespace
