@@ -88,6 +88,11 @@ wal::status server::start(const wal::runtime_options& runtime_options,
         options.connections_max, options.connections_per_address_max, options.awaiting_hello_max,
         options.awaiting_hello_per_address_max));
     s.auth = std::make_unique<auth_throttle>(options.auth_limits);
+    if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+        std::string error;
+        s.tls = server_tls(options.tls_cert, options.tls_key, options.tls_client_ca, error);
+        if (!s.tls) return wal::status{EINVAL, error, true};
+    }
 
     raise_file_limit(s);
 
@@ -191,8 +196,10 @@ void server::impl::accept_next() {
                 free_slots.pop_back();
                 assert(slot < slots.size() && slots[slot] == nullptr);
                 const std::uint16_t generation = ++generations[slot];
-                created =
-                    std::make_shared<session>(*this, worker, std::move(socket), slot, generation);
+                created = std::make_shared<session>(
+                    *this, worker,
+                    tls ? byte_stream(std::move(socket), *tls) : byte_stream(std::move(socket)),
+                    slot, generation);
                 slots[slot] = created;
                 door->opened(slot, remote.address());
             }

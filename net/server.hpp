@@ -40,6 +40,9 @@ struct server_options {
     std::size_t output_budget_bytes = output_budget_bytes_default;
     // Failed Hellos: when their answers slow down and when an address is refused.
     auth_throttle_limits auth_limits;
+    // TLS (PEM files): with a certificate and key every connection speaks TLS 1.2 or later;
+    // with a client CA too, client certificates are asked for and checked when presented.
+    std::string tls_cert, tls_key, tls_client_ca;
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
     std::string bootstrap_admin_token;

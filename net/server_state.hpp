@@ -82,6 +82,7 @@ struct server::impl {
     std::vector<std::uint32_t> free_slots;
     std::unique_ptr<admission> door;      // who may take a slot (under registry_mutex)
     std::unique_ptr<auth_throttle> auth;  // failed Hellos (its own mutex)
+    std::unique_ptr<ssl::context> tls;    // set: every connection speaks TLS
 
     // accept() failing (at the file limit, out of memory): the acceptor waits accept_backoff,
     // doubling up to accept_backoff_max, instead of retrying at once; the warning is throttled.

@@ -23,11 +23,11 @@ std::shared_ptr<std::vector<std::uint8_t>> copy_of(const flatbuffers::FlatBuffer
 
 }  // namespace
 
-session::session(server::impl& server, io_worker& worker, tcp::socket socket, std::uint32_t slot,
+session::session(server::impl& server, io_worker& worker, byte_stream stream, std::uint32_t slot,
                  std::uint16_t generation)
     : _server(server),
       _worker(worker),
-      _socket(std::move(socket)),
+      _stream(std::move(stream)),
       _timer(_worker.context),
       _retry(_worker.context),
       _delay(_worker.context),
@@ -37,10 +37,29 @@ session::session(server::impl& server, io_worker& worker, tcp::socket socket, st
 
 void session::start() {
     boost::system::error_code ignored;
-    _socket.set_option(tcp::no_delay(true), ignored);
-    if (const tcp::endpoint peer = _socket.remote_endpoint(ignored); !ignored)
+    _stream.socket().set_option(tcp::no_delay(true), ignored);
+    if (const tcp::endpoint peer = _stream.socket().remote_endpoint(ignored); !ignored)
         _address = peer.address().to_string();
-    arm_timer();
+    arm_timer();  // the Hello's time covers the handshake too
+    if (ssl::stream<tcp::socket>* tls = _stream.tls_stream()) {
+        tls->async_handshake(ssl::stream_base::server,
+                             [self = shared_from_this()](const boost::system::error_code& error) {
+                                 self->handshake_done(error);
+                             });
+        return;
+    }
+    read_more();
+}
+
+void session::handshake_done(const boost::system::error_code& error) {
+    if (_closed) return;
+    if (error) {
+        // Plaintext on the TLS port, an old protocol version, a certificate the CA did not sign.
+        _server.log(log_level::info, "connection " + std::to_string(_slot) + " from " + _address +
+                                         " closed: TLS handshake failed: " + error.message());
+        close();
+        return;
+    }
     read_more();
 }
 
@@ -87,7 +106,7 @@ void session::read_more() {
         _in_begin = 0;
     }
     _reading = true;
-    _socket.async_read_some(
+    _stream.async_read_some(
         asio::buffer(_in.data() + _in_end, _in.size() - _in_end),
         [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
             self->on_read(error, bytes);
@@ -573,8 +592,8 @@ void session::write_more() {
     std::swap(_out, _writing);
     _out.clear();
     _write_active = true;
-    asio::async_write(
-        _socket, asio::buffer(_writing),
+    _stream.async_write(
+        asio::buffer(_writing),
         [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
             self->_write_active = false;
             self->output_written(self->_writing.size());
@@ -635,9 +654,7 @@ void session::close() {
     _closed = true;
     _server.output_buffered.fetch_sub(_buffered, std::memory_order_relaxed);
     _buffered = 0;
-    boost::system::error_code ignored;
-    _socket.shutdown(tcp::socket::shutdown_both, ignored);
-    _socket.close(ignored);
+    _stream.close();
     _timer.cancel();
     _retry.cancel();
     _delay.cancel();

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/protocol/byte_stream.hpp"
 #include "net/protocol/protocol_generated.h"
 #include "net/server_state.hpp"
 
@@ -31,7 +32,7 @@ namespace stampd::net {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(server::impl& server, io_worker& worker, tcp::socket socket, std::uint32_t slot,
+    session(server::impl& server, io_worker& worker, byte_stream stream, std::uint32_t slot,
             std::uint16_t generation);
     void start();
     // From the committer thread, through asio::post.
@@ -61,6 +62,7 @@ private:
     };
 
     void read_more();
+    void handshake_done(const boost::system::error_code& error);
     void on_read(const boost::system::error_code& error, std::size_t bytes);
     void process_frames();
     bool handle_frame(std::span<const std::uint8_t> bytes);
@@ -87,7 +89,7 @@ private:
 
     server::impl& _server;
     io_worker& _worker;
-    tcp::socket _socket;
+    byte_stream _stream;  // TCP, or TLS over it
     asio::steady_timer _timer;
     asio::steady_timer _retry;
     asio::steady_timer _delay;  // a wrong token's answer, held back

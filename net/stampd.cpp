@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/engine.hpp"
+#include "net/protocol/byte_stream.hpp"
 #include "net/protocol/secret_file.hpp"
 #include "net/server.hpp"
 
@@ -29,6 +30,7 @@ struct server_settings {
     std::string seal_key_file;
     std::string log_level = "info";
     bool unsafe_no_sync = false;
+    bool insecure_plaintext = false;
     wal::runtime_options runtime;
     net::server_options server;
 };
@@ -61,6 +63,10 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take("io_threads", s.server.io_threads, "--io-threads");
     take("unsafe_no_sync", s.unsafe_no_sync, "--unsafe-no-sync");
     take("seal_key_file", s.seal_key_file, "--seal-key-file");
+    take("tls_cert", s.server.tls_cert, "--tls-cert");
+    take("tls_key", s.server.tls_key, "--tls-key");
+    take("tls_client_ca", s.server.tls_client_ca, "--tls-client-ca");
+    take("insecure_plaintext", s.insecure_plaintext, "--insecure-plaintext");
     auto take_plain = [&](const char* key, auto& into) {
         using T = std::remove_reference_t<decltype(into)>;
         if (auto v = t[key].value<T>()) into = *v;
@@ -78,6 +84,14 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take_plain("awaiting_hello_per_address_max", s.server.awaiting_hello_per_address_max);
     take_plain("idle_timeout_s", s.server.idle_timeout_s);
     take_plain("output_budget_bytes", s.server.output_budget_bytes);
+}
+
+// 127.0.0.0/8, ::1 and "localhost": nothing from another machine reaches them.
+bool is_loopback(const std::string& host) {
+    if (host == "localhost") return true;
+    boost::system::error_code ec;
+    const boost::asio::ip::address a = boost::asio::ip::make_address(host, ec);
+    return !ec && a.is_loopback();
 }
 
 std::string random_token() {
@@ -116,6 +130,14 @@ int main(int argc, char** argv) {
                    "a key (at least 32 bytes on its first line, kept outside the data directory) "
                    "to seal the log's chain with, every seal_every_records records and at each "
                    "snapshot; stamp-audit verify --seal-key-file checks the seals");
+    app.add_option("--tls-cert", s.server.tls_cert,
+                   "PEM certificate chain: stations speak TLS 1.2+ (with --tls-key)");
+    app.add_option("--tls-key", s.server.tls_key, "PEM private key of --tls-cert");
+    app.add_option("--tls-client-ca", s.server.tls_client_ca,
+                   "PEM CA: ask stations for a certificate and check it when presented");
+    app.add_flag("--insecure-plaintext", s.insecure_plaintext,
+                 "listen on a non-loopback address without TLS: tokens and everything else "
+                 "cross the network readable (a trusted network only)");
     app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
     app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
@@ -160,6 +182,28 @@ int main(int argc, char** argv) {
     if (!split_host_port(s.listen, s.server.host, s.server.port)) {
         std::fprintf(stderr, "stampd: --listen wants HOST:PORT, not '%s'\n", s.listen.c_str());
         return 2;
+    }
+    if (s.server.tls_cert.empty() != s.server.tls_key.empty()) {
+        std::fprintf(stderr, "stampd: TLS needs both --tls-cert and --tls-key\n");
+        return 2;
+    }
+    if (!s.server.tls_client_ca.empty() && s.server.tls_cert.empty()) {
+        std::fprintf(stderr, "stampd: --tls-client-ca needs --tls-cert and --tls-key\n");
+        return 2;
+    }
+    if (s.server.tls_cert.empty() && !is_loopback(s.server.host)) {
+        if (!s.insecure_plaintext) {
+            std::fprintf(stderr,
+                         "stampd: %s is not a loopback address: stations' tokens would cross the "
+                         "network readable. Give --tls-cert and --tls-key, or --insecure-plaintext "
+                         "on a network you trust\n",
+                         s.server.host.c_str());
+            return 2;
+        }
+        std::fprintf(stderr,
+                     "stampd: INSECURE: --insecure-plaintext: listening on %s without TLS; "
+                     "tokens and data cross the network readable\n",
+                     s.server.host.c_str());
     }
     std::error_code ec;
     std::filesystem::create_directories(s.data, ec);

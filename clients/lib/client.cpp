@@ -16,6 +16,7 @@ using tcp = asio::ip::tcp;
 bool options_from_environment(options& o, std::string& error, std::string& warning) {
     warning.clear();
     if (const char* env = std::getenv("STAMPD_SERVER"); env && (o.server.empty())) o.server = env;
+    if (const char* env = std::getenv("STAMPD_TLS_CA"); env && o.tls_ca.empty()) o.tls_ca = env;
     if (!o.token.empty()) return true;
     if (o.token_file.empty()) {
         if (const char* env = std::getenv("STAMPD_TOKEN"); env && *env != '\0') {
@@ -40,15 +41,14 @@ std::string describe(const proto::Outcome& o) {
     return std::string{net::to_string(o.code())};
 }
 
-connection::connection() : _socket(_context), _in(net::read_chunk_size) {}
+connection::connection() : _in(net::read_chunk_size) {}
 
 connection::~connection() {
     close();
 }
 
 void connection::close() {
-    boost::system::error_code ignored;
-    _socket.close(ignored);
+    if (_stream) _stream->close();
 }
 
 bool connection::open(const options& o, std::string& error) {
@@ -64,12 +64,25 @@ bool connection::open(const options& o, std::string& error) {
     boost::system::error_code ec;
     tcp::resolver resolver(_context);
     const auto endpoints = resolver.resolve(host, port, ec);
-    if (!ec) asio::connect(_socket, endpoints, ec);
+    tcp::socket socket(_context);
+    if (!ec) asio::connect(socket, endpoints, ec);
     if (ec) {
         error = "cannot connect to " + o.server + ": " + ec.message();
         return false;
     }
-    _socket.set_option(tcp::no_delay(true), ec);
+    socket.set_option(tcp::no_delay(true), ec);
+    if (o.tls_ca.empty()) {
+        _stream = std::make_unique<net::byte_stream>(std::move(socket));
+    } else {
+        _tls = net::client_tls(o.tls_ca, o.tls_cert, o.tls_key, error);
+        if (!_tls) return false;
+        _stream = std::make_unique<net::byte_stream>(std::move(socket), *_tls);
+        _stream->handshake_as_client(host, ec);
+        if (ec) {
+            error = "TLS with " + o.server + " failed: " + ec.message();
+            return false;
+        }
+    }
     _last_lsn = o.client_lsn;
     response r;
     const bool answered = call(
@@ -122,7 +135,11 @@ std::uint64_t connection::send(
 bool connection::flush(std::string& error) {
     if (_out.empty()) return true;
     boost::system::error_code ec;
-    asio::write(_socket, asio::buffer(_out), ec);
+    if (!_stream) {
+        error = "not connected";
+        return false;
+    }
+    _stream->write(asio::buffer(_out), ec);
     _out.clear();
     if (ec) {
         error = "cannot send: " + ec.message();
@@ -143,8 +160,12 @@ bool connection::read_exact(std::uint8_t* into, std::size_t size, std::string& e
             _in_begin = 0;
         }
         boost::system::error_code ec;
+        if (!_stream) {
+            error = "not connected";
+            return false;
+        }
         const std::size_t n =
-            _socket.read_some(asio::buffer(_in.data() + _in_end, _in.size() - _in_end), ec);
+            _stream->read_some(asio::buffer(_in.data() + _in_end, _in.size() - _in_end), ec);
         if (ec) {
             error = ec == asio::error::eof ? "the server closed the connection"
                                            : "cannot read: " + ec.message();

@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "engine/command.hpp"
+#include "net/protocol/byte_stream.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "net/protocol/protocol_generated.h"
 
@@ -35,13 +37,18 @@ struct response {
 struct options {
     std::string server = "127.0.0.1:7878";  // HOST:PORT
     std::string token;
-    std::string token_file;    // read when `token` is empty (options_from_environment)
+    std::string token_file;  // read when `token` is empty (options_from_environment)
+    // TLS: the CA the server's certificate must chain to (its name must match the server's
+    // host); a client certificate and key, when the server pins stations by certificate.
+    // Empty tls_ca: plain TCP.
+    std::string tls_ca, tls_cert, tls_key;
     std::uint64_t client = 0;  // idempotency: the same id across reconnects; 0 none
     std::uint32_t station = 0;
     std::uint64_t client_lsn = 0;
 };
 
-// Fills in what the command line left out: the server from STAMPD_SERVER; the token from
+// Fills in what the command line left out: the server from STAMPD_SERVER, the TLS CA from
+// STAMPD_TLS_CA; the token from
 // token_file (--token-file), else STAMPD_TOKEN, else the file STAMPD_TOKEN_FILE names. False
 // with `error` when a token file cannot be read; `warning` when others may read it.
 bool options_from_environment(options& o, std::string& error, std::string& warning);
@@ -95,7 +102,8 @@ private:
     bool wait_for(std::uint64_t id, response& out, std::string& error);
 
     boost::asio::io_context _context;
-    boost::asio::ip::tcp::socket _socket;
+    std::unique_ptr<boost::asio::ssl::context> _tls;
+    std::unique_ptr<net::byte_stream> _stream;  // null until open()
     std::vector<std::uint8_t> _out;
     std::vector<std::uint8_t> _in;
     std::size_t _in_begin = 0, _in_end = 0;

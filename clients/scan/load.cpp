@@ -24,6 +24,7 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+namespace ssl = asio::ssl;
 using clock_type = std::chrono::steady_clock;
 
 std::int64_t now_ns(clock_type::time_point origin) {
@@ -88,6 +89,7 @@ struct worker {
     std::vector<std::unique_ptr<station>> stations;
     std::uint32_t stations_running = 0;
     const load_options* options = nullptr;
+    ssl::context* tls = nullptr;  // set: the stations speak TLS
     const confirm_template* frame = nullptr;
     clock_type::time_point origin;
     std::int64_t deadline_ns = 0, drain_deadline_ns = 0;
@@ -135,7 +137,7 @@ struct worker {
 class station {
 public:
     station(worker& w, std::uint32_t number, std::span<const box_ref> work)
-        : _w(w), _socket(w.context), _number(number), _work(work) {
+        : _w(w), _stream(w.context), _number(number), _work(work) {
         const std::uint32_t depth = w.options->depth;
         _ring.resize(depth);
         _pending.reserve(std::size_t{depth} * w.frame->size());
@@ -196,15 +198,13 @@ private:
     void finish() {
         if (_done) return;
         _done = true;
-        boost::system::error_code ignored;
-        _socket.shutdown(tcp::socket::shutdown_both, ignored);
-        _socket.close(ignored);
+        _stream.close();
         assert(_w.stations_running > 0);
         if (--_w.stations_running == 0) _w.tick.cancel();
     }
 
     worker& _w;
-    tcp::socket _socket;
+    net::byte_stream _stream;
     std::uint32_t _number;
     std::span<const box_ref> _work;
     std::size_t _next = 0;
@@ -219,10 +219,17 @@ private:
     bool _done = false;
 };
 
-bool read_frame(tcp::socket& s, std::vector<std::uint8_t>& out, std::string& error) {
+// Reads exactly `size` bytes (blocking).
+void read_exactly(net::byte_stream& s, std::uint8_t* into, std::size_t size,
+                  boost::system::error_code& ec) {
+    for (std::size_t got = 0; got < size && !ec;)
+        got += s.read_some(asio::buffer(into + got, size - got), ec);
+}
+
+bool read_frame(net::byte_stream& s, std::vector<std::uint8_t>& out, std::string& error) {
     std::uint8_t header[net::frame_header_size];
     boost::system::error_code ec;
-    asio::read(s, asio::buffer(header), ec);
+    read_exactly(s, header, sizeof header, ec);
     if (!ec) {
         const std::uint32_t size = net::get_frame_header(header);
         if (size > net::response_size_max) {
@@ -230,7 +237,7 @@ bool read_frame(tcp::socket& s, std::vector<std::uint8_t>& out, std::string& err
             return false;
         }
         out.resize(size);
-        asio::read(s, asio::buffer(out), ec);
+        read_exactly(s, out.data(), out.size(), ec);
     }
     if (ec) {
         error = "no answer to Hello: " + ec.message();
@@ -246,25 +253,35 @@ bool read_frame(tcp::socket& s, std::vector<std::uint8_t>& out, std::string& err
 
 bool station::connect(const tcp::resolver::results_type& endpoints, std::string& error) {
     boost::system::error_code ec;
-    asio::connect(_socket, endpoints, ec);
+    asio::connect(_stream.socket(), endpoints, ec);
     if (ec) {
         error = "cannot connect to " + _w.options->server.server + ": " + ec.message();
         return false;
     }
-    _socket.set_option(tcp::no_delay(true), ec);
+    _stream.socket().set_option(tcp::no_delay(true), ec);
+    if (_w.tls != nullptr) {
+        _stream.start_tls(*_w.tls);
+        std::string host, port;
+        client::split_server(_w.options->server.server, host, port);
+        _stream.handshake_as_client(host, ec);
+        if (ec) {
+            error = "TLS with " + _w.options->server.server + " failed: " + ec.message();
+            return false;
+        }
+    }
     flatbuffers::FlatBufferBuilder b(256);
     const auto hello = proto::CreateHelloDirect(b, _w.options->server.token.c_str(), 0, 0, _number);
     b.Finish(proto::CreateRequest(b, 1, proto::Body::Hello, hello.Union(), false));
     std::vector<std::uint8_t> frame(net::frame_header_size + b.GetSize());
     net::put_frame_header(frame.data(), b.GetSize());
     std::memcpy(frame.data() + net::frame_header_size, b.GetBufferPointer(), b.GetSize());
-    asio::write(_socket, asio::buffer(frame), ec);
+    _stream.write(asio::buffer(frame), ec);
     if (ec) {
         error = "cannot send Hello: " + ec.message();
         return false;
     }
     std::vector<std::uint8_t> answer;
-    if (!read_frame(_socket, answer, error)) return false;
+    if (!read_frame(_stream, answer, error)) return false;
     const auto* r = flatbuffers::GetRoot<proto::Response>(answer.data());
     if (r->reply_as_HelloOk() == nullptr) {
         const proto::Outcome* o = r->reply_as_Outcome();
@@ -297,19 +314,19 @@ void station::write() {
     assert(!_writing_now && !_pending.empty());
     _writing.swap(_pending);
     _writing_now = true;
-    asio::async_write(_socket, asio::buffer(_writing),
-                      [this](const boost::system::error_code& ec, std::size_t) {
-                          _writing_now = false;
-                          _writing.clear();
-                          if (_done) return;
-                          if (ec) return lose("CONNECTION_LOST");
-                          if (!_pending.empty()) write();
-                      });
+    _stream.async_write(asio::buffer(_writing),
+                        [this](const boost::system::error_code& ec, std::size_t) {
+                            _writing_now = false;
+                            _writing.clear();
+                            if (_done) return;
+                            if (ec) return lose("CONNECTION_LOST");
+                            if (!_pending.empty()) write();
+                        });
 }
 
 void station::read() {
     if (_done) return;
-    _socket.async_read_some(asio::buffer(_in.data() + _in_end, _in.size() - _in_end),
+    _stream.async_read_some(asio::buffer(_in.data() + _in_end, _in.size() - _in_end),
                             [this](const boost::system::error_code& ec, std::size_t n) {
                                 if (_done) return;
                                 if (ec) return lose("CONNECTION_LOST");
@@ -465,6 +482,13 @@ load_failure run_load(const load_options& o, const std::vector<box_ref>& work, l
     if (!client::split_server(o.server.server, host, port)) {
         error = "the server must be HOST:PORT, not '" + o.server.server + "'";
         return load_failure::usage;
+    }
+    std::unique_ptr<ssl::context> tls;
+    if (!o.server.tls_ca.empty()) {
+        tls = net::client_tls(o.server.tls_ca, o.server.tls_cert, o.server.tls_key, error);
+        if (!tls) return load_failure::usage;
+        for (auto& w : workers)
+            w->tls = tls.get();
     }
     boost::system::error_code ec;
     tcp::resolver resolver(workers[0]->context);

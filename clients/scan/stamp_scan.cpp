@@ -165,6 +165,12 @@ int main(int argc, char** argv) {
         "Exit codes: 0 ok, 1 errors occurred, 2 usage, 3 connection or authentication failure."};
     app.add_option("--server", o.server.server,
                    "HOST:PORT (else STAMPD_SERVER, else 127.0.0.1:7878)");
+    app.add_option("--tls-ca", o.server.tls_ca,
+                   "speak TLS; the server's certificate must chain to this PEM CA and name the "
+                   "server's host (else STAMPD_TLS_CA; neither: plain TCP)");
+    app.add_option("--tls-cert", o.server.tls_cert,
+                   "a PEM client certificate, for a server that pins stations by certificate");
+    app.add_option("--tls-key", o.server.tls_key, "the PEM private key of --tls-cert");
     app.add_option("--token-file", o.server.token_file,
                    "a file holding the user's token on its first line (else STAMPD_TOKEN, else "
                    "STAMPD_TOKEN_FILE)");

@@ -161,6 +161,12 @@ int main(int argc, char** argv) {
     g.connection.server.clear();
     app.add_option("--server", g.connection.server,
                    "HOST:PORT of stampd (else STAMPD_SERVER, else 127.0.0.1:7878)");
+    app.add_option("--tls-ca", g.connection.tls_ca,
+                   "speak TLS; the server's certificate must chain to this PEM CA and name the "
+                   "server's host (else STAMPD_TLS_CA; neither: plain TCP)");
+    app.add_option("--tls-cert", g.connection.tls_cert,
+                   "a PEM client certificate, for a server that pins stations by certificate");
+    app.add_option("--tls-key", g.connection.tls_key, "the PEM private key of --tls-cert");
     app.add_option("--token-file", g.connection.token_file,
                    "a file holding your token on its first line (else STAMPD_TOKEN, else "
                    "STAMPD_TOKEN_FILE)");

@@ -389,6 +389,149 @@ TEST(stampd, the_admin_token_can_be_written_to_and_read_from_a_file) {
     std::filesystem::remove_all(dir);
 }
 
+// A CA and certificates made with the openssl command (P-256 keys): DIR/ca.pem; DIR/server.pem
+// (127.0.0.1) and DIR/client.pem signed by it, with their .key; DIR/rogue.pem, a client
+// certificate signed by nobody. False if openssl failed.
+bool make_test_certificates(const std::string& dir) {
+    const std::string script =
+        "set -e; cd '" + dir +
+        "'; "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout ca.key -out ca.pem -days 2 -subj /CN=stampd-test-ca 2>/dev/null; "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null; "
+        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext; "
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+        "-out server.pem -days 2 -extfile san.ext 2>/dev/null; "
+        "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout client.key -out client.csr -subj /CN=station-1 2>/dev/null; "
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+        "-out client.pem -days 2 2>/dev/null; "
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+        "-keyout rogue.key -out rogue.pem -days 2 -subj /CN=station-1 2>/dev/null";
+    return run({"/bin/sh", "-c", script}, dir + "/openssl.log") == 0;
+}
+
+// TLS on the station protocol (issue 14): stampd with a certificate speaks TLS 1.2 or later only;
+// the client library (and through it stampctl) and stamp-scan's stations confirm over it;
+// `openssl s_client` completes a handshake and verifies the certificate; plaintext on the TLS
+// port gets no answer.
+TEST(stampd, stations_speak_tls_and_plaintext_is_refused_on_the_tls_port) {
+    const std::string dir = temp_dir("stampd-tls");
+    ASSERT_FALSE(dir.empty());
+    ASSERT_TRUE(make_test_certificates(dir)) << read_text(dir + "/openssl.log");
+    stampd_process server(dir + "/data", dir + "/stampd.log", {},
+                          {"--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key"});
+    ASSERT_TRUE(server.start()) << read_text(server.log());
+    const std::string port = server.server().substr(server.server().rfind(':') + 1);
+    // The client library, with the CA.
+    client::connection c;
+    std::string error;
+    ASSERT_TRUE(
+        c.open({.server = server.server(), .token = admin_token, .tls_ca = dir + "/ca.pem"}, error))
+        << error;
+    client::response r;
+    ASSERT_TRUE(c.call(create_consignee{code{"TLS"}, "Over TLS", province::on}, r, error)) << error;
+    EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
+    // Plaintext: the handshake fails, nothing is answered.
+    client::connection plain;
+    EXPECT_FALSE(plain.open({.server = server.server(), .token = admin_token}, error));
+    // openssl s_client: TLS 1.2 verifies; TLS 1.1 is refused.
+    const std::vector<std::string> s_client = {
+        "/bin/sh", "-c",
+        "openssl s_client -connect 127.0.0.1:" + port + " -CAfile '" + dir +
+            "/ca.pem' -verify_return_error -brief $0 < /dev/null"};
+    auto with = [&](const char* version) {
+        std::vector<std::string> argv = s_client;
+        argv.push_back(version);
+        return run(argv, dir + "/s_client" + version + ".log");
+    };
+    EXPECT_EQ(with("-tls1_2"), 0) << read_text(dir + "/s_client-tls1_2.log");
+    EXPECT_NE(read_text(dir + "/s_client-tls1_2.log").find("Verification: OK"), std::string::npos)
+        << read_text(dir + "/s_client-tls1_2.log");
+    EXPECT_NE(with("-tls1_1"), 0) << read_text(dir + "/s_client-tls1_1.log");
+    // stamp-scan: a warehouse set up and boxes confirmed over TLS.
+    { std::ofstream(dir + "/admin.token") << admin_token << "\n"; }
+    std::filesystem::permissions(dir + "/admin.token", std::filesystem::perms::owner_read |
+                                                           std::filesystem::perms::owner_write);
+    ASSERT_EQ(run({STAMP_SCAN_BIN, "--server", server.server(), "--tls-ca", dir + "/ca.pem",
+                   "--token-file", dir + "/admin.token", "--setup", "--boxes", "200",
+                   "--stamper-token-out", dir + "/stamper"},
+                  dir + "/setup.log"),
+              0)
+        << read_text(dir + "/setup.log");
+    ASSERT_EQ(run({STAMP_SCAN_BIN, "--server", server.server(), "--tls-ca", dir + "/ca.pem",
+                   "--token-file", dir + "/stamper", "--stations", "2", "--depth", "4",
+                   "--duration", "30", "--json"},
+                  dir + "/load.log"),
+              0)
+        << read_text(dir + "/load.log");
+    EXPECT_EQ(json_number(read_text(dir + "/load.log"), "confirms"), 200)
+        << read_text(dir + "/load.log");
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+    std::filesystem::remove_all(dir);
+}
+
+// Stations pinned by certificate as well as token (--tls-client-ca): a certificate the CA signed
+// is let in, one it did not is refused at the handshake; a station without one still logs in
+// with its token.
+TEST(stampd, a_client_certificate_is_checked_against_the_client_ca) {
+    const std::string dir = temp_dir("stampd-tls-client");
+    ASSERT_FALSE(dir.empty());
+    ASSERT_TRUE(make_test_certificates(dir)) << read_text(dir + "/openssl.log");
+    stampd_process server(dir + "/data", dir + "/stampd.log", {},
+                          {"--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key",
+                           "--tls-client-ca", dir + "/ca.pem"});
+    ASSERT_TRUE(server.start()) << read_text(server.log());
+    const auto open_with = [&](const std::string& cert) {
+        client::connection c;
+        std::string error;
+        return c.open({.server = server.server(),
+                       .token = admin_token,
+                       .tls_ca = dir + "/ca.pem",
+                       .tls_cert = cert.empty() ? "" : dir + "/" + cert + ".pem",
+                       .tls_key = cert.empty() ? "" : dir + "/" + cert + ".key"},
+                      error);
+    };
+    EXPECT_TRUE(open_with("client"));
+    EXPECT_FALSE(open_with("rogue"));
+    EXPECT_TRUE(open_with(""));
+    EXPECT_NE(read_text(server.log()).find("TLS handshake failed"), std::string::npos)
+        << read_text(server.log());
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+    std::filesystem::remove_all(dir);
+}
+
+// Listening beyond the loopback without TLS would send tokens across the network readable:
+// stampd refuses, unless told --insecure-plaintext, which it says loudly.
+TEST(stampd, a_non_loopback_listen_without_tls_is_refused) {
+    const std::string dir = temp_dir("stampd-plaintext");
+    ASSERT_FALSE(dir.empty());
+    EXPECT_EQ(
+        run({STAMPD_BIN, "--data", dir + "/data", "--listen", "0.0.0.0:0"}, dir + "/refused.log"),
+        2);
+    EXPECT_NE(read_text(dir + "/refused.log")
+                  .find("0.0.0.0 is not a loopback address: stations' tokens would cross the "
+                        "network readable"),
+              std::string::npos)
+        << read_text(dir + "/refused.log");
+    const pid_t pid = spawn({STAMPD_BIN, "--data", dir + "/data", "--listen", "0.0.0.0:0",
+                             "--insecure-plaintext", "--admin-token", admin_token},
+                            dir + "/insecure.log");
+    ASSERT_GT(pid, 0);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (read_text(dir + "/insecure.log").find("stampd listening on 0.0.0.0:") ==
+               std::string::npos &&
+           std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::string said = read_text(dir + "/insecure.log");
+    EXPECT_NE(said.find("stampd listening on 0.0.0.0:"), std::string::npos) << said;
+    EXPECT_NE(said.find("INSECURE: --insecure-plaintext"), std::string::npos) << said;
+    ::kill(pid, SIGTERM);
+    EXPECT_EQ(wait_exit(pid), 0);
+    std::filesystem::remove_all(dir);
+}
+
 // A TCP connection to 127.0.0.1:port that sends nothing; -1 when connect() fails.
 int idle_connection(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
