@@ -490,6 +490,8 @@ void session::drain_ready() {
         } else {
             if (p.what == kind::hello) {
                 const auto* response = flatbuffers::GetRoot<proto::Response>(p.reply->data());
+                // wrong_token may replace p.reply (and free what `response` points into).
+                const bool hello_ok = response->reply_as_HelloOk() != nullptr;
                 if (const proto::HelloOk* ok = response->reply_as_HelloOk()) {
                     _user = ok->user();
                     arm_timer();
@@ -506,7 +508,7 @@ void session::drain_ready() {
                     }
                 }
                 _hello_pending = false;
-                if (response->reply_as_HelloOk() == nullptr) _closing = true;
+                if (!hello_ok) _closing = true;
             }
             if (p.what == kind::read) --_reads_in_flight;
             append_frame(*p.reply);

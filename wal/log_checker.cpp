@@ -1,8 +1,6 @@
 // See log_checker.hpp.
 #include "wal/log_checker.hpp"
 
-#include <pthread.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -13,10 +11,10 @@
 namespace stampd::wal {
 namespace {
 
-// SCHED_IDLE where the kernel allows it, else the lowest nice: this work may wait for anything.
+// The lowest nice, not SCHED_IDLE: each batch holds a read transaction and the map's resize
+// lock, which the committer needs to grow the map; at SCHED_IDLE on busy cores the holder could
+// wait for CPU for seconds with every commit behind it. Nice 19 still runs, a little, at once.
 void lower_priority() {
-    const sched_param none{};
-    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &none) == 0) return;
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
 }
 

@@ -2,7 +2,7 @@
 // the snapshot it starts from; a record damaged before that snapshot would go unnoticed until
 // someone ran `stamp-audit verify`. The checker reads records 1..snapshot LSN once after start —
 // each record's checksum, no gap, an unbroken chain — and then checks that the chain it computed
-// meets the one the snapshot recorded. It runs at idle priority (SCHED_IDLE: only when nothing
+// meets the one the snapshot recorded. It runs at the lowest priority (nice 19: behind anything
 // else wants the CPU) in short read transactions, and says what it found in the log and in
 // runtime_stats. Damage found here does not stop stampd: the snapshot and the records after it,
 // which it serves, were checked at start; but the log no longer proves the history, and the
@@ -30,7 +30,7 @@ struct log_check_progress {
 class log_checker {
 public:
     // Records read in one read transaction: short, so that LMDB's map can grow between them.
-    static constexpr std::uint64_t records_a_transaction = 16384;
+    static constexpr std::uint64_t records_a_transaction = 1024;
 
     log_checker(const data_dir& dir, std::uint64_t snapshot_lsn, std::uint64_t snapshot_chain,
                 std::function<void(const std::string&)> log);

@@ -161,7 +161,10 @@ void lmdb_env::reopen_if_panicked() {
     }
     // Whatever the failed write left, LMDB reads the metas afresh: the newest whole one wins, as
     // after a crash. A failure here leaves _env null and the next write tries again.
-    if (status s = open_env(); !s.ok()) {
+    _reopening = true;
+    const status opened = open_env();
+    _reopening = false;
+    if (!opened.ok()) {
         if (_env != nullptr) mdb_env_close(_env);
         _env = nullptr;
     }
@@ -242,8 +245,9 @@ status lmdb_env::commit(MDB_txn* txn, const char* what) {
     }
     if (int rc = mdb_txn_commit(txn); rc != 0) {
         // A failed write of the meta page leaves the environment unusable (MDB_PANIC, for every
-        // transaction of this process, reads too) until it is opened again.
-        reopen_if_panicked();
+        // transaction of this process, reads too) until it is opened again — not from within a
+        // reopen (open_env commits too), which holds the resize lock already.
+        if (!_reopening) reopen_if_panicked();
         return fail(rc, what);
     }
     return {};

@@ -103,6 +103,7 @@ private:
 
     env_options _options;
     std::string _database;
+    bool _reopening = false;  // reopen_if_panicked is opening the environment
     MDB_env* _env = nullptr;
     // mdb_env_set_mapsize needs every transaction of this process closed (lmdb.h), and one
     // process may open an environment only once: readers on other threads (the snapshotter

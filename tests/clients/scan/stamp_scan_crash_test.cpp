@@ -148,12 +148,14 @@ std::size_t open_descriptors(pid_t pid) {
     return n;
 }
 
+// Anonymous resident memory (RssAnon): the heap and stacks. VmRSS also counts the pages of the
+// LMDB files stampd has mapped, which grow with the log and the snapshots without being a leak.
 std::uint64_t resident_bytes(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string key;
     std::uint64_t kib = 0;
     while (in >> key) {
-        if (key == "VmRSS:") {
+        if (key == "RssAnon:") {
             in >> kib;
             break;
         }
