@@ -13,6 +13,10 @@ namespace stampd::testing {
 
 class runtime_harness {
 public:
+    // The runtime's threads log into log_lines and answer into _answers: stop them before those
+    // members go (they are declared after `runtime`, so they would be destroyed first).
+    ~runtime_harness() { runtime.reset(); }
+
     wal::status open(const std::string& dir, wal::runtime_options options = {}) {
         options.storage.path = dir;
         options.log = [this](const std::string& line) {
