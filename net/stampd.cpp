@@ -128,8 +128,8 @@ int main(int argc, char** argv) {
                    "is printed once");
     app.add_option("--seal-key-file", s.seal_key_file,
                    "a key (at least 32 bytes on its first line, kept outside the data directory) "
-                   "to seal the log's chain with, every seal_every_records records and at each "
-                   "snapshot; stamp-audit verify --seal-key-file checks the seals");
+                   "to seal the log with, every seal_every_records records and at shutdown; "
+                   "stamp-audit verify --seal-key-file checks the seals");
     app.add_option("--tls-cert", s.server.tls_cert,
                    "PEM certificate chain: stations speak TLS 1.2+ (with --tls-key)");
     app.add_option("--tls-key", s.server.tls_key, "PEM private key of --tls-cert");

@@ -93,26 +93,11 @@ void committer::record_mark() {
     _mark_failed = !s.ok();
 }
 
-// After the sync, as the mark: a seal of each record whose LSN is a multiple of seal_every.
+// After the sync, as the mark: every record into the seals' digest (sealer.hpp).
 void committer::record_seals() {
-    if (_options.seals == nullptr || _options.seal_key.empty()) return;
-    const std::uint64_t every = std::max<std::uint64_t>(1, _options.seal_every);
-    const std::uint64_t first = _merged.front().lsn, last = _merged.back().lsn;
-    const auto key = std::span(reinterpret_cast<const std::uint8_t*>(_options.seal_key.data()),
-                               _options.seal_key.size());
-    for (std::uint64_t lsn = (first + every - 1) / every * every; lsn <= last; lsn += every) {
-        const keyed_value& v = _merged[lsn - first];
-        assert(v.lsn == lsn);
-        record_header h;
-        std::memcpy(&h, v.bytes.data(), record_header_size);
-        const status s =
-            _options.seals->append(key, lsn, chain_after(h.previous_chain, h.checksum));
-        if (!s.ok() && !_seal_failed) {
-            _options.log("cannot seal the log: " + s.message() +
-                         " (commits go on; the log after the last seal is not sealed)");
-        }
-        _seal_failed = !s.ok();
-    }
+    if (_options.sealer == nullptr) return;
+    for (const keyed_value& v : _merged)
+        _options.sealer->add(v.lsn, v.bytes);
 }
 
 void committer::run() {
@@ -160,6 +145,7 @@ void committer::run() {
         }
         _progress.changed.notify_all();
     }
+    if (_options.sealer != nullptr) _options.sealer->finish();
     {
         std::lock_guard lock(_progress.mutex);
         _progress.done = true;

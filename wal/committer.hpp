@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "wal/batch_pipe.hpp"
+#include "wal/sealer.hpp"
 #include "wal/storage/durable_mark.hpp"
 #include "wal/storage/lmdb_env.hpp"
-#include "wal/storage/seal_file.hpp"
 
 namespace stampd::wal {
 
@@ -85,11 +85,9 @@ struct committer_options {
     std::function<void(std::span<const durable_record>)> records;
     // Told the LSN and chain of the last record of every durable group (DATA/DURABLE).
     durable_mark_file* mark = nullptr;
-    // Given every seal_every-th record's LSN and chain, sealed under seal_key (seal_file.hpp);
-    // none without a key.
-    seal_file* seals = nullptr;
-    std::string seal_key;
-    std::uint64_t seal_every = 10'000;
+    // Given every durable record, in LSN order, and told the end (sealer.hpp); none without a
+    // seal key.
+    log_sealer* sealer = nullptr;
 };
 
 class committer {
@@ -111,7 +109,6 @@ private:
     std::vector<keyed_value> _merged;      // scratch: the group's values
     std::vector<durable_record> _durable;  // scratch: the group's records
     bool _mark_failed = false;             // said once until a write succeeds
-    bool _seal_failed = false;             // the same for seals
     void record_seals();
 };
 

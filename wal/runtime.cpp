@@ -44,8 +44,12 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
                               " bytes, not " + std::to_string(options.seal_key.size()),
                           true};
         }
-        if (status s = seal_file::open_for_appending(r->_dir->seal_path(), r->_seals); !s.ok())
+        if (status s = log_sealer::open(r->_dir->seal_path(), options.seal_key,
+                                        options.seal_every_records, r->_dir->log(), recovered.lsn,
+                                        recovered.chain, options.log, r->_sealer);
+            !s.ok()) {
             return s;
+        }
     }
     r->_notes = recovered.notes;
     r->_recovered_lsn = recovered.lsn;
@@ -65,17 +69,13 @@ status runtime::open(const runtime_options& options, runtime_sinks sinks,
                                                       .answers = std::move(sinks.answers),
                                                       .records = std::move(sinks.records),
                                                       .mark = r->_dir->mark(),
-                                                      .seals = r->_seals.get(),
-                                                      .seal_key = options.seal_key,
-                                                      .seal_every = options.seal_every_records});
+                                                      .sealer = r->_sealer.get()});
     r->_snapshotter = std::make_unique<snapshotter>(
         *r->_dir, r->_progress,
         snapshotter_options{.every_records = options.snapshot_every_records,
                             .every_seconds = options.snapshot_every_seconds,
                             .kept = options.snapshots_kept,
-                            .log = options.log,
-                            .seals = r->_seals.get(),
-                            .seal_key = options.seal_key});
+                            .log = options.log});
     r->_checker = std::make_unique<log_checker>(*r->_dir, recovered.snapshot_lsn,
                                                 recovered.snapshot_chain, options.log);
     runtime* p = r.get();

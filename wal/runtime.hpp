@@ -22,6 +22,7 @@
 #include "wal/committer.hpp"
 #include "wal/ingress.hpp"
 #include "wal/log_checker.hpp"
+#include "wal/sealer.hpp"
 #include "wal/snapshotter.hpp"
 #include "wal/storage/data_dir.hpp"
 #include "wal/storage/log_appender.hpp"
@@ -42,8 +43,8 @@ struct runtime_options {
     std::uint32_t snapshot_every_seconds = 300;
     std::uint32_t snapshots_kept = 3;
     std::uint32_t storage_retry_ms = 100;  // between probes while commits fail
-    // A key (at least seal_key_size_min bytes) to seal the log's chain with every
-    // seal_every_records records and at each snapshot (wal/storage/seal_file.hpp); empty: none.
+    // A key (at least seal_key_size_min bytes) to seal the log with every seal_every_records
+    // records and at shutdown (wal/storage/seal_file.hpp, wal/sealer.hpp); empty: none.
     std::string seal_key;
     std::uint64_t seal_every_records = 10'000;
     // Where the runtime says what went wrong (a failed commit, a snapshot passed over).
@@ -112,7 +113,7 @@ private:
     std::unique_ptr<committer> _committer;
     std::unique_ptr<snapshotter> _snapshotter;
     std::unique_ptr<log_checker> _checker;
-    std::unique_ptr<seal_file> _seals;
+    std::unique_ptr<log_sealer> _sealer;
     std::thread _writer_thread, _committer_thread, _snapshotter_thread, _checker_thread;
     std::uint64_t _recovered_lsn = 0;
     std::string _notes;

@@ -33,13 +33,6 @@ void snapshotter::take(state& follower, std::uint64_t& lsn, std::uint64_t& chain
                      " (tried again at the next occasion; the log alone recovers everything)");
         return;
     }
-    if (_options.seals != nullptr && !_options.seal_key.empty()) {
-        const auto key = std::span(reinterpret_cast<const std::uint8_t*>(_options.seal_key.data()),
-                                   _options.seal_key.size());
-        if (const status s = _options.seals->append(key, lsn, chain); !s.ok())
-            _options.log("cannot seal the snapshot at LSN " + std::to_string(lsn) + ": " +
-                         s.message());
-    }
     if (_failed_in_a_row > 0) {
         _options.log("snapshot at LSN " + std::to_string(lsn) + " written, after " +
                      std::to_string(_failed_in_a_row) + " failed attempt(s)");

@@ -15,7 +15,6 @@
 
 #include "wal/committer.hpp"
 #include "wal/storage/data_dir.hpp"
-#include "wal/storage/seal_file.hpp"
 
 namespace stampd::wal {
 
@@ -24,9 +23,6 @@ struct snapshotter_options {
     std::uint32_t every_seconds = 300;
     std::uint32_t kept = 3;
     std::function<void(const std::string&)> log;
-    // Each snapshot's LSN and chain sealed under seal_key (seal_file.hpp); none without a key.
-    seal_file* seals = nullptr;
-    std::string seal_key;
 };
 
 class snapshotter {

@@ -54,7 +54,8 @@ export_result export_jsonl(const wal::data_dir& dir, const export_options& o, st
     }
     state s;
     std::string line;
-    const auto write = [&](const scanned_record& rec, const event_list& events, const state& now) {
+    const auto write = [&](const scanned_record& rec, std::span<const std::uint8_t>,
+                           const event_list& events, const state& now) {
         if (rec.header.lsn < o.from_lsn) return;
         line = record_line(rec, events, now);
         line += '\n';

@@ -38,7 +38,7 @@ replay_result replay(const wal::lmdb_env& log, state& s, const replay_options& o
             ++r.applied;
             r.last_lsn = rec.header.lsn;
             r.chain = rec.chain;
-            if (hook) hook(rec, events, s);
+            if (hook) hook(rec, chunk.view(i).payload, events, s);
         }
         bar.update(r.applied);
         return true;

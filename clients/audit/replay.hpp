@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "clients/audit/log_scan.hpp"
@@ -32,9 +33,10 @@ struct replay_result {
     double seconds = 0;
 };
 
-// Called after each record is applied, with its events (as decoded) and the state after it.
-using record_hook =
-    std::function<void(const scanned_record&, const event_list&, const state& after)>;
+// Called after each record is applied, with its payload as stored, its events (as decoded) and
+// the state after it.
+using record_hook = std::function<void(const scanned_record&, std::span<const std::uint8_t> payload,
+                                       const event_list&, const state& after)>;
 
 replay_result replay(const wal::lmdb_env& log, state& s, const replay_options& options,
                      const record_hook& hook = {});

@@ -205,9 +205,10 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
         add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
     }
-    // The seals, by LSN, checked as the records go by.
+    // The seals, by LSN, checked as the records go by against the digest they recompute.
     std::vector<wal::seal> seals;
     std::size_t next_seal = 0;
+    wal::seal_chain sealing;
     const auto key =
         std::span(reinterpret_cast<const std::uint8_t*>(o.seal_key.data()), o.seal_key.size());
     if (!o.seal_key.empty()) {
@@ -217,9 +218,30 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
         std::stable_sort(seals.begin(), seals.end(),
                          [](const wal::seal& a, const wal::seal& b) { return a.lsn < b.lsn; });
         r.seals.seals = seals.size();
+        // Sealing began after the first seal's from_lsn: the records before are not sealed.
+        if (!seals.empty()) {
+            r.seals.sealed_from = seals.front().from_lsn;
+            sealing.start(seals.front().from_lsn, wal::seal_digest{});
+        }
     }
     const auto check_seal = [&](const wal::seal& seal, std::uint64_t log_chain) {
-        if (log_chain == seal.chain && wal::seal_holds(key, seal)) {
+        std::string why;
+        if (!wal::seal_holds(key, seal)) {
+            why = "the seal's HMAC does not hold under this key";
+        } else if (seal.lsn == 0 || seal.from_lsn != sealing.from_lsn()) {
+            why = "this seal covers the records after LSN " + std::to_string(seal.from_lsn) +
+                  ", but the seal before it is of LSN " + std::to_string(sealing.from_lsn()) +
+                  " (seals were removed, or sealing started afresh)";
+        } else if (log_chain != seal.chain) {
+            why = "the log's chain here is " + hex64(log_chain) + ", but the seal is of " +
+                  hex64(seal.chain);
+        } else if (sealing.digest() != seal.digest) {
+            why = "the records after LSN " + std::to_string(seal.from_lsn) +
+                  " are not the ones sealed (their SHA-256 digest differs)";
+        }
+        // The next seal chains on this one, whether it holds or not.
+        if (seal.lsn == sealing.last_lsn()) sealing.start(seal.lsn, seal.digest);
+        if (why.empty()) {
             ++r.seals.holding;
             if (r.seals.first_broken == 0) r.seals.sealed_through = seal.lsn;
             return;
@@ -227,24 +249,23 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
         if (r.seals.first_broken != 0) return;  // the first one says it
         r.seals.first_broken = seal.lsn;
         add(r, "seal", seal.lsn,
-            at_lsn(seal.lsn) +
-                (log_chain != seal.chain
-                     ? "the log's chain here is " + hex64(log_chain) + ", but the seal is of " +
-                           hex64(seal.chain)
-                     : std::string{"the seal's HMAC does not hold under this key"}) +
-                ": the log cannot be trusted after LSN " + std::to_string(r.seals.sealed_through) +
-                " (the last seal that holds)");
+            at_lsn(seal.lsn) + why + ": the log cannot be trusted after LSN " +
+                std::to_string(r.seals.sealed_through) + " (the last seal that holds)");
     };
     state s;
     std::size_t next_snapshot = 0;
-    const auto at_snapshots = [&](const scanned_record& rec, const event_list&, const state& now) {
-        if (mark && rec.header.lsn == mark->lsn) chain_at_mark = rec.chain;
-        for (; next_seal < seals.size() && seals[next_seal].lsn <= rec.header.lsn; ++next_seal) {
-            if (seals[next_seal].lsn == rec.header.lsn) {
-                check_seal(seals[next_seal], rec.chain);
-            } else {  // a seal of LSN 0, which no record has: it cannot hold
-                check_seal(seals[next_seal], ~seals[next_seal].chain);
-            }
+    const auto at_snapshots = [&](const scanned_record& rec, std::span<const std::uint8_t> payload,
+                                  const event_list&, const state& now) {
+        const std::uint64_t lsn = rec.header.lsn;
+        if (mark && lsn == mark->lsn) chain_at_mark = rec.chain;
+        if (r.seals.checked && lsn == sealing.last_lsn() + 1) {
+            sealing.add(lsn,
+                        {reinterpret_cast<const std::uint8_t*>(&rec.header), sizeof rec.header},
+                        payload);
+        }
+        for (; next_seal < seals.size() && seals[next_seal].lsn <= lsn; ++next_seal) {
+            // A seal of an LSN no record reached (0, or before sealing began) cannot hold.
+            check_seal(seals[next_seal], seals[next_seal].lsn == lsn ? rec.chain : ~rec.chain);
         }
         while (next_snapshot < r.snapshots.size() &&
                r.snapshots[next_snapshot].lsn <= rec.header.lsn) {

@@ -53,6 +53,7 @@ struct snapshot_report {
 struct seal_report {
     bool checked = false;  // a key was given
     std::uint64_t seals = 0, holding = 0;
+    std::uint64_t sealed_from = 0;     // the first seal covers the records after this LSN
     std::uint64_t sealed_through = 0;  // the last seal that holds with every one before it
     std::uint64_t first_broken = 0;    // the first that does not (0: none)
 };

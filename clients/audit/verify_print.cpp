@@ -61,14 +61,18 @@ void print_text(const verify_report& r, std::FILE* out) {
                  per_second_m(r.records_applied, r.replay_seconds), hex64(r.final_digest).c_str());
     print_snapshots(r, out);
     if (r.seals.checked) {
-        std::fprintf(
-            out,
-            "seals: %" PRIu64 ", %" PRIu64 " hold; the log is sealed through LSN %" PRIu64 "%s\n",
-            r.seals.seals, r.seals.holding, r.seals.sealed_through,
-            r.seals.first_broken != 0 ? (", not after: the seal of LSN " +
-                                         std::to_string(r.seals.first_broken) + " does not hold")
-                                            .c_str()
-                                      : "");
+        std::string line =
+            "seals: " + std::to_string(r.seals.seals) + ", " + std::to_string(r.seals.holding) +
+            " hold; the log is sealed through LSN " + std::to_string(r.seals.sealed_through);
+        if (r.seals.sealed_from > 0 && r.seals.sealed_through > 0) {
+            line += " from LSN " + std::to_string(r.seals.sealed_from + 1) +
+                    " (sealing began there: the records before are not sealed)";
+        }
+        if (r.seals.first_broken != 0) {
+            line += ", not after: the seal of LSN " + std::to_string(r.seals.first_broken) +
+                    " does not hold";
+        }
+        std::fprintf(out, "%s\n", line.c_str());
     }
     std::fprintf(out, "invariants (SPEC §12 1-5) at LSN %" PRIu64 ": %s\n", r.replayed_to_lsn,
                  r.invariants.empty()
@@ -125,6 +129,7 @@ void print_json(const verify_report& r, std::FILE* out) {
         {"seals", r.seals.checked
                       ? json::value{json::object{{"seals", unum(r.seals.seals)},
                                                  {"holding", unum(r.seals.holding)},
+                                                 {"sealed_from", unum(r.seals.sealed_from)},
                                                  {"sealed_through", unum(r.seals.sealed_through)},
                                                  {"first_broken", unum(r.seals.first_broken)}}}
                       : json::value{}},

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 
 #include "clients/audit/verify.hpp"
@@ -16,6 +17,7 @@
 #include "tests/support/run_program.hpp"
 #include "wal/storage/durable_mark.hpp"
 #include "wal/storage/recovery.hpp"
+#include "wal/storage/seal_file.hpp"
 
 namespace stampd::testing {
 namespace {
@@ -261,6 +263,15 @@ TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
     EXPECT_NE(help.out.find("--data"), std::string::npos);
 }
 
+// A seal key file as an operator would make it: 40 bytes on its first line, owner-only.
+std::string write_seal_key(const std::string& file) {
+    const std::string key(40, 'k');
+    { std::ofstream(file) << key << "\n"; }
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return key;
+}
+
 // The keyed seal (issue 14): the chain of XXH3 checksums finds accidents, not a forger. A record
 // is changed (a station swapped) and every record after it re-encoded with a recomputed
 // checksum and chain, DATA/DURABLE rewritten to match and the snapshots removed: plain verify
@@ -269,10 +280,7 @@ TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
 TEST(verify_seals, a_forged_record_with_a_recomputed_chain_is_found_by_the_seals) {
     temp_dir work;
     const std::string data = work / "data", key_file = work / "seal.key";
-    const std::string key(40, 'k');
-    { std::ofstream(key_file) << key << "\n"; }
-    std::filesystem::permissions(
-        key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const std::string key = write_seal_key(key_file);
     {
         runtime_harness h;
         wal::runtime_options sealed;
@@ -339,6 +347,72 @@ TEST(verify_seals, a_forged_record_with_a_recomputed_chain_is_found_by_the_seals
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.out.find("LSN 10: the seal's HMAC does not hold under this key"), std::string::npos)
         << r.out;
+}
+
+// Sealing goes on across restarts, a run without the key included: the committer resumes the
+// digest from the last seal, reading the records since. Removing a seal from the middle of
+// DATA/SEALS is found (the next one chains on it), and so is a seal file from another log.
+TEST(verify_seals, the_seals_chain_across_restarts_and_a_removed_seal_is_found) {
+    temp_dir work;
+    const std::string data = work / "data", key_file = work / "seal.key";
+    const std::string key = write_seal_key(key_file);
+    wal::runtime_options sealed;
+    sealed.seal_key = key;
+    sealed.seal_every_records = 10;
+    std::uint64_t order = 0;
+    const auto run = [&](const wal::runtime_options& options, int orders, bool first) {
+        runtime_harness h;
+        ASSERT_TRUE(h.open(data, options).ok()) << h.error;
+        if (first) bootstrap(h);
+        for (int i = 0; i < orders; ++i)
+            h.run(workload_finance, tagged_order(4, ++order));
+        h.runtime->stop();
+    };
+    run(sealed, 23, true);   // LSN 1..25: seals at 10, 20 and 25 (the stop)
+    run({}, 7, false);       // LSN 26..32, not sealed as they are written
+    run(sealed, 15, false);  // LSN 33..47: the seal at 40 covers 26..40; the stop seals 47
+    const std::vector<std::string> with_key = {"verify",  "--data",          data,
+                                               "--quiet", "--seal-key-file", key_file};
+    ran r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("seals: 5, 5 hold; the log is sealed through LSN 47\n"), std::string::npos)
+        << r.out;
+    // The seal of LSN 20 taken out: the one of 25 chains on a seal that is not there.
+    const std::string seals = data + "/SEALS";
+    std::string bytes;
+    {
+        std::ifstream in(seals, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    ASSERT_EQ(bytes.size(), wal::seal_header_size + 5 * wal::seal_size);
+    {
+        std::string without = bytes;
+        without.erase(wal::seal_header_size + wal::seal_size, wal::seal_size);
+        std::ofstream(seals, std::ios::binary | std::ios::trunc) << without;
+    }
+    r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("LSN 25: this seal covers the records after LSN 20, but the seal before "
+                         "it is of LSN 10"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("the log is sealed through LSN 10, not after"), std::string::npos)
+        << r.out;
+    // Seals of another log under the same key: its records are not the ones sealed.
+    const std::string other = work / "other";
+    {
+        runtime_harness h;
+        ASSERT_TRUE(h.open(other, sealed).ok()) << h.error;
+        bootstrap(h);
+        for (int i = 0; i < 12; ++i)
+            h.run(workload_finance, tagged_order(5, 100 + static_cast<std::uint64_t>(i)));
+        h.runtime->stop();
+    }
+    std::filesystem::copy_file(other + "/SEALS", seals,
+                               std::filesystem::copy_options::overwrite_existing);
+    r = run_program(work, STAMP_AUDIT, with_key);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("LSN 10: the log's chain here is"), std::string::npos) << r.out;
 }
 
 }  // namespace
