@@ -23,7 +23,8 @@ struct viewer {
 viewer viewer_of(const state& s, user_id user);
 
 // What `who` may be pushed of an event that concerns what it sees (the subscription matched it):
-// staff, the event as the log holds it; a consignee user, its POs' progress without the ledger's
+// staff, the event as the log holds it but for the token hashes of user_created and
+// user_token_set (nobody is sent those); a consignee user, its POs' progress without the ledger's
 // figures (the movements and balances of confirmations, verifications and cancellations are
 // dropped), its shipments and products, its outbound records, its invoices once issued (never a
 // draft, its fees or edits) and its requests' outcomes — nothing else (nullopt). The same rules

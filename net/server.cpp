@@ -201,6 +201,7 @@ void server::impl::accept_next() {
                     tls ? byte_stream(std::move(socket), *tls) : byte_stream(std::move(socket)),
                     slot, generation);
                 slots[slot] = created;
+                subs.open(created->who());
                 door->opened(slot, remote.address());
             }
         }
@@ -329,8 +330,8 @@ frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
     std::vector<flatbuffers::Offset<proto::EventBytes>> bytes;
     std::optional<event> cut;
     for (const event& e : record.events) {
-        if (as.restricted && !(cut = visible_event(as, e))) continue;
-        const std::span<const std::uint8_t> encoded = encoder.encode(as.restricted ? *cut : e);
+        if (!(cut = visible_event(as, e))) continue;
+        const std::span<const std::uint8_t> encoded = encoder.encode(*cut);
         bytes.push_back(proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
     }
     if (bytes.empty()) return nullptr;

@@ -304,66 +304,71 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
 }
 
 void session::handle_subscription(const proto::Request& request, std::uint64_t id) {
-    if (request.body_type() == proto::Body::Unsubscribe) {
-        const proto::Unsubscribe* u = request.body_as_Unsubscribe();
-        _server.subs.remove(who(), u->po(), u->consignee());
-        if (_subscriptions > 0) --_subscriptions;
-        answer_locally(id, proto::Code::OK, "");
-        return;
-    }
-    const proto::Subscribe* sub = request.body_as_Subscribe();
-    if ((sub->po() == id_none) == (sub->consignee() == id_none)) {
-        answer_locally(id, proto::Code::INVALID_ARGUMENT, "subscribe to one PO or one consignee");
-        return;
-    }
-    if (_subscriptions >= subscriptions_per_connection_max) {
-        answer_locally(id, proto::Code::LIMIT_EXCEEDED,
-                       "at most " + std::to_string(subscriptions_per_connection_max) +
-                           " subscriptions a connection");
-        return;
-    }
-    ++_subscriptions;
     auto reply = std::make_shared<std::vector<std::uint8_t>>();
     const std::uint64_t tag = next_tag();
     subscriptions* subs = &_server.subs;
-    // Registered on the writer thread: every record after `lsn` reaches the subscriber.
-    wal::read_request query{
-        .run =
-            [reply, id, subs, who = who(), user = _user, po = sub->po(),
-             consignee = sub->consignee()](const state& s, const wal::read_context& at) {
-                const std::uint64_t lsn = at.applied_lsn;
-                flatbuffers::FlatBufferBuilder b(256);
-                const viewer as = viewer_of(s, user);
-                const bool visible = po != id_none
-                                         ? may_see_po(s, user, po)
-                                         : s.has_consignee(consignee) && as.sees(consignee);
-                if (!visible) {
-                    build_refusal_response(b, id, proto::Code::NOT_FOUND,
-                                           po != id_none ? "no such PO" : "no such consignee");
-                } else {
-                    subscription_start start{.po = po, .consignee = consignee};
-                    for (po_id p = 1; consignee != id_none && p <= s.production_orders.size();
-                         ++p) {
-                        if (s.po_at(p).consignee == consignee) start.pos.push_back(p);
-                    }
-                    for (invoice_id i = 1; i <= s.invoices.size(); ++i) {
-                        const invoice& inv = s.invoice_at(i);
-                        if (po != id_none ? inv.po == po : inv.consignee == consignee)
-                            start.invoices.push_back(i);
-                    }
-                    for (request_id q = 1; q <= s.requests.size(); ++q) {
-                        const customer_request& req = s.request_at(q);
-                        if (po != id_none ? req.po == po : req.consignee == consignee)
-                            start.requests.push_back(q);
-                    }
-                    subs->add(who, as, std::move(start), lsn);
-                    const auto o = build_outcome(
-                        b, outcome{.lsn = lsn, .result = po != id_none ? po : consignee});
-                    finish_response(b, id, proto::Reply::Outcome, o.Union());
+    wal::read_request query{.tag = tag};
+    if (request.body_type() == proto::Body::Unsubscribe) {
+        // On the writer thread as well, after any Subscribe sent before it. Idempotent: not
+        // being subscribed is no error.
+        const proto::Unsubscribe* u = request.body_as_Unsubscribe();
+        query.run = [reply, id, subs, who = who(), po = u->po(), consignee = u->consignee()](
+                        const state&, const wal::read_context& at) {
+            subs->remove(who, po, consignee);
+            flatbuffers::FlatBufferBuilder b(64);
+            const auto o = build_outcome(b, outcome{.lsn = at.applied_lsn});
+            finish_response(b, id, proto::Reply::Outcome, o.Union());
+            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+        };
+    } else {
+        const proto::Subscribe* sub = request.body_as_Subscribe();
+        if ((sub->po() == id_none) == (sub->consignee() == id_none)) {
+            answer_locally(id, proto::Code::INVALID_ARGUMENT,
+                           "subscribe to one PO or one consignee");
+            return;
+        }
+        // Registered on the writer thread: every record after `lsn` reaches the subscriber.
+        query.run = [reply, id, subs, who = who(), user = _user, po = sub->po(),
+                     consignee = sub->consignee()](const state& s, const wal::read_context& at) {
+            const std::uint64_t lsn = at.applied_lsn;
+            flatbuffers::FlatBufferBuilder b(256);
+            const viewer as = viewer_of(s, user);
+            const bool visible = po != id_none ? may_see_po(s, user, po)
+                                               : s.has_consignee(consignee) && as.sees(consignee);
+            add_result added = add_result::closed;
+            if (visible) {
+                subscription_start start{.po = po, .consignee = consignee};
+                for (po_id p = 1; consignee != id_none && p <= s.production_orders.size(); ++p) {
+                    if (s.po_at(p).consignee == consignee) start.pos.push_back(p);
                 }
-                reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-            },
-        .tag = tag};
+                for (invoice_id i = 1; i <= s.invoices.size(); ++i) {
+                    const invoice& inv = s.invoice_at(i);
+                    if (po != id_none ? inv.po == po : inv.consignee == consignee)
+                        start.invoices.push_back(i);
+                }
+                for (request_id q = 1; q <= s.requests.size(); ++q) {
+                    const customer_request& req = s.request_at(q);
+                    if (po != id_none ? req.po == po : req.consignee == consignee)
+                        start.requests.push_back(q);
+                }
+                added = subs->add(who, as, std::move(start), lsn);
+            }
+            if (!visible) {
+                build_refusal_response(b, id, proto::Code::NOT_FOUND,
+                                       po != id_none ? "no such PO" : "no such consignee");
+            } else if (added == add_result::limit) {
+                build_refusal_response(b, id, proto::Code::LIMIT_EXCEEDED,
+                                       "at most " +
+                                           std::to_string(subscriptions_per_connection_max) +
+                                           " subscriptions a connection");
+            } else {  // added, or closed (the answer goes nowhere)
+                const auto o =
+                    build_outcome(b, outcome{.lsn = lsn, .result = po != id_none ? po : consignee});
+                finish_response(b, id, proto::Reply::Outcome, o.Union());
+            }
+            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+        };
+    }
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::subscribe, .reply = reply});
     _to_submit.emplace_back(std::move(query));
@@ -555,7 +560,7 @@ std::chrono::milliseconds session::wrong_token(pending& p) {
 }
 
 void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
-    if (_closed) return;
+    if (_closed || _user == id_none) return;  // only an authenticated user ever subscribed
     append_frame(*frame);
     write_more();
 }
@@ -625,7 +630,7 @@ void session::arm_timer() {
     _timer.expires_after(std::chrono::seconds(seconds));
     _timer.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
         if (error || self->_closed) return;
-        const bool waiting = !self->_in_flight.empty() || self->_subscriptions > 0;
+        const bool waiting = !self->_in_flight.empty() || self->_server.subs.any(self->who());
         if (self->_user == id_none || (!self->_saw_traffic && !waiting)) {
             self->_server.log(
                 log_level::info,
@@ -660,7 +665,7 @@ void session::close() {
     _timer.cancel();
     _retry.cancel();
     _delay.cancel();
-    _server.subs.remove_all(who());
+    _server.subs.close(who());
     _server.release_slot(_slot);
 }
 

@@ -126,7 +126,6 @@ private:
     bool _hello_answer_held = false;  // a wrong token's answer was held back once already
     std::string _address;             // the peer's, for the access log and auth_throttle
     std::string _token_prefix;        // the Hello's token's first bytes, for the same
-    std::uint32_t _subscriptions = 0;
     flatbuffers::FlatBufferBuilder _builder{1024};
 };
 

@@ -27,11 +27,22 @@ event_scope scope_of(const event& e) {
         e);
 }
 
-void subscriptions::add(subscriber who, const viewer& as, subscription_start start,
-                        std::uint64_t from_lsn) {
+void subscriptions::open(subscriber who) {
+    std::lock_guard lock(_mutex);
+    _open[who.slot] = who.generation;
+}
+
+add_result subscriptions::add(subscriber who, const viewer& as, subscription_start start,
+                              std::uint64_t from_lsn) {
     // One PO or one consignee (session.cpp).
     assert((start.po == id_none) != (start.consignee == id_none));
     std::lock_guard lock(_mutex);
+    if (const auto it = _open.find(who.slot); it == _open.end() || it->second != who.generation)
+        return add_result::closed;
+    if (std::ranges::count_if(_entries, [&](const entry& e) { return e.who == who; }) >=
+        subscriptions_per_connection_max) {
+        return add_result::limit;
+    }
     assert(_entries.size() < std::size_t{connections_max} * subscriptions_per_connection_max);
     entry& e = _entries.emplace_back(
         entry{.who = who, .as = as, .po = start.po, .consignee = start.consignee});
@@ -40,20 +51,29 @@ void subscriptions::add(subscriber who, const viewer& as, subscription_start sta
     e.requests.insert(start.requests.begin(), start.requests.end());
     e.from_lsn = from_lsn;
     _count.store(_entries.size(), std::memory_order_release);
+    return add_result::added;
 }
 
-void subscriptions::remove(subscriber who, po_id po, consignee_id consignee) {
+bool subscriptions::remove(subscriber who, po_id po, consignee_id consignee) {
     std::lock_guard lock(_mutex);
-    std::erase_if(_entries, [&](const entry& e) {
+    const std::size_t removed = std::erase_if(_entries, [&](const entry& e) {
         return e.who == who && e.po == po && e.consignee == consignee;
     });
     _count.store(_entries.size(), std::memory_order_release);
+    return removed > 0;
 }
 
-void subscriptions::remove_all(subscriber who) {
+void subscriptions::close(subscriber who) {
     std::lock_guard lock(_mutex);
     std::erase_if(_entries, [&](const entry& e) { return e.who == who; });
+    if (const auto it = _open.find(who.slot); it != _open.end() && it->second == who.generation)
+        _open.erase(it);
     _count.store(_entries.size(), std::memory_order_release);
+}
+
+bool subscriptions::any(subscriber who) {
+    std::lock_guard lock(_mutex);
+    return std::ranges::any_of(_entries, [&](const entry& e) { return e.who == who; });
 }
 
 bool subscriptions::entry::concerned_by(const event& ev) {

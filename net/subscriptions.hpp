@@ -1,9 +1,12 @@
 // Who is subscribed to what, and which durable records reach whom — and as whom: each
 // subscription keeps its user's viewer (engine/access.hpp), and the server pushes each
-// subscriber only what visible_event lets that viewer see. Registered on the writer
-// thread (inside the Subscribe read, so no record after the reply's LSN can be missed), matched on
-// the committer thread, removed on I/O threads: one mutex, held briefly, and nothing is decoded
-// while nobody is subscribed.
+// subscriber only what visible_event lets that viewer see. Added and removed on the writer
+// thread (inside the Subscribe and Unsubscribe reads, so no record after the reply's LSN can be
+// missed and a pipelined Unsubscribe follows its Subscribe), matched on the committer thread,
+// opened and closed with their connection on I/O threads: one mutex, held briefly, and nothing
+// is decoded while nobody is subscribed. A subscriber's entries live between its open() and its
+// close(): an add() for a connection already closed (its Subscribe was still on its way to the
+// writer) is refused, so no entry outlives its connection.
 #pragma once
 
 #include <atomic>
@@ -11,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <span>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -44,11 +48,23 @@ struct subscription_start {
     std::vector<request_id> requests;
 };
 
+enum class add_result : std::uint8_t {
+    added,
+    closed,  // the connection closed before its Subscribe reached the writer
+    limit,   // it has subscriptions_per_connection_max already
+};
+
 class subscriptions {
 public:
-    void add(subscriber who, const viewer& as, subscription_start start, std::uint64_t from_lsn);
-    void remove(subscriber who, po_id po, consignee_id consignee);
-    void remove_all(subscriber who);
+    // A connection that may subscribe, from its start (I/O thread).
+    void open(subscriber who);
+    add_result add(subscriber who, const viewer& as, subscription_start start,
+                   std::uint64_t from_lsn);
+    // Whether there was such a subscription.
+    bool remove(subscriber who, po_id po, consignee_id consignee);
+    // Its subscriptions end with the connection; later add()s for it are refused.
+    void close(subscriber who);
+    bool any(subscriber who);
     bool empty() const { return _count.load(std::memory_order_acquire) == 0; }
 
     // Calls `deliver` once per subscriber the record's events concern, with the viewer it
@@ -72,6 +88,7 @@ private:
     };
     std::mutex _mutex;
     std::vector<entry> _entries;
+    std::unordered_map<std::uint32_t, std::uint16_t> _open;  // slot → generation
     std::atomic<std::size_t> _count{0};
 };
 

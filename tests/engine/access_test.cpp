@@ -116,6 +116,18 @@ TEST(visible_event, staff_see_every_event_a_consignee_user_its_own_kinds_without
         EXPECT_EQ(visible_event(portal, e).has_value(), consignee_kinds.contains(e.index()));
     });
     EXPECT_EQ(kinds, std::variant_size_v<event>);
+    // A token's hash reaches nobody, staff included: the rest of the event does.
+    const token_hash hash = hash_token("a-token-someone-could-guess");
+    const auto created = visible_event(
+        staff, event{user_created{.id = 4, .key = code{"ann"}, .token_sha256 = hash}});
+    ASSERT_TRUE(created.has_value());
+    EXPECT_EQ(std::get<user_created>(*created).token_sha256, token_hash{});
+    EXPECT_EQ(std::get<user_created>(*created).key, code{"ann"});
+    const auto set = visible_event(staff, event{user_token_set{.user = 4, .token_sha256 = hash}});
+    ASSERT_TRUE(set.has_value());
+    EXPECT_EQ(std::get<user_token_set>(*set).token_sha256, token_hash{});
+    EXPECT_EQ(std::get<user_token_set>(*set).user, 4u);
+    EXPECT_FALSE(visible_event(portal, event{user_created{.token_sha256 = hash}}).has_value());
     // Nobody (no such user) sees any consignee's data.
     EXPECT_FALSE(viewer{}.sees(1));
     EXPECT_FALSE(viewer{}.sees(id_none));

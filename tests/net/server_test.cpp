@@ -18,6 +18,7 @@
 #include "engine/codec/event_codec.hpp"
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
+#include "net/subscriptions.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "wal/storage/log_reader.hpp"
 #include "wal/storage/payload.hpp"
@@ -692,6 +693,91 @@ TEST_F(server_test, a_subscriber_sees_every_change_of_a_run_in_order) {
     ASSERT_TRUE(watcher->next_push(push, error)) << error;
     const fb::EventRecord* e = push.get()->reply_as_Pushed()->events()->Get(0)->bytes_nested_root();
     EXPECT_EQ(e->event_type(), fb::Event::RunEnded);
+}
+
+// Subscribe and Unsubscribe both run on the writer, in the order sent: an Unsubscribe pipelined
+// right behind its Subscribe ends it (it used to reach the registry first, remove nothing, and
+// leave the subscription to outlive it), and the limit counts what is registered, not what was
+// asked.
+TEST_F(server_test, a_pipelined_unsubscribe_ends_the_subscription_sent_before_it) {
+    const floor f = build_floor(2);
+    auto admin = connect(admin_token);
+    const consignee_id acme = must(*admin, create_consignee{code{"ACME"}, "Acme", province::qc});
+    auto watcher = connect(token_of("sup"));
+    const auto subscribe = [](po_id po, consignee_id consignee) {
+        return [=](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateSubscribe(b, po, consignee).Union();
+        };
+    };
+    watcher->send(proto::Body::Subscribe, subscribe(f.po, 0));
+    watcher->send(proto::Body::Unsubscribe, [&](flatbuffers::FlatBufferBuilder& b) {
+        return proto::CreateUnsubscribe(b, f.po, 0).Union();
+    });
+    watcher->send(proto::Body::Subscribe, subscribe(0, acme));  // the sentinel
+    std::string error;
+    ASSERT_TRUE(watcher->flush(error)) << error;
+    for (int i = 0; i < 3; ++i) {
+        client::response r;
+        ASSERT_TRUE(watcher->receive(r, error)) << error;
+        ASSERT_NE(r.outcome(), nullptr);
+        EXPECT_EQ(r.outcome()->code(), proto::Code::OK) << i;
+    }
+    auto sup = connect(token_of("sup"));
+    must(*sup, end_run{f.po});                           // not pushed: unsubscribed
+    must(*sup, create_shipment{code{"SH-ACME"}, acme});  // pushed: the sentinel
+    client::response push;
+    ASSERT_TRUE(watcher->next_push(push, error)) << error;
+    const fb::EventRecord* e = push.get()->reply_as_Pushed()->events()->Get(0)->bytes_nested_root();
+    EXPECT_EQ(e->event_type(), fb::Event::ShipmentCreated);
+    // The limit: what is registered. 15 more fill it; the next is refused until one ends.
+    for (u32 i = 0; i < subscriptions_per_connection_max - 1; ++i)
+        watcher->send(proto::Body::Subscribe, subscribe(f.po, 0));
+    watcher->send(proto::Body::Subscribe, subscribe(f.po, 0));
+    ASSERT_TRUE(watcher->flush(error)) << error;
+    for (u32 i = 0; i < subscriptions_per_connection_max; ++i) {
+        client::response r;
+        ASSERT_TRUE(watcher->receive(r, error)) << error;
+        EXPECT_EQ(r.outcome()->code(), i + 1 < subscriptions_per_connection_max
+                                           ? proto::Code::OK
+                                           : proto::Code::LIMIT_EXCEEDED)
+            << i;
+    }
+    client::response r;
+    ASSERT_TRUE(watcher->call(
+        proto::Body::Unsubscribe,
+        [&](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateUnsubscribe(b, 0, acme).Union();
+        },
+        r, error));
+    ASSERT_TRUE(watcher->call(proto::Body::Subscribe, subscribe(f.po, 0), r, error)) << error;
+    EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
+}
+
+// A Subscribe still on its way to the writer when its connection closes registers nothing, and
+// a later connection in the same slot gets nothing meant for the one before.
+TEST(subscriptions, an_add_after_the_connection_closed_is_refused) {
+    net::subscriptions subs;
+    const net::subscriber first{.slot = 3, .generation = 7};
+    const net::subscriber next{.slot = 3, .generation = 8};
+    const viewer staff{};
+    const auto start = [] { return net::subscription_start{.po = 1}; };
+    subs.open(first);
+    EXPECT_EQ(subs.add(first, staff, start(), 0), net::add_result::added);
+    subs.close(first);
+    EXPECT_TRUE(subs.empty());
+    EXPECT_EQ(subs.add(first, staff, start(), 0), net::add_result::closed);  // too late
+    subs.open(next);
+    EXPECT_EQ(subs.add(first, staff, start(), 0), net::add_result::closed);  // not its slot now
+    EXPECT_TRUE(subs.empty());
+    EXPECT_FALSE(subs.any(next));
+    const event e = run_ended{.po = 1};
+    std::vector<net::subscriber> reached;
+    subs.match(1, std::span(&e, 1),
+               [&](net::subscriber who, const viewer&) { reached.push_back(who); });
+    EXPECT_TRUE(reached.empty());
+    EXPECT_EQ(subs.add(next, staff, start(), 0), net::add_result::added);
+    EXPECT_TRUE(subs.remove(next, 1, id_none));
+    EXPECT_FALSE(subs.remove(next, 1, id_none));
 }
 
 // What a subscriber was pushed: each event's kind, and for each kind the subject it names.
