@@ -90,7 +90,8 @@ wal::status server::start(const wal::runtime_options& runtime_options,
     s.auth = std::make_unique<auth_throttle>(options.auth_limits);
     if (!options.tls_cert.empty() || !options.tls_key.empty()) {
         std::string error;
-        s.tls = server_tls(options.tls_cert, options.tls_key, options.tls_client_ca, error);
+        s.tls = server_tls(options.tls_cert, options.tls_key, options.tls_client_ca,
+                           options.tls_require_client_cert, error);
         if (!s.tls) return wal::status{EINVAL, error, true};
     }
 

@@ -41,8 +41,10 @@ struct server_options {
     // Failed Hellos: when their answers slow down and when an address is refused.
     auth_throttle_limits auth_limits;
     // TLS (PEM files): with a certificate and key every connection speaks TLS 1.2 or later;
-    // with a client CA too, client certificates are asked for and checked when presented.
+    // with a client CA too, client certificates are asked for and checked when presented, and
+    // with tls_require_client_cert a connection without one is refused.
     std::string tls_cert, tls_key, tls_client_ca;
+    bool tls_require_client_cert = false;
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
     std::string bootstrap_admin_token;

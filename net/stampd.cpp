@@ -66,6 +66,7 @@ void read_config(const std::string& path, server_settings& s, const CLI::App& ap
     take("tls_cert", s.server.tls_cert, "--tls-cert");
     take("tls_key", s.server.tls_key, "--tls-key");
     take("tls_client_ca", s.server.tls_client_ca, "--tls-client-ca");
+    take("tls_require_client_cert", s.server.tls_require_client_cert, "--tls-require-client-cert");
     take("insecure_plaintext", s.insecure_plaintext, "--insecure-plaintext");
     auto take_plain = [&](const char* key, auto& into) {
         using T = std::remove_reference_t<decltype(into)>;
@@ -135,6 +136,9 @@ int main(int argc, char** argv) {
     app.add_option("--tls-key", s.server.tls_key, "PEM private key of --tls-cert");
     app.add_option("--tls-client-ca", s.server.tls_client_ca,
                    "PEM CA: ask stations for a certificate and check it when presented");
+    app.add_flag("--tls-require-client-cert", s.server.tls_require_client_cert,
+                 "refuse a station without a certificate --tls-client-ca signed (a token alone "
+                 "no longer lets it in)");
     app.add_flag("--insecure-plaintext", s.insecure_plaintext,
                  "listen on a non-loopback address without TLS: tokens and everything else "
                  "cross the network readable (a trusted network only)");
@@ -189,6 +193,12 @@ int main(int argc, char** argv) {
     }
     if (!s.server.tls_client_ca.empty() && s.server.tls_cert.empty()) {
         std::fprintf(stderr, "stampd: --tls-client-ca needs --tls-cert and --tls-key\n");
+        return 2;
+    }
+    if (s.server.tls_require_client_cert && s.server.tls_client_ca.empty()) {
+        std::fprintf(stderr,
+                     "stampd: --tls-require-client-cert needs --tls-client-ca, the CA that signs "
+                     "the stations' certificates\n");
         return 2;
     }
     if (s.server.tls_cert.empty() && !is_loopback(s.server.host)) {

@@ -11,7 +11,8 @@ constexpr auto tls_12_and_later = ssl::context::default_workarounds | ssl::conte
 }  // namespace
 
 std::unique_ptr<ssl::context> server_tls(const std::string& cert, const std::string& key,
-                                         const std::string& client_ca, std::string& error) {
+                                         const std::string& client_ca, bool require_client_cert,
+                                         std::string& error) {
     auto tls = std::make_unique<ssl::context>(ssl::context::tls_server);
     boost::system::error_code ec;
     tls->set_options(tls_12_and_later, ec);
@@ -31,7 +32,14 @@ std::unique_ptr<ssl::context> server_tls(const std::string& cert, const std::str
             error = "the client CA " + client_ca + ": " + ec.message();
             return nullptr;
         }
-        tls->set_verify_mode(ssl::verify_peer, ec);  // asked for; checked when presented
+        // Asked for and checked when presented; required too when so told.
+        tls->set_verify_mode(require_client_cert
+                                 ? ssl::verify_peer | ssl::verify_fail_if_no_peer_cert
+                                 : ssl::verify_peer,
+                             ec);
+    } else if (require_client_cert) {
+        error = "client certificates cannot be required without a client CA to check them";
+        return nullptr;
     }
     return tls;
 }

@@ -86,10 +86,12 @@ private:
 
 // A server's TLS: its certificate chain and key (PEM files) and, when `client_ca` is given,
 // client certificates are asked for and, when one is presented, verified against it (a station
-// may be pinned by certificate as well as token). TLS 1.2 and later. Empty and `error` set when a
-// file cannot be used.
+// may be pinned by certificate as well as token); with `require_client_cert`, a client without
+// one is refused at the handshake. TLS 1.2 and later. Empty and `error` set when a file cannot be
+// used.
 std::unique_ptr<ssl::context> server_tls(const std::string& cert, const std::string& key,
-                                         const std::string& client_ca, std::string& error);
+                                         const std::string& client_ca, bool require_client_cert,
+                                         std::string& error);
 // A client's: the server's certificate verified against `ca` and the host name; `cert` and `key`
 // (optional) present a client certificate.
 std::unique_ptr<ssl::context> client_tls(const std::string& ca, const std::string& cert,

@@ -483,22 +483,31 @@ TEST(stampd, a_client_certificate_is_checked_against_the_client_ca) {
                           {"--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key",
                            "--tls-client-ca", dir + "/ca.pem"});
     ASSERT_TRUE(server.start()) << read_text(server.log());
-    const auto open_with = [&](const std::string& cert) {
+    const auto open_at = [&](stampd_process& at, const std::string& cert) {
         client::connection c;
         std::string error;
-        return c.open({.server = server.server(),
+        return c.open({.server = at.server(),
                        .token = admin_token,
                        .tls_ca = dir + "/ca.pem",
                        .tls_cert = cert.empty() ? "" : dir + "/" + cert + ".pem",
                        .tls_key = cert.empty() ? "" : dir + "/" + cert + ".key"},
                       error);
     };
-    EXPECT_TRUE(open_with("client"));
-    EXPECT_FALSE(open_with("rogue"));
-    EXPECT_TRUE(open_with(""));
+    EXPECT_TRUE(open_at(server, "client"));
+    EXPECT_FALSE(open_at(server, "rogue"));
+    EXPECT_TRUE(open_at(server, ""));
     EXPECT_NE(read_text(server.log()).find("TLS handshake failed"), std::string::npos)
         << read_text(server.log());
     EXPECT_EQ(server.stop(SIGTERM), 0);
+    // Required (--tls-require-client-cert): the token alone no longer lets a station in.
+    stampd_process pinned(dir + "/data", dir + "/pinned.log", {},
+                          {"--tls-cert", dir + "/server.pem", "--tls-key", dir + "/server.key",
+                           "--tls-client-ca", dir + "/ca.pem", "--tls-require-client-cert"});
+    ASSERT_TRUE(pinned.start()) << read_text(pinned.log());
+    EXPECT_TRUE(open_at(pinned, "client"));
+    EXPECT_FALSE(open_at(pinned, "rogue"));
+    EXPECT_FALSE(open_at(pinned, ""));
+    EXPECT_EQ(pinned.stop(SIGTERM), 0);
     std::filesystem::remove_all(dir);
 }
 
