@@ -5,6 +5,34 @@
 
 namespace stampd::net {
 
+std::string throttle_key(const boost::asio::ip::address& address) {
+    if (address.is_v4()) return address.to_string();
+    const boost::asio::ip::address_v6 v6 = address.to_v6();
+    if (v6.is_v4_mapped())
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_string();
+    boost::asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    std::string key = boost::asio::ip::address_v6(bytes).to_string();
+    key += "/64";
+    return key;
+}
+
+std::string printable_prefix(std::string_view prefix) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : prefix) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7f && byte != '\\' && byte != '\'') {
+            out += c;
+        } else {
+            out += "\\x";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        }
+    }
+    return out;
+}
+
 auth_throttle::counter& auth_throttle::count(table& t, const std::string& key,
                                              clock::time_point now) {
     if (!t.contains(key) && t.size() >= _limits.keys_max) {

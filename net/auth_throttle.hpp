@@ -11,15 +11,26 @@
 // Threads: any (one mutex).
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace stampd::net {
 
 inline constexpr std::size_t token_prefix_size = 4;
+
+// What the throttle counts as one address: an IPv4 address (or an IPv4-mapped IPv6 one) itself;
+// an IPv6 address by its /64 ("2001:db8:1:2::/64"), since one host is commonly given a whole /64
+// and would otherwise have 2^64 fresh addresses to guess from.
+std::string throttle_key(const boost::asio::ip::address& address);
+
+// A token's first bytes as a log line or an answer may show them: printable ASCII as it is,
+// anything else (a control character, a byte of a multi-byte sequence) as \xNN.
+std::string printable_prefix(std::string_view prefix);
 
 struct auth_throttle_limits {
     std::uint32_t free_failures = 5;

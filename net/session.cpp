@@ -38,8 +38,10 @@ session::session(server::impl& server, io_worker& worker, byte_stream stream, st
 void session::start() {
     boost::system::error_code ignored;
     _stream.socket().set_option(tcp::no_delay(true), ignored);
-    if (const tcp::endpoint peer = _stream.socket().remote_endpoint(ignored); !ignored)
+    if (const tcp::endpoint peer = _stream.socket().remote_endpoint(ignored); !ignored) {
         _address = peer.address().to_string();
+        _throttle_key = throttle_key(peer.address());
+    }
     arm_timer();  // the Hello's time covers the handshake too
     if (ssl::stream<tcp::socket>* tls = _stream.tls_stream()) {
         tls->async_handshake(ssl::stream_base::server,
@@ -210,15 +212,15 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
     }
     // An address that guessed too often is refused without its token being looked at.
     if (const std::chrono::seconds locked =
-            _server.auth->refused_for(_address, auth_throttle::clock::now());
+            _server.auth->refused_for(_throttle_key, auth_throttle::clock::now());
         locked.count() > 0) {
         fail(proto::Code::UNAUTHENTICATED,
-             "too many failed logins from " + _address + ": refused for another " +
+             "too many failed logins from " + _throttle_key + ": refused for another " +
                  std::to_string(locked.count()) + " s",
              id);
         return;
     }
-    _token_prefix = hello->token()->str().substr(0, token_prefix_size);
+    _token_prefix = printable_prefix(hello->token()->string_view().substr(0, token_prefix_size));
     _client = hello->client();
     _client_lsn = hello->client_lsn();
     _station = hello->station();
@@ -534,16 +536,16 @@ void session::drain_ready() {
 
 std::chrono::milliseconds session::wrong_token(pending& p) {
     const auth_throttle::failure f =
-        _server.auth->failed(_address, _token_prefix, auth_throttle::clock::now());
+        _server.auth->failed(_throttle_key, _token_prefix, auth_throttle::clock::now());
     const std::string window = std::to_string(_server.options.auth_limits.window.count());
     std::string said = "connection " + std::to_string(_slot) + " from " + _address +
                        ": wrong token '" + _token_prefix + "...' (" +
-                       std::to_string(f.from_address) + " from " + _address + " and " +
+                       std::to_string(f.from_address) + " from " + _throttle_key + " and " +
                        std::to_string(f.with_prefix) + " with that prefix in " + window + " s)";
     std::string why;
     const std::string lockout = std::to_string(_server.options.auth_limits.lockout.count());
     if (f.address_locked) {
-        why = "too many failed logins from " + _address + ": refused for " + lockout + " s";
+        why = "too many failed logins from " + _throttle_key + ": refused for " + lockout + " s";
     } else if (f.prefix_locked) {
         why = "too many failed logins with tokens starting '" + _token_prefix +
               "': such tokens are answered slowly for up to " + lockout + " s";

@@ -124,8 +124,9 @@ private:
     bool _hello_pending = false;
     bool _hello_received = false;     // a Hello frame came (the slot is no longer on probation)
     bool _hello_answer_held = false;  // a wrong token's answer was held back once already
-    std::string _address;             // the peer's, for the access log and auth_throttle
-    std::string _token_prefix;        // the Hello's token's first bytes, for the same
+    std::string _address;             // the peer's, for the access log
+    std::string _throttle_key;        // the same as auth_throttle counts it (throttle_key)
+    std::string _token_prefix;        // the Hello's token's first bytes, printable_prefix
     flatbuffers::FlatBufferBuilder _builder{1024};
 };
 

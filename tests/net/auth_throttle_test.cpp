@@ -85,5 +85,34 @@ TEST(auth_throttle, the_tables_hold_at_most_keys_max_entries) {
     EXPECT_GT(t.refused_for("10.9.9.9", now + 61s), 0s);
 }
 
+// IPv6 hosts are counted by their /64: a host given a whole /64 gets no fresh failures by
+// moving within it. IPv4, and IPv4 mapped into IPv6, by the address.
+TEST(auth_throttle, an_ipv6_host_is_counted_by_its_64_and_ipv4_by_its_address) {
+    using boost::asio::ip::make_address;
+    EXPECT_EQ(throttle_key(make_address("10.1.2.3")), "10.1.2.3");
+    EXPECT_EQ(throttle_key(make_address("::ffff:10.1.2.3")), "10.1.2.3");
+    EXPECT_EQ(throttle_key(make_address("2001:db8:1:2:aaaa:bbbb:cccc:dddd")), "2001:db8:1:2::/64");
+    EXPECT_EQ(throttle_key(make_address("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+    EXPECT_NE(throttle_key(make_address("2001:db8:1:3::1")), "2001:db8:1:2::/64");
+    // So a guesser walking its /64 is locked out as one address.
+    auth_throttle t({.free_failures = 1, .lockout_failures = 3});
+    const auto now = clock_type::now();
+    for (int i = 1; i <= 3; ++i) {
+        std::string host = "2001:db8:1:2::";
+        host.append(std::to_string(i));
+        t.failed(throttle_key(make_address(host)), prefix('p', i), now);
+    }
+    EXPECT_GT(t.refused_for(throttle_key(make_address("2001:db8:1:2::99")), now).count(), 0);
+    EXPECT_EQ(t.refused_for(throttle_key(make_address("2001:db8:1:3::1")), now).count(), 0);
+}
+
+// What a wrong token's first bytes look like in the log: no control characters or raw bytes
+// reach it (a newline would forge a log line), and nothing is lost.
+TEST(auth_throttle, a_token_prefix_is_logged_printable) {
+    EXPECT_EQ(printable_prefix("ab12"), "ab12");
+    EXPECT_EQ(printable_prefix("a\nb"), "a\\x0ab");
+    EXPECT_EQ(printable_prefix(std::string_view("\x00\xff'\\", 4)), "\\x00\\xff\\x27\\x5c");
+}
+
 }  // namespace
 }  // namespace stampd::net
