@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "clients/lib/connection_cli.hpp"
 #include "clients/scan/load.hpp"
 #include "clients/scan/setup.hpp"
 #include "clients/scan/work.hpp"
@@ -163,19 +164,7 @@ int main(int argc, char** argv) {
         "open-loop schedule meant the request to be sent, so that a server that falls behind\n"
         "is not hidden by the client waiting for it (no coordinated omission).\n"
         "Exit codes: 0 ok, 1 errors occurred, 2 usage, 3 connection or authentication failure."};
-    app.add_option("--server", o.server.server,
-                   "HOST:PORT (else STAMPD_SERVER, else 127.0.0.1:7878)");
-    app.add_option("--tls-ca", o.server.tls_ca,
-                   "speak TLS; the server's certificate must chain to this PEM CA and name the "
-                   "server's host (else STAMPD_TLS_CA; neither: plain TCP)");
-    app.add_option("--tls-cert", o.server.tls_cert,
-                   "a PEM client certificate, for a server that pins stations by certificate");
-    app.add_option("--tls-key", o.server.tls_key, "the PEM private key of --tls-cert");
-    app.add_option("--token-file", o.server.token_file,
-                   "a file holding the user's token on its first line (else STAMPD_TOKEN, else "
-                   "STAMPD_TOKEN_FILE)");
-    app.add_option("--token", o.server.token,
-                   "the user's token on the command line (visible in ps: prefer --token-file)");
+    client::add_connection_options(app, o.server);
     app.add_flag("--json", o.json, "print one JSON object");
     app.add_flag("--setup", o.setup, "build the warehouse (admin token)");
     app.add_option("--boxes", o.build.boxes, "--setup: boxes to receive and put in production");
@@ -210,19 +199,7 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? exit_ok : exit_usage;
     }
-    if (app.count("--token") > 0) {
-        std::fprintf(
-            stderr, "stamp-scan: warning: %s\n",
-            net::command_line_secret_warning("--token", "--token-file FILE or STAMPD_TOKEN")
-                .c_str());
-    }
-    std::string error, warning;
-    if (!client::options_from_environment(o.server, error, warning)) {
-        std::fprintf(stderr, "stamp-scan: %s\n", error.c_str());
-        return exit_usage;
-    }
-    if (!warning.empty()) std::fprintf(stderr, "stamp-scan: warning: %s\n", warning.c_str());
-    if (o.server.server.empty()) o.server.server = "127.0.0.1:7878";
+    if (!client::settle_connection_options(app, o.server, "stamp-scan")) return exit_usage;
     if (o.server.token.empty()) {
         std::fprintf(stderr,
                      "stamp-scan: no token: pass --token-file FILE, or set STAMPD_TOKEN or "

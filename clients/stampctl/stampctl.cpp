@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "clients/lib/connection_cli.hpp"
 #include "clients/stampctl/view.hpp"
 #include "engine/rejection.hpp"
 #include "net/protocol/answers.hpp"
-#include "net/protocol/secret_file.hpp"
 
 namespace stampd::ctl {
 
@@ -159,19 +159,7 @@ int main(int argc, char** argv) {
         "it to every user of the machine). Every command takes --dry-run.");
     globals g;
     g.connection.server.clear();
-    app.add_option("--server", g.connection.server,
-                   "HOST:PORT of stampd (else STAMPD_SERVER, else 127.0.0.1:7878)");
-    app.add_option("--tls-ca", g.connection.tls_ca,
-                   "speak TLS; the server's certificate must chain to this PEM CA and name the "
-                   "server's host (else STAMPD_TLS_CA; neither: plain TCP)");
-    app.add_option("--tls-cert", g.connection.tls_cert,
-                   "a PEM client certificate, for a server that pins stations by certificate");
-    app.add_option("--tls-key", g.connection.tls_key, "the PEM private key of --tls-cert");
-    app.add_option("--token-file", g.connection.token_file,
-                   "a file holding your token on its first line (else STAMPD_TOKEN, else "
-                   "STAMPD_TOKEN_FILE)");
-    app.add_option("--token", g.connection.token,
-                   "your token on the command line (visible in ps: prefer --token-file)");
+    stampd::client::add_connection_options(app, g.connection);
     app.add_option("--station", g.connection.station, "station number recorded with commands");
     app.add_option("--client", g.connection.client,
                    "client id for idempotent retries across reconnects (0: none)");
@@ -188,18 +176,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_done : exit_usage;
     }
-    if (app.count("--token") > 0) {
-        std::fprintf(
-            stderr, "stampctl: warning: %s\n",
-            stampd::net::command_line_secret_warning("--token", "--token-file FILE or STAMPD_TOKEN")
-                .c_str());
-    }
-    std::string error, warning;
-    if (!stampd::client::options_from_environment(g.connection, error, warning)) {
-        std::fprintf(stderr, "stampctl: %s\n", error.c_str());
+    if (!stampd::client::settle_connection_options(app, g.connection, "stampctl"))
         return exit_usage;
-    }
-    if (!warning.empty()) std::fprintf(stderr, "stampctl: warning: %s\n", warning.c_str());
-    if (g.connection.server.empty()) g.connection.server = "127.0.0.1:7878";
     return r.chosen ? r.chosen(g) : exit_usage;
 }
