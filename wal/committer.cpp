@@ -93,11 +93,10 @@ void committer::record_mark() {
     _mark_failed = !s.ok();
 }
 
-// After the sync, as the mark: every record into the seals' digest (sealer.hpp).
+// After the answers, before the batches go back: every record into the seals' digest
+// (sealer.hpp).
 void committer::record_seals() {
-    if (_options.sealer == nullptr) return;
-    for (const keyed_value& v : _merged)
-        _options.sealer->add(v.lsn, v.bytes);
+    if (_options.sealer != nullptr) _options.sealer->add(_merged);
 }
 
 void committer::run() {
@@ -113,7 +112,6 @@ void committer::run() {
                 _progress.commits.fetch_add(1, std::memory_order_relaxed);
                 _progress.records.fetch_add(_merged.size(), std::memory_order_relaxed);
                 record_mark();
-                record_seals();
                 if (_failures.probe_after_us.exchange(0) != 0)
                     _options.log("commits succeed again");
                 break;
@@ -141,8 +139,11 @@ void committer::run() {
                     a.result = storage_unavailable(b->first_lsn);
             }
             if (_options.answers) _options.answers(b->answers);
-            _pipe.release(b);
         }
+        // Sealed after the answers (no station waits for it), before the batches' bytes go back.
+        if (fate == group_fate::durable) record_seals();
+        for (batch* b : group)
+            _pipe.release(b);
         _progress.changed.notify_all();
     }
     if (_options.sealer != nullptr) _options.sealer->finish();

@@ -65,13 +65,27 @@ status log_sealer::open(const std::string& seal_path, std::string key, std::uint
     return {};
 }
 
-void log_sealer::add(std::uint64_t lsn, std::span<const std::uint8_t> bytes) {
-    assert(bytes.size() >= record_header_size);
-    record_header h;
-    std::memcpy(&h, bytes.data(), record_header_size);
-    _chain.add(lsn, bytes.first(record_header_size), bytes.subspan(record_header_size));
-    _chain_value = chain_after(h.previous_chain, h.checksum);
-    if (lsn % _every == 0) seal_now();
+void log_sealer::add(std::span<const keyed_value> records) {
+    std::size_t run = 0;  // the first record not hashed yet
+    const auto hash_through = [&](std::size_t last) {
+        const std::uint8_t* begin = records[run].bytes.data();
+        const std::uint8_t* end = records[last].bytes.data() + records[last].bytes.size();
+        _chain.add_run(records[last].lsn, {begin, static_cast<std::size_t>(end - begin)});
+        run = last + 1;
+    };
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const keyed_value& v = records[i];
+        assert(v.bytes.size() >= record_header_size);
+        if (i > run && records[i - 1].bytes.data() + records[i - 1].bytes.size() != v.bytes.data())
+            hash_through(i - 1);  // not back to back: the run so far, then a new one
+        if (v.lsn % _every == 0 || i + 1 == records.size()) {
+            hash_through(i);
+            record_header h;
+            std::memcpy(&h, v.bytes.data(), record_header_size);
+            _chain_value = chain_after(h.previous_chain, h.checksum);
+            if (v.lsn % _every == 0) seal_now();
+        }
+    }
 }
 
 void log_sealer::finish() {

@@ -27,9 +27,10 @@ public:
                        const std::function<void(const std::string&)>& log_line,
                        std::unique_ptr<log_sealer>& out);
 
-    // The next durable record (header and payload as stored), sealed when its LSN is a
-    // multiple of `every`.
-    void add(std::uint64_t lsn, std::span<const std::uint8_t> bytes);
+    // The next durable records, in LSN order (header and payload as stored), sealed at each LSN
+    // that is a multiple of `every`. Bytes that lie back to back (a batch's) are hashed in one
+    // pass.
+    void add(std::span<const keyed_value> records);
     // Seals what was added since the last seal (at shutdown).
     void finish();
 

@@ -13,6 +13,7 @@
 #include "clients/stampctl/stampctl.hpp"
 #include "clients/stampctl/view.hpp"
 #include "engine/engine.hpp"
+#include "net/protocol/secret_file.hpp"
 
 namespace stampd::ctl {
 
@@ -120,6 +121,31 @@ CLI::Option* id_flag(CLI::App& s, const char* flag, T& into, const char* help) {
 inline CLI::Option* code_flag(CLI::App& s, const char* flag, code& into, const char* help) {
     return s.add_option_function<std::string>(
         flag, [&into, flag](const std::string& t) { into = parse_code_arg(t, flag); }, help);
+}
+
+// A new user's token: --user-token-file FILE (its first line; read at once) or --user-token TEXT
+// (on the command line, so in ps: warned about), exactly one.
+inline void user_token_flags(CLI::App& s, std::string& into, const char* help) {
+    CLI::Option_group* g = s.add_option_group("token", help);
+    g->add_option_function<std::string>(
+        "--user-token-file",
+        [&into](const std::string& path) {
+            std::string error, warning;
+            if (!net::read_secret_file(path, into, error, warning))
+                throw CLI::ValidationError("--user-token-file", error);
+            if (!warning.empty()) std::cerr << "stampctl: warning: " << warning << '\n';
+        },
+        "a file holding the token on its first line (only its hash is kept)");
+    g->add_option_function<std::string>(
+        "--user-token",
+        [&into](const std::string& t) {
+            into = t;
+            std::cerr << "stampctl: warning: "
+                      << net::command_line_secret_warning("--user-token", "--user-token-file FILE")
+                      << '\n';
+        },
+        "the token on the command line (visible in ps: prefer --user-token-file)");
+    g->require_option(1);
 }
 
 inline CLI::Option* day_flag(CLI::App& s, const char* flag, day& into, const char* help) {

@@ -19,9 +19,7 @@ spec<create_user> cli<create_user>() {
                      "consignee")
                     ->required();
                 s.add_option("--consignee", c.consignee, "consignee id (consignee users only)");
-                s.add_option("--user-token", c.token,
-                             "the new user's token (only its hash is kept)")
-                    ->required();
+                user_token_flags(s, c.token, "the new user's token (only its hash is kept)");
             },
             [](const create_user& c, u32 id) {
                 return "created user " + id_text(id) + " (" + std::string(c.key.view()) + ")";

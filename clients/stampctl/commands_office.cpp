@@ -152,7 +152,7 @@ spec<set_user_token> cli<set_user_token>() {
         "Give a user a new token (SPEC §11).",
         [](CLI::App& s, set_user_token& c) {
             id_flag(s, "--user", c.user, "user id");
-            s.add_option("--user-token", c.token, "the new token")->required();
+            user_token_flags(s, c.token, "the new token (only its hash is kept)");
         },
         [](const set_user_token& c, u32) { return "set a new token for user " + id_text(c.user); }};
 }

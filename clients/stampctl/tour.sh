@@ -15,19 +15,23 @@ admin=${STAMPD_TOKEN:?set STAMPD_TOKEN to the admin token}
 run=${TOUR_RUN:-$(date +%s)$$}
 
 step() { printf '\n== %s\n' "$*"; }
+# New users' tokens go to stampctl in files (owner-only), never on its command line.
+secrets=$(mktemp -d)
+trap 'rm -rf "$secrets"' EXIT
+token_file() { (umask 077 && printf '%s\n' "$1" >"$secrets/$2") && printf '%s' "$secrets/$2"; }
 as() { local token=$1; shift; STAMPD_TOKEN=$token "$ctl" "$@"; }
 id_of() { local token=$1; shift; STAMPD_TOKEN=$token "$ctl" --quiet "$@"; }
 
 step "admin: users, a consignee and its product"
 sup="supervisor-token-$run"; stamper="stamper-token-$run"; verifier="verifier-token-$run"
 finance="finance-token-$run"; customer="consignee-token-$run"
-as "$admin" create-user --key "sup-$run" --name "Sam Supervisor" --roles supervisor --user-token "$sup"
-as "$admin" create-user --key "stamp-$run" --name "Stella Stamper" --roles stamper --user-token "$stamper"
-as "$admin" create-user --key "ver-$run" --name "Vic Verifier" --roles verifier --user-token "$verifier"
-as "$admin" create-user --key "fin-$run" --name "Fran Finance" --roles finance --user-token "$finance"
+as "$admin" create-user --key "sup-$run" --name "Sam Supervisor" --roles supervisor --user-token-file "$(token_file "$sup" sup)"
+as "$admin" create-user --key "stamp-$run" --name "Stella Stamper" --roles stamper --user-token-file "$(token_file "$stamper" stamper)"
+as "$admin" create-user --key "ver-$run" --name "Vic Verifier" --roles verifier --user-token-file "$(token_file "$verifier" verifier)"
+as "$admin" create-user --key "fin-$run" --name "Fran Finance" --roles finance --user-token-file "$(token_file "$finance" finance)"
 consignee=$(id_of "$admin" create-consignee --key "ACME-$run" --name "Acme Vapes" --province on)
 as "$admin" create-user --key "acme-$run" --name "Acme Portal" --roles consignee \
-    --consignee "$consignee" --user-token "$customer"
+    --consignee "$consignee" --user-token-file "$(token_file "$customer" customer)"
 product=$(id_of "$admin" create-product --sku "V15-$run" --consignee "$consignee" \
     --name "Mint 15 mL" --volume-ul 15000)
 

@@ -80,6 +80,16 @@ TEST(seal_chain, reading_the_digest_does_not_end_the_segment) {
     EXPECT_EQ(chain.digest(), digest_of(records));
     EXPECT_EQ(chain.from_lsn(), 0u);
     EXPECT_EQ(chain.last_lsn(), 3u);
+    // A batch's records back to back, hashed in one pass: the same digest.
+    bytes together;
+    for (const auto& [header, payload] : records) {
+        together.insert(together.end(), header.begin(), header.end());
+        together.insert(together.end(), payload.begin(), payload.end());
+    }
+    seal_chain run;
+    run.add_run(3, together);
+    EXPECT_EQ(run.digest(), digest_of(records));
+    EXPECT_EQ(run.last_lsn(), 3u);
 }
 
 const std::string key(40, 'k');

@@ -96,6 +96,12 @@ void seal_chain::add(std::uint64_t lsn, std::span<const std::uint8_t> header,
     if (!payload.empty()) check(EVP_DigestUpdate(_ctx, payload.data(), payload.size()));
 }
 
+void seal_chain::add_run(std::uint64_t last_lsn, std::span<const std::uint8_t> bytes) {
+    assert(last_lsn > _last);
+    _last = last_lsn;
+    check(EVP_DigestUpdate(_ctx, bytes.data(), bytes.size()));
+}
+
 seal_digest seal_chain::digest() const {
     // Finished on a copy: the segment goes on until start().
     EVP_MD_CTX* copy = EVP_MD_CTX_new();

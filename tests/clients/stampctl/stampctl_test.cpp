@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -178,6 +179,35 @@ TEST_F(stampctl_test, verifier_who_stamped_is_refused_same_user) {
     const ran r = ctl("stamper-verifier-0123", {"verify-po", "--po", "1"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("SAME_USER"), std::string::npos) << r.err;
+}
+
+// A new user's token is given in a file (--user-token-file), never needing the command line;
+// --user-token still works but says it is visible in ps; one of the two, not both.
+TEST_F(stampctl_test, a_new_users_token_comes_from_a_file) {
+    const std::string file = dir / "ann.token";
+    { std::ofstream(file) << "ann-token-0123456789\n"; }
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const ran created = ctl(admin_token, {"create-user", "--key", "ann", "--roles", "stamper",
+                                          "--user-token-file", file});
+    EXPECT_EQ(created.code, 0) << created.err;
+    EXPECT_EQ(created.err, "");
+    ok("ann-token-0123456789", {"whoami"});  // the token in the file is the one kept
+    const ran inline_token = ctl(admin_token, {"create-user", "--key", "bob", "--roles", "stamper",
+                                               "--user-token", "bob-token-0123456789"});
+    EXPECT_EQ(inline_token.code, 0) << inline_token.err;
+    EXPECT_NE(inline_token.err.find("--user-token puts the secret where anyone"), std::string::npos)
+        << inline_token.err;
+    const ran both =
+        ctl(admin_token, {"create-user", "--key", "cat", "--roles", "stamper", "--user-token",
+                          "cat-token-0123456789", "--user-token-file", file});
+    EXPECT_EQ(both.code, 2) << both.err;
+    const ran neither = ctl(admin_token, {"create-user", "--key", "dan", "--roles", "stamper"});
+    EXPECT_EQ(neither.code, 2) << neither.err;
+    const ran missing =
+        ctl(admin_token, {"set-user-token", "--user", "2", "--user-token-file", dir / "nothing"});
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.err.find("nothing"), std::string::npos) << missing.err;
 }
 
 TEST_F(stampctl_test, insufficient_stamps_prints_code_and_figures) {
