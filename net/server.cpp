@@ -88,6 +88,11 @@ wal::status server::start(const wal::runtime_options& runtime_options,
         options.connections_max, options.connections_per_address_max, options.awaiting_hello_max,
         options.awaiting_hello_per_address_max));
     s.auth = std::make_unique<auth_throttle>(options.auth_limits);
+    if (options.tls_cert.empty() && options.tls_key.empty() &&
+        (!options.tls_client_ca.empty() || options.tls_require_client_cert)) {
+        return wal::status{
+            EINVAL, "client certificates need TLS: a certificate and key of the server's", true};
+    }
     if (!options.tls_cert.empty() || !options.tls_key.empty()) {
         std::string error;
         s.tls = server_tls(options.tls_cert, options.tls_key, options.tls_client_ca,
@@ -311,17 +316,20 @@ void server::impl::on_records(std::span<const wal::durable_record> records) {
     // is subscribed.
     if (subs.empty()) return;
     std::vector<std::pair<subscriber, viewer>> to;
+    std::vector<outgoing> out;
+    out_index.clear();
     for (const wal::durable_record& r : records) {
         to.clear();
         subs.match(r.lsn, r.events,
                    [&to](subscriber who, const viewer& as) { to.emplace_back(who, as); });
-        if (!to.empty()) push(r, to);
+        if (!to.empty()) gather(r, to, out);
     }
+    deliver(out);
 }
 
 namespace {
 
-using frame_ptr = std::shared_ptr<const std::vector<std::uint8_t>>;
+using frame_ptr = server::impl::frame_ptr;
 
 // One Pushed frame: the record's events that `as` may see, encoded as the log encodes them; null
 // when it may see none of them.
@@ -345,8 +353,9 @@ frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
 
 }  // namespace
 
-void server::impl::push(const wal::durable_record& record,
-                        const std::vector<std::pair<subscriber, viewer>>& to) {
+void server::impl::gather(const wal::durable_record& record,
+                          const std::vector<std::pair<subscriber, viewer>>& to,
+                          std::vector<outgoing>& out) {
     // Built once per kind of viewer: the whole record for staff, one cut per consignee.
     std::optional<frame_ptr> whole;
     std::vector<std::pair<consignee_id, frame_ptr>> cut;
@@ -360,13 +369,23 @@ void server::impl::push(const wal::durable_record& record,
         }
         return cut.emplace_back(as.own, pushed_frame(record, as, push_encoder)).second;
     };
-    std::lock_guard lock(registry_mutex);
     for (const auto& [who, as] : to) {
         frame_ptr frame = frame_for(as);
         if (frame == nullptr) continue;
-        if (const std::shared_ptr<session> target = session_at(who.slot, who.generation)) {
+        const std::uint64_t key = std::uint64_t{who.slot} << 16 | who.generation;
+        const auto [at, added] = out_index.try_emplace(key, out.size());
+        if (added) out.push_back(outgoing{.who = who, .frames = {}});
+        out[at->second].frames.push_back(std::move(frame));
+    }
+}
+
+void server::impl::deliver(std::vector<outgoing>& out) {
+    if (out.empty()) return;
+    std::lock_guard lock(registry_mutex);
+    for (outgoing& o : out) {
+        if (const std::shared_ptr<session> target = session_at(o.who.slot, o.who.generation)) {
             asio::post(target->executor(),
-                       [target, frame = std::move(frame)] { target->on_push(frame); });
+                       [target, frames = std::move(o.frames)] { target->on_push(frames); });
         }
     }
 }

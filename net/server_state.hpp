@@ -3,8 +3,8 @@
 // committer thread (durable answers and records) back to the sessions.
 //
 // Threads: the registry and the subscriptions have their own mutexes; the committer-thread
-// scratch (grouped, touched, push_encoder) is touched by the committer thread only; the rest is
-// set up by start() before any thread runs.
+// scratch (grouped, touched, push_encoder, out_index) is touched by the committer thread only; the
+// rest is set up by start() before any thread runs.
 #pragma once
 
 #include <utility>  // Boost 1.74's asio uses std::exchange without including it
@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/codec/event_codec.hpp"
@@ -116,10 +117,20 @@ struct server::impl {
     wal::status bootstrap_admin(const std::string& token);
     void on_answers(std::span<const wal::answer> answers);
     void on_records(std::span<const wal::durable_record> records);
-    // Pushes a record to its subscribers: staff get it as the log holds it, encoded once;
-    // consignee users what visible_event leaves of it for them (nothing when nothing is left).
-    void push(const wal::durable_record& record,
-              const std::vector<std::pair<subscriber, viewer>>& to);
+    // A commit group's pushes, gathered per subscriber: one post to each connection, however
+    // many of the group's records concern it.
+    using frame_ptr = std::shared_ptr<const std::vector<std::uint8_t>>;
+    struct outgoing {
+        subscriber who;
+        std::vector<frame_ptr> frames;
+    };
+    // Adds a record's frames for its subscribers to `out`: staff get it as the log holds it
+    // (token hashes aside), encoded once; consignee users what visible_event leaves of it for
+    // them (nothing when nothing is left).
+    void gather(const wal::durable_record& record,
+                const std::vector<std::pair<subscriber, viewer>>& to, std::vector<outgoing>& out);
+    void deliver(std::vector<outgoing>& out);
+    std::unordered_map<std::uint64_t, std::size_t> out_index;  // gather's: subscriber → out[i]
     std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
     void release_slot(std::uint32_t slot);
     // The session's Hello has arrived: it no longer holds its slot on probation.

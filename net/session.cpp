@@ -337,8 +337,9 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
             const viewer as = viewer_of(s, user);
             const bool visible = po != id_none ? may_see_po(s, user, po)
                                                : s.has_consignee(consignee) && as.sees(consignee);
-            add_result added = add_result::closed;
-            if (visible) {
+            // At the limit, refused before the state is scanned for what the subscription covers.
+            add_result added = visible ? subs->admits(who) : add_result::closed;
+            if (added == add_result::added) {
                 subscription_start start{.po = po, .consignee = consignee};
                 for (po_id p = 1; consignee != id_none && p <= s.production_orders.size(); ++p) {
                     if (s.po_at(p).consignee == consignee) start.pos.push_back(p);
@@ -371,8 +372,10 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
             reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
         };
     }
+    // Counted as a read: each runs on the writer thread.
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::subscribe, .reply = reply});
+    ++_reads_in_flight;
     _to_submit.emplace_back(std::move(query));
 }
 
@@ -517,7 +520,7 @@ void session::drain_ready() {
                 _hello_pending = false;
                 if (!hello_ok) _closing = true;
             }
-            if (p.what == kind::read) --_reads_in_flight;
+            if (p.what == kind::read || p.what == kind::subscribe) --_reads_in_flight;
             append_frame(*p.reply);
         }
         _in_flight.pop_front();
@@ -561,10 +564,13 @@ std::chrono::milliseconds session::wrong_token(pending& p) {
     return f.delay;
 }
 
-void session::on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame) {
-    if (_closed || _user == id_none) return;  // only an authenticated user ever subscribed
-    append_frame(*frame);
-    write_more();
+void session::on_push(const std::vector<std::shared_ptr<const std::vector<std::uint8_t>>>& frames) {
+    if (_user == id_none) return;  // only an authenticated user ever subscribed
+    for (const auto& frame : frames) {
+        if (_closed) return;  // append_frame closes a connection that reads too slowly
+        append_frame(*frame);
+    }
+    if (!_closed) write_more();
 }
 
 void session::append_frame(std::span<const std::uint8_t> payload) {

@@ -37,7 +37,8 @@ public:
     void start();
     // From the committer thread, through asio::post.
     void on_answers(std::vector<wal::answer>&& answers);
-    void on_push(std::shared_ptr<const std::vector<std::uint8_t>> frame);
+    // Pushed frames, in LSN order (a commit group's for this connection).
+    void on_push(const std::vector<std::shared_ptr<const std::vector<std::uint8_t>>>& frames);
     // Stop reading; answer what is in flight; close once written.
     void shut_down();
     // Closes the connection if it still has not said Hello: a newer one needs the room.

@@ -32,17 +32,33 @@ void subscriptions::open(subscriber who) {
     _open[who.slot] = who.generation;
 }
 
-add_result subscriptions::add(subscriber who, const viewer& as, subscription_start start,
-                              std::uint64_t from_lsn) {
-    // One PO or one consignee (session.cpp).
-    assert((start.po == id_none) != (start.consignee == id_none));
-    std::lock_guard lock(_mutex);
+add_result subscriptions::admits_locked(subscriber who) const {
     if (const auto it = _open.find(who.slot); it == _open.end() || it->second != who.generation)
         return add_result::closed;
     if (std::ranges::count_if(_entries, [&](const entry& e) { return e.who == who; }) >=
         subscriptions_per_connection_max) {
         return add_result::limit;
     }
+    return add_result::added;
+}
+
+add_result subscriptions::admits(subscriber who) {
+    std::lock_guard lock(_mutex);
+    return admits_locked(who);
+}
+
+add_result subscriptions::add(subscriber who, const viewer& as, subscription_start start,
+                              std::uint64_t from_lsn) {
+    // One PO or one consignee (session.cpp).
+    assert((start.po == id_none) != (start.consignee == id_none));
+    std::lock_guard lock(_mutex);
+    if (std::ranges::any_of(_entries, [&](const entry& e) {
+            return e.who == who && e.po == start.po && e.consignee == start.consignee;
+        })) {
+        return add_result::added;  // already: every record after it reaches the subscriber
+    }
+    if (const add_result admitted = admits_locked(who); admitted != add_result::added)
+        return admitted;
     assert(_entries.size() < std::size_t{connections_max} * subscriptions_per_connection_max);
     entry& e = _entries.emplace_back(
         entry{.who = who, .as = as, .po = start.po, .consignee = start.consignee});

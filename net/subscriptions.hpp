@@ -58,6 +58,10 @@ class subscriptions {
 public:
     // A connection that may subscribe, from its start (I/O thread).
     void open(subscriber who);
+    // Whether add() would take another subscription of `who` (added) — a cheap check before
+    // the writer scans the state for it.
+    add_result admits(subscriber who);
+    // The same subscription twice is one (added, nothing new).
     add_result add(subscriber who, const viewer& as, subscription_start start,
                    std::uint64_t from_lsn);
     // Whether there was such a subscription.
@@ -89,6 +93,7 @@ private:
     std::mutex _mutex;
     std::vector<entry> _entries;
     std::unordered_map<std::uint32_t, std::uint16_t> _open;  // slot → generation
+    add_result admits_locked(subscriber who) const;
     std::atomic<std::size_t> _count{0};
 };
 

@@ -31,9 +31,19 @@ status log_sealer::open(const std::string& seal_path, std::string key, std::uint
         out = std::move(s);
         return {};
     }
-    const seal& last = seals.back();
+    // The newest seal that holds: a crash may leave a damaged last entry (the file is not
+    // synced), which verify reports; sealing goes on from the one before it.
+    std::size_t newest = seals.size();
+    while (newest > 0 && !seal_holds(s->key(), seals[newest - 1]))
+        --newest;
+    if (newest > 0 && newest < seals.size()) {
+        log_line(std::to_string(seals.size() - newest) + " seal(s) at the end of " + seal_path +
+                 " do not hold under this key: sealing goes on from the seal of LSN " +
+                 std::to_string(seals[newest - 1].lsn));
+    }
+    const seal& last = seals[newest > 0 ? newest - 1 : seals.size() - 1];
     std::string misfit;
-    if (!seal_holds(s->key(), last)) {
+    if (newest == 0) {
         misfit = "does not hold under this key (was the key changed?)";
     } else if (last.lsn > durable_lsn) {
         misfit = "is beyond the log, which ends at LSN " + lsn_d;

@@ -201,14 +201,13 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     if (const wal::status s = dir.read_durable_mark(mark); !s.ok()) {
         add(r, "durable_mark", 0, s.message());
     }
-    std::optional<std::uint64_t> chain_at_mark;
-    if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
-        add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
-    }
-    // The seals, by LSN, checked as the records go by against the digest they recompute.
+    // The seals, by LSN, checked as the records go by against the digest they recompute. Read
+    // before the log's end, as the mark is: stampd seals only records already synced, so every
+    // seal read here has its records within the range read below.
     std::vector<wal::seal> seals;
     std::size_t next_seal = 0;
     wal::seal_chain sealing;
+    bool seal_broken = false;  // first_broken may be LSN 0
     const auto key =
         std::span(reinterpret_cast<const std::uint8_t*>(o.seal_key.data()), o.seal_key.size());
     if (!o.seal_key.empty()) {
@@ -223,6 +222,10 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
             r.seals.sealed_from = seals.front().from_lsn;
             sealing.start(seals.front().from_lsn, wal::seal_digest{});
         }
+    }
+    std::optional<std::uint64_t> chain_at_mark;
+    if (const wal::status s = dir.log().last_key(r.log_last_lsn); !s.ok()) {
+        add(r, "log", 0, "the log's last LSN cannot be read: " + s.message());
     }
     const auto check_seal = [&](const wal::seal& seal, std::uint64_t log_chain) {
         std::string why;
@@ -243,10 +246,11 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
         if (seal.lsn == sealing.last_lsn()) sealing.start(seal.lsn, seal.digest);
         if (why.empty()) {
             ++r.seals.holding;
-            if (r.seals.first_broken == 0) r.seals.sealed_through = seal.lsn;
+            if (!seal_broken) r.seals.sealed_through = seal.lsn;
             return;
         }
-        if (r.seals.first_broken != 0) return;  // the first one says it
+        if (seal_broken) return;  // the first one says it
+        seal_broken = r.seals.broken = true;
         r.seals.first_broken = seal.lsn;
         add(r, "seal", seal.lsn,
             at_lsn(seal.lsn) + why + ": the log cannot be trusted after LSN " +
@@ -298,8 +302,9 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
                 std::to_string(replayed.checked) + ", but LSN " + std::to_string(r.log_last_lsn) +
                 " was there when the audit started");
     }
-    if (next_seal < seals.size() && !r.damaged && r.seals.first_broken == 0) {
+    if (next_seal < seals.size() && !r.damaged && !seal_broken) {
         const wal::seal& beyond = seals[next_seal];
+        r.seals.broken = true;
         r.seals.first_broken = beyond.lsn;
         add(r, "seal", beyond.lsn,
             at_lsn(beyond.lsn) + "missing: it was sealed, but the log ends at LSN " +

@@ -55,7 +55,8 @@ struct seal_report {
     std::uint64_t seals = 0, holding = 0;
     std::uint64_t sealed_from = 0;     // the first seal covers the records after this LSN
     std::uint64_t sealed_through = 0;  // the last seal that holds with every one before it
-    std::uint64_t first_broken = 0;    // the first that does not (0: none)
+    bool broken = false;               // a seal does not hold:
+    std::uint64_t first_broken = 0;    // the first (its LSN, which may be 0)
 };
 
 struct verify_report {

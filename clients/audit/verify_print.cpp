@@ -68,7 +68,7 @@ void print_text(const verify_report& r, std::FILE* out) {
             line += " from LSN " + std::to_string(r.seals.sealed_from + 1) +
                     " (sealing began there: the records before are not sealed)";
         }
-        if (r.seals.first_broken != 0) {
+        if (r.seals.broken) {
             line += ", not after: the seal of LSN " + std::to_string(r.seals.first_broken) +
                     " does not hold";
         }
@@ -131,6 +131,7 @@ void print_json(const verify_report& r, std::FILE* out) {
                                                  {"holding", unum(r.seals.holding)},
                                                  {"sealed_from", unum(r.seals.sealed_from)},
                                                  {"sealed_through", unum(r.seals.sealed_through)},
+                                                 {"broken", r.seals.broken},
                                                  {"first_broken", unum(r.seals.first_broken)}}}
                       : json::value{}},
         {"replayed_to_lsn", unum(r.replayed_to_lsn)},

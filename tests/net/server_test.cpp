@@ -729,20 +729,42 @@ TEST_F(server_test, a_pipelined_unsubscribe_ends_the_subscription_sent_before_it
     ASSERT_TRUE(watcher->next_push(push, error)) << error;
     const fb::EventRecord* e = push.get()->reply_as_Pushed()->events()->Get(0)->bytes_nested_root();
     EXPECT_EQ(e->event_type(), fb::Event::ShipmentCreated);
-    // The limit: what is registered. 15 more fill it; the next is refused until one ends.
-    for (u32 i = 0; i < subscriptions_per_connection_max - 1; ++i)
-        watcher->send(proto::Body::Subscribe, subscribe(f.po, 0));
-    watcher->send(proto::Body::Subscribe, subscribe(f.po, 0));
+    // The same subscription twice is one: the next change comes once.
+    client::response r;
+    ASSERT_TRUE(watcher->call(proto::Body::Subscribe, subscribe(0, acme), r, error)) << error;
+    EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
+    must(*sup, create_shipment{code{"SH-ACME-2"}, acme});
+    must(*sup, create_shipment{code{"SH-OTHER"}, f.consignee});  // not watched
+    must(*sup, create_shipment{code{"SH-ACME-3"}, acme});
+    for (const char* number : {"SH-ACME-2", "SH-ACME-3"}) {
+        ASSERT_TRUE(watcher->next_push(push, error)) << error;
+        const auto* created = push.get()
+                                  ->reply_as_Pushed()
+                                  ->events()
+                                  ->Get(0)
+                                  ->bytes_nested_root()
+                                  ->event_as_ShipmentCreated();
+        ASSERT_NE(created, nullptr);
+        EXPECT_EQ(created->key()->str(), number);
+    }
+    // The limit: what is registered. 15 more consignees fill it; the next is refused until one
+    // ends.
+    std::vector<consignee_id> more;
+    for (u32 i = 0; i < subscriptions_per_connection_max; ++i) {
+        std::string key = "C";
+        key.append(std::to_string(i));
+        more.push_back(must(*admin, create_consignee{code{key}, "More", province::on}));
+    }
+    for (u32 i = 0; i < subscriptions_per_connection_max; ++i)
+        watcher->send(proto::Body::Subscribe, subscribe(0, more[i]));
     ASSERT_TRUE(watcher->flush(error)) << error;
     for (u32 i = 0; i < subscriptions_per_connection_max; ++i) {
-        client::response r;
         ASSERT_TRUE(watcher->receive(r, error)) << error;
         EXPECT_EQ(r.outcome()->code(), i + 1 < subscriptions_per_connection_max
                                            ? proto::Code::OK
                                            : proto::Code::LIMIT_EXCEEDED)
             << i;
     }
-    client::response r;
     ASSERT_TRUE(watcher->call(
         proto::Body::Unsubscribe,
         [&](flatbuffers::FlatBufferBuilder& b) {

@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <cstring>
@@ -118,14 +119,17 @@ seal_digest seal_chain::digest() const {
 status seal_file::open_for_appending(const std::string& path, std::unique_ptr<seal_file>& out) {
     std::unique_ptr<seal_file> f(new seal_file());
     f->_path = path;
-    f->_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    // Written at _size (pwrite), not O_APPEND: a partial entry a full disk left, whether or not
+    // it could be cut off, is overwritten by the next one.
+    f->_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (f->_fd < 0) return status{errno, "opening " + path};
     off_t size = ::lseek(f->_fd, 0, SEEK_END);
     if (size < 0) return status{errno, "reading the length of " + path};
     if (size < static_cast<off_t>(seal_header_size)) {
         // New, or a crash tore the header: nothing was sealed in it yet.
         if (::ftruncate(f->_fd, 0) != 0) return status{errno, "emptying " + path};
-        if (::write(f->_fd, file_header, seal_header_size) !=
+        errno = 0;
+        if (::pwrite(f->_fd, file_header, seal_header_size, 0) !=
             static_cast<ssize_t>(seal_header_size)) {
             const int error = errno != 0 ? errno : ENOSPC;
             (void)!::ftruncate(f->_fd, 0);
@@ -134,6 +138,7 @@ status seal_file::open_for_appending(const std::string& path, std::unique_ptr<se
         size = seal_header_size;
     } else {
         char header[seal_header_size];
+        errno = 0;
         if (::pread(f->_fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header))
             return status{errno != 0 ? errno : EIO, "reading the header of " + path};
         if (std::memcmp(header, file_header, seal_header_size) != 0) {
@@ -164,17 +169,16 @@ status seal_file::append(std::span<const std::uint8_t> key, seal s) {
     std::uint8_t entry[seal_size];
     encode(s, entry);
     errno = 0;
-    const ssize_t wrote = ::write(_fd, entry, sizeof entry);
+    const ssize_t wrote = ::pwrite(_fd, entry, sizeof entry, _size);
     if (wrote == static_cast<ssize_t>(sizeof entry)) {
         _size += static_cast<off_t>(sizeof entry);
         return {};
     }
-    // A short write (a full disk) leaves part of an entry: cut it off, or every later entry
-    // would be read shifted.
+    // A short write (a full disk) leaves part of an entry: cut it off (the next append
+    // overwrites it anyway; a reader meanwhile would take it for a torn end).
     const int error = wrote < 0 && errno != 0 ? errno : ENOSPC;
     if (wrote > 0 && ::ftruncate(_fd, _size) != 0) {
-        return status{errno, "cutting a partly written seal off " + _path +
-                                 " (its entries would be misread: move it aside)"};
+        return status{errno, "cutting a partly written seal off " + _path};
     }
     return status{error, "writing the seal of LSN " + std::to_string(s.lsn) + " to " + _path};
 }
@@ -191,6 +195,9 @@ status seal_file::read_all(const std::string& path, std::vector<seal>& out) {
     }
     for (std::size_t at = seal_header_size; at + seal_size <= bytes.size(); at += seal_size) {
         const std::uint8_t* e = bytes.data() + at;
+        // All zeros: space a crash allocated but never wrote (the file is not synced), not a
+        // seal; it can only be at the end.
+        if (std::all_of(e, e + seal_size, [](std::uint8_t b) { return b == 0; })) continue;
         seal s{.lsn = get_u64(e), .from_lsn = get_u64(e + 8), .chain = get_u64(e + 16)};
         std::memcpy(s.digest.data(), e + 24, s.digest.size());
         std::memcpy(s.mac.data(), e + 56, s.mac.size());
