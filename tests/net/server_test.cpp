@@ -775,6 +775,29 @@ TEST_F(server_test, a_pipelined_unsubscribe_ends_the_subscription_sent_before_it
     EXPECT_EQ(r.outcome()->code(), proto::Code::OK);
 }
 
+// Client certificates without TLS cannot be checked: the server refuses to start rather than
+// listen in plaintext believing stations are pinned.
+TEST(server_options, client_certificates_without_tls_are_refused) {
+    stampd::testing::temp_dir dir;
+    wal::runtime_options runtime;
+    runtime.storage.path = dir / "data";
+    runtime.storage.sync = false;
+    for (const bool require : {false, true}) {
+        server_options options{.host = "127.0.0.1", .port = 0};
+        options.log = [](log_level, const std::string&) {};
+        if (require) {
+            options.tls_require_client_cert = true;
+        } else {
+            options.tls_client_ca = dir / "ca.pem";
+        }
+        std::unique_ptr<server> srv;
+        const wal::status started = server::start(runtime, options, srv);
+        EXPECT_FALSE(started.ok()) << require;
+        EXPECT_NE(started.message().find("client certificates need TLS"), std::string::npos)
+            << started.message();
+    }
+}
+
 // A Subscribe still on its way to the writer when its connection closes registers nothing, and
 // a later connection in the same slot gets nothing meant for the one before.
 TEST(subscriptions, an_add_after_the_connection_closed_is_refused) {
