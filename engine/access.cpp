@@ -34,19 +34,16 @@ viewer viewer_of(const state& s, user_id user) {
 }
 
 std::optional<event> visible_event(const viewer& who, const event& e) {
-    // A token's hash is the log's business alone (a guessable token is found by hashing
-    // guesses): nobody reads it, staff included.
-    if (const auto* created = std::get_if<user_created>(&e); created && !who.restricted) {
-        user_created copy = *created;
-        copy.token_sha256 = {};
-        return event{std::move(copy)};
+    if (!who.restricted) {
+        // A token's hash is the log's business alone (a guessable token is found by hashing
+        // guesses): nobody reads it, staff included.
+        return std::visit(
+            [](auto ev) -> event {
+                if constexpr (requires { ev.token_sha256; }) ev.token_sha256 = {};
+                return event{std::move(ev)};
+            },
+            e);
     }
-    if (const auto* set = std::get_if<user_token_set>(&e); set && !who.restricted) {
-        user_token_set copy = *set;
-        copy.token_sha256 = {};
-        return event{std::move(copy)};
-    }
-    if (!who.restricted) return e;
     return std::visit(
         [&](const auto& ev) -> std::optional<event> {
             using E = std::decay_t<decltype(ev)>;

@@ -34,8 +34,6 @@ public:
     // Seals what was added since the last seal (at shutdown).
     void finish();
 
-    std::uint64_t sealed_lsn() const { return _chain.from_lsn(); }
-
 private:
     log_sealer() = default;
     void seal_now();

@@ -207,7 +207,6 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
     std::vector<wal::seal> seals;
     std::size_t next_seal = 0;
     wal::seal_chain sealing;
-    bool seal_broken = false;  // first_broken may be LSN 0
     const auto key =
         std::span(reinterpret_cast<const std::uint8_t*>(o.seal_key.data()), o.seal_key.size());
     if (!o.seal_key.empty()) {
@@ -246,11 +245,11 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
         if (seal.lsn == sealing.last_lsn()) sealing.start(seal.lsn, seal.digest);
         if (why.empty()) {
             ++r.seals.holding;
-            if (!seal_broken) r.seals.sealed_through = seal.lsn;
+            if (!r.seals.broken) r.seals.sealed_through = seal.lsn;
             return;
         }
-        if (seal_broken) return;  // the first one says it
-        seal_broken = r.seals.broken = true;
+        if (r.seals.broken) return;  // the first one says it
+        r.seals.broken = true;
         r.seals.first_broken = seal.lsn;
         add(r, "seal", seal.lsn,
             at_lsn(seal.lsn) + why + ": the log cannot be trusted after LSN " +
@@ -302,7 +301,7 @@ verify_report verify(const wal::data_dir& dir, const verify_options& o) {
                 std::to_string(replayed.checked) + ", but LSN " + std::to_string(r.log_last_lsn) +
                 " was there when the audit started");
     }
-    if (next_seal < seals.size() && !r.damaged && !seal_broken) {
+    if (next_seal < seals.size() && !r.damaged && !r.seals.broken) {
         const wal::seal& beyond = seals[next_seal];
         r.seals.broken = true;
         r.seals.first_broken = beyond.lsn;
