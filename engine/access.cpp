@@ -35,11 +35,12 @@ viewer viewer_of(const state& s, user_id user) {
 
 std::optional<event> visible_event(const viewer& who, const event& e) {
     if (!who.restricted) {
-        // A token's hash is the log's business alone (a guessable token is found by hashing
-        // guesses): nobody reads it, staff included.
+        // A token's or a password's hash is the log's business alone (a guessable secret is found
+        // by hashing guesses): nobody reads it, staff included.
         return std::visit(
             [](auto ev) -> event {
                 if constexpr (requires { ev.token_sha256; }) ev.token_sha256 = {};
+                if constexpr (requires { ev.password_hash; }) ev.password_hash.clear();
                 return event{std::move(ev)};
             },
             e);

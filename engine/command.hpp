@@ -213,6 +213,14 @@ struct set_user_token {
     std::string token;
     bool operator==(const set_user_token&) const = default;
 };
+// A person's password. On the wire (SetUserPassword) `password` is the password itself; stampd
+// replaces it with its Argon2id hash in the PHC string format ("$argon2id$v=19$m=...") off the
+// writer thread (net/session.cpp), and the engine accepts nothing else: it never sees a password.
+struct set_user_password {
+    user_id user = id_none;
+    std::string password;
+    bool operator==(const set_user_password&) const = default;
+};
 
 // §5 calendar.
 struct schedule_po {

@@ -35,6 +35,10 @@ inline constexpr role_set ordering = any_of({role::supervisor, role::admin, role
 inline constexpr role_set purchasing = any_of({role::admin, role::finance});
 inline constexpr role_set invoicing = any_of({role::finance, role::admin});
 inline constexpr role_set consignee = any_of({role::consignee});
+// Everyone: the rule itself decides (set_user_password: one's own, or an admin).
+inline constexpr role_set anyone =
+    any_of({role::stamper, role::supervisor, role::verifier, role::admin, role::finance,
+            role::auditor, role::consignee});
 
 }  // namespace roles_of
 
@@ -84,7 +88,9 @@ inline constexpr role_set consignee = any_of({role::consignee});
     /* §10 customer requests */                                              \
     X(submit_request,           SubmitRequest,         roles_of::consignee)  \
     X(approve_request,          ApproveRequest,        roles_of::warehouse)  \
-    X(reject_request,           RejectRequest,         roles_of::warehouse)
+    X(reject_request,           RejectRequest,         roles_of::warehouse)  \
+    /* §11 people's passwords (on the wire after the reads) */               \
+    X(set_user_password,        SetUserPassword,       roles_of::anyone)
 // clang-format on
 
 }  // namespace stampd

@@ -51,6 +51,11 @@ inline constexpr std::uint32_t requests_max = 1u << 22;
 // Access and idempotency (§11).
 inline constexpr std::size_t token_size_min = 16;
 inline constexpr std::size_t token_size_max = 128;
+// People's passwords (the plaintext, checked by stampd before hashing) and their Argon2id hashes
+// in the PHC string format ("$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>", about 100 bytes).
+inline constexpr std::size_t password_size_min = 10;
+inline constexpr std::size_t password_size_max = 256;
+inline constexpr std::size_t password_hash_size_max = 256;
 inline constexpr std::uint32_t clients_max = 4096;           // client sessions kept
 inline constexpr std::uint32_t replies_per_client_max = 64;  // ≥ requests in flight per client
 

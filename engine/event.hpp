@@ -222,6 +222,11 @@ struct user_token_set {
     token_hash token_sha256{};
     bool operator==(const user_token_set&) const = default;
 };
+struct user_password_set {
+    user_id user = id_none;
+    std::string password_hash;  // Argon2id, PHC string format
+    bool operator==(const user_password_set&) const = default;
+};
 
 // §5 calendar: a PO put on a day (or taken off it, on = no_day), and an auto-split.
 struct po_scheduled {

@@ -48,5 +48,6 @@
     X(invoice_advanced,      InvoiceAdvanced)              \
     X(request_submitted,     RequestSubmitted)             \
     X(request_approved,      RequestApproved)              \
-    X(request_rejected,      RequestRejected)
+    X(request_rejected,      RequestRejected)              \
+    X(user_password_set,     UserPasswordSet)
 // clang-format on

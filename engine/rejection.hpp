@@ -76,6 +76,7 @@ enum class subject : u8 {
     time_zone,
     client,
     token,
+    password,
 };
 
 std::string_view to_string(subject s);

@@ -138,7 +138,7 @@ private:
 // The fields of each row, in format order. U is the row type, const or not.
 template <typename A, typename U>
 void fields(A& a, U& u) requires std::is_same_v<std::remove_const_t<U>, user> {
-    a(u.key, u.name, u.roles, u.consignee, u.token_sha256);
+    a(u.key, u.name, u.roles, u.consignee, u.token_sha256, u.password_hash);
 }
 template <typename A, typename U>
 void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, consignee> {

@@ -16,7 +16,8 @@ namespace stampd {
 
 // Bumped when the layout changes; decode refuses versions it does not know.
 // 2: invoices keep when they entered each status, outbound records when they were created.
-inline constexpr u32 snapshot_format_version = 2;
+// 3: users keep an Argon2id password hash.
+inline constexpr u32 snapshot_format_version = 3;
 
 void encode_snapshot(const state& s, std::vector<u8>& out);
 

@@ -27,6 +27,7 @@ struct user {
     role_set roles = 0;
     consignee_id consignee = id_none;
     token_hash token_sha256{};
+    std::string password_hash;  // Argon2id (PHC string); empty: no password, tokens only
 };
 
 struct consignee {

@@ -73,21 +73,49 @@ std::chrono::seconds auth_throttle::refused_for(const std::string& address, cloc
     return std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now);
 }
 
-auth_throttle::failure auth_throttle::failed(const std::string& address, const std::string& prefix,
-                                             clock::time_point now) {
+std::chrono::seconds auth_throttle::user_refused_for(const std::string& user,
+                                                     clock::time_point now) {
     std::lock_guard lock(_mutex);
-    failure f;
+    const auto it = _users.find(user);
+    if (it == _users.end() || it->second.locked_until <= now) return std::chrono::seconds{0};
+    return std::chrono::ceil<std::chrono::seconds>(it->second.locked_until - now);
+}
+
+// One more failure for `address` and for `key` in `second`: counted, locked at lockout_failures.
+// Returns whether `key` was locked by it. Under _mutex.
+bool auth_throttle::count_failure(const std::string& address, table& second, const std::string& key,
+                                  clock::time_point now, failure& f) {
     counter& by_address = count(_addresses, address, now);
     f.from_address = ++by_address.failures;
     if (by_address.failures >= _limits.lockout_failures && by_address.locked_until <= now) {
         by_address.locked_until = now + _limits.lockout;
         f.address_locked = true;
     }
-    counter& by_prefix = count(_prefixes, prefix, now);
-    f.with_prefix = ++by_prefix.failures;
-    if (by_prefix.failures >= _limits.lockout_failures && by_prefix.locked_until <= now)
-        by_prefix.locked_until = now + _limits.lockout;
-    f.prefix_locked = by_prefix.locked_until > now;
+    counter& by_key = count(second, key, now);
+    f.with_prefix = ++by_key.failures;
+    if (by_key.failures >= _limits.lockout_failures && by_key.locked_until <= now) {
+        by_key.locked_until = now + _limits.lockout;
+        return true;
+    }
+    return false;
+}
+
+auth_throttle::failure auth_throttle::failed_password(const std::string& address,
+                                                      const std::string& user,
+                                                      clock::time_point now) {
+    std::lock_guard lock(_mutex);
+    failure f;
+    f.user_locked = count_failure(address, _users, user, now, f);
+    f.delay = delay_after(std::max(f.from_address, f.with_prefix));
+    return f;
+}
+
+auth_throttle::failure auth_throttle::failed(const std::string& address, const std::string& prefix,
+                                             clock::time_point now) {
+    std::lock_guard lock(_mutex);
+    failure f;
+    count_failure(address, _prefixes, prefix, now, f);
+    f.prefix_locked = _prefixes[prefix].locked_until > now;
     f.delay =
         f.prefix_locked ? _limits.delay_max : delay_after(std::max(f.from_address, f.with_prefix));
     return f;

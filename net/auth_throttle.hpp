@@ -7,7 +7,11 @@
 //    token being checked — a correct token from there too, which is the point;
 //  - at lockout_failures with one token prefix, wrong tokens with that prefix are answered with
 //    the longest delay for `lockout`; a correct one (checked first) is let in at once.
-// The tables hold at most keys_max addresses and prefixes (the stalest make room).
+// Wrong passwords count per address the same way, and per user key instead of per prefix: at
+// lockout_failures for one user that user's logins are refused for `lockout` without their
+// password being checked (a correct one too: the guesser cannot tell when it found it, and the
+// password pool is spared the work).
+// The tables hold at most keys_max addresses, prefixes and users each (the stalest make room).
 // Threads: any (one mutex).
 #pragma once
 
@@ -58,14 +62,21 @@ public:
         std::uint32_t with_prefix = 0;
         bool address_locked = false;  // this failure locked the address out
         bool prefix_locked = false;   // the prefix is locked out
+        bool user_locked = false;     // this failure locked the user out (failed_password)
     };
     // A wrong token from `address` starting with `prefix`.
     failure failed(const std::string& address, const std::string& prefix, clock::time_point now);
 
+    // A wrong password for the user key `user` (with_prefix counts the user's failures).
+    failure failed_password(const std::string& address, const std::string& user,
+                            clock::time_point now);
+    // Before a password is checked: 0 to go on, else how long the user stays refused.
+    std::chrono::seconds user_refused_for(const std::string& user, clock::time_point now);
+
     const auth_throttle_limits& limits() const { return _limits; }
     std::size_t keys_held() {
         std::lock_guard lock(_mutex);
-        return _addresses.size() + _prefixes.size();
+        return _addresses.size() + _prefixes.size() + _users.size();
     }
 
 private:
@@ -76,11 +87,13 @@ private:
     };
     using table = std::unordered_map<std::string, counter>;
     counter& count(table& t, const std::string& key, clock::time_point now);
+    bool count_failure(const std::string& address, table& second, const std::string& key,
+                       clock::time_point now, failure& f);
     std::chrono::milliseconds delay_after(std::uint32_t failures) const;
 
     const auth_throttle_limits _limits;
     std::mutex _mutex;
-    table _addresses, _prefixes;
+    table _addresses, _prefixes, _users;
 };
 
 }  // namespace stampd::net

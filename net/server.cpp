@@ -88,6 +88,8 @@ wal::status server::start(const wal::runtime_options& runtime_options,
         options.connections_max, options.connections_per_address_max, options.awaiting_hello_max,
         options.awaiting_hello_per_address_max));
     s.auth = std::make_unique<auth_throttle>(options.auth_limits);
+    s.passwords = std::make_unique<password_pool>(std::max(1u, options.password_threads),
+                                                  options.password_queue_max);
     if (options.tls_cert.empty() && options.tls_key.empty() &&
         (!options.tls_client_ca.empty() || options.tls_require_client_cert)) {
         return wal::status{
@@ -164,10 +166,30 @@ wal::status server::impl::bootstrap_admin(const std::string& token) {
     assert(queued);  // the ingress is empty before the server listens
     (void)queued;
     bootstrap = answered.get();
-    if (bootstrap.verdict.ok() || bootstrap.verdict.code == rejection_code::unknown_user) {
-        return {};
+    if (bootstrap.verdict.code == rejection_code::unknown_user) return {};  // not a new warehouse
+    if (!bootstrap.verdict.ok()) {
+        return wal::status{EINVAL,
+                           "cannot create the bootstrap admin: " + describe(bootstrap.verdict)};
     }
-    return wal::status{EINVAL, "cannot create the bootstrap admin: " + describe(bootstrap.verdict)};
+    if (options.bootstrap_admin_password.empty()) return {};
+    // Hashed here, on the starting thread: nobody is connected yet.
+    std::string hash = hash_password(options.bootstrap_admin_password);
+    if (hash.empty()) return wal::status{ENOMEM, "cannot hash the bootstrap admin's password"};
+    bootstrap_answer = std::promise<outcome>();
+    std::future<outcome> password_answered = bootstrap_answer.get_future();
+    const user_id admin = bootstrap.result;
+    const bool password_queued = runtime->input().submit(
+        wal::submission{.cmd = set_user_password{.user = admin, .password = std::move(hash)},
+                        .user = admin,
+                        .tag = make_tag(bootstrap_slot, 0, 2)});
+    assert(password_queued);
+    (void)password_queued;
+    const outcome set = password_answered.get();
+    if (!set.verdict.ok()) {
+        return wal::status{EINVAL,
+                           "cannot set the bootstrap admin's password: " + describe(set.verdict)};
+    }
+    return {};
 }
 
 void server::impl::accept_next() {
@@ -415,6 +437,8 @@ void server::stop() {
     while (s.open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // Hashes still on the pool post their answers to the sessions: they finish first.
+    if (s.passwords) s.passwords->stop();
     for (auto& worker : s.workers)
         worker->context.stop();
     for (auto& worker : s.workers)

@@ -40,6 +40,13 @@ struct server_options {
     std::size_t output_budget_bytes = output_budget_bytes_default;
     // Failed Hellos: when their answers slow down and when an address is refused.
     auth_throttle_limits auth_limits;
+    // Proxies (stamp-web) whose Hello.for_address the throttle counts instead of their own
+    // address: IP addresses, as given to --auth-proxy.
+    std::vector<std::string> auth_proxies;
+    // Argon2id hashes of people's passwords (logins, SetUserPassword): threads computing them at
+    // once (each takes 19 MiB for tens of ms) and how many may wait before logins are refused.
+    unsigned password_threads = 2;
+    std::size_t password_queue_max = 64;
     // TLS (PEM files): with a certificate and key every connection speaks TLS 1.2 or later;
     // with a client CA too, client certificates are asked for and checked when presented, and
     // with tls_require_client_cert a connection without one is refused.
@@ -48,6 +55,8 @@ struct server_options {
     // An empty warehouse's first admin (user 'admin' holding this token) is the first command of
     // the runtime, before the server listens; nothing happens when the warehouse has users.
     std::string bootstrap_admin_token;
+    // With it, the first admin also gets this password (the web console's login).
+    std::string bootstrap_admin_password;
     std::function<void(log_level, const std::string&)> log;
 };
 

@@ -24,6 +24,7 @@
 #include "engine/codec/event_codec.hpp"
 #include "net/admission.hpp"
 #include "net/log_throttle.hpp"
+#include "net/passwords.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "net/protocol/protocol_generated.h"
 #include "net/server.hpp"
@@ -81,9 +82,10 @@ struct server::impl {
     std::vector<std::shared_ptr<session>> slots;
     std::vector<std::uint16_t> generations;
     std::vector<std::uint32_t> free_slots;
-    std::unique_ptr<admission> door;      // who may take a slot (under registry_mutex)
-    std::unique_ptr<auth_throttle> auth;  // failed Hellos (its own mutex)
-    std::unique_ptr<ssl::context> tls;    // set: every connection speaks TLS
+    std::unique_ptr<admission> door;           // who may take a slot (under registry_mutex)
+    std::unique_ptr<auth_throttle> auth;       // failed Hellos (its own mutex)
+    std::unique_ptr<password_pool> passwords;  // Argon2id off the writer and I/O threads
+    std::unique_ptr<ssl::context> tls;         // set: every connection speaks TLS
 
     // accept() failing (at the file limit, out of memory): the acceptor waits accept_backoff,
     // doubling up to accept_backoff_max, instead of retrying at once; the warning is throttled.

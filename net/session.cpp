@@ -9,6 +9,7 @@
 
 #include "engine/access.hpp"
 #include "engine/codec/event_codec.hpp"
+#include "net/passwords.hpp"
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
 #include "net/views.hpp"
@@ -66,7 +67,7 @@ void session::handshake_done(const boost::system::error_code& error) {
 }
 
 bool session::may_read() const {
-    return !_closing && !_closed && !_hello_pending &&
+    return !_closing && !_closed && !_hello_pending && !_hashing &&
            _in_flight.size() < in_flight_per_connection_max &&
            _reads_in_flight < reads_in_flight_max && !_ingress_full && !output_backed_up() &&
            !_server.stopping.load(std::memory_order_acquire);
@@ -185,6 +186,10 @@ bool session::handle_frame(std::span<const std::uint8_t> bytes) {
         handle_subscription(*request, id);
         return true;
     }
+    if (kind == proto::Body::SetUserPassword) {
+        handle_password(*request, id);
+        return !_closing;
+    }
     if (is_command(kind) && !request->dry_run()) {
         handle_command(*request, id);
         return !_closing;
@@ -199,10 +204,26 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
         return;
     }
     const proto::Hello* hello = request.body_as_Hello();
-    if (hello->token() == nullptr || hello->token()->size() > constants::token_size_max) {
+    const bool by_password = hello->user() != nullptr || hello->password() != nullptr;
+    if (by_password) {
+        if (hello->user() == nullptr || hello->password() == nullptr) {
+            fail(proto::Code::MISSING_FIELD, "a Hello by password needs both user and password",
+                 id);
+            return;
+        }
+        if (hello->user()->size() > constants::code_size_max ||
+            hello->password()->size() > constants::password_size_max) {
+            fail(proto::Code::OUT_OF_RANGE,
+                 "Hello: a user key has at most " + std::to_string(constants::code_size_max) +
+                     " bytes and a password at most " +
+                     std::to_string(constants::password_size_max),
+                 id);
+            return;
+        }
+    } else if (hello->token() == nullptr || hello->token()->size() > constants::token_size_max) {
         fail(hello->token() == nullptr ? proto::Code::MISSING_FIELD : proto::Code::OUT_OF_RANGE,
              "Hello needs a token of at most " + std::to_string(constants::token_size_max) +
-                 " bytes",
+                 " bytes (or a user and password)",
              id);
         return;
     }
@@ -210,9 +231,15 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
         _hello_received = true;
         _server.hello_received(_slot);
     }
+    // A trusted proxy logs people in from their own addresses: those are counted, not its own.
+    if (hello->for_address() != nullptr && hello->for_address()->size() <= 64 && is_auth_proxy()) {
+        boost::system::error_code ec;
+        const auto behalf = asio::ip::make_address(hello->for_address()->str(), ec);
+        if (!ec) _throttle_key = throttle_key(behalf);
+    }
     // An address that guessed too often is refused without its token being looked at.
-    if (const std::chrono::seconds locked =
-            _server.auth->refused_for(_throttle_key, auth_throttle::clock::now());
+    const auth_throttle::clock::time_point now = auth_throttle::clock::now();
+    if (const std::chrono::seconds locked = _server.auth->refused_for(_throttle_key, now);
         locked.count() > 0) {
         fail(proto::Code::UNAUTHENTICATED,
              "too many failed logins from " + _throttle_key + ": refused for another " +
@@ -220,12 +247,50 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
              id);
         return;
     }
-    _token_prefix = printable_prefix(hello->token()->string_view().substr(0, token_prefix_size));
     _client = hello->client();
     _client_lsn = hello->client_lsn();
     _station = hello->station();
     auto reply = std::make_shared<std::vector<std::uint8_t>>();
     const std::uint64_t tag = next_tag();
+    if (by_password) {
+        auto login = std::make_shared<password_login>();
+        login->user_key = hello->user()->str();
+        login->password = hello->password()->str();
+        _token_prefix = printable_prefix(login->user_key);
+        // So is a user someone guessed for too often, wherever the guesses came from.
+        if (const std::chrono::seconds locked =
+                _server.auth->user_refused_for("user " + login->user_key, now);
+            locked.count() > 0) {
+            fail(proto::Code::UNAUTHENTICATED,
+                 "too many failed logins for user '" + _token_prefix + "': refused for another " +
+                     std::to_string(locked.count()) + " s",
+                 id);
+            return;
+        }
+        _in_flight.push_back(pending{.request_id = id,
+                                     .seq = tag_seq(tag),
+                                     .what = kind::hello,
+                                     .reply = reply,
+                                     .login = login});
+        _hello_pending = true;
+        // The writer only looks the user up; the pool checks the password (check_password).
+        _to_submit.emplace_back(
+            wal::read_request{.run =
+                                  [login](const state& s, const wal::read_context& at) {
+                                      login->lsn = at.applied_lsn;
+                                      const auto it = s.user_by_key.find(login->user_key);
+                                      if (it == s.user_by_key.end()) return;
+                                      const stampd::user& u = s.user_at(it->second);
+                                      login->user = it->second;
+                                      login->roles = u.roles;
+                                      login->consignee = u.consignee;
+                                      login->name = u.name;
+                                      login->hash = u.password_hash;
+                                  },
+                              .tag = tag});
+        return;
+    }
+    _token_prefix = printable_prefix(hello->token()->string_view().substr(0, token_prefix_size));
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::hello, .reply = reply});
     _hello_pending = true;
@@ -250,6 +315,39 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
         .tag = tag});
 }
 
+bool session::is_auth_proxy() {
+    boost::system::error_code ec;
+    const tcp::endpoint peer = _stream.socket().remote_endpoint(ec);
+    if (ec) return false;
+    const std::string address = peer.address().to_string();
+    for (const std::string& proxy : _server.options.auth_proxies) {
+        if (proxy == address) return true;
+    }
+    return false;
+}
+
+bool session::check_password(pending& p) {
+    password_login& login = *p.login;
+    if (login.checked) return true;
+    if (login.submitted) return false;
+    login.submitted = true;
+    const bool queued = _server.passwords->submit([self = shared_from_this(), held = p.login] {
+        // A user without a password (or without an account) is checked against a decoy, so
+        // that the answer takes as long either way.
+        held->matched = held->user != id_none && verify_password(held->hash, held->password);
+        std::fill(held->password.begin(), held->password.end(), '\0');
+        held->password.clear();
+        asio::post(self->executor(), [self, held] {
+            held->checked = true;
+            if (!self->_closed) self->drain_ready();
+        });
+    });
+    if (queued) return false;
+    login.checked = true;
+    login.busy = true;
+    return true;
+}
+
 void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id) {
     const proto::Request* request = flatbuffers::GetRoot<proto::Request>(bytes.data());
     if (std::string why; !is_command(request->body_type())) {
@@ -259,46 +357,56 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
             return;
         }
     }
-    auto reply = std::make_shared<std::vector<std::uint8_t>>();
-    const std::uint64_t tag = next_tag();
-    wal::read_request query{.tag = tag};
     if (is_command(request->body_type())) {
-        // A dry run: decide against the state of the moment, record nothing, list the events.
         command cmd;
         std::string why;
         if (const proto::Code code = decode_command(*request, cmd, why); code != proto::Code::OK) {
             fail(code, why, id);
             return;
         }
-        // Decided as the next command would be: the next LSN, the writer's clock.
-        query.run = [reply, id, cmd = std::move(cmd), user = _user, station = _station](
-                        const state& s, const wal::read_context& at) {
-            const context ctx{
-                .lsn = at.applied_lsn + 1, .time_us = at.time_us, .user = user, .station = station};
-            event_list events;
-            const rejection verdict = dry_run(s, cmd, ctx, events);
-            flatbuffers::FlatBufferBuilder b(1024);
-            codec::event_encoder encoder;
-            std::vector<flatbuffers::Offset<proto::EventBytes>> effects;
-            for (const event& e : events) {
-                const auto encoded = encoder.encode(e);
-                effects.push_back(
-                    proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
-            }
-            const auto outcome_offset =
-                build_outcome(b, outcome{.verdict = verdict, .result = result_of(events)},
-                              b.CreateVector(effects));
-            finish_response(b, id, proto::Reply::Outcome, outcome_offset.Union());
-            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-        };
-    } else {
-        query.run = [reply, bytes = std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
-                     user = _user](const state& s, const wal::read_context&) {
-            flatbuffers::FlatBufferBuilder b(1024);
-            answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b);
-            reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-        };
+        submit_dry_run(std::move(cmd), id);
+        return;
     }
+    auto reply = std::make_shared<std::vector<std::uint8_t>>();
+    const std::uint64_t tag = next_tag();
+    wal::read_request query{.tag = tag};
+    query.run = [reply, bytes = std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
+                 user = _user](const state& s, const wal::read_context&) {
+        flatbuffers::FlatBufferBuilder b(1024);
+        answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b);
+        reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    };
+    _in_flight.push_back(
+        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
+    ++_reads_in_flight;
+    _to_submit.emplace_back(std::move(query));
+}
+
+// A dry run: decided against the state of the moment, nothing recorded, the events listed.
+void session::submit_dry_run(command&& cmd, std::uint64_t id) {
+    auto reply = std::make_shared<std::vector<std::uint8_t>>();
+    const std::uint64_t tag = next_tag();
+    wal::read_request query{.tag = tag};
+    // Decided as the next command would be: the next LSN, the writer's clock.
+    query.run = [reply, id, cmd = std::move(cmd), user = _user, station = _station](
+                    const state& s, const wal::read_context& at) {
+        const context ctx{
+            .lsn = at.applied_lsn + 1, .time_us = at.time_us, .user = user, .station = station};
+        event_list events;
+        const rejection verdict = dry_run(s, cmd, ctx, events);
+        flatbuffers::FlatBufferBuilder b(1024);
+        codec::event_encoder encoder;
+        std::vector<flatbuffers::Offset<proto::EventBytes>> effects;
+        for (const event& e : events) {
+            const auto encoded = encoder.encode(e);
+            effects.push_back(
+                proto::CreateEventBytes(b, b.CreateVector(encoded.data(), encoded.size())));
+        }
+        const auto outcome_offset = build_outcome(
+            b, outcome{.verdict = verdict, .result = result_of(events)}, b.CreateVector(effects));
+        finish_response(b, id, proto::Reply::Outcome, outcome_offset.Union());
+        reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    };
     _in_flight.push_back(
         pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
     ++_reads_in_flight;
@@ -386,6 +494,61 @@ void session::handle_command(const proto::Request& request, std::uint64_t id) {
         fail(code, why, id);
         return;
     }
+    submit_command(std::move(cmd), id);
+}
+
+void session::handle_password(const proto::Request& request, std::uint64_t id) {
+    auto job = std::make_shared<password_job>();
+    job->id = id;
+    job->dry_run = request.dry_run();
+    std::string why;
+    if (const proto::Code code = decode_command(request, job->cmd, why); code != proto::Code::OK) {
+        fail(code, why, id);
+        return;
+    }
+    const std::size_t size = std::get<set_user_password>(job->cmd).password.size();
+    if (size < constants::password_size_min) {
+        answer_locally(id, proto::Code::INVALID_ARGUMENT,
+                       "a password needs at least " + std::to_string(constants::password_size_min) +
+                           " characters; this one has " + std::to_string(size));
+        return;
+    }
+    // Nothing more is read until it is hashed, so the command keeps its place among the
+    // connection's others.
+    _hashing = true;
+    const bool queued = _server.passwords->submit([self = shared_from_this(), job] {
+        std::string& password = std::get<set_user_password>(job->cmd).password;
+        std::string hash = hash_password(password);
+        std::fill(password.begin(), password.end(), '\0');
+        job->hashed = !hash.empty();
+        password = std::move(hash);
+        asio::post(self->executor(), [self, job] { self->password_hashed(job); });
+    });
+    if (!queued) {
+        _hashing = false;
+        answer_locally(id, proto::Code::LIMIT_EXCEEDED,
+                       "stampd is hashing " + std::to_string(_server.passwords->queued_max()) +
+                           " passwords already: try again in a moment");
+    }
+}
+
+void session::password_hashed(const std::shared_ptr<password_job>& job) {
+    _hashing = false;
+    if (_closed) return;
+    if (!job->hashed) {
+        answer_locally(job->id, proto::Code::STORAGE_UNAVAILABLE,
+                       "the password could not be hashed (out of memory): try again");
+    } else if (job->dry_run) {
+        submit_dry_run(std::move(job->cmd), job->id);
+    } else {
+        submit_command(std::move(job->cmd), job->id);
+    }
+    flush_submissions();
+    process_frames();
+    read_more();
+}
+
+void session::submit_command(command&& cmd, std::uint64_t id) {
     const std::uint64_t tag = next_tag();
     _in_flight.push_back(pending{.request_id = id, .seq = tag_seq(tag), .what = kind::command});
     _to_submit.emplace_back(wal::submission{.cmd = std::move(cmd),
@@ -498,17 +661,40 @@ void session::drain_ready() {
             finish_response(_builder, p.request_id, proto::Reply::Outcome, o.Union());
             append_frame({_builder.GetBufferPointer(), _builder.GetSize()});
         } else {
+            if (p.what == kind::hello && p.login) {
+                if (!check_password(p)) break;  // on the pool: drain_ready comes back
+                if (p.reply->empty()) {
+                    const password_login& login = *p.login;
+                    _builder.Clear();
+                    if (login.matched) {
+                        const auto name = _builder.CreateString(login.name);
+                        const auto ok = proto::CreateHelloOk(_builder, login.user, login.roles,
+                                                             login.consignee, name, login.lsn);
+                        finish_response(_builder, p.request_id, proto::Reply::HelloOk, ok.Union());
+                    } else {
+                        build_refusal_response(_builder, p.request_id, proto::Code::UNAUTHENTICATED,
+                                               login.busy ? "stampd is checking too many logins: "
+                                                            "try again in a moment"
+                                                          : "wrong user or password");
+                    }
+                    p.reply = copy_of(_builder);
+                }
+            }
             if (p.what == kind::hello) {
                 const auto* response = flatbuffers::GetRoot<proto::Response>(p.reply->data());
-                // wrong_token may replace p.reply (and free what `response` points into).
+                // wrong_secret may replace p.reply (and free what `response` points into).
                 const bool hello_ok = response->reply_as_HelloOk() != nullptr;
                 if (const proto::HelloOk* ok = response->reply_as_HelloOk()) {
                     _user = ok->user();
                     arm_timer();
                 } else if (!_hello_answer_held) {
-                    // A wrong token: answered (after a while, past the free failures), then closed.
+                    // A wrong token or password: answered (after a while, past the free
+                    // failures), then closed.
                     _hello_answer_held = true;
-                    if (const std::chrono::milliseconds delay = wrong_token(p); delay.count() > 0) {
+                    // A login refused because the password pool was full is no guess.
+                    const std::chrono::milliseconds delay =
+                        p.login && p.login->busy ? std::chrono::milliseconds{0} : wrong_secret(p);
+                    if (delay.count() > 0) {
                         _delay.expires_after(delay);
                         _delay.async_wait(
                             [self = shared_from_this()](const boost::system::error_code& error) {
@@ -537,21 +723,30 @@ void session::drain_ready() {
     }
 }
 
-std::chrono::milliseconds session::wrong_token(pending& p) {
+std::chrono::milliseconds session::wrong_secret(pending& p) {
+    const bool password = p.login != nullptr;
+    const auth_throttle::clock::time_point now = auth_throttle::clock::now();
     const auth_throttle::failure f =
-        _server.auth->failed(_throttle_key, _token_prefix, auth_throttle::clock::now());
+        password ? _server.auth->failed_password(_throttle_key, "user " + p.login->user_key, now)
+                 : _server.auth->failed(_throttle_key, _token_prefix, now);
     const std::string window = std::to_string(_server.options.auth_limits.window.count());
+    const std::string whose = password ? "for user '" + _token_prefix + "'"
+                                       : "with tokens starting '" + _token_prefix + "'";
     std::string said = "connection " + std::to_string(_slot) + " from " + _address +
-                       ": wrong token '" + _token_prefix + "...' (" +
+                       (password ? ": wrong password for user '" + _token_prefix + "' ("
+                                 : ": wrong token '" + _token_prefix + "...' (") +
                        std::to_string(f.from_address) + " from " + _throttle_key + " and " +
-                       std::to_string(f.with_prefix) + " with that prefix in " + window + " s)";
+                       std::to_string(f.with_prefix) +
+                       (password ? " for that user in " : " with that prefix in ") + window + " s)";
     std::string why;
     const std::string lockout = std::to_string(_server.options.auth_limits.lockout.count());
     if (f.address_locked) {
         why = "too many failed logins from " + _throttle_key + ": refused for " + lockout + " s";
+    } else if (f.user_locked) {
+        why = "too many failed logins " + whose + ": refused for " + lockout + " s";
     } else if (f.prefix_locked) {
-        why = "too many failed logins with tokens starting '" + _token_prefix +
-              "': such tokens are answered slowly for up to " + lockout + " s";
+        why = "too many failed logins " + whose + ": such tokens are answered slowly for up to " +
+              lockout + " s";
     }
     if (!why.empty()) {
         _builder.Clear();

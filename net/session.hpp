@@ -49,6 +49,25 @@ public:
 
 private:
     enum class kind : std::uint8_t { command, read, hello, subscribe, local };
+    // A Hello with a user and password: the writer looks the user up, the password pool checks
+    // the password against the hash it found, then the session answers.
+    struct password_login {
+        std::string user_key;  // as sent (at most a code's size)
+        std::string password;  // wiped once checked
+        user_id user = id_none;
+        role_set roles = 0;
+        consignee_id consignee = id_none;
+        std::string name, hash;
+        std::uint64_t lsn = 0;
+        bool submitted = false, checked = false, matched = false, busy = false;
+    };
+    // A SetUserPassword being hashed on the password pool; reading waits for it.
+    struct password_job {
+        command cmd;
+        std::uint64_t id = 0;
+        bool dry_run = false;
+        bool hashed = false;  // false: the hash failed (out of memory)
+    };
     struct pending {
         std::uint64_t request_id = 0;
         std::uint32_t seq = 0;
@@ -56,6 +75,7 @@ private:
         bool ready = false;
         outcome result;                                    // a command's answer
         std::shared_ptr<std::vector<std::uint8_t>> reply;  // a read's, built on the writer
+        std::shared_ptr<password_login> login;             // a Hello by password
     };
     struct hello_result {
         user_id user = id_none;
@@ -71,12 +91,22 @@ private:
     void handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id);
     void handle_subscription(const proto::Request& request, std::uint64_t id);
     void handle_command(const proto::Request& request, std::uint64_t id);
+    void submit_command(command&& cmd, std::uint64_t id);
+    void submit_dry_run(command&& cmd, std::uint64_t id);
+    // SetUserPassword: the password is hashed on the pool, then the command goes on as any other.
+    void handle_password(const proto::Request& request, std::uint64_t id);
+    void password_hashed(const std::shared_ptr<password_job>& job);
+    // A Hello by password whose user the writer has looked up: false while the pool checks it.
+    bool check_password(pending& p);
+    // Whether the peer is one of the server's auth_proxies.
+    bool is_auth_proxy();
     void flush_submissions();
     void answer_locally(std::uint64_t id, proto::Code code, std::string_view message);
     void fail(proto::Code code, std::string_view message, std::uint64_t id = 0);
-    // A wrong token: counted (auth_throttle), logged; returns how long to hold its answer, and
-    // rewrites the answer when the address or the token prefix is now locked out.
-    std::chrono::milliseconds wrong_token(pending& p);
+    // A wrong token or password: counted (auth_throttle), logged; returns how long to hold its
+    // answer, and rewrites the answer when the address, the token prefix or the user is now
+    // locked out.
+    std::chrono::milliseconds wrong_secret(pending& p);
     bool may_read() const;
     bool output_backed_up() const;
     void output_added(std::size_t bytes);
@@ -123,6 +153,7 @@ private:
     std::uint64_t _client = 0, _client_lsn = 0;
     station_id _station = 0;
     bool _hello_pending = false;
+    bool _hashing = false;            // a SetUserPassword is on the password pool
     bool _hello_received = false;     // a Hello frame came (the slot is no longer on probation)
     bool _hello_answer_held = false;  // a wrong token's answer was held back once already
     std::string _address;             // the peer's, for the access log

@@ -27,6 +27,7 @@ struct server_settings {
     std::string config;
     std::string admin_token;
     std::string admin_token_file;
+    std::string admin_password_file;
     std::string seal_key_file;
     std::string log_level = "info";
     bool unsafe_no_sync = false;
@@ -127,6 +128,9 @@ int main(int argc, char** argv) {
                    "the bootstrap admin's token on the command line (visible in ps: prefer "
                    "--admin-token-file or STAMPD_ADMIN_TOKEN); without either, a generated one "
                    "is printed once");
+    app.add_option("--admin-password-file", s.admin_password_file,
+                   "the bootstrap admin's password for the web console on first start: read from "
+                   "this file when it exists, else generated and written there (mode 0600)");
     app.add_option("--seal-key-file", s.seal_key_file,
                    "a key (at least 32 bytes on its first line, kept outside the data directory) "
                    "to seal the log with, every seal_every_records records and at shutdown; "
@@ -142,6 +146,14 @@ int main(int argc, char** argv) {
     app.add_flag("--insecure-plaintext", s.insecure_plaintext,
                  "listen on a non-loopback address without TLS: tokens and everything else "
                  "cross the network readable (a trusted network only)");
+    app.add_option("--auth-proxy", s.server.auth_proxies,
+                   "an IP address of stamp-web (repeatable): its logins are throttled by the "
+                   "browser's address it passes on, not its own")
+        ->check([](const std::string& text) {
+            boost::system::error_code ec;
+            boost::asio::ip::make_address(text, ec);
+            return ec ? "not an IP address: " + text : std::string{};
+        });
     app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
     app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
@@ -173,6 +185,26 @@ int main(int argc, char** argv) {
     }
     if (s.admin_token.empty()) {
         if (const char* env = std::getenv("STAMPD_ADMIN_TOKEN")) s.admin_token = env;
+    }
+    bool password_generated = false;
+    if (!s.admin_password_file.empty()) {
+        if (std::filesystem::exists(s.admin_password_file)) {
+            std::string error, warning;
+            if (!net::read_secret_file(s.admin_password_file, s.server.bootstrap_admin_password,
+                                       error, warning)) {
+                std::fprintf(stderr, "stampd: %s\n", error.c_str());
+                return 2;
+            }
+            if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
+            if (s.server.bootstrap_admin_password.size() < constants::password_size_min) {
+                std::fprintf(stderr, "stampd: %s: a password needs at least %zu characters\n",
+                             s.admin_password_file.c_str(), constants::password_size_min);
+                return 2;
+            }
+        } else {
+            s.server.bootstrap_admin_password = random_token().substr(0, 20);
+            password_generated = true;
+        }
     }
     if (!s.seal_key_file.empty()) {
         std::string error, warning;
@@ -266,6 +298,15 @@ int main(int argc, char** argv) {
             }
         } else if (generated) {
             std::printf("admin token: %s\n", s.server.bootstrap_admin_token.c_str());
+        }
+        if (password_generated) {
+            if (!net::write_secret_file(s.admin_password_file, s.server.bootstrap_admin_password,
+                                        error)) {
+                spdlog::error("{}; the admin password is printed instead", error);
+                std::printf("admin password: %s\n", s.server.bootstrap_admin_password.c_str());
+            } else {
+                spdlog::info("the admin password is in {} (mode 0600)", s.admin_password_file);
+            }
         }
         std::fflush(stdout);
     }

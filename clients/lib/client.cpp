@@ -57,7 +57,8 @@ bool connection::open(const options& o, std::string& error) {
         error = "the server must be HOST:PORT, not '" + o.server + "'";
         return false;
     }
-    if (o.token.empty()) {
+    const bool by_password = !o.user.empty();
+    if (o.token.empty() && !by_password) {
         error = "no token: pass --token-file FILE, or set STAMPD_TOKEN or STAMPD_TOKEN_FILE";
         return false;
     }
@@ -88,6 +89,11 @@ bool connection::open(const options& o, std::string& error) {
     const bool answered = call(
         proto::Body::Hello,
         [&](flatbuffers::FlatBufferBuilder& b) {
+            if (by_password) {
+                return proto::CreateHelloDirect(b, nullptr, o.client, o.client_lsn, o.station,
+                                                o.user.c_str(), o.password.c_str())
+                    .Union();
+            }
             return proto::CreateHelloDirect(b, o.token.c_str(), o.client, o.client_lsn, o.station)
                 .Union();
         },

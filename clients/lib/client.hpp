@@ -38,6 +38,8 @@ struct options {
     std::string server = "127.0.0.1:7878";  // HOST:PORT
     std::string token;
     std::string token_file;  // read when `token` is empty (options_from_environment)
+    // A person's login instead of a token: their user key and password (stamp-web's sessions).
+    std::string user, password;
     // TLS: the CA the server's certificate must chain to (its name must match the server's
     // host); a client certificate and key, when the server pins stations by certificate.
     // Empty tls_ca: plain TCP.

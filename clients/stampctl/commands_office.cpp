@@ -157,6 +157,30 @@ spec<set_user_token> cli<set_user_token>() {
         [](const set_user_token& c, u32) { return "set a new token for user " + id_text(c.user); }};
 }
 
+template <>
+spec<set_user_password> cli<set_user_password>() {
+    return {
+        "Set a person's password for the web console: one's own, or anyone's as an admin "
+        "(SPEC §11). stampd keeps only its Argon2id hash.",
+        [](CLI::App& s, set_user_password& c) {
+            id_flag(s, "--user", c.user, "user id");
+            s.add_option_function<std::string>(
+                 "--password-file",
+                 [&c](const std::string& path) {
+                     std::string error, warning;
+                     if (!net::read_secret_file(path, c.password, error, warning))
+                         throw CLI::ValidationError("--password-file", error);
+                     if (!warning.empty()) std::cerr << "stampctl: warning: " << warning << '\n';
+                 },
+                 "a file holding the password on its first line (at least " +
+                     std::to_string(constants::password_size_min) + " characters)")
+                ->required();
+        },
+        [](const set_user_password& c, u32) {
+            return "set a new password for user " + id_text(c.user);
+        }};
+}
+
 // ---------------------------------------------------------------- §5 calendar, §9 invoices
 template <>
 spec<schedule_po> cli<schedule_po>() {

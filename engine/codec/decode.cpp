@@ -276,6 +276,10 @@ event read(checker&, const fb::RequestApproved& t) {
 event read(checker& c, const fb::RequestRejected& t) {
     return request_rejected{t.request(), c.text(t.reason(), notes_max)};
 }
+event read(checker& c, const fb::UserPasswordSet& t) {
+    return user_password_set{t.user(),
+                             c.text(t.password_hash(), constants::password_hash_size_max)};
+}
 
 // The union's tables in union order; its type i + 1 is the event variant's alternative i.
 #define STAMPD_EVENT_TABLE(type, wire) fb::wire,

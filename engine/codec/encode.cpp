@@ -243,6 +243,10 @@ encoded to_fb(FlatBufferBuilder& b, const request_rejected& e) {
     return done(fb::Event::RequestRejected,
                 fb::CreateRequestRejected(b, e.request, text(b, e.reason)));
 }
+encoded to_fb(FlatBufferBuilder& b, const user_password_set& e) {
+    return done(fb::Event::UserPasswordSet,
+                fb::CreateUserPasswordSet(b, e.user, text(b, e.password_hash)));
+}
 
 }  // namespace
 

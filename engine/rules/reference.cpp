@@ -82,6 +82,31 @@ rejection decide(const state& s, const set_user_token& c, const context&, event_
     return {};
 }
 
+// Only one's own password, or an admin's setting of anyone's (a first password, a reset). The
+// hash must be an Argon2id PHC string: the engine stores what stampd computed, and a client that
+// sends something else has bypassed the hashing.
+rejection decide(const state& s, const set_user_password& c, const context& ctx, event_list& out) {
+    if (!s.has_user(c.user)) return reject(rejection_code::not_found, subject::user, c.user);
+    const bool admin =
+        s.has_user(ctx.user) && (s.user_at(ctx.user).roles & role_bit(role::admin)) != 0;
+    if (c.user != ctx.user && !admin) {
+        return reject(rejection_code::forbidden, subject::user, c.user);
+    }
+    const std::string_view hash = c.password;
+    if (!hash.starts_with("$argon2id$") || hash.size() > constants::password_hash_size_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::password, c.user);
+        r.needed = static_cast<i64>(hash.size());
+        r.available = static_cast<i64>(constants::password_hash_size_max);
+        return r;
+    }
+    out.push(user_password_set{.user = c.user, .password_hash = c.password});
+    return {};
+}
+
+void apply(state& s, const user_password_set& e, const context&) {
+    s.user_at(e.user).password_hash = e.password_hash;
+}
+
 void apply(state& s, const user_token_set& e, const context&) {
     user& u = s.user_at(e.user);
     if (u.token_sha256 != token_hash{}) s.user_by_token.erase(u.token_sha256);

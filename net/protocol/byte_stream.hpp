@@ -51,6 +51,12 @@ public:
         std::visit([&](auto& s) { s.async_read_some(buffers, std::forward<Handler>(handler)); },
                    _s);
     }
+    // All of `buffers`, or an error.
+    template <typename Buffers, typename Handler>
+    void async_read(const Buffers& buffers, Handler&& handler) {
+        std::visit([&](auto& s) { asio::async_read(s, buffers, std::forward<Handler>(handler)); },
+                   _s);
+    }
     // The whole of `buffers`.
     template <typename Buffers, typename Handler>
     void async_write(const Buffers& buffers, Handler&& handler) {

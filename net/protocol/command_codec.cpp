@@ -1,8 +1,9 @@
-// Requests on the wire ↔ engine commands, field for field. The Body union lists the commands in
-// engine/command.hpp's order, so kind ↔ variant index is an offset, checked at compile time for
-// every command (wire<> below). Decoding trusts nothing the Verifier cannot know: enum values,
-// codes longer than a code holds, and fields the command needs. Sizes the engine checks itself
-// (names, notes, line counts) pass through, so a person gets the engine's answer with figures.
+// Requests on the wire ↔ engine commands, field for field. Kind ↔ variant index comes from the
+// command table's protocol column (wire<> and command_index below, checked at compile time), so
+// a command added after the reads keeps the union append-only. Decoding trusts nothing the Verifier
+// cannot know: enum values, codes longer than a code holds, and fields the command needs. Sizes the
+// engine checks itself (names, notes, line counts) pass through, so a person gets the engine's
+// answer with figures.
 #include "net/protocol/command_codec.hpp"
 
 #include <array>
@@ -29,23 +30,33 @@ STAMPD_COMMANDS(STAMPD_WIRE)
 #undef STAMPD_WIRE
 
 constexpr std::size_t command_count = std::variant_size_v<command>;
-static_assert(static_cast<std::size_t>(last_command_kind) -
-                      static_cast<std::size_t>(first_command_kind) + 1 ==
-                  command_count,
-              "the Body union holds one kind per engine command");
+constexpr std::size_t kind_count = static_cast<std::size_t>(proto::Body::MAX) + 1;
+constexpr std::uint8_t not_a_command = 0xFF;
+static_assert(command_count < not_a_command);
 
-template <std::size_t I>
-constexpr bool kind_matches() {
-    using W = typename wire<std::variant_alternative_t<I, command>>::type;
-    return static_cast<std::size_t>(proto::BodyTraits<W>::enum_value) ==
-           static_cast<std::size_t>(first_command_kind) + I;
-}
+// Body kind → the command variant's index (not_a_command for Hello, subscriptions and reads),
+// from the table's protocol column: commands added after the reads need no position of their own.
 template <std::size_t... I>
-constexpr bool all_kinds_match(std::index_sequence<I...>) {
-    return (kind_matches<I>() && ...);
+constexpr std::array<std::uint8_t, kind_count> make_command_index(std::index_sequence<I...>) {
+    std::array<std::uint8_t, kind_count> index{};
+    index.fill(not_a_command);
+    ((index[static_cast<std::size_t>(
+          proto::BodyTraits<
+              typename wire<std::variant_alternative_t<I, command>>::type>::enum_value)] =
+          static_cast<std::uint8_t>(I)),
+     ...);
+    return index;
 }
-static_assert(all_kinds_match(std::make_index_sequence<command_count>{}),
-              "Body kinds follow engine/command.hpp's order");
+constexpr auto command_index = make_command_index(std::make_index_sequence<command_count>{});
+
+constexpr std::size_t commands_indexed() {
+    std::size_t n = 0;
+    for (const std::uint8_t i : command_index)
+        n += i != not_a_command ? 1 : 0;
+    return n;
+}
+static_assert(commands_indexed() == command_count,
+              "each engine command has a Body kind of its own");
 
 // Reads fields, keeping the first error and why; reads after an error return safe values.
 class reader {
@@ -241,6 +252,20 @@ void read(reader& r, const proto::SetUserToken& m, set_user_token& c) {
     c.user = m.user();
     c.token = r.text(m.token(), "token");
 }
+// The password itself: the session hashes it before the engine sees it (set_user_password).
+void read(reader& r, const proto::SetUserPassword& m, set_user_password& c) {
+    c.user = m.user();
+    const flatbuffers::String* password = m.password();
+    if (password == nullptr) {
+        r.fail(proto::Code::MISSING_FIELD, "password is required");
+    } else if (password->size() > constants::password_hash_size_max) {
+        r.fail(proto::Code::OUT_OF_RANGE, "password has " + std::to_string(password->size()) +
+                                              " bytes, at most " +
+                                              std::to_string(constants::password_size_max));
+    } else {
+        c.password = password->str();
+    }
+}
 void read(reader& r, const proto::SchedulePo& m, schedule_po& c) {
     c.po = m.po();
     c.on = m.on();
@@ -419,6 +444,9 @@ Offset<proto::SetUserToken> write(FlatBufferBuilder& b, const set_user_token& c)
     const auto token = text(b, c.token, true);
     return proto::CreateSetUserToken(b, c.user, token);
 }
+Offset<proto::SetUserPassword> write(FlatBufferBuilder& b, const set_user_password& c) {
+    return proto::CreateSetUserPassword(b, c.user, b.CreateString(c.password));
+}
 Offset<proto::SchedulePo> write(FlatBufferBuilder& b, const schedule_po& c) {
     return proto::CreateSchedulePo(b, c.po, c.on, to_wire(c.mode));
 }
@@ -489,6 +517,14 @@ constexpr auto decoders = make_decoders(std::make_index_sequence<command_count>{
 
 }  // namespace
 
+bool is_command(proto::Body kind) {
+    const auto k = static_cast<std::size_t>(kind);
+    return k < kind_count && command_index[k] != not_a_command;
+}
+bool is_read(proto::Body kind) {
+    return kind > proto::Body::Unsubscribe && kind <= proto::Body::MAX && !is_command(kind);
+}
+
 proto::Code verify_request(std::span<const std::uint8_t> bytes, const proto::Request*& out) {
     out = nullptr;
     flatbuffers::Verifier::Options options;
@@ -510,9 +546,8 @@ proto::Code decode_command(const proto::Request& request, command& out, std::str
         why = "not a command";
         return proto::Code::UNKNOWN_TYPE;
     }
-    const auto index = static_cast<std::size_t>(request.body_type()) -
-                       static_cast<std::size_t>(first_command_kind);
-    return decoders[index](request, out, why);
+    return decoders[command_index[static_cast<std::size_t>(request.body_type())]](request, out,
+                                                                                  why);
 }
 
 proto::Code decode_command(const proto::Request& request, command& out) {

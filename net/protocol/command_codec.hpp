@@ -1,7 +1,8 @@
 // Requests on the wire ↔ engine commands. The server decodes (trusting nothing: every enum, size
 // and required field is checked against the engine's bounds after flatbuffers::Verifier has
-// passed the buffer); clients encode. Body kinds map to engine/command.hpp by position
-// (static_asserts in command_codec.cpp). Pure functions; any thread.
+// passed the buffer); clients encode. Body kinds map to engine/command.hpp through the command
+// table's protocol column (checked at compile time in command_codec.cpp). Pure functions; any
+// thread.
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
@@ -15,16 +16,10 @@
 
 namespace stampd::net {
 
-// The first and last command kind of the Body union.
-inline constexpr proto::Body first_command_kind = proto::Body::CreateUser;
-inline constexpr proto::Body last_command_kind = proto::Body::RejectRequest;
-
-inline bool is_command(proto::Body kind) {
-    return kind >= first_command_kind && kind <= last_command_kind;
-}
-inline bool is_read(proto::Body kind) {
-    return kind > last_command_kind && kind <= proto::Body::MAX;
-}
+// Whether a Body kind is an engine command (engine/command_table.hpp's protocol column) or a read
+// (anything after Hello and the subscriptions that is not a command).
+bool is_command(proto::Body kind);
+bool is_read(proto::Body kind);
 
 // Verifies a frame's payload as a Request: OK, BAD_FRAME (fails the Verifier), UNKNOWN_TYPE (a
 // body kind this build does not know) or MISSING_FIELD (no body). On OK, `out` points into `bytes`.

@@ -128,6 +128,12 @@ TEST(visible_event, staff_see_every_event_a_consignee_user_its_own_kinds_without
     EXPECT_EQ(std::get<user_token_set>(*set).token_sha256, token_hash{});
     EXPECT_EQ(std::get<user_token_set>(*set).user, 4u);
     EXPECT_FALSE(visible_event(portal, event{user_created{.token_sha256 = hash}}).has_value());
+    // Nor does a password's.
+    const auto password = visible_event(
+        staff, event{user_password_set{.user = 4, .password_hash = "$argon2id$v=19$m=8$s$h"}});
+    ASSERT_TRUE(password.has_value());
+    EXPECT_TRUE(std::get<user_password_set>(*password).password_hash.empty());
+    EXPECT_FALSE(visible_event(portal, event{user_password_set{.user = 4}}).has_value());
     // Nobody (no such user) sees any consignee's data.
     EXPECT_FALSE(viewer{}.sees(1));
     EXPECT_FALSE(viewer{}.sees(id_none));

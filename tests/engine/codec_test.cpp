@@ -60,6 +60,7 @@ std::vector<event> samples() {
     out.push_back(
         fee_preset_created{4, code{"HANDLING"}, "Standard handling", fee_kind::per_unit, 15});
     out.push_back(user_token_set{2, some_token()});
+    out.push_back(user_password_set{2, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"});
     out.push_back(po_scheduled{8, 20'460, true, true, 12'000});
     out.push_back(po_split{8,
                            {{11, code{"PO-000009-1"}, 20'460, 12'000, two_lines},

@@ -40,6 +40,27 @@ TEST_F(idempotency, only_the_hash_of_a_token_is_kept) {
     EXPECT_EQ(authenticate(s, token + "-rotated"), stamper);
 }
 
+// The engine keeps what stampd hashed (an Argon2id PHC string) and nothing else; one sets one's
+// own, an admin anyone's.
+TEST_F(idempotency, a_password_is_kept_as_its_hash_set_by_its_owner_or_an_admin) {
+    const std::string hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA";
+    expect_ok<user_password_set>(admin, set_user_password{.user = stamper, .password = hash});
+    EXPECT_EQ(s.user_at(stamper).password_hash, hash);
+    expect_ok<user_password_set>(stamper,
+                                 set_user_password{.user = stamper, .password = hash + "2"});
+    EXPECT_EQ(s.user_at(stamper).password_hash, hash + "2");
+    const rejection theirs = run(stamper, set_user_password{.user = verifier, .password = hash});
+    EXPECT_EQ(theirs.code, rejection_code::forbidden);
+    EXPECT_EQ(theirs.id, verifier);
+    EXPECT_EQ(run(admin, set_user_password{.user = 999, .password = hash}).code,
+              rejection_code::not_found);
+    const rejection plain =
+        run(admin, set_user_password{.user = verifier, .password = "hunter22!"});
+    EXPECT_EQ(plain.code, rejection_code::invalid_argument);
+    EXPECT_EQ(plain.about, subject::password);
+    EXPECT_TRUE(s.user_at(verifier).password_hash.empty());
+}
+
 TEST_F(idempotency, a_retried_command_gets_its_first_outcome_and_is_not_applied_twice) {
     const shipment_id sh = add_shipment("SH-1", vape15, 2, 10);
     add_stamps(region::fed, 500);

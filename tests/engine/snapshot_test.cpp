@@ -18,6 +18,9 @@ protected:
         add_stamps(region::fed, 1'000);
         expect_ok<user_token_set>(
             admin, set_user_token{.user = stamper, .token = "stamper-token-0123456789"});
+        expect_ok<user_password_set>(
+            admin, set_user_password{.user = stamper,
+                                     .password = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"});
         expect_ok<duty_rate_set>(
             admin, set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 9});
         expect_ok<fee_preset_created>(
@@ -53,6 +56,8 @@ TEST_F(snapshot, the_whole_state_round_trips) {
     state decoded;
     ASSERT_EQ(decode_snapshot(bytes, decoded), snapshot_error::ok);
     EXPECT_EQ(state_digest(decoded), state_digest(s));
+    EXPECT_EQ(decoded.user_at(stamper).password_hash, s.user_at(stamper).password_hash);
+    EXPECT_FALSE(decoded.user_at(stamper).password_hash.empty());
     std::vector<u8> again;
     encode_snapshot(decoded, again);
     EXPECT_EQ(again, bytes);

@@ -48,6 +48,7 @@ inline std::vector<command> one_of_each() {
         submit_request{32, lines, 20'560},
         approve_request{33, true},
         reject_request{34, "no room that week"},
+        set_user_password{35, "correct horse battery staple"},
     };
 }
 

@@ -10,12 +10,14 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <thread>
 
 #include "clients/lib/client.hpp"
 #include "engine/calendar_time.hpp"
 #include "engine/codec/event_codec.hpp"
+#include "net/passwords.hpp"
 #include "net/protocol/answers.hpp"
 #include "net/protocol/command_codec.hpp"
 #include "net/subscriptions.hpp"
@@ -988,14 +990,21 @@ struct hello_answer {
     std::string message;
     std::chrono::milliseconds took{0};
 };
-hello_answer hello_from(const std::string& from, std::uint16_t port, const std::string& token) {
+// A Hello by token, or (user set) by user and password, optionally for another address.
+struct hello_fields {
+    std::string token, user, password, for_address;
+};
+
+hello_answer hello_from(const std::string& from, std::uint16_t port, const hello_fields& h) {
     asio::io_context context;
     tcp::socket socket(context);
     socket.open(tcp::v4());
     socket.bind(tcp::endpoint(asio::ip::make_address(from), 0));
     socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     flatbuffers::FlatBufferBuilder b;
-    const auto body = proto::CreateHelloDirect(b, token.c_str());
+    const auto text = [](const std::string& t) { return t.empty() ? nullptr : t.c_str(); };
+    const auto body = proto::CreateHelloDirect(b, text(h.token), 0, 0, 0, text(h.user),
+                                               text(h.password), text(h.for_address));
     b.Finish(proto::CreateRequest(b, 1, proto::Body::Hello, body.Union()));
     std::vector<std::uint8_t> frame(frame_header_size + b.GetSize());
     put_frame_header(frame.data(), b.GetSize());
@@ -1020,6 +1029,10 @@ hello_answer hello_from(const std::string& from, std::uint16_t port, const std::
         a.message = o->message() ? o->message()->str() : "";
     }
     return a;
+}
+
+hello_answer hello_from(const std::string& from, std::uint16_t port, const std::string& token) {
+    return hello_from(from, port, hello_fields{.token = token});
 }
 
 // Guessing tokens (issue 14): failed Hellos from one address are answered at once a few times,
@@ -1263,6 +1276,216 @@ TEST_F(server_test, stop_answers_what_is_in_flight_and_refuses_what_comes_after)
     const proto::ReferenceList* rows = list.get()->reply_as_ReferenceList();
     ASSERT_NE(rows, nullptr);
     EXPECT_GE(rows->rows()->size(), accepted);
+}
+
+// People's passwords (issue 15): only an Argon2id hash is kept, hashed and checked on the
+// password pool; a person logs in by user key and password, sets their own, an admin anyone's.
+class password_test : public server_test {
+protected:
+    static constexpr const char* good = "correct horse battery";
+
+    // A supervisor 'sup' and a stamper 'stamper' (tokens token_of(key)), the admin's password
+    // `good` and the supervisor's `good` + "!".
+    void SetUp() override {
+        server_test::SetUp();
+        auto admin = connect(admin_token);
+        sup = must(*admin, create_user{code{"sup"}, "Sam", role_bit(role::supervisor), id_none,
+                                       token_of("sup")});
+        stamper = must(*admin, create_user{code{"stamper"}, "Stella", role_bit(role::stamper),
+                                           id_none, token_of("stamper")});
+        must(*admin, set_user_password{.user = 1, .password = good});
+        must(*admin, set_user_password{.user = sup, .password = std::string(good) + "!"});
+    }
+    client::options as_person(const std::string& user, const std::string& password) const {
+        client::options o = as("");
+        o.user = user;
+        o.password = password;
+        return o;
+    }
+    user_id sup = id_none, stamper = id_none;
+};
+
+TEST_F(password_test, a_person_logs_in_with_their_password_and_nothing_else) {
+    client::connection c;
+    std::string error;
+    ASSERT_TRUE(c.open(as_person("sup", std::string(good) + "!"), error)) << error;
+    EXPECT_EQ(c.hello().user, sup);
+    EXPECT_EQ(c.hello().roles, role_bit(role::supervisor));
+    // Wrong password, unknown user, a user without a password: the same words.
+    for (const auto& [user, password] : std::vector<std::pair<std::string, std::string>>{
+             {"sup", good}, {"nobody", good}, {"stamper", good}}) {
+        SCOPED_TRACE(user);
+        const hello_answer a =
+            hello_from("127.0.0.1", srv->port(), hello_fields{.user = user, .password = password});
+        EXPECT_EQ(a.code, proto::Code::UNAUTHENTICATED);
+        EXPECT_NE(a.message.find("wrong user or password"), std::string::npos) << a.message;
+    }
+}
+
+TEST_F(password_test, one_sets_their_own_and_only_an_admin_sets_anothers) {
+    auto own = connect(token_of("stamper"));
+    EXPECT_EQ(code_of_call(*own, set_user_password{.user = sup, .password = "taken over!!"}),
+              proto::Code::FORBIDDEN);
+    must(*own, set_user_password{.user = stamper, .password = "stamper's own secret"});
+    client::connection c;
+    std::string error;
+    EXPECT_TRUE(c.open(as_person("stamper", "stamper's own secret"), error)) << error;
+    // The supervisor's is unchanged.
+    EXPECT_TRUE(c.open(as_person("sup", std::string(good) + "!"), error)) << error;
+}
+
+TEST_F(password_test, a_short_password_is_refused_with_its_figures_and_the_connection_stays) {
+    auto admin = connect(admin_token);
+    client::response r;
+    std::string error;
+    ASSERT_TRUE(admin->call(set_user_password{.user = sup, .password = "short"}, r, error));
+    ASSERT_NE(r.outcome(), nullptr);
+    EXPECT_EQ(r.outcome()->code(), proto::Code::INVALID_ARGUMENT);
+    const std::string said = r.outcome()->message()->str();
+    EXPECT_NE(said.find("at least 10 characters; this one has 5"), std::string::npos) << said;
+    must(*admin, create_consignee{code{"ACME"}, "Acme", province::on});  // still served
+}
+
+// The engine takes only a hash: a client that sends its "password" as a fake hash still has it
+// hashed, so the stored value is never what the client chose.
+TEST_F(password_test, a_password_that_looks_like_a_hash_is_hashed_like_any_other) {
+    auto admin = connect(admin_token);
+    const std::string fake = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g";
+    must(*admin, set_user_password{.user = sup, .password = fake});
+    client::connection c;
+    std::string error;
+    EXPECT_TRUE(c.open(as_person("sup", fake), error)) << error;
+}
+
+TEST_F(password_test, wrong_passwords_lock_the_user_out_from_any_address) {
+    using namespace std::chrono_literals;
+    options.auth_limits = {.free_failures = 2,
+                           .lockout_failures = 4,
+                           .window = 60s,
+                           .lockout = 300s,
+                           .first_delay = 10ms,
+                           .delay_max = 40ms};
+    restart();
+    for (int i = 0; i < 4; ++i) {
+        // From four addresses, so no address reaches its own lockout.
+        const hello_answer a =
+            hello_from("127.0.0." + std::to_string(10 + i), srv->port(),
+                       hello_fields{.user = "sup", .password = "guess " + std::to_string(i)});
+        EXPECT_EQ(a.code, proto::Code::UNAUTHENTICATED);
+    }
+    const hello_answer right =
+        hello_from("127.0.0.20", srv->port(),
+                   hello_fields{.user = "sup", .password = std::string(good) + "!"});
+    EXPECT_EQ(right.code, proto::Code::UNAUTHENTICATED);
+    EXPECT_NE(right.message.find("too many failed logins for user 'sup': refused for another"),
+              std::string::npos)
+        << right.message;
+    // Another person is not locked out by it.
+    const hello_answer other =
+        hello_from("127.0.0.20", srv->port(), hello_fields{.user = "admin", .password = good});
+    EXPECT_EQ(other.code, proto::Code::OK) << other.message;
+}
+
+// stamp-web logs people in from its own address: stampd counts the browser's address it passes
+// on, from an --auth-proxy only.
+TEST_F(password_test, a_proxy_passes_on_the_address_it_logs_in_for) {
+    using namespace std::chrono_literals;
+    options.auth_limits = {.free_failures = 1,
+                           .lockout_failures = 3,
+                           .window = 60s,
+                           .lockout = 300s,
+                           .first_delay = 10ms,
+                           .delay_max = 40ms};
+    options.auth_proxies = {"127.0.0.1"};
+    restart();
+    for (int i = 0; i < 3; ++i) {
+        const hello_answer a = hello_from(
+            "127.0.0.1", srv->port(),
+            hello_fields{.user = "nobody", .password = "guess", .for_address = "192.0.2.7"});
+        EXPECT_EQ(a.code, proto::Code::UNAUTHENTICATED);
+    }
+    // 192.0.2.7 is locked out; the proxy itself, for another browser, is not.
+    const hello_answer locked =
+        hello_from("127.0.0.1", srv->port(),
+                   hello_fields{.user = "admin", .password = good, .for_address = "192.0.2.7"});
+    EXPECT_NE(locked.message.find("too many failed logins from 192.0.2.7"), std::string::npos)
+        << locked.message;
+    const hello_answer other =
+        hello_from("127.0.0.1", srv->port(),
+                   hello_fields{.user = "admin", .password = good, .for_address = "192.0.2.8"});
+    EXPECT_EQ(other.code, proto::Code::OK) << other.message;
+    // Not a proxy: its for_address is ignored, its own address counted.
+    for (int i = 0; i < 3; ++i) {
+        hello_from(
+            "127.0.0.2", srv->port(),
+            hello_fields{.user = "someone", .password = "guess", .for_address = "192.0.2.9"});
+    }
+    const hello_answer spoofer =
+        hello_from("127.0.0.2", srv->port(),
+                   hello_fields{.user = "admin", .password = good, .for_address = "192.0.2.9"});
+    EXPECT_NE(spoofer.message.find("too many failed logins from 127.0.0.2"), std::string::npos)
+        << spoofer.message;
+}
+
+// Hashes take tens of milliseconds each on the password pool; the line does not wait for them.
+TEST_F(password_test, logins_being_checked_do_not_hold_up_the_line) {
+    options.password_threads = 1;
+    restart();
+    constexpr int logins = 16;
+    std::atomic<int> answered{0};
+    std::vector<std::thread> people;
+    for (int i = 0; i < logins; ++i) {
+        people.emplace_back([&] {
+            client::connection c;
+            std::string error;
+            EXPECT_TRUE(c.open(as_person("admin", good), error)) << error;
+            ++answered;
+        });
+    }
+    // Meanwhile a station's commands are answered: all 5 before the last login is, since
+    // the one pool thread needs logins × tens of ms for the hashes.
+    auto admin = connect(admin_token);
+    for (int i = 0; i < 5; ++i) {
+        must(*admin, create_consignee{numbered("C", i), "Consignee", province::on});
+    }
+    const int logins_done_when_line_done = answered.load();
+    for (std::thread& t : people)
+        t.join();
+    EXPECT_EQ(answered.load(), logins);
+    EXPECT_LT(logins_done_when_line_done, logins);
+}
+
+TEST(password_pool, past_its_bound_work_is_refused_not_queued) {
+    password_pool pool(1, 2);
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> ran{0};
+    // One runs (and waits), two wait their turn, the fourth is refused.
+    std::promise<void> started;
+    ASSERT_TRUE(pool.submit([&] {
+        started.set_value();
+        released.wait();
+        ++ran;
+    }));
+    started.get_future().wait();
+    EXPECT_TRUE(pool.submit([&] { ++ran; }));
+    EXPECT_TRUE(pool.submit([&] { ++ran; }));
+    EXPECT_FALSE(pool.submit([&] { ++ran; }));
+    EXPECT_EQ(pool.waiting(), 2u);
+    release.set_value();
+    pool.stop();
+    EXPECT_EQ(ran.load(), 3);
+}
+
+TEST(passwords, only_the_right_password_matches_its_hash) {
+    const std::string hash = hash_password("correct horse battery");
+    EXPECT_TRUE(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")) << hash;
+    EXPECT_TRUE(verify_password(hash, "correct horse battery"));
+    EXPECT_FALSE(verify_password(hash, "correct horse batterY"));
+    EXPECT_FALSE(verify_password("", "correct horse battery"));
+    EXPECT_FALSE(verify_password("$2b$10$not-argon", "correct horse battery"));
+    // A fresh salt each time.
+    EXPECT_NE(hash_password("correct horse battery"), hash);
 }
 
 }  // namespace
