@@ -10,8 +10,8 @@
 #include <iostream>
 #include <memory>
 
+#include "clients/lib/view.hpp"
 #include "clients/stampctl/stampctl.hpp"
-#include "clients/stampctl/view.hpp"
 #include "engine/engine.hpp"
 #include "net/protocol/secret_file.hpp"
 
@@ -52,7 +52,7 @@ inline void print_effects(const std::string& name, const json::value& outcome) {
     std::cout << "dry run: " << name << " would bring " << events.size()
               << " event(s), nothing recorded:\n";
     for (const json::value& e : events)
-        std::cout << "  " << render_line(e) << '\n';
+        std::cout << "  " << client::render_line(e) << '\n';
 }
 
 // Each command's subcommand, specialized once per row of the command table.
@@ -78,7 +78,7 @@ int run_command(const globals& g, const std::string& name, const spec<Command>& 
     const proto::Outcome* o = answer.outcome();
     if (o == nullptr) return connection_lost("the server answered something other than an Outcome");
     if (g.json) {
-        json::value v = reply_value(*answer.get());
+        json::value v = client::reply_value(*answer.get());
         v.as_object()->insert(v.as_object()->begin(), json::member{"command", name});
         v.as_object()->insert(v.as_object()->begin() + 1, json::member{"dry_run", dry_run});
         print_json(v);
@@ -86,7 +86,7 @@ int run_command(const globals& g, const std::string& name, const spec<Command>& 
     if (o->code() != proto::Code::OK) return print_refusal(*o);
     if (g.json) return exit_done;
     if (dry_run) {
-        print_effects(name, reply_value(*answer.get()));
+        print_effects(name, client::reply_value(*answer.get()));
     } else {
         print_done(g, *o, s.done(cmd, o->result()));
     }

@@ -8,8 +8,8 @@
 #include <iostream>
 #include <memory>
 
+#include "clients/lib/view.hpp"
 #include "clients/stampctl/stampctl.hpp"
-#include "clients/stampctl/view.hpp"
 
 namespace stampd::ctl {
 namespace {
@@ -67,7 +67,7 @@ int fetch(client::connection& c, const globals& g, const read_spec& s, const rea
     const int rc = call_read(
         c, s.kind, [&](FlatBufferBuilder& b) { return s.build(b, a, after); }, answer);
     if (rc != exit_done) return rc;
-    out = reply_value(*answer.get());
+    out = client::reply_value(*answer.get());
     if (const proto::Outcome* o = answer.outcome(); o != nullptr && o->code() != proto::Code::OK) {
         if (g.json) print_json(out);
         return print_refusal(*o);
@@ -112,7 +112,7 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     if (rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty()) {
         std::cout << "(none)\n";
     } else {
-        std::cout << render_block(o);
+        std::cout << client::render_block(o);
     }
     if (more) {
         std::cout << "(more: --after " << next_after(s, *rows->as_array(), a.after)
@@ -358,7 +358,7 @@ int print_pushes(const globals& g, client::connection& c, u32 count) {
         client::response push;
         std::string error;
         if (!c.next_push(push, error)) return connection_lost(error);
-        json::value v = reply_value(*push.get());
+        json::value v = client::reply_value(*push.get());
         if (g.json) {
             print_json(v);
             continue;
@@ -368,7 +368,7 @@ int print_pushes(const globals& g, client::connection& c, u32 count) {
                   << ":\n";
         if (const json::value* events = json::find(*v.as_object(), "events")) {
             for (const json::value& e : *events->as_array())
-                std::cout << "  " << render_line(e) << '\n';
+                std::cout << "  " << client::render_line(e) << '\n';
         }
         std::cout.flush();
     }
@@ -433,7 +433,7 @@ void define_whoami(registry& r) {
                 print_json(v);
             } else {
                 v.erase(v.begin());
-                std::cout << render_block(v);
+                std::cout << client::render_block(v);
             }
             return static_cast<int>(exit_done);
         };

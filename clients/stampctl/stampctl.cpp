@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "clients/lib/connection_cli.hpp"
-#include "clients/stampctl/view.hpp"
+#include "clients/lib/view.hpp"
 #include "engine/rejection.hpp"
 #include "net/protocol/answers.hpp"
 

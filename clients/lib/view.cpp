@@ -1,7 +1,7 @@
 // Answers as json::value through the embedded binary schema, and their readable rendering
 // (view.hpp). The Response was verified by the client library (flatbuffers::Verifier,
 // nested event buffers included), so the walk trusts offsets; it is bounded by the schema's depth.
-#include "clients/stampctl/view.hpp"
+#include "clients/lib/view.hpp"
 
 #include <flatbuffers/reflection.h>
 
@@ -15,9 +15,9 @@
 
 #include "engine/calendar_time.hpp"
 #include "engine/types.hpp"
-#include "protocol_bfbs_generated.h"  // clients/CMakeLists.txt: the schema, embedded
+#include "protocol_bfbs_generated.h"  // clients/lib/CMakeLists.txt: the schema, embedded
 
-namespace stampd::ctl {
+namespace stampd::client {
 namespace {
 
 using reflection::BaseType;
@@ -390,4 +390,4 @@ std::string render_block(const json::object& o, int indent) {
     return out;
 }
 
-}  // namespace stampd::ctl
+}  // namespace stampd::client
