@@ -1,0 +1,280 @@
+// See sessions.hpp.
+#include "clients/web/sessions.hpp"
+
+#include <flatbuffers/reflection.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "clients/lib/json.hpp"
+#include "clients/lib/view.hpp"
+#include "net/protocol/protocol_generated.h"
+#include "protocol_bfbs_generated.h"  // clients/lib/CMakeLists.txt: the schema, embedded
+
+namespace stampd::web {
+namespace {
+
+constexpr std::size_t event_kinds = static_cast<std::size_t>(fb::Event::MAX) + 1;
+
+// Where each event table keeps its "po" and "consignee" fields (0: it has none), from the
+// schema: which POs and consignees a push concerns, read without decoding the whole event.
+struct field_offsets {
+    std::array<flatbuffers::voffset_t, event_kinds> po{}, consignee{};
+};
+
+const field_offsets& offsets() {
+    static const field_offsets found = [] {
+        field_offsets f;
+        const reflection::Schema* schema =
+            reflection::GetSchema(proto::RequestBinarySchema::data());
+        for (std::size_t k = 1; k < event_kinds; ++k) {
+            const std::string name = std::string("stampd.fb.") + fb::EnumNamesEvent()[k];
+            const reflection::Object* table = schema->objects()->LookupByKey(name.c_str());
+            if (table == nullptr) continue;
+            if (const reflection::Field* po = table->fields()->LookupByKey("po"))
+                f.po[k] = po->offset();
+            if (const reflection::Field* c = table->fields()->LookupByKey("consignee"))
+                f.consignee[k] = c->offset();
+        }
+        return f;
+    }();
+    return found;
+}
+
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> raw(bytes);
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
+        throw std::runtime_error("no randomness for a session id");
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes * 2);
+    for (const unsigned char b : raw) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+session_registry::session_registry(asio::io_context& context, session_limits limits, log_fn log)
+    : _context(context), _limits(limits), _log(std::move(log)), _sweep(context) {
+    expire();
+}
+
+std::shared_ptr<web_session> session_registry::create(std::shared_ptr<upstream> up,
+                                                      std::string user_key,
+                                                      const client::hello_info& who) {
+    // A person's oldest sessions make room for their newest (a browser that lost its cookie).
+    std::vector<std::shared_ptr<web_session>> theirs;
+    for (const auto& [id, s] : _sessions) {
+        if (s->who.user == who.user) theirs.push_back(s);
+    }
+    if (theirs.size() >= _limits.sessions_per_user_max) {
+        const auto oldest = std::min_element(
+            theirs.begin(), theirs.end(),
+            [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
+        end((*oldest)->id, "a newer login of the same person needed the room");
+    }
+    if (_sessions.size() >= _limits.sessions_max) return nullptr;
+    auto s = std::make_shared<web_session>();
+    s->id = random_hex(32);
+    s->csrf = random_hex(32);
+    s->user_key = std::move(user_key);
+    s->who = who;
+    s->up = std::move(up);
+    s->created = s->last_used = clock::now();
+    s->flush = std::make_unique<asio::steady_timer>(_context);
+    std::weak_ptr<web_session> weak = s;
+    s->up->on_push([this, weak](frame push) {
+        if (auto held = weak.lock()) pushed(held, std::move(push));
+    });
+    s->up->on_closed([this, weak](const std::string& why) {
+        if (auto held = weak.lock()) end(held->id, "the connection to stampd closed: " + why);
+    });
+    _sessions.emplace(s->id, s);
+    return s;
+}
+
+std::shared_ptr<web_session> session_registry::find(const std::string& id, bool touch) {
+    const auto it = _sessions.find(id);
+    if (it == _sessions.end()) return nullptr;
+    web_session& s = *it->second;
+    const clock::time_point now = clock::now();
+    if (now - s.last_used >= _limits.idle || now - s.created >= _limits.absolute) {
+        end(id, "expired");
+        return nullptr;
+    }
+    if (touch) s.last_used = now;
+    return it->second;
+}
+
+void session_registry::end(const std::string& id, const std::string& why) {
+    const auto it = _sessions.find(id);
+    if (it == _sessions.end()) return;
+    const std::shared_ptr<web_session> s = it->second;
+    _sessions.erase(it);
+    _log("session of user '" + s->user_key + "' ended: " + why);
+    s->flush->cancel();
+    s->up->on_push(nullptr);
+    s->up->on_closed(nullptr);
+    s->up->close();
+    const auto sockets = s->sockets;
+    s->sockets.clear();
+    json::object message{{"type", "expired"}, {"why", why}};
+    const std::string text = json::to_string(json::value(std::move(message)));
+    for (const auto& [socket, pos] : sockets)
+        socket->close_with(text);
+}
+
+void session_registry::expire() {
+    const clock::time_point now = clock::now();
+    std::vector<std::string> old;
+    for (const auto& [id, s] : _sessions) {
+        if (now - s->last_used >= _limits.idle || now - s->created >= _limits.absolute)
+            old.push_back(id);
+    }
+    for (const std::string& id : old)
+        end(id, "expired");
+    _sweep.expires_after(std::chrono::seconds(10));
+    _sweep.async_wait([this](const boost::system::error_code& error) {
+        if (!error) expire();
+    });
+}
+
+void session_registry::close_all() {
+    _sweep.cancel();
+    std::vector<std::string> ids;
+    for (const auto& [id, s] : _sessions)
+        ids.push_back(id);
+    for (const std::string& id : ids)
+        end(id, "stamp-web is stopping");
+}
+
+bool session_registry::attach(web_session& s, live_socket* socket) {
+    if (s.sockets.size() >= sockets_per_session_max) return false;
+    s.sockets.emplace_back(socket, std::set<std::uint32_t>{});
+    return true;
+}
+
+void session_registry::detach(web_session& s, live_socket* socket) {
+    std::erase_if(s.sockets, [&](const auto& entry) { return entry.first == socket; });
+    resubscribe(s);
+}
+
+void session_registry::watch(web_session& s, live_socket* socket, std::set<std::uint32_t> pos) {
+    for (auto& [who, watched] : s.sockets) {
+        if (who == socket) watched = std::move(pos);
+    }
+    resubscribe(s);
+}
+
+// stampd's subscriptions follow the union of what the session's pages watch (the first
+// watched_pos_max of it), and a consignee user's own consignee while any page is open.
+void session_registry::resubscribe(web_session& s) {
+    std::set<std::uint32_t> wanted;
+    for (const auto& [socket, pos] : s.sockets) {
+        for (const std::uint32_t po : pos) {
+            if (wanted.size() < watched_pos_max - 1) wanted.insert(po);
+        }
+    }
+    const std::uint32_t consignee = s.sockets.empty() ? 0 : s.who.consignee;
+    const auto send = [&](proto::Body kind, std::uint32_t po, std::uint32_t c) {
+        s.up->call(
+            [&](std::uint64_t id, std::vector<std::uint8_t>& out) {
+                flatbuffers::FlatBufferBuilder b(64);
+                flatbuffers::Offset<void> body = kind == proto::Body::Subscribe
+                                                     ? proto::CreateSubscribe(b, po, c).Union()
+                                                     : proto::CreateUnsubscribe(b, po, c).Union();
+                b.Finish(proto::CreateRequest(b, id, kind, body));
+                out.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+                return true;
+            },
+            [](const std::string&, frame) {});  // a PO the person may not see: nothing comes
+    };
+    for (const std::uint32_t po : s.subscribed) {
+        if (!wanted.contains(po)) send(proto::Body::Unsubscribe, po, 0);
+    }
+    for (const std::uint32_t po : wanted) {
+        if (!s.subscribed.contains(po)) send(proto::Body::Subscribe, po, 0);
+    }
+    if (consignee != s.consignee_subscribed) {
+        if (s.consignee_subscribed != 0) send(proto::Body::Unsubscribe, 0, s.consignee_subscribed);
+        if (consignee != 0) send(proto::Body::Subscribe, 0, consignee);
+        s.consignee_subscribed = consignee;
+    }
+    s.subscribed = std::move(wanted);
+}
+
+void session_registry::pushed(const std::shared_ptr<web_session>& s, frame push) {
+    const proto::Pushed* p = response_of(push).reply_as_Pushed();
+    if (p == nullptr) return;
+    s->lsn = std::max(s->lsn, p->lsn());
+    const field_offsets& at = offsets();
+    if (p->events() != nullptr) {
+        for (const proto::EventBytes* bytes : *p->events()) {
+            const fb::EventRecord* record = bytes->bytes_nested_root();
+            if (record == nullptr) continue;
+            const auto kind = static_cast<std::size_t>(record->event_type());
+            if (kind >= event_kinds) continue;
+            const auto* table = static_cast<const flatbuffers::Table*>(record->event());
+            if (at.po[kind] != 0)
+                s->changed_pos.insert(table->GetField<std::uint32_t>(at.po[kind], 0));
+            if (at.consignee[kind] != 0) {
+                s->changed_consignees.insert(table->GetField<std::uint32_t>(at.consignee[kind], 0));
+            }
+        }
+    }
+    s->recent.push_back(std::move(push));
+    while (s->recent.size() > events_per_update_max) {
+        s->recent.pop_front();
+        s->truncated = true;
+    }
+    if (s->flush_armed || s->sockets.empty()) return;
+    s->flush_armed = true;
+    s->flush->expires_after(_limits.live_interval);
+    std::weak_ptr<web_session> weak = s;
+    s->flush->async_wait([this, weak](const boost::system::error_code& error) {
+        auto held = weak.lock();
+        if (error || !held) return;
+        held->flush_armed = false;
+        flush(*held);
+    });
+}
+
+// One message for the interval's pushes: which POs and consignees changed, the newest LSN, and
+// the newest events (turned into JSON here, at most ten times a second, not per push).
+void session_registry::flush(web_session& s) {
+    json::array pos, consignees, events;
+    for (const std::uint32_t po : s.changed_pos)
+        pos.emplace_back(std::uint64_t{po});
+    for (const std::uint32_t c : s.changed_consignees)
+        consignees.emplace_back(std::uint64_t{c});
+    for (const frame& f : s.recent) {
+        json::value v = client::reply_value(response_of(f));
+        const json::value* list = json::find(*v.as_object(), "events");
+        if (list == nullptr || list->as_array() == nullptr) continue;
+        for (const json::value& e : *list->as_array()) {
+            if (events.size() < events_per_update_max) events.push_back(e);
+        }
+    }
+    json::object message{
+        {"type", "changed"}, {"pos", std::move(pos)},       {"consignees", std::move(consignees)},
+        {"lsn", s.lsn},      {"events", std::move(events)}, {"truncated", s.truncated}};
+    const std::string text = json::to_string(json::value(std::move(message)));
+    s.changed_pos.clear();
+    s.changed_consignees.clear();
+    s.recent.clear();
+    s.truncated = false;
+    for (const auto& [socket, watched] : s.sockets)
+        socket->send(text);
+}
+
+}  // namespace stampd::web
