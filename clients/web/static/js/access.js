@@ -1,0 +1,92 @@
+// Who may send what: a copy of engine/command_table.hpp's role column for the commands the
+// console sends, used only to hide navigation and buttons a person's roles cannot use. stampd
+// still decides every request (a FORBIDDEN answer renders as a refusal like any other).
+'use strict';
+
+const ROLES_OF = {
+  admin: ['admin'],
+  warehouse: ['supervisor', 'admin'],
+  supervisor: ['supervisor'],
+  stamping: ['stamper', 'supervisor'],
+  verifying: ['verifier', 'supervisor'],
+};
+
+// engine/command_table.hpp: X(command, protocol table, roles allowed).
+const COMMAND_ROLES = {
+  CreateUser: ROLES_OF.admin,
+  CreateShipment: ROLES_OF.warehouse,
+  StartReceiving: ROLES_OF.warehouse,
+  ReceiveBox: ROLES_OF.warehouse,
+  FinishReceiving: ROLES_OF.warehouse,
+  CreatePo: ROLES_OF.warehouse,
+  EditPoLines: ROLES_OF.warehouse,
+  StartRun: ROLES_OF.stamping,
+  ConfirmBox: ROLES_OF.stamping,
+  EndRun: ROLES_OF.supervisor,
+  VerifyPo: ROLES_OF.verifying,
+  AmendLine: ROLES_OF.supervisor,
+  CancelPo: ROLES_OF.warehouse,
+  SchedulePo: ROLES_OF.warehouse,
+  ApproveRequest: ROLES_OF.warehouse,
+  RejectRequest: ROLES_OF.warehouse,
+  SetUserToken: ROLES_OF.admin,
+};
+
+let roles = new Set();
+let user = null;
+
+/** Called by main.js with the session's user ({id, key, name, roles, consignee}). */
+export function setUser(u) {
+  user = u;
+  roles = new Set((u?.roles ?? []).map((r) => String(r).toLowerCase()));
+}
+
+export function me() {
+  return user;
+}
+
+export function hasRole(role) {
+  return roles.has(role);
+}
+
+/** A consignee user: sees only its own consignee's data (SPEC §11), the minimal portal. */
+export function isConsignee() {
+  return roles.has('consignee');
+}
+
+/** Whether the person's roles may send this command kind. */
+export function may(kind) {
+  const allowed = COMMAND_ROLES[kind];
+  if (!allowed) return false;
+  return allowed.some((r) => roles.has(r));
+}
+
+// The screens of the navigation, in order, and who sees each.
+export const SCREENS = [
+  { route: 'dashboard', label: 'Dashboard', test: 'nav-dashboard', staff: true },
+  { route: 'orders', label: 'Production orders', test: 'nav-orders', staff: true },
+  { route: 'calendar', label: 'Calendar', test: 'nav-calendar', staff: true },
+  { route: 'workspace', label: 'Stamper’s workspace', test: 'nav-workspace', staff: true, needs: ['StartRun', 'ConfirmBox'] },
+  { route: 'verify', label: 'Verification', test: 'nav-verify', staff: true, needs: ['VerifyPo', 'AmendLine'] },
+  { route: 'receiving', label: 'Receiving', test: 'nav-receiving', staff: true, needs: ['CreateShipment', 'ReceiveBox'] },
+  { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
+  { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
+  { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },
+];
+
+/** Whether the person may open a screen of SCREENS (by its route's first part). */
+export function mayOpen(route) {
+  const screen = SCREENS.find((s) => s.route === route);
+  if (!screen) return false;
+  if (screen.everyone) return true;
+  if (screen.consignee) return isConsignee();
+  if (isConsignee()) return false;
+  if (!screen.needs) return true;
+  return screen.needs.some(may);
+}
+
+/** The first screen after login. */
+export function homeRoute() {
+  if (isConsignee()) return 'my-orders';
+  return 'dashboard';
+}
