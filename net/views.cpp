@@ -170,14 +170,19 @@ void get_run_queue(const reader& r, const proto::GetRunQueue& q) {
     const u64 begin = std::min<u64>(q.after(), po.queue_size);
     const u64 end = std::min<u64>(po.queue_size, begin + list_rows_max);
     std::vector<proto::QueueItem> items;
+    std::vector<flatbuffers::Offset<flatbuffers::String>> barcodes;
     items.reserve(end - begin);
+    barcodes.reserve(end - begin);
     for (u64 i = begin; i < end; ++i) {
         const queue_entry& e = r.s.queue[po.queue_first + i];
         assert(e.po == q.po());
         items.emplace_back(e.box, e.line, e.units, to_wire(e.state));
+        barcodes.push_back(r.b.CreateString(r.s.barcode_of(e.box)));
     }
     const auto vector = r.b.CreateVectorOfStructs(items);
-    reply(r, proto::Reply::RunQueue, proto::CreateRunQueue(r.b, vector, end < po.queue_size));
+    const auto labels = r.b.CreateVector(barcodes);
+    reply(r, proto::Reply::RunQueue,
+          proto::CreateRunQueue(r.b, vector, end < po.queue_size, labels));
 }
 
 // What confirming the box would do. An unknown barcode, or a box of a shipment the viewer may

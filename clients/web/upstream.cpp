@@ -94,6 +94,7 @@ void upstream::say_hello() {
             const proto::Outcome* o = r.reply_as_Outcome();
             std::string why = o != nullptr && o->message() != nullptr ? o->message()->str()
                                                                       : "stampd refused the login";
+            self->_refused = true;
             // "UNAUTHENTICATED: wrong user or password": the code is the API's to say.
             const std::string code = o != nullptr ? proto::EnumNameCode(o->code()) : "";
             if (!code.empty() && why.starts_with(code + ": ")) why = why.substr(code.size() + 2);
@@ -111,7 +112,7 @@ void upstream::say_hello() {
         }
     });
     send({b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()});
-    read_header();
+    read_more();
 }
 
 upstream::call_result upstream::call(const builder& build, answer_handler done) {
@@ -151,45 +152,56 @@ void upstream::write_more() {
         });
 }
 
-void upstream::read_header() {
-    _stream.async_read(
-        asio::buffer(_header, sizeof _header),
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+// Reads what the socket has (up to the buffer's free room) and cuts every whole frame out of it:
+// a page following a busy PO gets a push per record, and one read takes many of them.
+void upstream::read_more() {
+    if (_in.size() - _in_end < read_room) {
+        std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
+        _in_end -= _in_begin;
+        _in_begin = 0;
+        if (_in.size() - _in_end < read_room) _in.resize(_in_end + read_room);
+    }
+    _stream.async_read_some(
+        asio::buffer(_in.data() + _in_end, _in.size() - _in_end),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
             if (self->_closed) return;
             if (error) {
                 self->fail("stampd closed the connection (" + error.message() + ")");
                 return;
             }
-            const std::uint32_t size = net::get_frame_header(self->_header);
-            if (size > net::response_size_max) {
-                self->fail("stampd sent a frame of " + std::to_string(size) + " bytes");
-                return;
-            }
-            self->read_payload(size);
+            self->_in_end += bytes;
+            if (self->cut_frames()) self->read_more();
         });
 }
 
-void upstream::read_payload(std::uint32_t size) {
-    _in.resize(size);
-    _stream.async_read(asio::buffer(_in), [self = shared_from_this()](
-                                              const boost::system::error_code& error, std::size_t) {
-        if (self->_closed) return;
-        if (error) {
-            self->fail("stampd closed the connection (" + error.message() + ")");
-            return;
+bool upstream::cut_frames() {
+    while (_in_end - _in_begin >= net::frame_header_size) {
+        const std::uint32_t size = net::get_frame_header(_in.data() + _in_begin);
+        if (size > net::response_size_max) {
+            fail("stampd sent a frame of " + std::to_string(size) + " bytes");
+            return false;
         }
-        self->received();
-    });
+        if (_in_end - _in_begin < net::frame_header_size + size) {
+            // A large frame: room for all of it, then read on.
+            if (_in.size() - _in_begin < net::frame_header_size + size)
+                _in.resize(_in_begin + net::frame_header_size + size);
+            break;
+        }
+        const std::uint8_t* payload = _in.data() + _in_begin + net::frame_header_size;
+        _in_begin += net::frame_header_size + size;
+        if (!received(payload, size) || _closed) return false;
+    }
+    if (_in_begin == _in_end) _in_begin = _in_end = 0;
+    return true;
 }
 
-void upstream::received() {
-    flatbuffers::Verifier verifier(_in.data(), _in.size());
+bool upstream::received(const std::uint8_t* payload, std::size_t size) {
+    flatbuffers::Verifier verifier(payload, size);
     if (!verifier.VerifyBuffer<proto::Response>(nullptr)) {
         fail("stampd sent a frame that does not verify");
-        return;
+        return false;
     }
-    auto f = std::make_shared<const std::vector<std::uint8_t>>(std::move(_in));
-    _in = {};
+    auto f = std::make_shared<const std::vector<std::uint8_t>>(payload, payload + size);
     const proto::Response& r = response_of(f);
     if (r.id() == 0) {
         if (r.reply_type() == proto::Reply::Pushed) {
@@ -199,31 +211,24 @@ void upstream::received() {
             const proto::Outcome* o = r.reply_as_Outcome();
             fail(o != nullptr && o->message() != nullptr ? o->message()->str()
                                                          : "stampd closed the connection");
-            return;
+            return false;
         }
     } else if (const auto it = _waiting.find(r.id()); it != _waiting.end()) {
         answer_handler done = std::move(it->second);
         _waiting.erase(it);
         done({}, f);
     }
-    if (!_closed) read_header();
+    return true;
 }
 
 void upstream::fail(const std::string& why) {
     if (_closed) return;
-    auto waiting = std::move(_waiting);
-    _waiting.clear();
+    _closed_why = why;
+    login_handler login_done = std::move(_login_done);
+    closed_handler on_closed = std::move(_on_closed);
     close();
-    for (auto& [id, done] : waiting)
-        done(why, nullptr);
-    if (_login_done) {
-        login_handler done = std::move(_login_done);
-        done(why, {});
-    }
-    if (_on_closed) {
-        closed_handler h = std::move(_on_closed);
-        h(why);
-    }
+    if (login_done) login_done(why, {});
+    if (on_closed) on_closed(why);
 }
 
 void upstream::close() {
@@ -232,6 +237,12 @@ void upstream::close() {
     _open = false;
     _deadline.cancel();
     _stream.close();
+    // Whoever waits for an answer hears why there will be none.
+    auto waiting = std::move(_waiting);
+    _waiting.clear();
+    const std::string why = _closed_why.empty() ? "the session ended" : _closed_why;
+    for (auto& [id, done] : waiting)
+        done(why, nullptr);
 }
 
 }  // namespace stampd::web

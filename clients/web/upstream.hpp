@@ -70,7 +70,10 @@ public:
     void on_push(push_handler h) { _on_push = std::move(h); }
     void on_closed(closed_handler h) { _on_closed = std::move(h); }
     bool is_open() const { return _open; }
+    // The login failed because stampd refused it (not because stampd could not be reached).
+    bool refused() const { return _refused; }
     std::size_t in_flight() const { return _waiting.size(); }
+    // Closes the connection; requests waiting for an answer are told "the session ended".
     void close();
 
 private:
@@ -78,9 +81,9 @@ private:
     void say_hello();
     void send(std::vector<std::uint8_t> payload);
     void write_more();
-    void read_header();
-    void read_payload(std::uint32_t size);
-    void received();
+    void read_more();
+    bool cut_frames();  // false once the connection failed
+    bool received(const std::uint8_t* payload, std::size_t size);
     void fail(const std::string& why);
 
     asio::io_context& _context;
@@ -89,13 +92,15 @@ private:
     asio::steady_timer _deadline;
     login _login;
     login_handler _login_done;
-    bool _open = false, _closed = false, _writing = false;
+    bool _open = false, _closed = false, _writing = false, _refused = false;
+    std::string _closed_why;
     std::uint64_t _next_id = 1;
     std::unordered_map<std::uint64_t, answer_handler> _waiting;
     std::deque<std::vector<std::uint8_t>> _out;
     std::vector<std::uint8_t> _written;  // the frame being written
-    std::uint8_t _header[4] = {};
-    std::vector<std::uint8_t> _in;
+    static constexpr std::size_t read_room = 64 * 1024;
+    std::vector<std::uint8_t> _in;  // read, not yet cut: [_in_begin, _in_end)
+    std::size_t _in_begin = 0, _in_end = 0;
     push_handler _on_push;
     closed_handler _on_closed;
 };

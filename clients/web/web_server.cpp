@@ -396,7 +396,9 @@ private:
                               "this request came from another site's page");
             }
             if (target == "/api/login") return login();
-            std::shared_ptr<web_session> s = current_session();
+            // Looked up without restarting its idle time: only a request that passes the CSRF
+            // check below counts as use.
+            std::shared_ptr<web_session> s = current_session(false);
             if (!s) {
                 return refuse(http::status::unauthorized, "UNAUTHENTICATED",
                               "not logged in, or the session expired: log in again");
@@ -406,6 +408,7 @@ private:
                 return refuse(http::status::forbidden, "CSRF",
                               "the request lacks this session's CSRF token: reload the page");
             }
+            s->last_used = clock::now();
             if (target == "/api/logout") return logout(*s);
             if (target == "/api/call") return call(s);
             if (target == "/api/password") return password(s);
@@ -475,6 +478,10 @@ private:
                 if (!error.empty()) {
                     self->_server->log("login of '" + user + "' from " + self->_address +
                                        " refused: " + error);
+                    if (!up->refused()) {
+                        return self->refuse(http::status::service_unavailable, "UNAVAILABLE",
+                                            "stampd cannot be reached: " + error);
+                    }
                     return self->refuse(http::status::unauthorized, "UNAUTHENTICATED", error);
                 }
                 std::shared_ptr<web_session> s = self->_server->sessions.create(up, user, who);

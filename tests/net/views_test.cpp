@@ -144,6 +144,24 @@ TEST_F(views, a_po_view_counts_confirmed_boxes_and_the_stamps_deducted) {
     EXPECT_EQ(view->started_by(), stamper);
 }
 
+// A stamper's list of boxes names each by its label.
+TEST_F(views, the_run_queue_names_each_box_by_its_barcode) {
+    add_stamps(region::on, 500);
+    const po_id po = add_po(sh, {{vape15, region::on, 30}});
+    start(po);
+    const auto* queue = as<proto::RunQueue>(ask(stamper, proto::Body::GetRunQueue, [&](auto& b) {
+        return proto::CreateGetRunQueue(b, po, 0);
+    }));
+    ASSERT_NE(queue, nullptr);
+    ASSERT_NE(queue->barcodes(), nullptr);
+    ASSERT_EQ(queue->barcodes()->size(), queue->items()->size());
+    ASSERT_EQ(queue->items()->size(), 3u);
+    for (flatbuffers::uoffset_t i = 0; i < queue->items()->size(); ++i) {
+        EXPECT_EQ(queue->barcodes()->Get(i)->string_view(),
+                  s.barcode_of(queue->items()->Get(i)->box()));
+    }
+}
+
 TEST_F(views, a_consignee_user_sees_its_own_po_but_not_the_stamp_balances) {
     const po_id po = add_po(sh, {{vape15, region::on, 30}});
     const auto* view = as<proto::PoView>(get_po(portal, po));

@@ -157,6 +157,19 @@ TEST_F(web_test, a_wrong_password_is_refused_in_stampds_words) {
     EXPECT_TRUE(r.set_cookie.empty());
 }
 
+TEST_F(web_test, with_stampd_down_a_login_says_so_and_a_session_ends) {
+    const login_state s = login("admin", admin_password);
+    stampd->stop();
+    stampd.reset();
+    const reply down = send(http::verb::post, "/api/login",
+                            json{{"user", "admin"}, {"password", admin_password}}.dump());
+    EXPECT_EQ(down.status, 503u) << down.body.dump();
+    EXPECT_EQ(down.body["error"]["code"], "UNAVAILABLE");
+    // The session's own connection closed with it: the next call says to log in again.
+    const reply after = call(s, {{"kind", "GetBalances"}});
+    EXPECT_EQ(after.status, 401u) << after.body.dump();
+}
+
 TEST_F(web_test, changes_need_the_csrf_token_and_this_hosts_origin) {
     const login_state s = login("admin", admin_password);
     const json create = {{"kind", "CreateConsignee"},
@@ -282,7 +295,13 @@ TEST_F(web_test, an_idle_session_expires) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     unsigned status = 200;
     while (status == 200 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        // A request refused for its missing CSRF token (403; 401 once expired) is no use of the
+        // session.
+        const unsigned forged = send(http::verb::post, "/api/call",
+                                     json{{"kind", "GetBalances"}}.dump(), {{"Cookie", s.cookie}})
+                                    .status;
+        EXPECT_TRUE(forged == 403u || forged == 401u) << forged;
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
         status = send(http::verb::get, "/api/session", "", {{"Cookie", s.cookie}}).status;
     }
     EXPECT_EQ(status, 401u);
