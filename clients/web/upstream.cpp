@@ -156,7 +156,8 @@ void upstream::write_more() {
 // a page following a busy PO gets a push per record, and one read takes many of them.
 void upstream::read_more() {
     if (_in.size() - _in_end < read_room) {
-        std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
+        if (_in_end > _in_begin)
+            std::memmove(_in.data(), _in.data() + _in_begin, _in_end - _in_begin);
         _in_end -= _in_begin;
         _in_begin = 0;
         if (_in.size() - _in_end < read_room) _in.resize(_in_end + read_room);
