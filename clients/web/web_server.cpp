@@ -105,18 +105,14 @@ std::string cookie_value(std::string_view header, std::string_view name) {
     return {};
 }
 
-std::string role_list(role_set roles) {
-    static const char* names[] = {"stamper", "supervisor", "verifier", "admin",
-                                  "finance", "auditor",    "consignee"};
-    std::string out;
-    for (int r = 0; r < 7; ++r) {
-        if ((roles & (1u << r)) == 0) continue;
-        out += out.empty() ? "" : ",";
-        out += '"';
-        out += names[r];
-        out += '"';
+// The role bits as names, as the engine names them.
+json::array role_names(role_set roles) {
+    json::array out;
+    for (std::size_t r = 0; r < role_count; ++r) {
+        if ((roles & role_bit(static_cast<role>(r))) != 0)
+            out.emplace_back(to_string(static_cast<role>(r)));
     }
-    return "[" + out + "]";
+    return out;
 }
 
 }  // namespace
@@ -148,13 +144,14 @@ struct web_server::impl : std::enable_shared_from_this<impl> {
         json::object user{{"id", std::uint64_t{s.who.user}},
                           {"key", s.user_key},
                           {"name", s.who.name},
-                          {"consignee", std::uint64_t{s.who.consignee}}};
-        std::string text = json::to_string(json::value(std::move(user)));
-        text.pop_back();  // the roles, as names, go into the user object
-        text += ",\"roles\":" + role_list(s.who.roles) + "}";
-        return "{\"user\":" + text + ",\"csrf\":\"" + s.csrf +
-               "\",\"idle_timeout_s\":" + std::to_string(options.sessions.idle.count()) +
-               ",\"absolute_timeout_s\":" + std::to_string(options.sessions.absolute.count()) + "}";
+                          {"consignee", std::uint64_t{s.who.consignee}},
+                          {"roles", role_names(s.who.roles)}};
+        json::object session{
+            {"user", std::move(user)},
+            {"csrf", s.csrf},
+            {"idle_timeout_s", std::int64_t{options.sessions.idle.count()}},
+            {"absolute_timeout_s", std::int64_t{options.sessions.absolute.count()}}};
+        return json::to_string(json::value(std::move(session)));
     }
     std::string session_cookie(const std::string& id, bool clear) const {
         std::string c = std::string(cookie_name) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict";
