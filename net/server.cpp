@@ -340,12 +340,24 @@ void server::impl::on_records(std::span<const wal::durable_record> records) {
     std::vector<std::pair<subscriber, viewer>> to;
     std::vector<outgoing> out;
     out_index.clear();
+    changes.clear();
+    changes_index.clear();
     for (const wal::durable_record& r : records) {
         to.clear();
-        subs.match(r.lsn, r.events,
-                   [&to](subscriber who, const viewer& as) { to.emplace_back(who, as); });
+        subs.match(
+            r.lsn, r.events, [&to](subscriber who, const viewer& as) { to.emplace_back(who, as); },
+            [&](subscriber who, std::span<const po_id> pos, consignee_id consignee) {
+                const auto [at, added] = changes_index.try_emplace(key_of(who), changes.size());
+                if (added) changes.push_back(changed_ids{.who = who});
+                changed_ids& c = changes[at->second];
+                c.lsn = r.lsn;
+                c.pos.insert(c.pos.end(), pos.begin(), pos.end());
+                if (consignee != id_none) c.consignees.push_back(consignee);
+            });
         if (!to.empty()) gather(r, to, out);
     }
+    for (changed_ids& c : changes)
+        add_changed(c, out);
     deliver(out);
 }
 
@@ -375,6 +387,31 @@ frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
 
 }  // namespace
 
+// One Changed frame for a subscriber's changes_only subscriptions over a commit group: its ids
+// sorted and once each (a group is bounded, and so are they: 4 bytes an id, well under
+// response_size_max).
+void server::impl::add_changed(changed_ids& c, std::vector<outgoing>& out) {
+    for (auto* ids : {&c.pos, &c.consignees}) {
+        std::ranges::sort(*ids);
+        ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    }
+    assert((c.pos.size() + c.consignees.size()) * sizeof(std::uint32_t) + 256 <= response_size_max);
+    flatbuffers::FlatBufferBuilder b(64 + 4 * (c.pos.size() + c.consignees.size()));
+    const auto changed =
+        proto::CreateChanged(b, c.lsn, b.CreateVector(c.pos), b.CreateVector(c.consignees));
+    finish_response(b, 0, proto::Reply::Changed, changed.Union());
+    add_frame(c.who,
+              std::make_shared<const std::vector<std::uint8_t>>(b.GetBufferPointer(),
+                                                                b.GetBufferPointer() + b.GetSize()),
+              out);
+}
+
+void server::impl::add_frame(subscriber who, frame_ptr frame, std::vector<outgoing>& out) {
+    const auto [at, added] = out_index.try_emplace(key_of(who), out.size());
+    if (added) out.push_back(outgoing{.who = who, .frames = {}});
+    out[at->second].frames.push_back(std::move(frame));
+}
+
 void server::impl::gather(const wal::durable_record& record,
                           const std::vector<std::pair<subscriber, viewer>>& to,
                           std::vector<outgoing>& out) {
@@ -392,12 +429,7 @@ void server::impl::gather(const wal::durable_record& record,
         return cut.emplace_back(as.own, pushed_frame(record, as, push_encoder)).second;
     };
     for (const auto& [who, as] : to) {
-        frame_ptr frame = frame_for(as);
-        if (frame == nullptr) continue;
-        const std::uint64_t key = std::uint64_t{who.slot} << 16 | who.generation;
-        const auto [at, added] = out_index.try_emplace(key, out.size());
-        if (added) out.push_back(outgoing{.who = who, .frames = {}});
-        out[at->second].frames.push_back(std::move(frame));
+        if (frame_ptr frame = frame_for(as)) add_frame(who, std::move(frame), out);
     }
 }
 

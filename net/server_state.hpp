@@ -3,8 +3,8 @@
 // committer thread (durable answers and records) back to the sessions.
 //
 // Threads: the registry and the subscriptions have their own mutexes; the committer-thread
-// scratch (grouped, touched, push_encoder, out_index) is touched by the committer thread only; the
-// rest is set up by start() before any thread runs.
+// scratch (grouped, touched, push_encoder, out_index, changes) is touched by the committer thread
+// only; the rest is set up by start() before any thread runs.
 #pragma once
 
 #include <utility>  // Boost 1.74's asio uses std::exchange without including it
@@ -132,7 +132,21 @@ struct server::impl {
     void gather(const wal::durable_record& record,
                 const std::vector<std::pair<subscriber, viewer>>& to, std::vector<outgoing>& out);
     void deliver(std::vector<outgoing>& out);
+    void add_frame(subscriber who, frame_ptr frame, std::vector<outgoing>& out);
+    static std::uint64_t key_of(subscriber who) {
+        return std::uint64_t{who.slot} << 16 | who.generation;
+    }
     std::unordered_map<std::uint64_t, std::size_t> out_index;  // gather's: subscriber → out[i]
+    // A commit group's changes for changes_only subscribers: one Changed frame each.
+    struct changed_ids {
+        subscriber who;
+        std::uint64_t lsn = 0;
+        std::vector<po_id> pos;
+        std::vector<consignee_id> consignees;
+    };
+    void add_changed(changed_ids& c, std::vector<outgoing>& out);
+    std::vector<changed_ids> changes;
+    std::unordered_map<std::uint64_t, std::size_t> changes_index;  // subscriber → changes[i]
     std::shared_ptr<session> session_at(std::uint32_t slot, std::uint16_t generation);
     void release_slot(std::uint32_t slot);
     // The session's Hello has arrived: it no longer holds its slot on probation.

@@ -439,7 +439,8 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
         }
         // Registered on the writer thread: every record after `lsn` reaches the subscriber.
         query.run = [reply, id, subs, who = who(), user = _user, po = sub->po(),
-                     consignee = sub->consignee()](const state& s, const wal::read_context& at) {
+                     consignee = sub->consignee(), changes_only = sub->changes_only()](
+                        const state& s, const wal::read_context& at) {
             const std::uint64_t lsn = at.applied_lsn;
             flatbuffers::FlatBufferBuilder b(256);
             const viewer as = viewer_of(s, user);
@@ -448,7 +449,8 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
             // At the limit, refused before the state is scanned for what the subscription covers.
             add_result added = visible ? subs->admits(who) : add_result::closed;
             if (added == add_result::added) {
-                subscription_start start{.po = po, .consignee = consignee};
+                subscription_start start{
+                    .po = po, .consignee = consignee, .changes_only = changes_only};
                 for (po_id p = 1; consignee != id_none && p <= s.production_orders.size(); ++p) {
                     if (s.po_at(p).consignee == consignee) start.pos.push_back(p);
                 }

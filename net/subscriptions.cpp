@@ -52,10 +52,11 @@ add_result subscriptions::add(subscriber who, const viewer& as, subscription_sta
     // One PO or one consignee (session.cpp).
     assert((start.po == id_none) != (start.consignee == id_none));
     std::lock_guard lock(_mutex);
-    if (std::ranges::any_of(_entries, [&](const entry& e) {
-            return e.who == who && e.po == start.po && e.consignee == start.consignee;
-        })) {
-        return add_result::added;  // already: every record after it reaches the subscriber
+    for (entry& e : _entries) {
+        if (e.who == who && e.po == start.po && e.consignee == start.consignee) {
+            e.changes_only = start.changes_only;  // already: every record after it is matched
+            return add_result::added;
+        }
     }
     if (const add_result admitted = admits_locked(who); admitted != add_result::added)
         return admitted;
@@ -66,6 +67,7 @@ add_result subscriptions::add(subscriber who, const viewer& as, subscription_sta
     e.invoices.insert(start.invoices.begin(), start.invoices.end());
     e.requests.insert(start.requests.begin(), start.requests.end());
     e.from_lsn = from_lsn;
+    e.changes_only = start.changes_only;
     _count.store(_entries.size(), std::memory_order_release);
     return add_result::added;
 }
@@ -92,8 +94,28 @@ bool subscriptions::any(subscriber who) {
     return std::ranges::any_of(_entries, [&](const entry& e) { return e.who == who; });
 }
 
-bool subscriptions::entry::concerned_by(const event& ev) {
-    const event_scope scope = scope_of(ev);
+namespace {
+
+// Whether an event concerns a PO subscription only through the PO it names (scope_of): it names
+// no invoice or request, and starts none (concerned_by's sets stay as they are).
+bool names_po_only(const event& ev) {
+    return std::visit(
+        [](const auto& e) {
+            using E = std::decay_t<decltype(e)>;
+            return !requires {
+                e.invoice;
+            }
+            &&!requires {
+                e.request;
+            }
+            &&!std::is_same_v<E, invoice_drafted> && !std::is_same_v<E, request_submitted>;
+        },
+        ev);
+}
+
+}  // namespace
+
+bool subscriptions::entry::concerned_by(const event& ev, const event_scope& scope) {
     if (consignee != id_none) {
         // A consignee subscription: the consignee's own events, and those of its POs.
         if (scope.consignee == consignee && scope.po != id_none) pos.insert(scope.po);
@@ -119,14 +141,47 @@ bool subscriptions::entry::concerned_by(const event& ev) {
 }
 
 void subscriptions::match(std::uint64_t lsn, std::span<const event> events,
-                          const std::function<void(subscriber, const viewer&)>& deliver) {
+                          const std::function<void(subscriber, const viewer&)>& deliver,
+                          const changed_fn& changed) {
     std::lock_guard lock(_mutex);
+    _scopes.clear();
+    // A record whose events name no invoice or request and split no PO (a box's confirmation,
+    // the bulk of the line's log) concerns a PO subscription only through the POs it names, and
+    // teaches it nothing: such entries are passed over with a comparison, not a visit per event.
+    bool by_po_only = true;
+    for (const event& ev : events) {
+        _scopes.push_back(scope_of(ev));
+        by_po_only = by_po_only && _scopes.back().split_parent == id_none && names_po_only(ev);
+    }
     for (entry& e : _entries) {
         if (lsn <= e.from_lsn) continue;
+        if (by_po_only && e.consignee == id_none &&
+            std::ranges::none_of(_scopes, [&e](const event_scope& s) { return e.covers_po(s.po); }))
+            continue;
         bool concerned = false;
-        for (const event& ev : events)
-            concerned = e.concerned_by(ev) || concerned;  // every event: the sets learn
-        if (concerned) deliver(e.who, e.as);
+        bool own = false;
+        _changed.clear();
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            // Every event, whatever the answer: the entry's sets learn.
+            if (!e.concerned_by(events[i], _scopes[i])) continue;
+            if (!e.changes_only) {
+                concerned = true;
+                continue;
+            }
+            // What the subscriber may not see does not tell it that something changed either.
+            if (e.as.restricted && !visible_event(e.as, events[i])) continue;
+            concerned = true;
+            own = own || e.consignee != id_none;
+            const po_id p = e.covers_po(_scopes[i].po) ? _scopes[i].po : e.po;
+            if (p != id_none && std::ranges::find(_changed, p) == _changed.end())
+                _changed.push_back(p);
+        }
+        if (!concerned) continue;
+        if (e.changes_only) {
+            changed(e.who, _changed, own ? e.consignee : id_none);
+        } else {
+            deliver(e.who, e.as);
+        }
     }
 }
 

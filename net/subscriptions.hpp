@@ -46,6 +46,7 @@ struct subscription_start {
     std::vector<po_id> pos;  // a consignee subscription's POs
     std::vector<invoice_id> invoices;
     std::vector<request_id> requests;
+    bool changes_only = false;  // Subscribe.changes_only: what changed, not the records
 };
 
 enum class add_result : std::uint8_t {
@@ -61,7 +62,7 @@ public:
     // Whether add() would take another subscription of `who` (added) — a cheap check before
     // the writer scans the state for it.
     add_result admits(subscriber who);
-    // The same subscription twice is one (added, nothing new).
+    // The same subscription twice is one: the second changes only its mode (changes_only).
     add_result add(subscriber who, const viewer& as, subscription_start start,
                    std::uint64_t from_lsn);
     // Whether there was such a subscription.
@@ -71,10 +72,14 @@ public:
     bool any(subscriber who);
     bool empty() const { return _count.load(std::memory_order_acquire) == 0; }
 
-    // Calls `deliver` once per subscriber the record's events concern, with the viewer it
-    // subscribed as (committer thread).
+    // Calls `deliver` once per record-following subscription the record's events concern,
+    // with the viewer it subscribed as, and `changed` once per changes_only one, with the POs
+    // and the consignee (id_none: none) it covers that the events it may see concern (committer
+    // thread).
+    using changed_fn = std::function<void(subscriber, std::span<const po_id>, consignee_id)>;
     void match(std::uint64_t lsn, std::span<const event> events,
-               const std::function<void(subscriber, const viewer&)>& deliver);
+               const std::function<void(subscriber, const viewer&)>& deliver,
+               const changed_fn& changed);
 
 private:
     struct entry {
@@ -86,10 +91,15 @@ private:
         std::unordered_set<invoice_id> invoices;
         std::unordered_set<request_id> requests;
         std::uint64_t from_lsn = 0;  // records at or below are already in the reply
+        bool changes_only = false;
 
-        bool covers_po(po_id p) const { return p != id_none && (p == po || pos.contains(p)); }
-        bool concerned_by(const event& e);
+        bool covers_po(po_id p) const {
+            return p != id_none && (p == po || (!pos.empty() && pos.contains(p)));
+        }
+        bool concerned_by(const event& e, const event_scope& scope);
     };
+    std::vector<event_scope> _scopes;  // match's: the record's events' scopes
+    std::vector<po_id> _changed;       // match's: a changes_only entry's POs
     std::mutex _mutex;
     std::vector<entry> _entries;
     std::unordered_map<std::uint32_t, std::uint16_t> _open;  // slot → generation

@@ -209,7 +209,7 @@ bool connection::wait_for(std::uint64_t id, response& out, std::string& error) {
     if (!flush(error)) return false;
     for (;;) {
         if (!receive(out, error)) return false;
-        if (out.get()->reply_type() == proto::Reply::Pushed) {
+        if (net::is_push(*out.get())) {
             _pushes.push_back(std::move(out));
             continue;
         }
@@ -238,7 +238,7 @@ bool connection::next_push(response& out, std::string& error) {
     if (!flush(error)) return false;
     for (;;) {
         if (!receive(out, error)) return false;
-        if (out.get()->reply_type() == proto::Reply::Pushed) return true;
+        if (net::is_push(*out.get())) return true;
     }
 }
 

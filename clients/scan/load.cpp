@@ -367,7 +367,7 @@ bool station::take(const std::uint8_t* bytes, std::uint32_t size, std::int64_t n
     const auto* r = flatbuffers::GetRoot<proto::Response>(bytes);
     const proto::Outcome* o = r->reply_as_Outcome();
     if (r->id() == 0) {
-        if (r->reply_type() == proto::Reply::Pushed) return true;
+        if (net::is_push(*r)) return true;
         // An error that closes the connection (SLOW_CONSUMER, SHUTTING_DOWN, ...).
         if (o != nullptr) ++_w.by_code[static_cast<std::uint16_t>(o->code())];
         lose("CONNECTION_CLOSED_BY_SERVER");

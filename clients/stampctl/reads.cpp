@@ -29,7 +29,8 @@ struct read_args {
     std::string from, to;  // dates
     u32 days = 14;
     int reference_kind = 0;
-    u32 count = 0;  // watch: stop after this many pushes (0: never)
+    u32 count = 0;              // watch: stop after this many pushes (0: never)
+    bool changes_only = false;  // watch --changes: what changed, not the records
 };
 
 struct read_spec {
@@ -363,7 +364,20 @@ int print_pushes(const globals& g, client::connection& c, u32 count) {
             print_json(v);
             continue;
         }
+        if (const proto::Changed* c = push.get()->reply_as_Changed()) {
+            const auto ids = [](const flatbuffers::Vector<u32>* list) {
+                std::string out;
+                for (std::size_t i = 0; list != nullptr && i < list->size(); ++i)
+                    out += (i > 0 ? "," : "") + std::to_string(list->Get(i));
+                return out.empty() ? std::string("-") : out;
+            };
+            std::cout << "LSN " << c->lsn() << ": POs " << ids(c->pos()) << " consignees "
+                      << ids(c->consignees()) << '\n';
+            std::cout.flush();
+            continue;
+        }
         const proto::Pushed* p = push.get()->reply_as_Pushed();
+        if (p == nullptr) continue;
         std::cout << "LSN " << p->lsn() << " user " << p->user() << " station " << p->station()
                   << ":\n";
         if (const json::value* events = json::find(*v.as_object(), "events")) {
@@ -385,6 +399,9 @@ void define_watch(registry& r) {
     auto consignee = sub->add_option("--consignee", a->consignee, "the consignee to watch");
     po->excludes(consignee);
     sub->add_option("--count", a->count, "stop after this many changes (0: never)");
+    sub->add_flag("--changes", a->changes_only,
+                  "only which POs and consignees each commit group changed, not its records "
+                  "(what a screen that re-reads needs)");
     sub->callback([&r, a] {
         r.chosen = [a](const globals& g) -> int {
             if ((a->id == 0) == (a->consignee == 0)) {
@@ -397,7 +414,7 @@ void define_watch(registry& r) {
             const int rc = call_read(
                 c, proto::Body::Subscribe,
                 [&](FlatBufferBuilder& b) {
-                    return proto::CreateSubscribe(b, a->id, a->consignee).Union();
+                    return proto::CreateSubscribe(b, a->id, a->consignee, a->changes_only).Union();
                 },
                 answer);
             if (rc != exit_done) return rc;

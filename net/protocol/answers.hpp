@@ -27,6 +27,12 @@ flatbuffers::Offset<proto::Outcome> build_refusal(flatbuffers::FlatBufferBuilder
                                                   proto::Code code, std::string_view message,
                                                   rejection figures = {});
 
+// A subscription's push (id 0): a record (Pushed) or what a commit group changed (Changed).
+inline bool is_push(const proto::Response& r) {
+    return r.id() == 0 &&
+           (r.reply_type() == proto::Reply::Pushed || r.reply_type() == proto::Reply::Changed);
+}
+
 // Finishes `b` with a Response {id, reply}.
 void finish_response(flatbuffers::FlatBufferBuilder& b, std::uint64_t id, proto::Reply kind,
                      flatbuffers::Offset<void> reply);

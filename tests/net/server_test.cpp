@@ -697,6 +697,74 @@ TEST_F(server_test, a_subscriber_sees_every_change_of_a_run_in_order) {
     EXPECT_EQ(e->event_type(), fb::Event::RunEnded);
 }
 
+// Over a real socket: a changes_only subscriber gets Changed frames — one per commit group at
+// most — naming its PO, never a record; the last names the last box's LSN.
+TEST_F(server_test, a_changes_only_subscriber_is_sent_what_changed_not_the_records) {
+    constexpr u32 boxes = 40;
+    const floor f = build_floor(boxes + 1);
+    std::string error;
+    const auto subscribe = [&](client::connection& c, po_id po, consignee_id consignee) {
+        client::response r;
+        ASSERT_TRUE(c.call(
+            proto::Body::Subscribe,
+            [&](flatbuffers::FlatBufferBuilder& b) {
+                return proto::CreateSubscribe(b, po, consignee, true).Union();
+            },
+            r, error))
+            << error;
+        ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+    };
+    auto watcher = connect(token_of("sup"));
+    subscribe(*watcher, f.po, id_none);
+    auto portal = connect(token_of("portal"));
+    subscribe(*portal, id_none, f.consignee);
+
+    auto stamper = connect(token_of("stamper"));
+    for (u32 i = 0; i < boxes; ++i)
+        stamper->send(confirm_box{f.po, f.boxes[i]});
+    ASSERT_TRUE(stamper->flush(error));
+    std::uint64_t last_box_lsn = 0;
+    for (u32 i = 0; i < boxes; ++i) {
+        client::response r;
+        ASSERT_TRUE(stamper->receive(r, error)) << error;
+        ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+        last_box_lsn = std::max(last_box_lsn, r.outcome()->lsn());
+    }
+    for (client::connection* c : {watcher.get(), portal.get()}) {
+        std::uint64_t lsn = 0;
+        std::size_t frames = 0;
+        while (lsn < last_box_lsn) {
+            client::response push;
+            ASSERT_TRUE(c->next_push(push, error)) << error;
+            ASSERT_EQ(push.get()->reply_as_Pushed(), nullptr) << "a record, not what changed";
+            const proto::Changed* changed = push.get()->reply_as_Changed();
+            ASSERT_NE(changed, nullptr);
+            EXPECT_GT(changed->lsn(), lsn);
+            lsn = changed->lsn();
+            ASSERT_EQ(changed->pos()->size(), 1u);
+            EXPECT_EQ(changed->pos()->Get(0), f.po);
+            const std::size_t consignees = c == portal.get() ? 1u : 0u;
+            ASSERT_EQ(changed->consignees()->size(), consignees);
+            if (consignees == 1) {
+                EXPECT_EQ(changed->consignees()->Get(0), f.consignee);
+            }
+            ++frames;
+        }
+        EXPECT_EQ(lsn, last_box_lsn);
+        EXPECT_LE(frames, std::size_t{boxes});
+    }
+    // A new shipment of the consignee: the portal is told its consignee, and no PO.
+    auto sup = connect(token_of("sup"));
+    must(*sup, create_shipment{code{"SH-NEW"}, f.consignee});
+    client::response push;
+    ASSERT_TRUE(portal->next_push(push, error)) << error;
+    const proto::Changed* changed = push.get()->reply_as_Changed();
+    ASSERT_NE(changed, nullptr);
+    EXPECT_EQ(changed->pos()->size(), 0u);
+    ASSERT_EQ(changed->consignees()->size(), 1u);
+    EXPECT_EQ(changed->consignees()->Get(0), f.consignee);
+}
+
 // Subscribe and Unsubscribe both run on the writer, in the order sent: an Unsubscribe pipelined
 // right behind its Subscribe ends it (it used to reach the registry first, remove nothing, and
 // leave the subscription to outlive it), and the limit counts what is registered, not what was
@@ -819,12 +887,67 @@ TEST(subscriptions, an_add_after_the_connection_closed_is_refused) {
     EXPECT_FALSE(subs.any(next));
     const event e = run_ended{.po = 1};
     std::vector<net::subscriber> reached;
-    subs.match(1, std::span(&e, 1),
-               [&](net::subscriber who, const viewer&) { reached.push_back(who); });
+    subs.match(
+        1, std::span(&e, 1), [&](net::subscriber who, const viewer&) { reached.push_back(who); },
+        [&](net::subscriber who, std::span<const po_id>, consignee_id) { reached.push_back(who); });
     EXPECT_TRUE(reached.empty());
     EXPECT_EQ(subs.add(next, staff, start(), 0), net::add_result::added);
     EXPECT_TRUE(subs.remove(next, 1, id_none));
     EXPECT_FALSE(subs.remove(next, 1, id_none));
+}
+
+// A changes_only subscription is told which of its POs and consignees a record concerns —
+// only those it covers, and only through events its viewer may see — and never the record.
+TEST(subscriptions, a_changes_only_subscription_is_told_its_own_ids_of_what_it_may_see) {
+    net::subscriptions subs;
+    const net::subscriber staff_one{.slot = 1, .generation = 1};
+    const net::subscriber customer{.slot = 2, .generation = 1};
+    subs.open(staff_one);
+    subs.open(customer);
+    const viewer staff{.restricted = false};
+    ASSERT_EQ(subs.add(staff_one, staff, {.po = 7, .changes_only = true}, 0),
+              net::add_result::added);
+    const viewer own{.restricted = true, .own = 3};
+    ASSERT_EQ(subs.add(customer, own, {.consignee = 3, .pos = {7}, .changes_only = true}, 0),
+              net::add_result::added);
+    struct hit {
+        net::subscriber who;
+        std::vector<po_id> pos;
+        consignee_id consignee;
+    };
+    std::vector<hit> hits;
+    std::size_t records = 0;
+    const auto match = [&](std::uint64_t lsn, std::vector<event> events) {
+        hits.clear();
+        records = 0;
+        subs.match(
+            lsn, events, [&](net::subscriber, const viewer&) { ++records; },
+            [&](net::subscriber who, std::span<const po_id> pos, consignee_id c) {
+                hits.push_back({who, {pos.begin(), pos.end()}, c});
+            });
+    };
+    // A box of PO 7: both are told PO 7; the customer also its consignee.
+    match(1, {box_confirmed{.po = 7, .box = 1}});
+    ASSERT_EQ(hits.size(), 2u);
+    EXPECT_EQ(records, 0u);
+    EXPECT_EQ(hits[0].pos, std::vector<po_id>{7});
+    EXPECT_EQ(hits[0].consignee, id_none);
+    EXPECT_EQ(hits[1].pos, std::vector<po_id>{7});
+    EXPECT_EQ(hits[1].consignee, 3u);
+    // Another consignee's PO: nobody.
+    match(2, {box_confirmed{.po = 8, .box = 2}, run_ended{.po = 8}});
+    EXPECT_TRUE(hits.empty());
+    // A draft invoice of PO 7: staff are told; the customer, who may not see drafts, is not.
+    match(3, {invoice_drafted{.id = 1, .po = 7, .consignee = 3}});
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].who, staff_one);
+    EXPECT_EQ(hits[0].pos, std::vector<po_id>{7});
+    // The same subscription again without changes_only: the records again, nothing else.
+    ASSERT_EQ(subs.add(staff_one, staff, {.po = 7}, 0), net::add_result::added);
+    match(4, {run_ended{.po = 7}});
+    EXPECT_EQ(records, 1u);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].who, customer);
 }
 
 // What a subscriber was pushed: each event's kind, and for each kind the subject it names.
