@@ -1,50 +1,17 @@
 // See sessions.hpp.
 #include "clients/web/sessions.hpp"
 
-#include <flatbuffers/reflection.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <array>
 #include <stdexcept>
 
 #include "clients/lib/json.hpp"
 #include "clients/lib/view.hpp"
 #include "net/protocol/protocol_generated.h"
-#include "protocol_bfbs_generated.h"  // clients/lib/CMakeLists.txt: the schema, embedded
 
 namespace stampd::web {
-namespace {
-
-constexpr std::size_t event_kinds = static_cast<std::size_t>(fb::Event::MAX) + 1;
-
-// Where each event table keeps its "po" and "consignee" fields (0: it has none), from the
-// schema: which POs and consignees a push concerns, read without decoding the whole event.
-struct field_offsets {
-    std::array<flatbuffers::voffset_t, event_kinds> po{}, consignee{};
-};
-
-const field_offsets& offsets() {
-    static const field_offsets found = [] {
-        field_offsets f;
-        const reflection::Schema* schema =
-            reflection::GetSchema(proto::RequestBinarySchema::data());
-        for (std::size_t k = 1; k < event_kinds; ++k) {
-            const std::string name = std::string("stampd.fb.") + fb::EnumNamesEvent()[k];
-            const reflection::Object* table = schema->objects()->LookupByKey(name.c_str());
-            if (table == nullptr) continue;
-            if (const reflection::Field* po = table->fields()->LookupByKey("po"))
-                f.po[k] = po->offset();
-            if (const reflection::Field* c = table->fields()->LookupByKey("consignee"))
-                f.consignee[k] = c->offset();
-        }
-        return f;
-    }();
-    return found;
-}
-
-}  // namespace
 
 std::string random_hex(std::size_t bytes) {
     std::vector<unsigned char> raw(bytes);
@@ -190,9 +157,9 @@ void session_registry::resubscribe(web_session& s) {
         s.up->call(
             [&](std::uint64_t id, std::vector<std::uint8_t>& out) {
                 flatbuffers::FlatBufferBuilder b(64);
-                flatbuffers::Offset<void> body = kind == proto::Body::Subscribe
-                                                     ? proto::CreateSubscribe(b, po, c).Union()
-                                                     : proto::CreateUnsubscribe(b, po, c).Union();
+                flatbuffers::Offset<void> body =
+                    kind == proto::Body::Subscribe ? proto::CreateSubscribe(b, po, c, true).Union()
+                                                   : proto::CreateUnsubscribe(b, po, c).Union();
                 b.Finish(proto::CreateRequest(b, id, kind, body));
                 out.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
                 return true;
@@ -213,29 +180,16 @@ void session_registry::resubscribe(web_session& s) {
     s.subscribed = std::move(wanted);
 }
 
+// stampd tells what each commit group changed (Subscribe.changes_only): gathered here, and sent
+// to the pages at most once a live_interval.
 void session_registry::pushed(const std::shared_ptr<web_session>& s, frame push) {
-    const proto::Pushed* p = response_of(push).reply_as_Pushed();
-    if (p == nullptr) return;
-    s->lsn = std::max(s->lsn, p->lsn());
-    const field_offsets& at = offsets();
-    if (p->events() != nullptr) {
-        for (const proto::EventBytes* bytes : *p->events()) {
-            const fb::EventRecord* record = bytes->bytes_nested_root();
-            if (record == nullptr) continue;
-            const auto kind = static_cast<std::size_t>(record->event_type());
-            if (kind >= event_kinds) continue;
-            const auto* table = static_cast<const flatbuffers::Table*>(record->event());
-            if (at.po[kind] != 0)
-                s->changed_pos.insert(table->GetField<std::uint32_t>(at.po[kind], 0));
-            if (at.consignee[kind] != 0) {
-                s->changed_consignees.insert(table->GetField<std::uint32_t>(at.consignee[kind], 0));
-            }
-        }
-    }
-    s->recent.push_back(std::move(push));
-    while (s->recent.size() > events_per_update_max) {
-        s->recent.pop_front();
-        s->truncated = true;
+    const proto::Changed* changed = response_of(push).reply_as_Changed();
+    if (changed == nullptr) return;
+    s->lsn = std::max(s->lsn, changed->lsn());
+    if (changed->pos() != nullptr)
+        s->changed_pos.insert(changed->pos()->begin(), changed->pos()->end());
+    if (changed->consignees() != nullptr) {
+        s->changed_consignees.insert(changed->consignees()->begin(), changed->consignees()->end());
     }
     if (s->flush_armed || s->sockets.empty()) return;
     s->flush_armed = true;
@@ -249,30 +203,20 @@ void session_registry::pushed(const std::shared_ptr<web_session>& s, frame push)
     });
 }
 
-// One message for the interval's pushes: which POs and consignees changed, the newest LSN, and
-// the newest events (turned into JSON here, at most ten times a second, not per push).
+// One message for the interval: which POs and consignees changed, and the newest LSN.
 void session_registry::flush(web_session& s) {
-    json::array pos, consignees, events;
+    json::array pos, consignees;
     for (const std::uint32_t po : s.changed_pos)
         pos.emplace_back(std::uint64_t{po});
     for (const std::uint32_t c : s.changed_consignees)
         consignees.emplace_back(std::uint64_t{c});
-    for (const frame& f : s.recent) {
-        json::value v = client::reply_value(response_of(f));
-        const json::value* list = json::find(*v.as_object(), "events");
-        if (list == nullptr || list->as_array() == nullptr) continue;
-        for (const json::value& e : *list->as_array()) {
-            if (events.size() < events_per_update_max) events.push_back(e);
-        }
-    }
-    json::object message{
-        {"type", "changed"}, {"pos", std::move(pos)},       {"consignees", std::move(consignees)},
-        {"lsn", s.lsn},      {"events", std::move(events)}, {"truncated", s.truncated}};
+    json::object message{{"type", "changed"},
+                         {"pos", std::move(pos)},
+                         {"consignees", std::move(consignees)},
+                         {"lsn", s.lsn}};
     const std::string text = json::to_string(json::value(std::move(message)));
     s.changed_pos.clear();
     s.changed_consignees.clear();
-    s.recent.clear();
-    s.truncated = false;
     for (const auto& [socket, watched] : s.sockets)
         socket->send(text);
 }

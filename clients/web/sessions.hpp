@@ -1,8 +1,8 @@
 // Browser sessions: who is logged in, behind which random cookie, with which CSRF token, over
 // which stampd connection (one each, logged in as that person); their expiry; and their live
 // feed — the POs and consignee the person's open pages watch, subscribed on stampd, and the
-// pushes gathered and sent to the pages at most once a live_interval (coalesced: a page
-// re-reads what changed, so it needs to know what changed, not every event).
+// stampd's Changed pushes (Subscribe.changes_only: what changed, not every record) gathered and
+// sent to the pages at most once a live_interval — a page re-reads what changed.
 // Threads: the io_context's one thread.
 #pragma once
 
@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,7 +38,6 @@ public:
 
 inline constexpr std::size_t watched_pos_max = 16;  // stampd's subscriptions a connection
 inline constexpr std::size_t sockets_per_session_max = 8;
-inline constexpr std::size_t events_per_update_max = 50;
 
 struct session_limits {
     std::chrono::seconds idle{30 * 60};
@@ -63,8 +61,7 @@ struct web_session {
     std::uint32_t consignee_subscribed = 0;
     std::set<std::uint32_t> changed_pos, changed_consignees;
     std::uint64_t lsn = 0;
-    std::deque<frame> recent;  // the interval's pushes, the newest events_per_update_max
-    bool truncated = false, flush_armed = false;
+    bool flush_armed = false;
     std::unique_ptr<asio::steady_timer> flush;
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "net/protocol/answers.hpp"
 #include "net/protocol/frame_format.hpp"
 
 namespace stampd::web {
@@ -205,7 +206,7 @@ bool upstream::received(const std::uint8_t* payload, std::size_t size) {
     auto f = std::make_shared<const std::vector<std::uint8_t>>(payload, payload + size);
     const proto::Response& r = response_of(f);
     if (r.id() == 0) {
-        if (r.reply_type() == proto::Reply::Pushed) {
+        if (net::is_push(r)) {
             if (_on_push) _on_push(f);
         } else {
             // An error that closes the connection: stampd says why, then closes.

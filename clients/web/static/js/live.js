@@ -38,7 +38,7 @@ export function onStatus(fn) {
   return () => statusListeners.delete(fn);
 }
 
-/** fn({pos, consignees, lsn, events, truncated, reconnected}) on every change pushed. */
+/** fn({pos, consignees, lsn, reconnected}) on every change pushed. */
 export function onChanged(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
@@ -86,7 +86,7 @@ function connect() {
     backoffMs = BACKOFF_MIN_MS;
     setStatus('live');
     sendWatch();
-    if (openedBefore) emit({ type: 'changed', pos: wanted.pos, consignees: [], events: [], reconnected: true });
+    if (openedBefore) emit({ type: 'changed', pos: wanted.pos, consignees: [], reconnected: true });
     openedBefore = true;
   });
   ws.addEventListener('message', (ev) => {
