@@ -6,13 +6,14 @@ and the stamp balances, as clients/web/static/js/screens/dashboard.js does. For
 bench/option_cost.sh dashboard: the load a dashboard open on the floor puts on stampd.
 
 Usage: dashboard_client.py URL USER PASSWORD_FILE SECONDS [READY_FILE]
-(READY_FILE is created once it is logged in and watching.)
+(READY_FILE is created once it is logged in and watching; SIGTERM ends it early, as SECONDS do.)
 Prints one JSON line: messages received, re-reads made, the live messages' rate."""
-import http.cookiejar
+import http.client
 import json
+import signal
 import sys
 import time
-import urllib.request
+import urllib.parse
 
 import websocket  # python3-websocket
 
@@ -22,16 +23,28 @@ def main():
     ready_file = sys.argv[5] if len(sys.argv) > 5 else None
     with open(password_file, encoding="utf-8") as f:
         password = f.readline().strip()
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # One kept-alive connection, as a browser's fetch() uses (a new one a request would make
+    # this stand-in cost more than the page it plays).
+    parsed = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    cookie = ""
 
     def post(path, body, csrf=None):
-        req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method="POST")
-        req.add_header("Content-Type", "application/json")
+        nonlocal cookie
+        headers = {"Content-Type": "application/json"}
         if csrf:
-            req.add_header("X-CSRF-Token", csrf)
-        with opener.open(req, timeout=30) as r:
-            return json.loads(r.read() or b"{}")
+            headers["X-CSRF-Token"] = csrf
+        if cookie:
+            headers["Cookie"] = cookie
+        conn.request("POST", path, body=json.dumps(body).encode(), headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        for name, value in r.getheaders():
+            if name.lower() == "set-cookie":
+                cookie = value.split(";", 1)[0]
+        if r.status >= 400:
+            raise RuntimeError(f"{path}: HTTP {r.status}: {data[:200]!r}")
+        return json.loads(data or b"{}")
 
     session = post("/api/login", {"user": user, "password": password})
     csrf = session["csrf"]
@@ -39,10 +52,16 @@ def main():
     def call(kind, body):
         return post("/api/call", {"kind": kind, "body": body}, csrf)
 
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     ws = websocket.create_connection(url.replace("http", "ws", 1) + "/api/live",
                                      header=[f"Cookie: {cookie}"], timeout=1)
     stop = time.monotonic() + seconds
+    started = time.monotonic()
+
+    def end_now(_signum, _frame):
+        nonlocal stop
+        stop = 0.0
+
+    signal.signal(signal.SIGTERM, end_now)
     watched = []
     messages = rereads = 0
 
@@ -75,7 +94,8 @@ def main():
         rereads += 1
     ws.close()
     print(json.dumps({"messages": messages, "rereads": rereads,
-                      "messages_per_s": round(messages / seconds, 1), "watched": len(watched)}))
+                      "messages_per_s": round(messages / (time.monotonic() - started), 1), "watched": len(watched),
+                      "cpu_s": round(time.process_time(), 2)}))
 
 
 if __name__ == "__main__":
