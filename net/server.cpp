@@ -365,6 +365,12 @@ namespace {
 
 using frame_ptr = server::impl::frame_ptr;
 
+// The finished frame in `b`, copied into the shared buffer every subscriber's write holds.
+frame_ptr frame_of(const flatbuffers::FlatBufferBuilder& b) {
+    return std::make_shared<const std::vector<std::uint8_t>>(b.GetBufferPointer(),
+                                                             b.GetBufferPointer() + b.GetSize());
+}
+
 // One Pushed frame: the record's events that `as` may see, encoded as the log encodes them; null
 // when it may see none of them.
 frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
@@ -381,8 +387,7 @@ frame_ptr pushed_frame(const wal::durable_record& record, const viewer& as,
     const auto pushed = proto::CreatePushed(b, record.lsn, record.time_us, record.user,
                                             record.station, b.CreateVector(bytes));
     finish_response(b, 0, proto::Reply::Pushed, pushed.Union());
-    return std::make_shared<const std::vector<std::uint8_t>>(b.GetBufferPointer(),
-                                                             b.GetBufferPointer() + b.GetSize());
+    return frame_of(b);
 }
 
 }  // namespace
@@ -400,10 +405,7 @@ void server::impl::add_changed(changed_ids& c, std::vector<outgoing>& out) {
     const auto changed =
         proto::CreateChanged(b, c.lsn, b.CreateVector(c.pos), b.CreateVector(c.consignees));
     finish_response(b, 0, proto::Reply::Changed, changed.Union());
-    add_frame(c.who,
-              std::make_shared<const std::vector<std::uint8_t>>(b.GetBufferPointer(),
-                                                                b.GetBufferPointer() + b.GetSize()),
-              out);
+    add_frame(c.who, frame_of(b), out);
 }
 
 void server::impl::add_frame(subscriber who, frame_ptr frame, std::vector<outgoing>& out) {

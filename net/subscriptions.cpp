@@ -102,13 +102,15 @@ bool names_po_only(const event& ev) {
     return std::visit(
         [](const auto& e) {
             using E = std::decay_t<decltype(e)>;
-            return !requires {
+            constexpr bool names_invoice = requires {
                 e.invoice;
-            }
-            &&!requires {
+            };
+            constexpr bool names_request = requires {
                 e.request;
-            }
-            &&!std::is_same_v<E, invoice_drafted> && !std::is_same_v<E, request_submitted>;
+            };
+            constexpr bool starts_one =
+                std::is_same_v<E, invoice_drafted> || std::is_same_v<E, request_submitted>;
+            return !names_invoice && !names_request && !starts_one;
         },
         ev);
 }
