@@ -26,6 +26,10 @@ struct context {
     u64 client = 0;
     u64 request = 0;
     u64 client_lsn = 0;  // the LSN of the last accepted answer the client has seen; 0: none yet
+    // A fingerprint of the command's content (net::command_fingerprint), kept with its reply so
+    // that a different command under a used (client, request) is refused; 0: not known, and a
+    // request with an unknown fingerprint on either side is taken for a retry.
+    u32 fingerprint = 0;
     bool operator==(const context&) const = default;
 };
 
@@ -43,6 +47,18 @@ struct create_consignee {
     std::string name;
     province primary_province = province::on;
     bool operator==(const create_consignee&) const = default;
+};
+// A consignee's details change (seed 003: it moves province, and later invoices use the new
+// rate); the key stays. Every field is the new value. Invoices already drafted keep the province
+// and rate they were drafted with.
+struct edit_consignee {
+    consignee_id consignee = id_none;
+    std::string name;
+    province primary_province = province::on;
+    std::string billing_address;   // invoices' "bill to", lines separated by '\n'
+    std::string shipping_address;  // manifests' "ship to"
+    std::string tax_registration;  // its GST/HST (or QST) registration number; empty: none
+    bool operator==(const edit_consignee&) const = default;
 };
 struct create_product {
     code sku;

@@ -90,7 +90,9 @@ inline constexpr role_set anyone =
     X(approve_request,          ApproveRequest,        roles_of::warehouse)  \
     X(reject_request,           RejectRequest,         roles_of::warehouse)  \
     /* §11 people's passwords (on the wire after the reads) */               \
-    X(set_user_password,        SetUserPassword,       roles_of::anyone)
+    X(set_user_password,        SetUserPassword,       roles_of::anyone)       \
+    /* §2 reference data, continued */                                       \
+    X(edit_consignee,           EditConsignee,         roles_of::admin)
 // clang-format on
 
 }  // namespace stampd

@@ -11,6 +11,9 @@ namespace stampd::constants {
 inline constexpr std::size_t code_size_max = 32;  // consignee codes, SKUs, barcodes, PO numbers
 inline constexpr std::size_t name_size_max = 128;
 inline constexpr std::size_t notes_size_max = 1024;
+inline constexpr std::size_t address_size_max = 512;  // a consignee's billing or shipping
+inline constexpr std::size_t tax_registration_size_max =
+    32;  // "123456789RT0001", "1234567890TQ0001"
 inline constexpr std::uint32_t users_max = 1u << 16;
 inline constexpr std::uint32_t consignees_max = 1u << 16;
 inline constexpr std::uint32_t products_max = 1u << 20;

@@ -4,6 +4,7 @@
 
 #include <type_traits>
 
+#include "engine/access.hpp"
 #include "engine/rules/rules.hpp"
 
 namespace stampd {
@@ -79,6 +80,8 @@ u32 result_of(const event_list& events) {
                 return e.parent;
             } else if constexpr (requires { e.user; }) {
                 return e.user;
+            } else if constexpr (requires { e.consignee; }) {
+                return e.consignee;
             } else {
                 return 0;
             }
@@ -92,6 +95,41 @@ void apply_all(state& s, const event_list& events, const context& ctx) {
         apply(s, e, ctx);
     rules::record_reply(s, ctx, result_of(events));
 }
+
+namespace {
+
+// Whether a create refused ALREADY_EXISTS asks for exactly what exists, as a retry whose first
+// answer was lost does (SPEC §11: a retry gets its original outcome, whatever its request id).
+// Anything that differs, or any other command, stays ALREADY_EXISTS.
+bool asks_for_what_exists(const state& s, const command& c, const rejection& r) {
+    if (r.code != rejection_code::already_exists || r.id == id_none) return false;
+    if (const auto* u = std::get_if<create_user>(&c); u && r.about == subject::user) {
+        const user& existing = s.user_at(r.id);
+        const token_hash token = u->token.empty() ? token_hash{} : hash_token(u->token);
+        return existing.name == u->name && existing.roles == u->roles &&
+               existing.consignee == u->consignee && existing.token_sha256 == token;
+    }
+    if (const auto* k = std::get_if<create_consignee>(&c); k && r.about == subject::consignee) {
+        const consignee& existing = s.consignee_at(r.id);
+        return existing.name == k->name && existing.primary_province == k->primary_province;
+    }
+    if (const auto* p = std::get_if<create_product>(&c); p && r.about == subject::product) {
+        const product& existing = s.product_at(r.id);
+        return existing.name == p->name && existing.consignee == p->consignee &&
+               existing.volume_ul == p->volume_ul;
+    }
+    if (const auto* h = std::get_if<create_shipment>(&c); h && r.about == subject::shipment) {
+        return s.shipment_at(r.id).consignee == h->consignee;
+    }
+    if (const auto* b = std::get_if<receive_box>(&c); b && r.about == subject::box) {
+        const box& existing = s.box_at(r.id);
+        return existing.shipment == b->shipment && existing.product == b->product &&
+               existing.units == b->units && existing.damaged == b->damaged;
+    }
+    return false;
+}
+
+}  // namespace
 
 rejection execute(state& s, const command& c, const context& ctx, event_list& out) {
     const rejection r = decide(s, c, ctx, out);
@@ -107,6 +145,11 @@ outcome execute_request(state& s, const command& c, const context& ctx, event_li
         return {.lsn = seen.reply->lsn, .result = seen.reply->result, .duplicate = true};
     }
     const rejection r = execute(s, c, ctx, out);
+    if (asks_for_what_exists(s, c, r)) {
+        // Answered as the first time, and logged no more than a retry is: the object's LSN is not
+        // kept, so the answer names the state's, at or after it.
+        return {.lsn = s.last_lsn, .result = r.id, .duplicate = true};
+    }
     if (!r.ok()) return {.verdict = r};
     return {.lsn = ctx.lsn, .result = result_of(out)};
 }

@@ -33,6 +33,15 @@ struct consignee_created {
     province primary_province = province::on;
     bool operator==(const consignee_created&) const = default;
 };
+struct consignee_edited {
+    consignee_id consignee = id_none;
+    std::string name;
+    province primary_province = province::on;
+    std::string billing_address;
+    std::string shipping_address;
+    std::string tax_registration;
+    bool operator==(const consignee_edited&) const = default;
+};
 struct product_created {
     product_id id = id_none;
     code sku;
@@ -233,8 +242,12 @@ struct po_scheduled {
     po_id po = id_none;
     day on = no_day;
     bool overridden = false;    // past the day's capacity, by a supervisor
-    bool urgent_first = false;  // goes first in the day's run order
+    bool urgent_first = false;  // goes before the POs that are not urgent in the day's run order
     u64 capacity = 0;           // the day's capacity (kept by the day once planned)
+    // An urgent PO goes behind the urgent POs already on the day (first come, first served).
+    // Records written before issue 16 have false: theirs went in front of them, and replay keeps
+    // the order they were run in.
+    bool behind_urgent = false;
     bool operator==(const po_scheduled&) const = default;
 };
 struct segment_plan {
@@ -248,6 +261,7 @@ struct segment_plan {
 struct po_split {
     po_id parent = id_none;
     std::vector<segment_plan> segments;
+    bool behind_urgent = false;  // as po_scheduled's, for the segments of an urgent parent
     bool operator==(const po_split&) const = default;
 };
 // Every segment of a split parent is final: the parent shows Completed when all completed,

@@ -49,5 +49,6 @@
     X(request_submitted,     RequestSubmitted)             \
     X(request_approved,      RequestApproved)              \
     X(request_rejected,      RequestRejected)              \
-    X(user_password_set,     UserPasswordSet)
+    X(user_password_set,     UserPasswordSet)              \
+    X(consignee_edited,      ConsigneeEdited)
 // clang-format on

@@ -7,7 +7,7 @@
 namespace stampd {
 
 std::string_view to_string(rejection_code code) {
-    static constexpr std::array<std::string_view, 23> names = {
+    static constexpr std::array<std::string_view, 24> names = {
         "OK",
         "INVALID_ARGUMENT",
         "LIMIT_EXCEEDED",
@@ -31,6 +31,7 @@ std::string_view to_string(rejection_code code) {
         "SESSION_EVICTED",
         "REQUEST_TOO_OLD",
         "STORAGE_UNAVAILABLE",
+        "REQUEST_REUSED",
     };
     const auto i = static_cast<std::size_t>(code);
     assert(i < names.size());
@@ -53,6 +54,12 @@ std::string_view to_string(subject s) {
 std::string describe(const rejection& r) {
     std::string text{to_string(r.code)};
     if (r.ok()) return text;
+    if (r.code == rejection_code::request_reused) {
+        return text + ": request " + std::to_string(r.needed) +
+               " of this client was answered at LSN " + std::to_string(r.available) +
+               " for a different command; nothing was applied (a new command needs a new request "
+               "id)";
+    }
     if (r.about != subject::none) {
         text += ' ';
         text += to_string(r.about);

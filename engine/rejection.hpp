@@ -43,6 +43,9 @@ enum class rejection_code : u16 {
     request_too_old,
     // Storage: the command's batch was not made durable; nothing of it was kept.
     storage_unavailable,
+    // Idempotency, continued (appended: the codes are the protocol's, value for value): a
+    // different command sent under a (client, request) that was already answered.
+    request_reused,
 };
 
 std::string_view to_string(rejection_code code);

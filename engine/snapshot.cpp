@@ -20,6 +20,7 @@ template <typename Sink>
 class writer {
 public:
     explicit writer(Sink& sink) : _sink(sink) {}
+    static constexpr u32 version = snapshot_format_version;  // always writes the newest
 
     template <typename T>
     requires std::is_integral_v<T> || std::is_enum_v<T>
@@ -58,6 +59,7 @@ private:
 class reader {
 public:
     explicit reader(std::span<const u8> bytes) : _bytes(bytes) {}
+    u32 version = snapshot_format_version;  // the format being read: set once it is known
 
     template <typename T>
     requires std::is_integral_v<T> || std::is_enum_v<T>
@@ -143,6 +145,7 @@ void fields(A& a, U& u) requires std::is_same_v<std::remove_const_t<U>, user> {
 template <typename A, typename U>
 void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, consignee> {
     a(c.key, c.name, c.primary_province);
+    if (a.version >= 4) a(c.billing_address, c.shipping_address, c.tax_registration);
 }
 template <typename A, typename U>
 void fields(A& a, U& p) requires std::is_same_v<std::remove_const_t<U>, product> {
@@ -222,6 +225,7 @@ void fields(A& a, U& f) requires std::is_same_v<std::remove_const_t<U>, fee_pres
 template <typename A, typename U>
 void fields(A& a, U& r) requires std::is_same_v<std::remove_const_t<U>, reply_record> {
     a(r.request, r.lsn, r.result);
+    if (a.version >= 4) a(r.fingerprint);
 }
 template <typename A, typename U>
 void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, client_session> {
@@ -297,7 +301,9 @@ void decode_boxes(reader& r, state& s, snapshot_indexes indexes) {
 void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
     u32 version = 0;
     r(version);
-    if (version != snapshot_format_version) return r.fail();
+    if (version < snapshot_format_readable_min || version > snapshot_format_version)
+        return r.fail();
+    r.version = version;
     r(s.last_lsn, s.last_time_us, s.po_number_next);
     r(s.users, s.consignees, s.products, s.shipments);
     decode_boxes(r, s, indexes);
@@ -367,7 +373,9 @@ snapshot_error decode_snapshot(std::span<const u8> bytes, state& out, snapshot_i
     u32 version = 0;
     r(version);
     if (r.failed()) return snapshot_error::truncated;
-    if (version != snapshot_format_version) return snapshot_error::unknown_version;
+    if (version < snapshot_format_readable_min || version > snapshot_format_version) {
+        return snapshot_error::unknown_version;
+    }
     reader tables(bytes);
     decode_tables(tables, out, indexes);
     snapshot_error error = snapshot_error::ok;

@@ -17,7 +17,10 @@ namespace stampd {
 // Bumped when the layout changes; decode refuses versions it does not know.
 // 2: invoices keep when they entered each status, outbound records when they were created.
 // 3: users keep an Argon2id password hash.
-inline constexpr u32 snapshot_format_version = 3;
+// 4: a session's replies keep the fingerprint of the command answered, consignees their addresses
+//    and tax registration (version 3 still reads: fingerprints unknown, addresses empty).
+inline constexpr u32 snapshot_format_version = 4;
+inline constexpr u32 snapshot_format_readable_min = 3;
 
 void encode_snapshot(const state& s, std::vector<u8>& out);
 

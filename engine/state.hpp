@@ -34,6 +34,9 @@ struct consignee {
     code key;
     std::string name;
     province primary_province = province::on;
+    std::string billing_address;  // edit_consignee; empty until given
+    std::string shipping_address;
+    std::string tax_registration;
 };
 
 struct product {
@@ -221,6 +224,7 @@ struct reply_record {
     u64 request = 0;
     u64 lsn = 0;  // 0: an empty slot
     u32 result = 0;
+    u32 fingerprint = 0;  // of the command answered (context::fingerprint); 0: not known
 };
 struct client_session {
     u64 client = 0;

@@ -371,9 +371,9 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
     const std::uint64_t tag = next_tag();
     wal::read_request query{.tag = tag};
     query.run = [reply, bytes = std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
-                 user = _user](const state& s, const wal::read_context&) {
+                 user = _user](const state& s, const wal::read_context& at) {
         flatbuffers::FlatBufferBuilder b(1024);
-        answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b);
+        answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b, at.time_us);
         reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
     };
     _in_flight.push_back(
@@ -553,12 +553,16 @@ void session::password_hashed(const std::shared_ptr<password_job>& job) {
 void session::submit_command(command&& cmd, std::uint64_t id) {
     const std::uint64_t tag = next_tag();
     _in_flight.push_back(pending{.request_id = id, .seq = tag_seq(tag), .what = kind::command});
+    // Only requests that can be retried need one: those of a client that named itself.
+    const std::uint32_t fingerprint =
+        _client != 0 ? command_fingerprint(cmd, _fingerprint_scratch) : 0;
     _to_submit.emplace_back(wal::submission{.cmd = std::move(cmd),
                                             .user = _user,
                                             .station = _station,
                                             .client = _client,
                                             .request = _client != 0 ? id : 0,
                                             .client_lsn = _client_lsn,
+                                            .fingerprint = fingerprint,
                                             .tag = tag});
 }
 

@@ -160,6 +160,7 @@ private:
     std::string _throttle_key;        // the same as auth_throttle counts it (throttle_key)
     std::string _token_prefix;        // the Hello's token's first bytes, printable_prefix
     flatbuffers::FlatBufferBuilder _builder{1024};
+    flatbuffers::FlatBufferBuilder _fingerprint_scratch{256};  // net::command_fingerprint
 };
 
 }  // namespace stampd::net

@@ -40,6 +40,9 @@ struct reader {
     stampd::viewer who;  // restricted: a consignee user, its own consignee's data only (§11)
     u64 request;         // the request's id, echoed in the Response
     FlatBufferBuilder& b;
+    i64 now_us;  // the writer's clock
+
+    day today() const { return local_day(s.settings.zone, now_us); }
 
     bool sees(consignee_id owner) const { return who.sees(owner); }
 };
@@ -359,13 +362,15 @@ void get_calendar(const reader& r, const proto::GetCalendar& q) {
         return refuse(r, proto::Code::INVALID_ARGUMENT, subject::day, q.days(),
                       "at most 62 days at once");
     }
-    if (q.from_day() == no_day || i64{q.from_day()} + q.days() > INT32_MAX) {
+    // No day given: from today, the warehouse's (not UTC's: at 20:00 in Toronto it is tomorrow).
+    const day from = q.from_day() == no_day ? r.today() : q.from_day();
+    if (i64{from} + q.days() > INT32_MAX) {
         return refuse(r, proto::Code::INVALID_ARGUMENT, subject::day, 0, "from_day out of range");
     }
     std::vector<Offset<proto::DayView>> days;
     days.reserve(q.days());
     for (u32 i = 0; i < q.days(); ++i)
-        days.push_back(day_view(r, q.from_day() + static_cast<day>(i)));
+        days.push_back(day_view(r, from + static_cast<day>(i)));
     const auto vector = r.b.CreateVector(days);
     reply(r, proto::Reply::Calendar, proto::CreateCalendar(r.b, vector));
 }
@@ -433,9 +438,14 @@ void list_reference(const reader& r, const proto::ListReference& q) {
                 r, q, r.s.consignees.size(), [&](consignee_id id) { return r.sees(id); },
                 [&](consignee_id id) {
                     const consignee& c = r.s.consignee_at(id);
-                    return proto::CreateReferenceRow(r.b, id, text(r.b, c.key.view()),
-                                                     text(r.b, c.name), id, 0, 0,
-                                                     to_wire(c.primary_province));
+                    const auto key = text(r.b, c.key.view());
+                    const auto name = text(r.b, c.name);
+                    const auto billing = text(r.b, c.billing_address);
+                    const auto shipping = text(r.b, c.shipping_address);
+                    const auto registration = text(r.b, c.tax_registration);
+                    return proto::CreateReferenceRow(
+                        r.b, id, key, name, id, 0, 0, to_wire(c.primary_province),
+                        fb::FeeKind::PerUnit, 0, billing, shipping, registration);
                 });
         case proto::ReferenceKind::Products:
             return reference_rows(
@@ -524,13 +534,17 @@ void dispatch(const reader& r, const proto::Request& q) {
 }  // namespace
 
 void answer_read(const state& s, user_id viewer, const proto::Request& request,
-                 FlatBufferBuilder& b) {
+                 FlatBufferBuilder& b, i64 now_us) {
     if (!s.has_user(viewer)) {
         return build_refusal_response(b, request.id(), proto::Code::UNAUTHENTICATED,
                                       "say Hello with a user's token first");
     }
-    const reader r{
-        .s = s, .viewer = viewer, .who = viewer_of(s, viewer), .request = request.id(), .b = b};
+    const reader r{.s = s,
+                   .viewer = viewer,
+                   .who = viewer_of(s, viewer),
+                   .request = request.id(),
+                   .b = b,
+                   .now_us = now_us};
     if (request.body() == nullptr) {
         return refuse(r, proto::Code::MISSING_FIELD, subject::none, 0, "a request needs a body");
     }

@@ -12,8 +12,9 @@
 namespace stampd::net {
 
 // Builds and finishes the whole Response to a read request (request.body() is a read kind) in
-// `b`, echoing request.id(). Never fails: a refusal is an Outcome reply with its code.
+// `b`, echoing request.id(). Never fails: a refusal is an Outcome reply with its code. `now_us`
+// is the writer's clock (wal::read_context): "today" is its day in the warehouse's time zone.
 void answer_read(const state& s, user_id viewer, const proto::Request& request,
-                 flatbuffers::FlatBufferBuilder& b);
+                 flatbuffers::FlatBufferBuilder& b, i64 now_us);
 
 }  // namespace stampd::net

@@ -28,7 +28,8 @@ struct submission {
     std::uint64_t client = 0;
     std::uint64_t request = 0;
     std::uint64_t client_lsn = 0;  // the last accepted LSN the client has seen (engine/command.hpp)
-    std::uint64_t tag = 0;         // the submitter's, handed back with the answer
+    std::uint32_t fingerprint = 0;  // of cmd (net::command_fingerprint); 0: not known
+    std::uint64_t tag = 0;          // the submitter's, handed back with the answer
 };
 
 // Where a read stands: the state after applied_lsn, at the writer's time (the only clock: a dry

@@ -78,7 +78,8 @@ void writer::build(batch& b, std::span<ingress_item> items) {
                           .station = sub.station,
                           .client = sub.client,
                           .request = sub.request,
-                          .client_lsn = sub.client_lsn};
+                          .client_lsn = sub.client_lsn,
+                          .fingerprint = sub.fingerprint};
         const outcome o = execute_request(_state, sub.cmd, ctx, _events);
         if (o.verdict.ok() && !o.duplicate) {
             assert(_state.last_lsn == ctx.lsn);

@@ -130,6 +130,14 @@ struct fields_of {
                 {"name", text(e.name)},
                 {"primary_province", text(to_string(e.primary_province))}};
     }
+    object operator()(const consignee_edited& e) const {
+        return {{"consignee", num(e.consignee)},
+                {"name", text(e.name)},
+                {"primary_province", text(to_string(e.primary_province))},
+                {"billing_address", text(e.billing_address)},
+                {"shipping_address", text(e.shipping_address)},
+                {"tax_registration", text(e.tax_registration)}};
+    }
     object operator()(const product_created& e) const {
         return {{"id", num(e.id)},
                 {"sku", text(e.sku)},

@@ -96,6 +96,9 @@ public:
     bool next_push(response& out, std::string& error);
 
     std::uint64_t last_lsn() const { return _last_lsn; }
+    // The id the next request is sent with (then one more each): a retry repeats the id the first
+    // try was sent with, under the same options::client (SPEC §11).
+    void use_request_id(std::uint64_t id) { _next_id = id; }
     void close();
 
 private:

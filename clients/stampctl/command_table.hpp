@@ -74,7 +74,17 @@ int run_command(const globals& g, const std::string& name, const spec<Command>& 
     }
     client::response answer;
     std::string error;
-    if (!c.call(command{cmd}, answer, error, dry_run)) return connection_lost(error);
+    if (g.request != 0) c.use_request_id(g.request);
+    if (!c.call(command{cmd}, answer, error, dry_run)) {
+        const int rc = connection_lost(error);
+        if (g.request != 0 && !dry_run) {
+            std::cerr
+                << "stampctl: the command may or may not have been applied; to retry it (it is "
+                   "applied at most once), run it again with --client "
+                << g.connection.client << " --request " << g.request << '\n';
+        }
+        return rc;
+    }
     const proto::Outcome* o = answer.outcome();
     if (o == nullptr) return connection_lost("the server answered something other than an Outcome");
     if (g.json) {

@@ -40,6 +40,78 @@ spec<create_consignee> cli<create_consignee>() {
             }};
 }
 
+// The flags not given keep the consignee's current values, read first (ListReference).
+template <>
+spec<edit_consignee> cli<edit_consignee>() {
+    struct given {
+        CLI::Option *name = nullptr, *province = nullptr, *billing = nullptr, *shipping = nullptr,
+                    *registration = nullptr;
+    };
+    auto flags = std::make_shared<given>();
+    return {
+        "Change a consignee's name, province, addresses or tax registration number (seed 003: "
+        "after a move, later invoices use the new province's rate; invoices already drafted keep "
+        "theirs). Flags not given stay as they are; the key never changes.",
+        [flags](CLI::App& s, edit_consignee& c) {
+            id_flag(s, "--consignee", c.consignee, "consignee id")->required();
+            flags->name = s.add_option("--name", c.name, "name");
+            flags->province =
+                enum_flag(s, "--province", c.primary_province, province_names(),
+                          "primary province for tax: ab bc mb nb nl ns nt nu on pe qc sk yt");
+            flags->billing = s.add_option("--billing-address", c.billing_address,
+                                          "address for invoices (\\n between lines; \"\": none)");
+            flags->shipping = s.add_option("--shipping-address", c.shipping_address,
+                                           "ship-to address for manifests (\\n between lines)");
+            flags->registration = s.add_option("--tax-registration", c.tax_registration,
+                                               "GST/HST or QST registration number (\"\": none)");
+        },
+        [](const edit_consignee& c, u32) {
+            return "consignee " + id_text(c.consignee) + " now " + c.name + ", " +
+                   std::string(to_string(c.primary_province));
+        },
+        [flags](client::connection& conn, edit_consignee& c) -> int {
+            client::response answer;
+            const int rc = call_read(
+                conn, proto::Body::ListReference,
+                [&](flatbuffers::FlatBufferBuilder& b) {
+                    return proto::CreateListReference(b, proto::ReferenceKind::Consignees,
+                                                      c.consignee - 1)
+                        .Union();
+                },
+                answer);
+            if (rc != exit_done) return rc;
+            if (const proto::Outcome* o = answer.outcome()) return print_refusal(*o);
+            const proto::ReferenceList* list = answer.get()->reply_as_ReferenceList();
+            const proto::ReferenceRow* row =
+                list != nullptr && list->rows() != nullptr && list->rows()->size() > 0
+                    ? list->rows()->Get(0)
+                    : nullptr;
+            if (row == nullptr || row->id() != c.consignee) {
+                std::cerr << "NOT_FOUND: consignee " << c.consignee << "\n";
+                return exit_rejected;
+            }
+            const auto keep = [](CLI::Option* flag, std::string& field,
+                                 const flatbuffers::String* current) {
+                if (flag->count() == 0) field = current != nullptr ? current->str() : "";
+            };
+            keep(flags->name, c.name, row->name());
+            keep(flags->billing, c.billing_address, row->billing_address());
+            keep(flags->shipping, c.shipping_address, row->shipping_address());
+            keep(flags->registration, c.tax_registration, row->tax_registration());
+            if (flags->province->count() == 0) {
+                c.primary_province = static_cast<province>(row->province());
+            }
+            // Typed on one line, a backslash and an n stand for a line break.
+            for (std::string* address : {&c.billing_address, &c.shipping_address}) {
+                for (std::size_t at = address->find("\\n"); at != std::string::npos;
+                     at = address->find("\\n", at + 1)) {
+                    address->replace(at, 2, "\n");
+                }
+            }
+            return exit_done;
+        }};
+}
+
 template <>
 spec<create_product> cli<create_product>() {
     return {"Create a product of a consignee (SPEC §2).",
@@ -180,7 +252,10 @@ spec<create_po> cli<create_po>() {
                 id_flag(s, "--consignee", c.consignee, "consignee id");
                 id_flag(s, "--shipment", c.shipment, "source shipment id");
                 lines_flag(s, c.lines, line_help)->required();
-                s.add_flag("--urgent", c.urgent, "urgent: first in its day's run order");
+                s.add_flag("--urgent", c.urgent,
+                           "urgent: ahead of the POs that are not in its day's run order, behind "
+                           "urgent ones already there; without --on, the first weekday with room "
+                           "(refused when none has it: --mode auto-split splits it from today)");
                 s.add_option("--notes", c.notes, "notes");
                 day_flag(s, "--on", c.on, "schedule on this day, YYYY-MM-DD");
                 enum_flag(s, "--mode", c.mode, schedule_mode_names(), mode_help);

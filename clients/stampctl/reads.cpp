@@ -3,10 +3,14 @@
 // its own consignee's data and is FORBIDDEN balances, the ledger, stamp orders, users, fee
 // presets and settings. Lists come a page at a time: --after ID for the next, --all follows
 // `more` to the end.
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <climits>
 #include <iostream>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "clients/lib/view.hpp"
 #include "clients/stampctl/stampctl.hpp"
@@ -41,6 +45,9 @@ struct read_spec {
     std::function<Offset<void>(FlatBufferBuilder&, const read_args&, u32 after)> build;
     const char* rows = nullptr;  // a paged list: the field holding its rows
     bool after_counts = false;   // the run queue pages by position, not by id
+    // The readable form's columns of a row (all when empty): a reference list's rows share one
+    // table of fields, and each kind has only some of them. --json keeps them all.
+    std::function<bool(const read_args&, std::string_view column)> shows = {};
 };
 
 constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
@@ -110,6 +117,23 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     const bool more = s.rows != nullptr && has_more(o);
     std::erase_if(o, [&](const json::member& m) { return s.rows != nullptr && m.first == "more"; });
     const json::value* rows = s.rows != nullptr ? json::find(o, s.rows) : nullptr;
+    for (json::member& list : o) {
+        json::array* found = s.shows && list.first == s.rows ? list.second.as_array() : nullptr;
+        if (found == nullptr) continue;
+        for (json::value& row : *found) {
+            json::object* fields = row.as_object();
+            if (fields == nullptr) continue;
+            std::erase_if(*fields, [&](const json::member& m) { return !s.shows(a, m.first); });
+            // One line a row: an address's lines are separated by " / ".
+            for (json::member& f : *fields) {
+                if (auto* text = std::get_if<std::string>(&f.second.data)) {
+                    for (std::size_t at = text->find('\n'); at != std::string::npos;
+                         at = text->find('\n', at))
+                        text->replace(at, 1, " / ");
+                }
+            }
+        }
+    }
     if (rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty()) {
         std::cout << "(none)\n";
     } else {
@@ -145,11 +169,6 @@ void add(registry& r, read_spec s, const char* roles) {
     sub->callback([&r, args, shared] {
         r.chosen = [args, shared](const globals& g) { return run_read(g, *shared, *args); };
     });
-}
-
-i64 today() {
-    using namespace std::chrono;
-    return duration_cast<days>(system_clock::now().time_since_epoch()).count();
 }
 
 // ---------------------------------------------------------------- the reads
@@ -311,11 +330,12 @@ void define_other_reads(registry& r) {
         {"get-calendar", "Days with their capacity, load and POs (SPEC §5).",
          proto::Body::GetCalendar,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--from", a.from, "first day, YYYY-MM-DD (default: today, UTC)");
+             s.add_option("--from", a.from,
+                          "first day, YYYY-MM-DD (default: today in the warehouse's time zone)");
              s.add_option("--days", a.days, "how many days, at most 62")->capture_default_str();
          },
          [](FlatBufferBuilder& b, const read_args& a, u32) {
-             const day from = a.from.empty() ? static_cast<day>(today()) : parse_day_arg(a.from);
+             const day from = a.from.empty() ? no_day : parse_day_arg(a.from);
              return proto::CreateGetCalendar(b, from, a.days).Union();
          }},
         anyone);
@@ -342,7 +362,20 @@ void define_other_reads(registry& r) {
                         b, static_cast<proto::ReferenceKind>(a.reference_kind), after)
                  .Union();
          },
-         "rows"},
+         "rows", false,
+         [](const read_args& a, std::string_view column) {
+             static const std::array<std::vector<std::string_view>, 5> columns = {{
+                 {"id", "key", "name", "roles", "consignee"},
+                 {"id", "key", "name", "province", "tax_registration", "billing_address",
+                  "shipping_address"},
+                 {"id", "key", "name", "consignee", "volume_ul"},
+                 {"id", "key", "consignee"},
+                 {"id", "key", "name", "kind", "amount_cents"},
+             }};
+             const auto kind = static_cast<std::size_t>(a.reference_kind);
+             return kind >= columns.size() ||
+                    std::ranges::find(columns[kind], column) != columns[kind].end();
+         }},
         "any role; a consignee user sees only its own and is FORBIDDEN users and fee presets");
     add(r,
         {"get-settings", "Rates, capacity, bundle sizes, deposit rates and the time zone.",

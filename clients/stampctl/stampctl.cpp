@@ -6,11 +6,18 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "clients/lib/connection_cli.hpp"
 #include "clients/lib/view.hpp"
+#include "engine/calendar_time.hpp"
+#include "engine/constants.hpp"
 #include "engine/rejection.hpp"
 #include "net/protocol/answers.hpp"
 
@@ -21,6 +28,89 @@ int open_connection(const globals& g, client::connection& c) {
     if (c.open(g.connection, error)) return exit_done;
     std::cerr << "stampctl: " << error << '\n';
     return exit_unreachable;
+}
+
+std::uint64_t request_from_clock() {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count());
+}
+
+namespace {
+
+std::vector<const CLI::App*> subcommands_of(const CLI::App& app) {
+    return app.get_subcommands([](const CLI::App*) { return true; });
+}
+
+// The long and short flags of a command line level ("--po", "-q").
+std::string flags_of(const CLI::App& app) {
+    std::string out;
+    for (const CLI::Option* o : app.get_options()) {
+        for (const std::string& name : o->get_lnames())
+            out += " --" + name;
+        for (const std::string& name : o->get_snames())
+            out += " -" + name;
+    }
+    return out;
+}
+
+// Edit distance (Levenshtein) between two short words.
+std::size_t distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j < row.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row.back();
+}
+
+}  // namespace
+
+std::string closest_subcommand(const CLI::App& app, std::string_view typed) {
+    std::string best;
+    std::size_t best_distance = 4;  // at most three edits away
+    for (const CLI::App* sub : subcommands_of(app)) {
+        const std::size_t d = distance(typed, sub->get_name());
+        if (d < best_distance) best_distance = d, best = sub->get_name();
+    }
+    return best;
+}
+
+std::string bash_completion(const CLI::App& app) {
+    std::string names;
+    for (const CLI::App* sub : subcommands_of(app))
+        names += ' ' + sub->get_name();
+    std::string out =
+        "# bash completion for stampctl: stampctl completion > "
+        "/etc/bash_completion.d/stampctl\n"
+        "_stampctl() {\n"
+        "  local cur=${COMP_WORDS[COMP_CWORD]} word sub=\n"
+        "  local subs=\"" +
+        names.substr(1) +
+        "\"\n"
+        "  for word in \"${COMP_WORDS[@]:1:COMP_CWORD-1}\"; do\n"
+        "    case \" $subs \" in *\" $word \"*) sub=$word; break ;; esac\n"
+        "  done\n"
+        "  local words\n"
+        "  case $sub in\n"
+        "    '') words=\"$subs" +
+        flags_of(app) + "\" ;;\n";
+    for (const CLI::App* sub : subcommands_of(app))
+        out += "    " + sub->get_name() + ") words=\"" + flags_of(*sub).substr(1) + "\" ;;\n";
+    out +=
+        "  esac\n"
+        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+        "}\n"
+        "complete -F _stampctl stampctl\n";
+    return out;
 }
 
 int connection_lost(const std::string& error) {
@@ -99,11 +189,69 @@ std::string figures_text(const proto::Outcome& o) {
     return out;
 }
 
+constexpr std::array<const char*, 7> weekday_names = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                      "Friday", "Saturday", "Sunday"};
+
+// The refusals whose bare figures read badly, in words: dates as dates, each figure named
+// ("DAY_CLOSED: 2027-01-02 is a Saturday", not "day 20821"). Empty: say it the general way.
+std::string in_words(const proto::Outcome& o) {
+    const std::string code = std::string{net::to_string(o.code())} + ": ";
+    const auto n = [](std::int64_t v) { return std::to_string(v); };
+    const auto date = [](std::int64_t d) { return format_day(static_cast<day>(d)); };
+    switch (o.code()) {
+        case proto::Code::DAY_CLOSED: {
+            const day on = static_cast<day>(o.subject_id());
+            if (o.available() != 0) {
+                return code + date(on) + " is past (today is " + date(o.available()) + ")";
+            }
+            return code + date(on) + " is a " +
+                   weekday_names[static_cast<std::size_t>(weekday_of(on))] + ": the line is closed";
+        }
+        case proto::Code::CAPACITY_EXCEEDED:
+            if (o.about() == proto::Subject::Segments) {
+                return code + "split from " + date(o.subject_id()) + ", only " + n(o.available()) +
+                       " of " + n(o.needed()) + " units fit in the weekdays that follow";
+            }
+            if (o.about() == proto::Subject::Day) {
+                return code + n(o.needed()) + " units needed on " + date(o.subject_id()) + ", " +
+                       n(o.available()) + " left of its capacity";
+            }
+            return "";
+        case proto::Code::REQUEST_TOO_OLD:
+            return code + "request " + n(o.needed()) +
+                   " is older than the last 64 this client sent (the newest: " + n(o.available()) +
+                   "): its answer is no longer kept, so check what happened before sending it "
+                   "again under a new request";
+        case proto::Code::SESSION_EVICTED:
+            return code +
+                   "the server no longer holds this client's earlier answers (the last it "
+                   "saw: LSN " +
+                   n(o.needed()) + "): check what happened before sending again";
+        case proto::Code::BELOW_MINIMUM:
+            return code + n(o.available()) + " bundles, at least " + n(o.needed());
+        case proto::Code::INVALID_ARGUMENT:
+            if (o.about() == proto::Subject::Token) {
+                return code + "a token of " + n(o.needed()) + " characters: from " +
+                       n(o.available()) + " to " + std::to_string(constants::token_size_max);
+            }
+            if (o.about() == proto::Subject::ProductionOrder && o.available() > 0) {
+                return code + "nothing counted as stamped on PO " + n(o.subject_id()) + " (" +
+                       n(o.available()) +
+                       " stamps deducted): cancel it instead, and its stamps come back";
+            }
+            return "";
+        default:
+            return "";
+    }
+}
+
 }  // namespace
 
 std::string refusal_text(const proto::Outcome& o) {
     const std::string code{net::to_string(o.code())};
     const std::string message = o.message() != nullptr ? o.message()->str() : "";
+    if (o.code() == proto::Code::REQUEST_REUSED) return message;  // its figures are in words
+    if (std::string words = in_words(o); !words.empty()) return words;
     // The protocol's own refusals say why in their message, "NOT_FOUND: production_order 3".
     if (message.rfind(code + ": ", 0) == 0) return message + figures_text(o);
     std::string out = code + ":";
@@ -162,7 +310,17 @@ int main(int argc, char** argv) {
     stampd::client::add_connection_options(app, g.connection);
     app.add_option("--station", g.connection.station, "station number recorded with commands");
     app.add_option("--client", g.connection.client,
-                   "client id for idempotent retries across reconnects (0: none)");
+                   "client id for retries that are applied at most once (0: none). Give every "
+                   "script or person its own id; each command is then sent under a new request "
+                   "id (from the clock), which stampctl prints when the answer is lost. Retry with "
+                   "the same --client and --request: an applied command answers its first outcome, "
+                   "marked duplicate, and a different command under a used request is refused "
+                   "REQUEST_REUSED")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--request", g.request,
+                   "the command's request id under --client, to retry an earlier invocation "
+                   "(default: drawn from the clock)")
+        ->check(CLI::PositiveNumber);
     app.add_flag("--json", g.json, "one JSON object per answer on stdout");
     app.add_flag("-q,--quiet", g.quiet,
                  "commands print only the id of what they created or changed");
@@ -171,12 +329,37 @@ int main(int argc, char** argv) {
     registry r{.app = app, .g = g, .chosen = {}};
     define_commands(r);
     define_reads(r);
+    app.add_subcommand("completion",
+                       "Print stampctl's bash completion script: stampctl completion > "
+                       "/etc/bash_completion.d/stampctl (or source it from ~/.bashrc)")
+        ->callback([&r, &app] {
+            r.chosen = [&app](const globals&) {
+                std::cout << bash_completion(app);
+                return exit_done;
+            };
+        });
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // A mistyped command: say which one was meant, not only that something was unexpected.
+        if (app.get_subcommands().empty()) {
+            for (const std::string& word : app.remaining()) {
+                if (word.empty() || word[0] == '-') continue;
+                const std::string meant = closest_subcommand(app, word);
+                std::cerr << "stampctl: unknown command '" << word << "'"
+                          << (meant.empty() ? "" : "; did you mean '" + meant + "'?")
+                          << "\n(stampctl --help lists the commands)\n";
+                return exit_usage;
+            }
+        }
         return app.exit(e) == 0 ? exit_done : exit_usage;
     }
     if (!stampd::client::settle_connection_options(app, g.connection, "stampctl"))
         return exit_usage;
+    if (g.request != 0 && g.connection.client == 0) {
+        std::cerr << "stampctl: --request needs --client (a request id is a client's)\n";
+        return exit_usage;
+    }
+    if (g.request == 0 && g.connection.client != 0) g.request = request_from_clock();
     return r.chosen ? r.chosen(g) : exit_usage;
 }

@@ -28,6 +28,9 @@ struct globals {
     client::options connection;
     bool json = false;
     bool quiet = false;  // commands: print only the id of what was created or changed
+    // The command's request id under connection.client: --request, else drawn from the clock
+    // (microseconds, so that two invocations never share one); 0 without a client.
+    std::uint64_t request = 0;
 };
 
 // What the chosen subcommand does once the command line is parsed; returns an exit code.
@@ -48,6 +51,10 @@ void define_reads(registry& r);
 int open_connection(const globals& g, client::connection& c);
 // A failed call: the connection is gone.
 int connection_lost(const std::string& error);
+// The subcommand nearest a mistyped one (at most three edits away), or "".
+std::string closest_subcommand(const CLI::App& app, std::string_view typed);
+// A bash completion script of every subcommand and its flags (`stampctl completion`).
+std::string bash_completion(const CLI::App& app);
 // Prints a refusal (any Outcome with a code other than OK) and returns its exit code.
 int print_refusal(const proto::Outcome& o);
 // "INSUFFICIENT_STAMPS: region ON needed 100 available 87".

@@ -105,6 +105,14 @@ event read(checker& c, const fb::ConsigneeCreated& t) {
     return consignee_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
                              c.enumerated<province>(t.primary_province())};
 }
+event read(checker& c, const fb::ConsigneeEdited& t) {
+    return consignee_edited{t.consignee(),
+                            c.text(t.name(), name_max),
+                            c.enumerated<province>(t.primary_province()),
+                            c.text(t.billing_address(), constants::address_size_max),
+                            c.text(t.shipping_address(), constants::address_size_max),
+                            c.text(t.tax_registration(), constants::tax_registration_size_max)};
+}
 event read(checker& c, const fb::ProductCreated& t) {
     return product_created{t.id(), c.key(t.sku()), t.consignee(), c.text(t.name(), name_max),
                            t.volume_ul()};
@@ -210,10 +218,11 @@ event read(checker& c, const fb::UserTokenSet& t) {
     return user_token_set{t.user(), token(c, t.token_sha256())};
 }
 event read(checker&, const fb::PoScheduled& t) {
-    return po_scheduled{t.po(), t.on(), t.overridden(), t.urgent_first(), t.capacity()};
+    return po_scheduled{t.po(),           t.on(),       t.overridden(),
+                        t.urgent_first(), t.capacity(), t.behind_urgent()};
 }
 event read(checker& c, const fb::PoSplit& t) {
-    po_split e{.parent = t.parent()};
+    po_split e{.parent = t.parent(), .behind_urgent = t.behind_urgent()};
     if (t.segments() != nullptr && c.bounded(t.segments(), constants::segments_max)) {
         for (const fb::SegmentPlan* s : *t.segments()) {
             e.segments.push_back(segment_plan{s->id(), c.key(s->number()), s->on(), s->capacity(),

@@ -63,6 +63,15 @@ encoded to_fb(FlatBufferBuilder& b, const consignee_created& e) {
                 fb::CreateConsigneeCreated(b, e.id, text(b, e.key.view()), text(b, e.name),
                                            to_wire(e.primary_province)));
 }
+encoded to_fb(FlatBufferBuilder& b, const consignee_edited& e) {
+    const auto name = text(b, e.name);
+    const auto billing = text(b, e.billing_address);
+    const auto shipping = text(b, e.shipping_address);
+    const auto registration = text(b, e.tax_registration);
+    return done(fb::Event::ConsigneeEdited,
+                fb::CreateConsigneeEdited(b, e.consignee, name, to_wire(e.primary_province),
+                                          billing, shipping, registration));
+}
 encoded to_fb(FlatBufferBuilder& b, const product_created& e) {
     return done(fb::Event::ProductCreated,
                 fb::CreateProductCreated(b, e.id, text(b, e.sku.view()), e.consignee,
@@ -179,7 +188,8 @@ encoded to_fb(FlatBufferBuilder& b, const user_token_set& e) {
 }
 encoded to_fb(FlatBufferBuilder& b, const po_scheduled& e) {
     return done(fb::Event::PoScheduled,
-                fb::CreatePoScheduled(b, e.po, e.on, e.overridden, e.urgent_first, e.capacity));
+                fb::CreatePoScheduled(b, e.po, e.on, e.overridden, e.urgent_first, e.capacity,
+                                      e.behind_urgent));
 }
 encoded to_fb(FlatBufferBuilder& b, const po_split& e) {
     std::vector<Offset<fb::SegmentPlan>> segments;
@@ -187,7 +197,8 @@ encoded to_fb(FlatBufferBuilder& b, const po_split& e) {
         segments.push_back(fb::CreateSegmentPlan(b, s.id, text(b, s.number.view()), s.on,
                                                  s.capacity, lines(b, s.lines)));
     }
-    return done(fb::Event::PoSplit, fb::CreatePoSplit(b, e.parent, b.CreateVector(segments)));
+    return done(fb::Event::PoSplit,
+                fb::CreatePoSplit(b, e.parent, b.CreateVector(segments), e.behind_urgent));
 }
 encoded to_fb(FlatBufferBuilder& b, const parent_closed& e) {
     return done(fb::Event::ParentClosed, fb::CreateParentClosed(b, e.parent, to_wire(e.status)));

@@ -26,8 +26,15 @@ rejection capacity_exceeded(day on, u64 needed, u64 remaining) {
     return r;
 }
 
-rejection check_day(day on) {
+// A weekday from today on: a day already past is closed too (available: today, the first day
+// that is not).
+rejection check_day(day on, day today) {
     if (on == no_day) return reject(rejection_code::invalid_argument, subject::day);
+    if (on < today) {
+        rejection r = reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
+        r.available = today;
+        return r;
+    }
     if (is_weekend(on))
         return reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
     return {};
@@ -80,12 +87,20 @@ day first_day_with_room(const state& s, day from, u64 units) {
     return no_day;
 }
 
+u64 largest_room(const state& s, day from) {
+    u64 largest = 0;
+    for (day on = from; on < from + search_days_max; ++on) {
+        if (!is_weekend(on)) largest = std::max(largest, day_remaining(s, on));
+    }
+    return largest;
+}
+
 // Decides where a PO of `lines` goes when scheduled on `on` with `mode`: one po_scheduled, or a
 // po_split whose segments take each day's remaining capacity.
 rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
-                          const std::vector<po_line>& lines, bool urgent, day on,
+                          const std::vector<po_line>& lines, bool urgent, day on, day today,
                           schedule_mode mode, const std::string& number, event_list& out) {
-    if (rejection r = check_day(on); !r.ok()) return r;
+    if (rejection r = check_day(on, today); !r.ok()) return r;
     const u64 units = units_of(lines);
     // Rescheduling moves the PO: its own units on the old day do not count against the new one.
     const production_order* current = s.has_po(po) ? &s.po_at(po) : nullptr;
@@ -96,7 +111,8 @@ rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
                               .on = on,
                               .overridden = units > remaining,
                               .urgent_first = urgent,
-                              .capacity = day_capacity(s, on)});
+                              .capacity = day_capacity(s, on),
+                              .behind_urgent = urgent});
         return {};
     }
     if (mode != schedule_mode::auto_split) return capacity_exceeded(on, units, remaining);
@@ -119,7 +135,7 @@ rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
         r.about = subject::segments;
         return r;
     }
-    po_split split{.parent = po};
+    po_split split{.parent = po, .behind_urgent = urgent};
     u32 next_id = static_cast<u32>(s.production_orders.size() + 1 + (current ? 0 : 1));
     u32 k = 1;
     for (segment_plan& seg : split_lines(lines, plan)) {
@@ -139,7 +155,7 @@ rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
     return {};
 }
 
-rejection decide(const state& s, const schedule_po& c, const context&, event_list& out) {
+rejection decide(const state& s, const schedule_po& c, const context& ctx, event_list& out) {
     if (rejection r = check_open_unsplit_po(s, c.po); !r.ok()) return r;
     const production_order& po = s.po_at(c.po);
     if (c.on == no_day) {  // take it off the calendar
@@ -147,7 +163,8 @@ rejection decide(const state& s, const schedule_po& c, const context&, event_lis
         out.push(po_scheduled{.po = c.po, .on = no_day});
         return {};
     }
-    return decide_schedule(s, c.po, po.consignee, po.lines, po.urgent, c.on, c.mode,
+    return decide_schedule(s, c.po, po.consignee, po.lines, po.urgent, c.on,
+                           local_day(s.settings.zone, ctx.time_us), c.mode,
                            std::string{po.number.view()}, out);
 }
 
@@ -161,16 +178,22 @@ void unschedule(state& s, production_order& po, po_id id) {
     po.scheduled = no_day;
 }
 
-void place_on_day(state& s, po_id id, day on, bool urgent_first, u64 capacity, bool overridden) {
+void place_on_day(state& s, po_id id, day on, bool urgent_first, bool behind_urgent, u64 capacity,
+                  bool overridden) {
     production_order& po = s.po_at(id);
     auto [it, inserted] = s.calendar.try_emplace(on, day_schedule{.capacity = capacity});
     day_schedule& d = it->second;
     assert(d.capacity == capacity);
     d.load += units_of(po.lines);
     d.overridden = d.overridden || overridden;
-    // Urgent POs go first in the day's run order; the others after them, in scheduling order.
+    // Urgent POs go first in the day's run order, in the order they were scheduled (before issue
+    // 16: the newest first); the others after them, in scheduling order.
     if (urgent_first) {
-        d.run_order.insert(d.run_order.begin(), id);
+        const auto at = behind_urgent
+                            ? std::ranges::find_if(
+                                  d.run_order, [&s](po_id other) { return !s.po_at(other).urgent; })
+                            : d.run_order.begin();
+        d.run_order.insert(at, id);
     } else {
         d.run_order.push_back(id);
     }
@@ -182,7 +205,9 @@ void apply(state& s, const po_scheduled& e, const context&) {
     production_order& po = s.po_at(e.po);
     assert(po.status == po_status::open);
     unschedule(s, po, e.po);
-    if (e.on != no_day) place_on_day(s, e.po, e.on, e.urgent_first, e.capacity, e.overridden);
+    if (e.on != no_day) {
+        place_on_day(s, e.po, e.on, e.urgent_first, e.behind_urgent, e.capacity, e.overridden);
+    }
 }
 
 void apply(state& s, const po_split& e, const context&) {
@@ -211,7 +236,7 @@ void apply(state& s, const po_split& e, const context&) {
         s.production_orders.push_back(std::move(child));
         s.po_by_number.emplace(po_number_key(consignee, seg.number.view()), seg.id);
         s.po_at(e.parent).segments.push_back(seg.id);
-        place_on_day(s, seg.id, seg.on, urgent, seg.capacity, false);
+        place_on_day(s, seg.id, seg.on, urgent, e.behind_urgent, seg.capacity, false);
     }
 }
 

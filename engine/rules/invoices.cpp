@@ -2,6 +2,7 @@
 // at completion, fee presets added to and removed from drafts, tax at the consignee's province
 // rate stored on the invoice, integer cents with tax rounded half-up once, a one-way lifecycle
 // Draft → Issued → Paid → Archived, and credit notes that reference an issued invoice.
+#include <algorithm>
 #include <numeric>
 
 #include "engine/rules/rules.hpp"
@@ -25,6 +26,33 @@ rejection check_draft(const state& s, invoice_id id) {
 i64 invoice_units(const std::vector<invoice_line>& lines) {
     return std::accumulate(lines.begin(), lines.end(), i64{0},
                            [](i64 sum, const invoice_line& l) { return sum + l.units; });
+}
+
+// What the credit notes of an invoice took so far (drafts included: they are issued later): units
+// per line of the invoice, whether its fees, and tax. A note's line is the invoice's line of the
+// same product and region (a PO has one line of each, create_po's duplicate_line).
+struct credited {
+    std::vector<i64> units;
+    bool fees = false;
+    i64 tax = 0;
+};
+
+credited credited_so_far(const state& s, invoice_id of) {
+    const invoice& original = s.invoice_at(of);
+    credited c{.units = std::vector<i64>(original.lines.size(), 0)};
+    for (const invoice& note : s.invoices) {
+        if (note.credit_of != of) continue;
+        c.fees = c.fees || !note.fees.empty();
+        c.tax -= note.totals.tax;
+        for (const invoice_line& l : note.lines) {
+            for (std::size_t i = 0; i < original.lines.size(); ++i) {
+                const invoice_line& o = original.lines[i];
+                if (o.product == l.product && o.stamp_region == l.stamp_region)
+                    c.units[i] -= l.units;
+            }
+        }
+    }
+    return c;
 }
 
 }  // namespace
@@ -101,6 +129,10 @@ void apply(state& s, const invoice_drafted& e, const context& ctx) {
 
 rejection decide(const state& s, const add_invoice_fee& c, const context&, event_list& out) {
     if (rejection r = check_draft(s, c.invoice); !r.ok()) return r;
+    // A credit note credits the fees of its invoice, or none; it charges none of its own.
+    if (s.invoice_at(c.invoice).credit_of != id_none) {
+        return reject(rejection_code::invalid_argument, subject::invoice, c.invoice);
+    }
     if (!s.has_fee_preset(c.preset))
         return reject(rejection_code::not_found, subject::fee_preset, c.preset);
     const invoice& inv = s.invoice_at(c.invoice);
@@ -197,32 +229,61 @@ rejection decide(const state& s, const create_credit_note& c, const context&, ev
                       .tax_bp = original.tax_bp,
                       .credit_of = c.invoice,
                       .reason = c.reason};
-    // Nothing listed: the whole invoice, fees included, is credited at its stored rates.
+    // Credits never take more than was invoiced: per line, the units not yet credited; the fees
+    // once; the tax, at most what is left of it.
+    const credited before = credited_so_far(s, c.invoice);
+    std::vector<i64> left(original.lines.size());
+    for (std::size_t i = 0; i < left.size(); ++i)
+        left[i] = original.lines[i].units - before.units[i];
+    // Nothing listed: all that is left of the invoice, fees included, at its stored rates.
     if (c.lines.empty()) {
-        for (invoice_line l : original.lines) {
-            l.units = -l.units, l.line_duty = -l.line_duty;
+        for (std::size_t i = 0; i < left.size(); ++i) {
+            if (left[i] <= 0) continue;
+            invoice_line l = original.lines[i];
+            l.units = -left[i];
+            l.line_duty = l.units * l.duty_per_unit;
             e.lines.push_back(l);
+            left[i] = 0;
         }
-        for (invoice_fee f : original.fees) {
-            f.charge_cents = -f.charge_cents;
-            e.fees.push_back(f);
+        if (!before.fees) {
+            for (invoice_fee f : original.fees) {
+                f.charge_cents = -f.charge_cents;
+                e.fees.push_back(f);
+            }
+        }
+        if (e.lines.empty() && e.fees.empty()) {
+            // Credited whole already: there is nothing left to credit.
+            return reject(rejection_code::invalid_argument, subject::invoice, c.invoice);
         }
     }
+    std::vector<bool> listed(original.lines.size(), false);
     for (const credit_line& cl : c.lines) {
         if (cl.line >= original.lines.size())
             return reject(rejection_code::not_found, subject::line, cl.line);
+        if (listed[cl.line]) return reject(rejection_code::duplicate_line, subject::line, cl.line);
+        listed[cl.line] = true;
         invoice_line l = original.lines[cl.line];
-        if (cl.units == 0 || cl.units > l.units) {
+        if (cl.units == 0 || cl.units > left[cl.line]) {
             rejection r = reject(rejection_code::invalid_argument, subject::quantity, cl.line);
             r.needed = cl.units;
-            r.available = l.units;
+            r.available = left[cl.line];
             return r;
         }
+        left[cl.line] -= cl.units;
         l.units = -static_cast<i64>(cl.units);
         l.line_duty = l.units * l.duty_per_unit;
         e.lines.push_back(l);
     }
     e.totals = compute_totals(e.lines, e.fees, e.tax_bp);
+    // Tax is rounded per note, so small notes could together take a cent more than the invoice
+    // charged: each takes at most what is left, and the note that credits the rest takes all of it.
+    const i64 tax_left = original.totals.tax - before.tax;
+    const bool credits_the_rest = std::ranges::all_of(left, [](i64 units) { return units <= 0; }) &&
+                                  (before.fees || !e.fees.empty() || original.fees.empty());
+    if (credits_the_rest || -e.totals.tax > tax_left) {
+        e.totals.tax = -tax_left;
+        e.totals.total = e.totals.subtotal + e.totals.tax;
+    }
     out.push(std::move(e));
     return {};
 }

@@ -175,19 +175,41 @@ rejection decide(const state& s, const create_po& c, const context& ctx, event_l
     const std::string number{e.number.view()};
     out.push(std::move(e));
     const std::vector<po_line> lines = lines_of(c.lines);
+    const day today = local_day(s.settings.zone, ctx.time_us);
     if (c.on != no_day) {
-        return decide_schedule(s, id, c.consignee, lines, c.urgent, c.on, c.mode, number, out);
+        return decide_schedule(s, id, c.consignee, lines, c.urgent, c.on, today, c.mode, number,
+                               out);
     }
     if (c.urgent) {
-        // §5: an urgent PO with no day goes to the first weekday with room, first in its order.
+        // §5: an urgent PO with no day goes to the first weekday with room, behind the urgent
+        // POs already there.
         u64 units = 0;
         for (const po_line& l : lines)
             units += l.quantity;
-        const day on = first_day_with_room(s, local_day(s.settings.zone, ctx.time_us), units);
+        const day on = first_day_with_room(s, today, units);
         if (on != no_day) {
-            out.push(po_scheduled{
-                .po = id, .on = on, .urgent_first = true, .capacity = day_capacity(s, on)});
+            out.push(po_scheduled{.po = id,
+                                  .on = on,
+                                  .urgent_first = true,
+                                  .capacity = day_capacity(s, on),
+                                  .behind_urgent = true});
+            return {};
         }
+        // No day has room for all of it: split (or override) from the first weekday on when
+        // asked to, else refused — an urgent PO left off the calendar without a word would wait
+        // unseen.
+        if (c.mode != schedule_mode::strict) {
+            day from = today;
+            while (is_weekend(from))
+                ++from;
+            return decide_schedule(s, id, c.consignee, lines, true, from, today, c.mode, number,
+                                   out);
+        }
+        rejection r =
+            reject(rejection_code::capacity_exceeded, subject::day, static_cast<u32>(today));
+        r.needed = static_cast<i64>(units);
+        r.available = static_cast<i64>(largest_room(s, today));
+        return r;
     }
     return {};
 }

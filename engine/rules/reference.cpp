@@ -151,6 +151,39 @@ void apply(state& s, const consignee_created& e, const context&) {
     s.consignee_by_key.emplace(std::string{e.key.view()}, e.id);
 }
 
+rejection decide(const state& s, const edit_consignee& c, const context&, event_list& out) {
+    if (!s.has_consignee(c.consignee)) {
+        return reject(rejection_code::not_found, subject::consignee, c.consignee);
+    }
+    if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;
+    if (static_cast<std::size_t>(c.primary_province) >= province_count) {
+        return reject(rejection_code::invalid_argument, subject::province);
+    }
+    for (const std::string* address : {&c.billing_address, &c.shipping_address}) {
+        if (rejection r = check_text(*address, constants::address_size_max); !r.ok()) return r;
+    }
+    if (rejection r = check_text(c.tax_registration, constants::tax_registration_size_max);
+        !r.ok()) {
+        return r;
+    }
+    out.push(consignee_edited{.consignee = c.consignee,
+                              .name = c.name,
+                              .primary_province = c.primary_province,
+                              .billing_address = c.billing_address,
+                              .shipping_address = c.shipping_address,
+                              .tax_registration = c.tax_registration});
+    return {};
+}
+
+void apply(state& s, const consignee_edited& e, const context&) {
+    consignee& k = s.consignees[e.consignee - 1];
+    k.name = e.name;
+    k.primary_province = e.primary_province;
+    k.billing_address = e.billing_address;
+    k.shipping_address = e.shipping_address;
+    k.tax_registration = e.tax_registration;
+}
+
 rejection decide(const state& s, const create_product& c, const context&, event_list& out) {
     if (rejection r = check_code(c.sku); !r.ok()) return r;
     if (rejection r = check_text(c.name, constants::name_size_max); !r.ok()) return r;

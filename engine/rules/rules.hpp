@@ -45,11 +45,14 @@ shipment_product* find_product(shipment& sh, product_id product);
 u64 day_capacity(const state& s, day on);
 u64 day_remaining(const state& s, day on);
 day first_day_with_room(const state& s, day from, u64 units);
-// Decides where a PO goes on `on` (one po_scheduled, or a po_split into segments). `po` may be
-// the id a PO being created in the same decision will get.
+// Decides where a PO goes on `on` (one po_scheduled, or a po_split into segments), a weekday
+// from `today` (the warehouse's) on. `po` may be the id a PO being created in the same decision
+// will get.
 rejection decide_schedule(const state& s, po_id po, consignee_id consignee,
-                          const std::vector<po_line>& lines, bool urgent, day on,
+                          const std::vector<po_line>& lines, bool urgent, day on, day today,
                           schedule_mode mode, const std::string& number, event_list& out);
+// The largest room any weekday has in the days from `from` that first_day_with_room searches.
+u64 largest_room(const state& s, day from);
 void unschedule(state& s, production_order& po, po_id id);
 
 // Invoices (invoices.cpp).
@@ -64,7 +67,7 @@ std::optional<parent_closed> close_parent_after(const state& s, po_id segment, p
 
 // Idempotency (sessions.cpp).
 struct session_lookup {
-    rejection verdict;                    // SESSION_EVICTED or REQUEST_TOO_OLD, else ok
+    rejection verdict;  // SESSION_EVICTED, REQUEST_TOO_OLD or REQUEST_REUSED, else ok
     const reply_record* reply = nullptr;  // the request was answered before
 };
 session_lookup look_up_request(const state& s, const context& ctx);

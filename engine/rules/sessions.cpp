@@ -32,7 +32,14 @@ session_lookup look_up_request(const state& s, const context& ctx) {
     }
     const u64 request = ctx.request;
     for (const reply_record& r : session->replies) {
-        if (r.request == request && r.lsn != 0) return {.reply = &r};
+        if (r.request != request || r.lsn == 0) continue;
+        if (ctx.fingerprint != 0 && r.fingerprint != 0 && ctx.fingerprint != r.fingerprint) {
+            rejection reused = reject(rejection_code::request_reused, subject::client);
+            reused.needed = static_cast<i64>(request);
+            reused.available = static_cast<i64>(r.lsn);
+            return {.verdict = reused};
+        }
+        return {.reply = &r};
     }
     if (request + constants::replies_per_client_max <= session->highest_request) {
         rejection r = reject(rejection_code::request_too_old, subject::client);
@@ -63,8 +70,8 @@ void record_reply(state& s, const context& ctx, u32 result) {
         it = s.session_by_client.emplace(ctx.client, slot).first;
     }
     client_session& session = s.sessions[it->second];
-    session.replies[session.next] =
-        reply_record{.request = ctx.request, .lsn = ctx.lsn, .result = result};
+    session.replies[session.next] = reply_record{
+        .request = ctx.request, .lsn = ctx.lsn, .result = result, .fingerprint = ctx.fingerprint};
     session.next = (session.next + 1) % constants::replies_per_client_max;
     session.last_lsn = ctx.lsn;
     session.highest_request = std::max(session.highest_request, ctx.request);

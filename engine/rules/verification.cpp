@@ -1,7 +1,10 @@
 // SPEC §7 four-eyes verification: a user who neither started the run nor acted on one of its
 // boxes enters the verified count per line; the ledger is trued up (REFUND_VERIFY for stamps
 // not used, ADJUST_VERIFY for extra ones), the reservation is released and the PO completes.
-// A count above the authorised estimate is refused until a supervisor amends the line upward.
+// A count above the authorised estimate is refused until a supervisor amends the line upward, and
+// a count of nothing stamped at all is refused: such a PO is cancelled, not completed.
+#include <algorithm>
+
 #include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
@@ -53,6 +56,14 @@ rejection decide(const state& s, const verify_po& c, const context& ctx, event_l
         return reject(rejection_code::same_user, subject::user, ctx.user);
     po_verified e{.po = c.po};
     if (rejection r = verified_counts(po, c, e.verified); !r.ok()) return r;
+    // Nothing stamped: no invoice or outbound record of nothing. Cancelling gives back the same
+    // stamps (the whole allocation), so that is the way (available: the stamps deducted).
+    if (std::ranges::all_of(e.verified, [](u32 n) { return n == 0; })) {
+        rejection r = reject(rejection_code::invalid_argument, subject::production_order, c.po);
+        for (const po_line& line : po.lines)
+            r.available += line.deducted;
+        return r;
+    }
 
     // Refunds first, then adjustments, each on the balance the previous movement left.
     per_region<i64> balance{};

@@ -7,8 +7,8 @@
 
 namespace stampd::net {
 
-static_assert(static_cast<int>(proto::Code::STORAGE_UNAVAILABLE) ==
-                  static_cast<int>(rejection_code::storage_unavailable),
+static_assert(static_cast<int>(proto::Code::REQUEST_REUSED) ==
+                  static_cast<int>(rejection_code::request_reused),
               "the protocol's codes are the engine's, value for value");
 static_assert(static_cast<int>(proto::Code::OK) == static_cast<int>(rejection_code::ok));
 
@@ -17,7 +17,7 @@ proto::Code code_of(rejection_code code) {
 }
 
 std::string_view to_string(proto::Code code) {
-    if (static_cast<int>(code) <= static_cast<int>(proto::Code::STORAGE_UNAVAILABLE)) {
+    if (static_cast<int>(code) <= static_cast<int>(proto::Code::REQUEST_REUSED)) {
         return stampd::to_string(static_cast<rejection_code>(code));
     }
     return proto::EnumNameCode(code);

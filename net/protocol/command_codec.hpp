@@ -42,6 +42,14 @@ proto::Code check_read(const proto::Request& request, std::string& why);
 flatbuffers::Offset<void> encode_command(flatbuffers::FlatBufferBuilder& b, const command& c,
                                          proto::Body& kind);
 
+// A 32-bit fingerprint of a command's content, kept with its reply so that a different command
+// under a used (client, request) is told apart from a retry (SPEC §11, REQUEST_REUSED): XXH3 of
+// its encoding (canonical: the same command always encodes to the same bytes), seeded with its
+// kind. Secrets count only as present or absent: a password reaches the engine hashed with a
+// fresh salt on every try, and no digest of a token belongs in the log. Never 0 (0: not known).
+// `scratch` is the caller's, reused.
+std::uint32_t command_fingerprint(const command& c, flatbuffers::FlatBufferBuilder& scratch);
+
 // A whole Request frame payload (no length prefix) for a command: what clients send.
 void build_command_request(flatbuffers::FlatBufferBuilder& b, std::uint64_t id, const command& c,
                            bool dry_run = false);

@@ -94,6 +94,81 @@ TEST_F(calendar, an_urgent_order_without_a_day_goes_to_the_first_weekday_with_ro
     EXPECT_EQ(s.calendar.at(day_of(2026, 1, 2)).run_order.front(), urgent);
 }
 
+// Issue 16: among urgent POs, the one scheduled last ran first.
+TEST_F(calendar, urgent_orders_run_in_the_order_they_were_scheduled) {
+    const po_id first = scheduled_po(1'000, monday);
+    const po_id urgent = scheduled_po(1'000, monday, schedule_mode::strict, true);
+    const po_id later = scheduled_po(1'000, monday, schedule_mode::strict, true);
+    const po_id second = scheduled_po(1'000, monday);
+    const std::vector<po_id> expected = {urgent, later, first, second};
+    EXPECT_EQ(s.calendar.at(monday).run_order, expected);
+    // Moved to another day and back, an urgent PO queues behind the urgent ones there.
+    expect_ok<po_scheduled>(supervisor, schedule_po{.po = urgent, .on = friday});
+    expect_ok<po_scheduled>(supervisor, schedule_po{.po = urgent, .on = monday});
+    const std::vector<po_id> moved = {later, urgent, first, second};
+    EXPECT_EQ(s.calendar.at(monday).run_order, moved);
+}
+
+// A record logged before issue 16 (behind_urgent false) replays as it ran: newest urgent first.
+TEST_F(calendar, an_urgent_po_scheduled_before_first_come_first_served_replays_in_front) {
+    const po_id urgent = scheduled_po(1'000, monday, schedule_mode::strict, true);
+    const po_id older_rule = scheduled_po(1'000, friday, schedule_mode::strict, true);
+    event_list old_record;
+    old_record.push(po_scheduled{.po = older_rule,
+                                 .on = monday,
+                                 .urgent_first = true,
+                                 .capacity = s.calendar.at(monday).capacity,
+                                 .behind_urgent = false});
+    apply(s, old_record[0], context{.lsn = ++lsn, .time_us = now_us});
+    const std::vector<po_id> expected = {older_rule, urgent};
+    EXPECT_EQ(s.calendar.at(monday).run_order, expected);
+    journal.emplace_back(old_record, context{.lsn = lsn, .time_us = now_us});
+}
+
+// Issue 16: a day already past was accepted.
+TEST_F(calendar, a_day_already_past_is_closed) {
+    const day today = local_day(s.settings.zone, now_us);
+    const day yesterday = today - 1;
+    ASSERT_FALSE(is_weekend(yesterday));
+    const rejection r = run(supervisor, create_po{.consignee = norwood,
+                                                  .shipment = sh,
+                                                  .lines = {{vape15, region::fed, 1}},
+                                                  .on = yesterday});
+    EXPECT_EQ(r.code, rejection_code::day_closed);
+    EXPECT_EQ(r.id, static_cast<u32>(yesterday));
+    EXPECT_EQ(r.available, today);
+    const po_id po = scheduled_po(10, monday);
+    EXPECT_EQ(run(supervisor, schedule_po{.po = po, .on = yesterday}).code,
+              rejection_code::day_closed);
+    EXPECT_EQ(s.po_at(po).scheduled, monday);
+    expect_ok<po_scheduled>(supervisor, schedule_po{.po = po, .on = today});
+}
+
+// Issue 16: an urgent PO too big for any day's room stayed off the calendar without a word.
+TEST_F(calendar, an_urgent_order_no_day_has_room_for_is_refused_or_split_when_asked) {
+    const day today = local_day(s.settings.zone, now_us);
+    const rejection r = run(supervisor, create_po{.consignee = norwood,
+                                                  .shipment = sh,
+                                                  .lines = {{vape15, region::fed, 12'001}},
+                                                  .urgent = true});
+    EXPECT_EQ(r.code, rejection_code::capacity_exceeded);
+    EXPECT_EQ(r.about, subject::day);
+    EXPECT_EQ(r.id, static_cast<u32>(today));
+    EXPECT_EQ(r.needed, 12'001);
+    EXPECT_EQ(r.available, 12'000);
+    EXPECT_TRUE(s.production_orders.empty());
+    // Asked to split: from today's weekday on, in segments.
+    const po_id parent =
+        expect_ok<po_created>(supervisor, create_po{.consignee = norwood,
+                                                    .shipment = sh,
+                                                    .lines = {{vape15, region::fed, 12'001}},
+                                                    .urgent = true,
+                                                    .mode = schedule_mode::auto_split})
+            .id;
+    ASSERT_EQ(s.po_at(parent).segments.size(), 2u);
+    EXPECT_EQ(s.po_at(s.po_at(parent).segments[0]).scheduled, today);
+}
+
 TEST_F(calendar, auto_split_fills_consecutive_weekdays_with_their_remaining_capacity) {
     // Seed 000: 30,000 units with a cap of 12,000 on empty days → 12,000 / 12,000 / 6,000.
     const po_id parent = scheduled_po(30'000, friday, schedule_mode::auto_split);

@@ -84,6 +84,8 @@ std::vector<event> samples() {
     out.push_back(request_submitted{15, 3, 5, two_lines, 20'470});
     out.push_back(request_approved{15, 16});
     out.push_back(request_rejected{15, "line down that week"});
+    out.push_back(consignee_edited{3, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
+                                   "Dock 4\nCalgary AB", "123456789RT0001"});
     return out;
 }
 

@@ -1,6 +1,8 @@
 // SPEC §11: tokens stored as hashes, retries answered with their first outcome (also after a
-// restart, i.e. a replay), and dry runs that record nothing.
+// restart, i.e. a replay), a different command under a used request refused, a create of what
+// exists answered as the first time, and dry runs that record nothing.
 #include "engine/access.hpp"
+#include "engine/snapshot.hpp"
 #include "tests/engine/warehouse.hpp"
 
 namespace stampd::testing {
@@ -10,14 +12,16 @@ class idempotency : public warehouse {
 protected:
     static constexpr u64 client = 0xC0FFEE;
 
-    outcome send(user_id who, u64 request, const command& c) {
+    // `fingerprint` stands for net::command_fingerprint's: one per different command.
+    outcome send(user_id who, u64 request, const command& c, u32 fingerprint = 0) {
         now_us += 1000;
         const context ctx{.lsn = ++lsn,
                           .time_us = now_us,
                           .user = who,
                           .station = station,
                           .client = client,
-                          .request = request};
+                          .request = request,
+                          .fingerprint = fingerprint};
         const outcome o = execute_request(s, c, ctx, events);
         if (o.verdict.ok() && !o.duplicate) journal.emplace_back(events, ctx);
         return o;
@@ -93,6 +97,91 @@ TEST_F(idempotency, retries_are_recognised_after_a_restart) {
     EXPECT_EQ(retry.result, first.result);
     EXPECT_EQ(retry.lsn, first.lsn);
     EXPECT_EQ(s.stamp_orders.size(), orders);
+}
+
+// Issue 16: the same (client, request) with a different command was answered with the first
+// command's outcome, marked duplicate, and the second command was lost without a word.
+TEST_F(idempotency, a_different_command_under_a_used_request_is_refused_also_after_a_restart) {
+    const command quebec = submit_stamp_order{.stamp_region = region::qc, .bundles = 501};
+    const command manitoba = submit_stamp_order{.stamp_region = region::mb, .bundles = 502};
+    const outcome first = send(finance, 1, quebec, 0x1111);
+    ASSERT_TRUE(first.verdict.ok());
+    const auto refused_as_reused = [&] {
+        const outcome other = send(finance, 1, manitoba, 0x2222);
+        EXPECT_EQ(other.verdict.code, rejection_code::request_reused);
+        EXPECT_EQ(other.verdict.needed, 1);
+        EXPECT_EQ(static_cast<u64>(other.verdict.available), first.lsn);
+        EXPECT_FALSE(other.duplicate);
+        EXPECT_EQ(s.stamp_orders.size(), 1u);
+        EXPECT_EQ(describe(other.verdict),
+                  "REQUEST_REUSED: request 1 of this client was answered at LSN " +
+                      std::to_string(first.lsn) +
+                      " for a different command; nothing was applied (a new command needs a new "
+                      "request id)");
+    };
+    refused_as_reused();
+    // The same command again is a retry; one whose fingerprint is not known is taken for one.
+    EXPECT_TRUE(send(finance, 1, quebec, 0x1111).duplicate);
+    EXPECT_TRUE(send(finance, 1, manitoba, 0).duplicate);
+    // The fingerprint is kept with the reply: replay and a snapshot both bring it back.
+    s = replay();
+    refused_as_reused();
+    std::vector<u8> bytes;
+    encode_snapshot(s, bytes);
+    state restored;
+    ASSERT_EQ(decode_snapshot(bytes, restored), snapshot_error::ok);
+    EXPECT_EQ(state_digest(restored), state_digest(s));
+    s = std::move(restored);
+    refused_as_reused();
+    // A new request id applies the second command.
+    EXPECT_TRUE(send(finance, 2, manitoba, 0x2222).verdict.ok());
+    EXPECT_EQ(s.stamp_orders.size(), 2u);
+}
+
+// Issue 16: a create re-sent after its answer was lost (a new request: stampctl without --client)
+// answered ALREADY_EXISTS. The same object again is the first outcome; a different one is not.
+TEST_F(idempotency, a_create_asking_for_exactly_what_exists_gets_the_first_outcome) {
+    const create_consignee northwind{code{"NORTHWIND"}, "Northwind Vapes", province::qc};
+    const outcome created = send(admin, 1, northwind);
+    ASSERT_TRUE(created.verdict.ok());
+    const std::size_t consignees = s.consignees.size();
+    const outcome again = send(admin, 2, northwind);
+    EXPECT_TRUE(again.verdict.ok()) << describe(again.verdict);
+    EXPECT_TRUE(again.duplicate);
+    EXPECT_EQ(again.result, created.result);
+    EXPECT_GE(again.lsn, created.lsn);
+    EXPECT_TRUE(events.empty());
+    EXPECT_EQ(s.consignees.size(), consignees);
+    // Not the same consignee: the key is taken.
+    const outcome other =
+        send(admin, 3, create_consignee{code{"NORTHWIND"}, "Northwind Vapes", province::on});
+    EXPECT_EQ(other.verdict.code, rejection_code::already_exists);
+    EXPECT_EQ(other.verdict.id, created.result);
+
+    const shipment_id sh = add_shipment("SH-9", vape15, 1, 10);
+    const box_id box = s.find_box("SH-9-000000");
+    ASSERT_NE(box, id_none);
+    // A box re-sent while its shipment is still receiving.
+    const shipment_id open =
+        expect_ok<shipment_created>(supervisor,
+                                    create_shipment{.key = code{"SH-10"}, .consignee = norwood})
+            .id;
+    expect_ok<receiving_started>(supervisor, start_receiving{.shipment = open});
+    const receive_box one{
+        .shipment = open, .barcode = code{"BX-10-1"}, .product = vape15, .units = 12, .damaged = 1};
+    const outcome received = send(supervisor, 4, one);
+    ASSERT_TRUE(received.verdict.ok());
+    const outcome resent = send(supervisor, 5, one);
+    EXPECT_TRUE(resent.duplicate);
+    EXPECT_EQ(resent.result, received.result);
+    receive_box more = one;
+    more.units = 13;
+    EXPECT_EQ(send(supervisor, 6, more).verdict.code, rejection_code::already_exists);
+    // Not a create at all: a box of another shipment under the same barcode stays refused.
+    receive_box elsewhere = one;
+    elsewhere.barcode = code{s.barcode_of(box)};
+    EXPECT_EQ(send(supervisor, 7, elsewhere).verdict.code, rejection_code::already_exists);
+    EXPECT_EQ(s.shipment_at(sh).box_count, 1u);
 }
 
 TEST_F(idempotency, a_rejected_request_is_decided_again_on_retry) {

@@ -162,16 +162,123 @@ TEST_F(invoices, a_credit_note_references_an_issued_invoice) {
     EXPECT_EQ(whole.credit_of, id);
     EXPECT_EQ(whole.totals.total, -s.invoice_at(id).totals.total);
     EXPECT_EQ(s.invoice_at(whole.id).number.view(), "CN-000002");
+    // Credited whole: nothing is left for another note, whole or partial.
+    const rejection again = run(finance, create_credit_note{.invoice = id, .reason = "again"});
+    EXPECT_EQ(again.code, rejection_code::invalid_argument);
+    EXPECT_EQ(again.about, subject::invoice);
+    const rejection more =
+        run(finance,
+            create_credit_note{.invoice = id, .lines = {{.line = 0, .units = 1}}, .reason = "x"});
+    EXPECT_EQ(more.code, rejection_code::invalid_argument);
+    EXPECT_EQ(more.available, 0);
+}
+
+// Issue 16: a whole credit plus partial ones were all accepted, a line could appear twice in a
+// note, and fees could be added to a credit note.
+TEST_F(invoices, credits_never_exceed_what_was_invoiced_per_line_and_in_total) {
+    const invoice_id id = s.po_at(completed_po()).invoice;
+    expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = id, .preset = expedited});
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    const invoice_totals invoiced = s.invoice_at(id).totals;
     const auto part = expect_ok<invoice_drafted>(
         finance, create_credit_note{
                      .invoice = id, .lines = {{.line = 0, .units = 10}}, .reason = "10 damaged"});
     EXPECT_EQ(part.totals.duty, -2'000);
     EXPECT_EQ(part.totals.tax, -260);
-    const rejection r =
+    EXPECT_TRUE(part.fees.empty());
+    const rejection twice =
+        run(finance, create_credit_note{.invoice = id,
+                                        .lines = {{.line = 0, .units = 5}, {.line = 0, .units = 5}},
+                                        .reason = "twice"});
+    EXPECT_EQ(twice.code, rejection_code::duplicate_line);
+    EXPECT_EQ(twice.id, 0u);
+    const rejection over =
         run(finance,
-            create_credit_note{.invoice = id, .lines = {{.line = 0, .units = 481}}, .reason = "x"});
-    EXPECT_EQ(r.code, rejection_code::invalid_argument);
-    EXPECT_EQ(r.available, 480);
+            create_credit_note{.invoice = id, .lines = {{.line = 0, .units = 471}}, .reason = "x"});
+    EXPECT_EQ(over.code, rejection_code::invalid_argument);
+    EXPECT_EQ(over.needed, 471);
+    EXPECT_EQ(over.available, 470);
+    // A credit note charges no fee of its own.
+    const rejection fee = run(finance, add_invoice_fee{.invoice = part.id, .preset = handling});
+    EXPECT_EQ(fee.code, rejection_code::invalid_argument);
+    EXPECT_EQ(fee.about, subject::invoice);
+    // The whole credit is what is left: 470 units and the fee, and together the notes take back
+    // exactly what was invoiced.
+    const auto rest = expect_ok<invoice_drafted>(
+        finance, create_credit_note{.invoice = id, .reason = "cancelled"});
+    ASSERT_EQ(rest.lines.size(), 1u);
+    EXPECT_EQ(rest.lines[0].units, -470);
+    ASSERT_EQ(rest.fees.size(), 1u);
+    EXPECT_EQ(rest.fees[0].charge_cents, -25'000);
+    EXPECT_EQ(part.totals.total + rest.totals.total, -invoiced.total);
+    EXPECT_EQ(part.totals.tax + rest.totals.tax, -invoiced.tax);
+    EXPECT_EQ(run(finance, create_credit_note{.invoice = id, .reason = "once more"}).code,
+              rejection_code::invalid_argument);
+}
+
+// Rounded per note, small credits could together take back more tax than the invoice charged.
+TEST_F(invoices, small_credits_take_back_no_more_tax_than_was_charged) {
+    // 7 units × 4 ¢ = 28 ¢, tax 13 % = 3.64 → 4 ¢; a credit of 1 unit is 4 ¢ with 0.52 → 1 ¢ tax:
+    // seven of them, rounded alone, would take back 7 ¢.
+    expect_ok<duty_rate_set>(admin,
+                             set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 4});
+    const product_id small = add_product("VAPE-2", norwood, 2'000);
+    const po_id po = add_po(add_shipment("SH-2", small, 1, 7), {{small, region::fed, 7}});
+    start(po);
+    confirm_all(po);
+    verify(po);
+    const invoice_id id = s.po_at(po).invoice;
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    ASSERT_EQ(s.invoice_at(id).totals.tax, 4);
+    i64 tax = 0, total = 0;
+    for (u32 units : {1u, 1u, 1u, 1u, 1u, 1u, 1u}) {
+        const auto note = expect_ok<invoice_drafted>(
+            finance, create_credit_note{
+                         .invoice = id, .lines = {{.line = 0, .units = units}}, .reason = "x"});
+        tax += note.totals.tax;
+        total += note.totals.total;
+        EXPECT_GE(tax, -4) << "after a credit of " << units;
+    }
+    EXPECT_EQ(tax, -4);
+    EXPECT_EQ(total, -s.invoice_at(id).totals.total);
+}
+
+// Seed 003, issue 16: a consignee that moves province is invoiced at the new province's rate from
+// then on; the invoice already drafted keeps what it had.
+TEST_F(invoices, a_consignee_that_moved_is_invoiced_at_its_new_rate_drafts_keep_theirs) {
+    expect_ok<tax_rate_set>(admin, set_tax_rate{.tax_province = province::ab, .basis_points = 500});
+    const po_id before = completed_po(240);
+    const auto edited = expect_ok<consignee_edited>(
+        admin, edit_consignee{.consignee = norwood,
+                              .name = "Norwood Vapes West",
+                              .primary_province = province::ab,
+                              .billing_address = "1 Main St\nCalgary AB T2P 1J9",
+                              .shipping_address = "Dock 4\n2 Rail Rd\nCalgary AB",
+                              .tax_registration = "123456789RT0001"});
+    EXPECT_EQ(edited.consignee, norwood);
+    const consignee& k = s.consignee_at(norwood);
+    EXPECT_EQ(k.key.view(), "NORWOOD");
+    EXPECT_EQ(k.name, "Norwood Vapes West");
+    EXPECT_EQ(k.primary_province, province::ab);
+    EXPECT_EQ(k.billing_address, "1 Main St\nCalgary AB T2P 1J9");
+    EXPECT_EQ(k.tax_registration, "123456789RT0001");
+    const po_id after = completed_po(240);
+    EXPECT_EQ(invoice_of(before).tax_province, province::on);
+    EXPECT_EQ(invoice_of(before).tax_bp, 1'300);
+    EXPECT_EQ(invoice_of(after).tax_province, province::ab);
+    EXPECT_EQ(invoice_of(after).tax_bp, 500);
+    // Only the admin edits; an unknown consignee or a registration number too long is refused.
+    EXPECT_EQ(run(finance, edit_consignee{.consignee = norwood, .name = "x"}).code,
+              rejection_code::forbidden);
+    EXPECT_EQ(run(admin, edit_consignee{.consignee = 99, .name = "x"}).code,
+              rejection_code::not_found);
+    EXPECT_EQ(run(admin,
+                  edit_consignee{
+                      .consignee = norwood, .name = "x", .tax_registration = std::string(33, '1')})
+                  .code,
+              rejection_code::limit_exceeded);
 }
 
 TEST_F(invoices, consignees_see_their_own_invoices_once_issued_never_drafts) {

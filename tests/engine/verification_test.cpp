@@ -80,6 +80,23 @@ TEST_F(verification, a_count_below_the_deduction_is_refunded) {
     EXPECT_EQ(s.po_at(po).status, po_status::completed);
 }
 
+// Issue 16: a PO verified with nothing stamped drafted an empty invoice and outbound record.
+TEST_F(verification, nothing_stamped_is_not_completed_the_po_is_cancelled_instead) {
+    const po_id po = pending_po(3);
+    const i64 before = balance(region::fed);
+    const rejection r = run(verifier, verify_po{.po = po, .counts = {{.line = 0, .stamps = 0}}});
+    EXPECT_EQ(r.code, rejection_code::invalid_argument);
+    EXPECT_EQ(r.about, subject::production_order);
+    EXPECT_EQ(r.id, po);
+    EXPECT_EQ(r.available, 30);
+    EXPECT_EQ(s.po_at(po).status, po_status::pending_verification);
+    EXPECT_TRUE(s.invoices.empty());
+    EXPECT_TRUE(s.outbounds.empty());
+    // Cancelling gives back what verifying with nothing would have refunded.
+    expect_ok<po_cancelled>(supervisor, cancel_po{.po = po, .reason = "nothing stamped"});
+    EXPECT_EQ(balance(region::fed), before + 30);
+}
+
 TEST_F(verification, the_verified_count_defaults_to_the_deduction) {
     const po_id po = pending_po(10);
     const std::size_t entries = s.account(region::fed).ledger.size();

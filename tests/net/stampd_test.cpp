@@ -47,6 +47,68 @@ TEST(stampd, a_second_stampd_on_one_data_directory_is_refused) {
     std::filesystem::remove_all(dir);
 }
 
+// Issue 16: a different command under a used (client, request) is refused REQUEST_REUSED. The
+// command's fingerprint is in its log record and in the snapshot, so the refusal holds after a
+// kill -9 (recovered from the log) and after a clean stop (from the snapshot).
+TEST(stampd, a_different_command_under_a_used_request_is_refused_after_a_restart_too) {
+    const std::string dir = temp_dir("stampd-request-reused");
+    ASSERT_FALSE(dir.empty());
+    const client::options as{.token = admin_token, .client = 77};
+    const command first = create_consignee{code{"FIRST"}, "First", province::on};
+    const command second = create_consignee{code{"SECOND"}, "Second", province::qc};
+    std::string error;
+    std::uint64_t first_lsn = 0;
+    // One request of client 77, on a connection of its own (a retry after a lost answer).
+    const auto send = [&](const stampd_process& server, const command& c, std::uint64_t request) {
+        client::connection conn;
+        client::options o = as;
+        o.server = server.server();
+        EXPECT_TRUE(conn.open(o, error)) << error;
+        conn.use_request_id(request);
+        client::response r;
+        EXPECT_TRUE(conn.call(c, r, error)) << error;
+        return r;
+    };
+    const auto refuses_the_second = [&](const stampd_process& server) {
+        const client::response reused = send(server, second, 500);
+        ASSERT_NE(reused.outcome(), nullptr);
+        EXPECT_EQ(reused.outcome()->code(), proto::Code::REQUEST_REUSED)
+            << client::describe(*reused.outcome());
+        EXPECT_EQ(static_cast<std::uint64_t>(reused.outcome()->available()), first_lsn);
+        const client::response retry = send(server, first, 500);
+        ASSERT_NE(retry.outcome(), nullptr);
+        EXPECT_EQ(retry.outcome()->code(), proto::Code::OK);
+        EXPECT_TRUE(retry.outcome()->duplicate());
+        EXPECT_EQ(retry.outcome()->lsn(), first_lsn);
+    };
+    {
+        stampd_process server(dir + "/data", dir + "/first.log");
+        ASSERT_TRUE(server.start()) << read_text(server.log());
+        const client::response r = send(server, first, 500);
+        ASSERT_NE(r.outcome(), nullptr);
+        ASSERT_EQ(r.outcome()->code(), proto::Code::OK);
+        first_lsn = r.outcome()->lsn();
+        refuses_the_second(server);
+        EXPECT_EQ(server.stop(SIGKILL), 128 + SIGKILL);
+    }
+    {
+        stampd_process server(dir + "/data", dir + "/second.log");
+        ASSERT_TRUE(server.start()) << read_text(server.log());
+        refuses_the_second(server);
+        EXPECT_EQ(server.stop(SIGTERM), 0);
+    }
+    stampd_process server(dir + "/data", dir + "/third.log");
+    ASSERT_TRUE(server.start()) << read_text(server.log());
+    refuses_the_second(server);
+    // Under a request of its own, the second command is applied.
+    const client::response applied = send(server, second, 501);
+    ASSERT_NE(applied.outcome(), nullptr);
+    EXPECT_EQ(applied.outcome()->code(), proto::Code::OK);
+    EXPECT_FALSE(applied.outcome()->duplicate());
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir);
+}
+
 // DIR/data: a data directory stampd has started on (creating the first admin) and left cleanly.
 void run_stampd_once(const std::string& dir) {
     stampd_process server(dir + "/data", dir + "/first.log");

@@ -38,7 +38,7 @@ protected:
         request.Finish(proto::CreateRequest(request, request_id, kind, body.Union()));
         answer.Clear();
         answer_read(s, viewer, *flatbuffers::GetRoot<proto::Request>(request.GetBufferPointer()),
-                    answer);
+                    answer, now_us);
         flatbuffers::Verifier verifier(answer.GetBufferPointer(), answer.GetSize());
         if (!verifier.VerifyBuffer<proto::Response>(nullptr)) {
             ADD_FAILURE() << "the Response does not verify";
@@ -359,6 +359,18 @@ TEST_F(views, a_consignee_sees_a_days_room_but_only_its_own_pos) {
     EXPECT_EQ(seen.capacity, all.capacity);
     EXPECT_EQ(all.pos, (std::vector<po_id>{own, other}));
     EXPECT_EQ(seen.pos, std::vector<po_id>{own});
+}
+
+// Issue 16: stampctl's calendar started at today in UTC; the warehouse's today is its zone's.
+TEST_F(views, a_calendar_without_a_first_day_starts_at_the_warehouses_today) {
+    const auto* from_today =
+        as<proto::Calendar>(ask(supervisor, proto::Body::GetCalendar,
+                                [](auto& b) { return proto::CreateGetCalendar(b, no_day, 2); }));
+    ASSERT_NE(from_today, nullptr);
+    ASSERT_EQ(from_today->days()->size(), 2u);
+    // The fixture's clock is just past 2026-01-01T00:00Z: still 2025-12-31 in Toronto.
+    EXPECT_EQ(from_today->days()->Get(0)->day(), day_of(2025, 12, 31));
+    EXPECT_EQ(from_today->days()->Get(0)->day(), local_day(s.settings.zone, now_us));
 }
 
 TEST_F(views, a_calendar_of_more_than_62_days_is_invalid) {

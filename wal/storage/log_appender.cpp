@@ -47,7 +47,8 @@ void log_appender::add(const event_list& events, const context& ctx, record_batc
                                .client = ctx.client,
                                .request = ctx.request,
                                .previous_chain = _chain,
-                               .event_count = static_cast<std::uint16_t>(events.size())};
+                               .event_count = static_cast<std::uint16_t>(events.size()),
+                               .fingerprint = ctx.fingerprint};
     if (into.empty()) into._first_lsn = ctx.lsn;
     const std::size_t offset = into._bytes.size();
     _chain = chain_after(_chain, encode_record(fields, _payload, into._bytes));

@@ -36,7 +36,7 @@ std::uint64_t encode_record(const record_fields& f, std::span<const std::uint8_t
                          .request = f.request,
                          .previous_chain = f.previous_chain,
                          .payload_size = static_cast<std::uint32_t>(payload.size()),
-                         .reserved = 0,
+                         .fingerprint = f.fingerprint,
                          .checksum = 0};
     header.checksum = record_checksum(header, payload);
     const std::size_t at = out.size();

@@ -20,6 +20,7 @@ struct record_fields {
     std::uint64_t request = 0;
     std::uint64_t previous_chain = 0;
     std::uint16_t event_count = 0;
+    std::uint32_t fingerprint = 0;
 };
 
 struct record_view {

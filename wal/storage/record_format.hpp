@@ -16,7 +16,8 @@
 namespace stampd::wal {
 
 inline constexpr std::uint32_t record_magic = 0x4C575453;  // "STWL" read as little-endian bytes
-inline constexpr std::uint16_t record_version = 1;         // readers accept versions ≤ theirs
+// 2: the header's word after payload_size is the command's fingerprint (it was reserved, zero).
+inline constexpr std::uint16_t record_version = 2;  // readers accept versions ≤ theirs
 
 struct record_header {
     std::uint32_t magic;
@@ -30,7 +31,7 @@ struct record_header {
     std::uint64_t request;
     std::uint64_t previous_chain;
     std::uint32_t payload_size;
-    std::uint32_t reserved;  // zero
+    std::uint32_t fingerprint;  // of the command (engine/command.hpp context); 0: not known
     std::uint64_t checksum;
 };
 

@@ -23,7 +23,8 @@ context context_of(const record_header& h) {
                    .user = h.user,
                    .station = h.station,
                    .client = h.client,
-                   .request = h.request};
+                   .request = h.request,
+                   .fingerprint = h.fingerprint};
 }
 
 bool apply_record(state& s, const record_view& record, event_list& events) {

@@ -229,6 +229,120 @@ TEST_F(stampctl_test, insufficient_stamps_prints_code_and_figures) {
     EXPECT_EQ(skipped.rfind("skipped box 1 of PO 1", 0), 0u) << skipped;
 }
 
+// Issue 16: every invocation was sent as the same request, so a second command under one --client
+// was answered with the first one's outcome and never applied.
+TEST_F(stampctl_test, invocations_under_one_client_are_all_applied_and_a_retry_only_once) {
+    set_up_reference();
+    const std::vector<std::string> as_client{"--client", "42", "-q"};
+    const auto order = [&](std::vector<std::string> extra, const std::string& region,
+                           const std::string& bundles) {
+        std::vector<std::string> args = as_client;
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), {"submit-stamp-order", "--region", region, "--bundles", bundles});
+        return ctl(finance_token, args);
+    };
+    EXPECT_EQ(order({}, "qc", "501").out, "1\n");
+    EXPECT_EQ(order({}, "mb", "502").out, "2\n");
+    // A retry names the request of the try it repeats: answered once, applied once. (Ids under a
+    // client only grow: one above the clock's, as a script keeping its own would.)
+    EXPECT_EQ(order({"--request", "10000000000000000"}, "qc", "600").out, "3\n");
+    const ran retried = order({"--request", "10000000000000000"}, "qc", "600");
+    EXPECT_EQ(retried.code, 0) << retried.err;
+    EXPECT_EQ(retried.out, "3\n");
+    const ran reused = order({"--request", "10000000000000000"}, "mb", "600");
+    EXPECT_EQ(reused.code, 1);
+    EXPECT_EQ(
+        reused.err.rfind(
+            "REQUEST_REUSED: request 10000000000000000 of this client was answered at LSN ", 0),
+        0u)
+        << reused.err;
+    const ran no_client = ctl(finance_token, {"--request", "5", "submit-stamp-order", "--region",
+                                              "qc", "--bundles", "500"});
+    EXPECT_EQ(no_client.code, 2);
+    EXPECT_NE(no_client.err.find("--request needs --client"), std::string::npos) << no_client.err;
+    // A create re-sent after a lost answer, without --client: the first outcome again.
+    const std::vector<std::string> acme{"-q",     "create-consignee", "--key",      "ACME",
+                                        "--name", "Acme \"Vapes\"",   "--province", "on"};
+    EXPECT_EQ(ok(admin_token, acme), "1\n");
+    const ran other = ctl(
+        admin_token, {"create-consignee", "--key", "ACME", "--name", "Acme", "--province", "on"});
+    EXPECT_EQ(other.code, 1);
+    EXPECT_EQ(other.err.rfind("ALREADY_EXISTS:", 0), 0u) << other.err;
+}
+
+// Issue 16: refusals in words, dates as dates ("day 20821" read as nothing to a person).
+TEST_F(stampctl_test, refusals_say_dates_as_dates_and_name_their_figures) {
+    set_up_reference();
+    receive_shipment();
+    const auto po_on = [&](const std::string& on) {
+        return ctl(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line",
+                                      "1:fed:10", "--on", on});
+    };
+    const ran saturday = po_on("2027-01-02");
+    EXPECT_EQ(saturday.code, 1);
+    EXPECT_EQ(saturday.err, "DAY_CLOSED: 2027-01-02 is a Saturday: the line is closed\n");
+    const ran past = po_on("2020-01-06");
+    EXPECT_EQ(past.code, 1);
+    EXPECT_EQ(past.err.rfind("DAY_CLOSED: 2020-01-06 is past (today is 20", 0), 0u) << past.err;
+    const ran few =
+        ctl(finance_token, {"submit-stamp-order", "--region", "qc", "--bundles", "100"});
+    EXPECT_EQ(few.code, 1);
+    EXPECT_EQ(few.err, "BELOW_MINIMUM: 100 bundles, at least 500\n");
+}
+
+// Issue 16: a consignee's details change; flags not given keep what it had.
+TEST_F(stampctl_test, edit_consignee_changes_what_is_given_and_keeps_the_rest) {
+    set_up_reference();
+    ok(admin_token, {"edit-consignee", "--consignee", "1", "--province", "ab", "--billing-address",
+                     "1 Main St\\nCalgary AB", "--tax-registration", "123456789RT0001"});
+    const std::string after = ok(admin_token, {"--json", "list-reference", "consignees"});
+    EXPECT_NE(after.find("\"name\":\"Acme \\\"Vapes\\\"\""), std::string::npos) << after;
+    EXPECT_NE(after.find("\"province\":\"AB\""), std::string::npos) << after;
+    EXPECT_NE(after.find("\"billing_address\":\"1 Main St\\nCalgary AB\""), std::string::npos)
+        << after;
+    EXPECT_NE(after.find("\"tax_registration\":\"123456789RT0001\""), std::string::npos) << after;
+    ok(admin_token, {"edit-consignee", "--consignee", "1", "--name", "Acme West"});
+    const std::string renamed = ok(admin_token, {"--json", "list-reference", "consignees"});
+    EXPECT_NE(renamed.find("\"name\":\"Acme West\""), std::string::npos) << renamed;
+    EXPECT_NE(renamed.find("\"province\":\"AB\""), std::string::npos) << renamed;
+    const ran missing = ctl(admin_token, {"edit-consignee", "--consignee", "9", "--name", "X"});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_EQ(missing.err.rfind("NOT_FOUND: consignee 9", 0), 0u) << missing.err;
+}
+
+// Issue 16: a mistyped command got "The following arguments were not expected".
+TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
+    const ran typo = ctl(admin_token, {"create-pp", "--consignee", "1"});
+    EXPECT_EQ(typo.code, 2);
+    EXPECT_EQ(typo.err.rfind("stampctl: unknown command 'create-pp'; did you mean 'create-po'?", 0),
+              0u)
+        << typo.err;
+    const ran nothing_near = ctl(admin_token, {"frobnicate"});
+    EXPECT_EQ(nothing_near.code, 2);
+    EXPECT_EQ(nothing_near.err.find("did you mean"), std::string::npos) << nothing_near.err;
+    EXPECT_NE(nothing_near.err.find("unknown command 'frobnicate'"), std::string::npos)
+        << nothing_near.err;
+}
+
+// Issue 16: bash completion, written from the same command table as the subcommands.
+TEST_F(stampctl_test, the_bash_completion_script_lists_every_command_and_parses) {
+    const ran script = run_program(dir, STAMPCTL, {"completion"});
+    ASSERT_EQ(script.code, 0) << script.err;
+    EXPECT_NE(script.out.find("complete -F _stampctl stampctl"), std::string::npos);
+    EXPECT_NE(script.out.find("    create-po) words=\"--help"), std::string::npos) << script.out;
+    EXPECT_NE(script.out.find("--acknowledge-shortage"), std::string::npos);
+    EXPECT_NE(script.out.find(" edit-consignee"), std::string::npos);
+    { std::ofstream(dir / "stampctl.bash") << script.out; }
+    // It parses, and completes "create-p" to the commands that start so.
+    const ran parsed =
+        run_program(dir, "/bin/bash",
+                    {"-c", "source " + (dir / "stampctl.bash") +
+                               "; COMP_WORDS=(stampctl create-p); COMP_CWORD=1; _stampctl; "
+                               "printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort"});
+    EXPECT_EQ(parsed.code, 0) << parsed.err;
+    EXPECT_EQ(parsed.out, "create-po\ncreate-product\n") << parsed.out;
+}
+
 TEST_F(stampctl_test, exit_codes_usage_rejected_and_connection) {
     set_up_reference();
     EXPECT_EQ(ctl(admin_token, {"get-po", "--bogus", "1"}).code, 2);

@@ -236,6 +236,8 @@ rejection_code reference_model::verify(const verify_po& c, user_id user) {
     for (u32 i = 0; i < po.lines.size(); ++i) {
         if (verified[i] > po.lines[i].quantity) return rejection_code::over_authorised;
     }
+    if (std::all_of(verified.begin(), verified.end(), [](u32 n) { return n == 0; }))
+        return rejection_code::invalid_argument;  // nothing stamped: cancelled, not completed
     per_region<i64> running{};
     for (const region r : all_regions)
         running[index(r)] = balance(r);

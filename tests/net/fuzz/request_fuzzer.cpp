@@ -73,7 +73,7 @@ void one_frame(std::span<const std::uint8_t> bytes) {
     } else if (net::is_read(request->body_type())) {
         for (const user_id who : {user_id{1}, user_id{2}}) {
             flatbuffers::FlatBufferBuilder b;
-            net::answer_read(s, who, *request, b);
+            net::answer_read(s, who, *request, b, 1'767'225'700'000'000);
             flatbuffers::Verifier verifier(b.GetBufferPointer(), b.GetSize());
             check(verifier.VerifyBuffer<proto::Response>(nullptr));
             check(b.GetSize() <= net::response_size_max);

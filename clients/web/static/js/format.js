@@ -120,8 +120,9 @@ export function shortDate(value) {
   return `${c.day} ${MONTHS[c.month - 1]}`;
 }
 
-// The warehouse's civil date now (engine/calendar_time.cpp): a standard UTC offset and, when the
-// zone follows it, the North American daylight-saving rule.
+// A zone the browser's tz database does not know (a setting older than zone names): its
+// standard UTC offset and, when it follows it, the North American daylight-saving rule, as
+// engine/calendar_time.cpp falls back to.
 function nthSunday(year, month, n) {
   const first = dayOf(year, month, 1);
   const toSunday = (7 + 6 - weekdayOf(first)) % 7;
@@ -139,10 +140,26 @@ function inDst(zone, ms) {
 
 export const DEFAULT_ZONE = { time_zone: 'America/Toronto', utc_offset_minutes: -300, north_american_dst: true };
 
-/** The day number, in the warehouse's zone, of the instant `ms` (default: now). */
+const zoneFormats = new Map();
+
+/** The day number, in the warehouse's zone (an IANA name, read by the browser's own tz
+ * database, as stampd reads the system's), of the instant `ms` (default: now). */
 export function localDay(zone = DEFAULT_ZONE, ms = Date.now()) {
-  const offset = zone.utc_offset_minutes + (inDst(zone, ms) ? 60 : 0);
-  return Math.floor((ms + offset * 60000) / DAY_MS);
+  let format = zoneFormats.get(zone.time_zone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone: zone.time_zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      format = null;  // RangeError: a name this browser does not know
+    }
+    zoneFormats.set(zone.time_zone, format);
+  }
+  if (format === null) {
+    const offset = zone.utc_offset_minutes + (inDst(zone, ms) ? 60 : 0);
+    return Math.floor((ms + offset * 60000) / DAY_MS);
+  }
+  const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return dayOf(Number(parts.year), Number(parts.month), Number(parts.day));
 }
 
 // ---------------------------------------------------------------- names
@@ -321,8 +338,16 @@ export function describeOutcome(o, context = {}) {
     case 'OK':
       return o.duplicate ? 'Already done: this is the answer it got the first time.' : 'Done.';
     case 'INVALID_ARGUMENT':
+      if (o.about === 'ProductionOrder' && kind === 'VerifyPo') {
+        return `Nothing was counted as stamped on ${subjectName(o, names)}: a production order with no stamped unit is cancelled, not completed (its stamps come back).`;
+      }
+      if (o.about === 'Invoice' && kind === 'CreateCreditNote') return 'Nothing is left to credit on this invoice: its credit notes already take back all of it.';
+      if (o.about === 'Invoice' && kind === 'AddInvoiceFee') return 'A credit note takes no fees of its own.';
       if (o.about === 'Quantity' && kind === 'ReceiveBox') {
         return `The box's units must be from 1 to ${have}, and its damaged units at most its units: ${need} is not allowed.`;
+      }
+      if (o.about === 'Quantity' && kind === 'CreateCreditNote') {
+        return `Line ${o.subject_id + 1}: ${need} units is more than the ${have} not yet credited.`;
       }
       if (o.about === 'Quantity') {
         return `The quantity of line ${o.subject_id + 1} must be from 1 to ${have}; ${need} is not allowed.`;
@@ -393,6 +418,7 @@ export function describeOutcome(o, context = {}) {
       }
       return `${date(o.subject_id)} is full: this needs ${need} units, ${have} ${isAre(o.available)} left of the day’s capacity.`;
     case 'DAY_CLOSED':
+      if (o.available > 0) return `${date(o.subject_id)} is past: choose ${date(o.available)} or a later weekday.`;
       return `${date(o.subject_id)} is a weekend day: the line is closed.`;
     case 'SPLIT_PARENT':
       return `${capital(subjectName(o, names))} was split into segments: work on its segments instead.`;
@@ -400,6 +426,8 @@ export function describeOutcome(o, context = {}) {
       return 'The server dropped this session’s record of earlier requests; check the result before trying again.';
     case 'REQUEST_TOO_OLD':
       return 'This request is too old to be answered again: reload the page and check before trying again.';
+    case 'REQUEST_REUSED':
+      return 'This request id was already used for a different change; nothing was applied. Reload the page and try again.';
     case 'STORAGE_UNAVAILABLE':
       return 'The server could not save this; nothing was recorded. Try again in a moment.';
     case 'UNAUTHENTICATED':
@@ -492,6 +520,8 @@ export function describeEvent(e, names = {}) {
       return `Approves customer request ${e.request}: ${po(e.po)} is created.`;
     case 'RequestRejected':
       return `Rejects customer request ${e.request}${e.reason ? `: “${e.reason}”` : ''}.`;
+    case 'ConsigneeEdited':
+      return `Sets the details of ${nameOf(names, 'consignee', e.consignee)}: “${e.name}”, ${e.primary_province}${e.tax_registration ? `, registration ${e.tax_registration}` : ''}.`;
     case 'UserPasswordSet':
       return `Sets the password of ${nameOf(names, 'user', e.user)}.`;
     case 'RequestSubmitted':
