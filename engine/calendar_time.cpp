@@ -1,9 +1,12 @@
 // See calendar_time.hpp.
 #include "engine/calendar_time.hpp"
 
+#include <date/tz.h>
+
 #include <cassert>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 
 namespace stampd {
 namespace {
@@ -17,11 +20,52 @@ day floor_day(i64 time_us) {
     return static_cast<day>(d);
 }
 
+// The zone of a name in the tz database, or null (an unknown name, or no database at all). The
+// lookup is a search of ~600 names; the writer asks for one name nearly always, so each thread
+// keeps the last one found.
+const date::time_zone* find_zone(std::string_view name) {
+    thread_local std::string last_name;
+    thread_local const date::time_zone* last = nullptr;
+    thread_local bool looked_up = false;
+    if (looked_up && name == last_name) return last;
+    last_name.assign(name);
+    looked_up = true;
+    try {
+        last = date::locate_zone(last_name);
+    } catch (const std::exception&) {
+        last = nullptr;
+    }
+    return last;
+}
+
+date::sys_seconds seconds_of(i64 time_us) {
+    const i64 s = time_us >= 0 ? time_us / 1'000'000 : -((-time_us - 1) / 1'000'000) - 1;
+    return date::sys_seconds{std::chrono::seconds{s}};
+}
+
+i32 minutes_of(std::chrono::seconds s) {
+    return static_cast<i32>(std::chrono::duration_cast<std::chrono::minutes>(s).count());
+}
+
 // The n-th (1-based) Sunday of a month.
 day nth_sunday(int year, unsigned month, unsigned n) {
     const day first = day_of(year, month, 1);
     const unsigned to_sunday = (7 + 6 - static_cast<unsigned>(weekday_of(first))) % 7;
     return first + static_cast<day>(to_sunday + 7 * (n - 1));
+}
+
+// The rule of a zone the database does not know: its standard offset, and the North American
+// daylight-saving rule if it follows it.
+bool fallback_dst(const time_zone& zone, i64 time_us) {
+    if (!zone.north_american_dst) return false;
+    const i64 standard_us = time_us + zone.utc_offset_minutes * us_per_minute;
+    using namespace std::chrono;
+    const int year = int(year_month_day{sys_days{days{floor_day(standard_us)}}}.year());
+    // 02:00 standard time on the second Sunday of March; 02:00 daylight (01:00 standard) on the
+    // first Sunday of November.
+    const i64 begins = i64{nth_sunday(year, 3, 2)} * us_per_day + 2 * 60 * us_per_minute;
+    const i64 ends = i64{nth_sunday(year, 11, 1)} * us_per_day + 1 * 60 * us_per_minute;
+    return standard_us >= begins && standard_us < ends;
 }
 
 }  // namespace
@@ -61,28 +105,56 @@ day parse_day(std::string_view text) {
     return static_cast<day>(sys_days{ymd}.time_since_epoch().count());
 }
 
-bool in_dst(const time_zone& zone, i64 time_us) {
-    if (!zone.north_american_dst) return false;
-    const i64 standard_us = time_us + zone.utc_offset_minutes * us_per_minute;
+bool known_time_zone(std::string_view name) {
+    return find_zone(name) != nullptr;
+}
+
+std::optional<time_zone> time_zone_named(std::string_view name, i64 time_us) {
+    const date::time_zone* tz = find_zone(name);
+    if (tz == nullptr) return std::nullopt;
+    const date::sys_info now = tz->get_info(seconds_of(time_us));
+    // Daylight time in January or in July: either hemisphere's summer.
     using namespace std::chrono;
-    const int year = int(year_month_day{sys_days{days{floor_day(standard_us)}}}.year());
-    // 02:00 standard time on the second Sunday of March; 02:00 daylight (01:00 standard) on the
-    // first Sunday of November.
-    const i64 begins = i64{nth_sunday(year, 3, 2)} * us_per_day + 2 * 60 * us_per_minute;
-    const i64 ends = i64{nth_sunday(year, 11, 1)} * us_per_day + 1 * 60 * us_per_minute;
-    return standard_us >= begins && standard_us < ends;
+    const std::chrono::year year = year_month_day{sys_days{days{floor_day(time_us)}}}.year();
+    bool dst = false;
+    for (const unsigned m : {1u, 7u}) {
+        const sys_days mid{year / std::chrono::month{m} / 15};
+        dst = dst || tz->get_info(date::sys_seconds{mid.time_since_epoch()}).save != minutes{0};
+    }
+    return time_zone{.name = std::string{name},
+                     .utc_offset_minutes = minutes_of(now.offset) - minutes_of(now.save),
+                     .north_american_dst = dst};
+}
+
+i32 utc_offset_minutes_at(const time_zone& zone, i64 time_us) {
+    if (const date::time_zone* tz = find_zone(zone.name)) {
+        return minutes_of(tz->get_info(seconds_of(time_us)).offset);
+    }
+    return zone.utc_offset_minutes + (fallback_dst(zone, time_us) ? 60 : 0);
+}
+
+bool in_dst(const time_zone& zone, i64 time_us) {
+    if (const date::time_zone* tz = find_zone(zone.name)) {
+        return tz->get_info(seconds_of(time_us)).save != std::chrono::minutes{0};
+    }
+    return fallback_dst(zone, time_us);
 }
 
 day local_day(const time_zone& zone, i64 time_us) {
-    const i64 offset = zone.utc_offset_minutes + (in_dst(zone, time_us) ? 60 : 0);
-    return floor_day(time_us + offset * us_per_minute);
+    return floor_day(time_us + i64{utc_offset_minutes_at(zone, time_us)} * us_per_minute);
 }
 
 i64 start_of_day_us(const time_zone& zone, day d) {
-    // Midnight local is never inside a DST change (they happen at 02:00), so the offset in force
-    // at the standard-time guess is the offset in force at midnight.
+    if (const date::time_zone* tz = find_zone(zone.name)) {
+        // Where midnight does not exist (a zone that springs forward at 00:00), the day begins
+        // when the clocks jump.
+        const date::local_seconds midnight{date::days{d}};
+        return tz->to_sys(midnight, date::choose::earliest).time_since_epoch().count() * 1'000'000;
+    }
+    // Midnight local is never inside a North American DST change (they happen at 02:00), so the
+    // offset in force at the standard-time guess is the offset in force at midnight.
     const i64 guess = i64{d} * us_per_day - zone.utc_offset_minutes * us_per_minute;
-    const i64 offset = zone.utc_offset_minutes + (in_dst(zone, guess) ? 60 : 0);
+    const i64 offset = zone.utc_offset_minutes + (fallback_dst(zone, guess) ? 60 : 0);
     return i64{d} * us_per_day - offset * us_per_minute;
 }
 

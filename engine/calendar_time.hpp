@@ -1,10 +1,12 @@
-// Civil dates in the warehouse's time zone (SPEC §1, §5), computed without a time-zone
-// database: the engine does no I/O, so the zone is a setting holding its standard UTC offset and
-// whether it follows the North American daylight-saving rule (second Sunday of March 02:00 to
-// first Sunday of November 02:00, local). Pure functions.
+// Civil dates in the warehouse's time zone (SPEC §1, §5). The zone is an IANA name
+// (America/Regina), resolved in the system's tz database (tzdata) through Howard Hinnant's date
+// library, which reads /usr/share/zoneinfo once, on first use; after that these are pure
+// functions of their arguments, on any thread.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/types.hpp"
 
@@ -28,12 +30,24 @@ std::string format_day(day d);
 day parse_day(std::string_view text);
 
 struct time_zone {
-    std::string name = "America/Toronto";
-    i32 utc_offset_minutes = -300;  // standard time
+    std::string name = "America/Toronto";  // IANA
+    // Before zones were names, the setting was a standard offset and whether the North American
+    // daylight-saving rule applies; records and snapshots still hold them. They are used only for
+    // a name the tz database does not know (a log older than set_time_zone's check, read on a
+    // machine without tzdata). set_time_zone fills them from the database.
+    i32 utc_offset_minutes = -300;
     bool north_american_dst = true;
     bool operator==(const time_zone&) const = default;
 };
 
+// Whether the tz database knows the zone name.
+bool known_time_zone(std::string_view name);
+// The zone's standard offset and whether it observes daylight time in the year of `time_us`
+// (the fallback fields of a time_zone set now), from the tz database; nullopt for an unknown name.
+std::optional<time_zone> time_zone_named(std::string_view name, i64 time_us);
+
+// Minutes east of UTC in force in the zone at the UTC instant (daylight time included).
+i32 utc_offset_minutes_at(const time_zone& zone, i64 time_us);
 // Whether daylight-saving time is in force at the UTC instant.
 bool in_dst(const time_zone& zone, i64 time_us);
 // The civil date, in the zone, of a UTC instant.

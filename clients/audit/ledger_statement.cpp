@@ -21,7 +21,7 @@ struct local_time {
 };
 
 local_time local_of(const time_zone& zone, bool utc, i64 time_us) {
-    const i64 offset = utc ? 0 : zone.utc_offset_minutes + (in_dst(zone, time_us) ? 60 : 0);
+    const i64 offset = utc ? 0 : utc_offset_minutes_at(zone, time_us);
     const i64 local = time_us + offset * 60'000'000;
     i64 days = local / day_us, rest = local % day_us;
     if (rest < 0) rest += day_us, --days;

@@ -95,7 +95,7 @@ bool parse_period(std::string_view from, std::string_view to, std::string_view m
 }
 
 std::string format_local_time(const time_zone& zone, i64 time_us) {
-    const i64 offset_minutes = zone.utc_offset_minutes + (in_dst(zone, time_us) ? 60 : 0);
+    const i64 offset_minutes = utc_offset_minutes_at(zone, time_us);
     std::string utc = format_utc_time(time_us + offset_minutes * 60'000'000);
     utc[10] = ' ';
     return utc.substr(0, 19);  // "YYYY-MM-DD hh:mm:ss"

@@ -121,15 +121,17 @@ spec<set_capacity> cli<set_capacity>() {
 
 template <>
 spec<set_time_zone> cli<set_time_zone>() {
-    return {"Set the warehouse's time zone (SPEC §1).",
-            [](CLI::App& s, set_time_zone& c) {
-                s.add_option("--name", c.zone.name, "name, e.g. America/Toronto")->required();
-                id_flag(s, "--utc-offset-minutes", c.zone.utc_offset_minutes,
-                        "standard time's offset from UTC in minutes (Toronto: -300)");
-                s.add_flag("--dst,!--no-dst", c.zone.north_american_dst,
-                           "follows North American daylight-saving time");
-            },
-            [](const set_time_zone& c, u32) { return "set the time zone to " + c.zone.name; }};
+    return {
+        "Set the warehouse's time zone (SPEC §1): its IANA name, from the system's tz database "
+        "(its offsets and daylight time come with it). Every \"today\" and every date is the "
+        "zone's from then on.",
+        [](CLI::App& s, set_time_zone& c) {
+            s.add_option("--name", c.zone.name,
+                         "IANA name: America/Toronto, America/Regina (no daylight time), "
+                         "America/Winnipeg, America/Halifax, America/St_Johns, ...")
+                ->required();
+        },
+        [](const set_time_zone& c, u32) { return "set the time zone to " + c.zone.name; }};
 }
 
 template <>

@@ -64,13 +64,14 @@ void apply(state& s, const capacity_set& e, const context&) {
     s.settings.capacity_units[static_cast<std::size_t>(e.on)] = e.units;
 }
 
-rejection decide(const state&, const set_time_zone& c, const context&, event_list& out) {
+// The zone is a name the tz database knows (America/Regina); the offset and daylight-time fields
+// sent with it are not used: they are filled from the database (calendar_time.hpp).
+rejection decide(const state&, const set_time_zone& c, const context& ctx, event_list& out) {
     if (c.zone.name.empty()) return reject(rejection_code::invalid_argument, subject::text);
     if (rejection r = check_text(c.zone.name, constants::name_size_max); !r.ok()) return r;
-    if (c.zone.utc_offset_minutes < -14 * 60 || c.zone.utc_offset_minutes > 14 * 60) {
-        return out_of_range(subject::time_zone, c.zone.utc_offset_minutes, 14 * 60);
-    }
-    out.push(time_zone_set{.zone = c.zone});
+    const std::optional<time_zone> zone = time_zone_named(c.zone.name, ctx.time_us);
+    if (!zone) return reject(rejection_code::invalid_argument, subject::time_zone);
+    out.push(time_zone_set{.zone = *zone});
     return {};
 }
 

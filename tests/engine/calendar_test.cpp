@@ -298,5 +298,38 @@ TEST_F(calendar, local_days_follow_the_zone_and_daylight_saving) {
     EXPECT_EQ(weekday_of(day_of(2026, 1, 5)), weekday::monday);
 }
 
+// Issue 16: zones are IANA names, read from the system's tz database. America/Regina keeps
+// standard time all year; the fixed North American rule put it on daylight time.
+TEST_F(calendar, zones_are_iana_names_and_regina_has_no_daylight_time) {
+    const time_zone toronto;
+    const time_zone regina{"America/Regina", -360, true};  // the fallback fields: not used
+    // 05:30Z on 2026-07-01: 23:30 on June 30 in Regina (CST), 01:30 on July 1 in Toronto (EDT).
+    const i64 hour = 3'600'000'000LL;
+    const i64 t = i64{day_of(2026, 7, 1)} * 24 * hour + 5 * hour + hour / 2;
+    EXPECT_EQ(format_day(local_day(regina, t)), "2026-06-30");
+    EXPECT_EQ(utc_offset_minutes_at(regina, t), -360);
+    EXPECT_FALSE(in_dst(regina, t));
+    EXPECT_EQ(format_day(local_day(toronto, t)), "2026-07-01");
+    EXPECT_EQ(utc_offset_minutes_at(toronto, t), -240);
+    EXPECT_EQ(utc_offset_minutes_at(time_zone{.name = "America/St_Johns"}, t), -150);
+    EXPECT_EQ(start_of_day_us(regina, day_of(2026, 7, 1)),
+              i64{day_of(2026, 7, 1)} * 24 * hour + 6 * hour);
+    // set_time_zone takes a name the database knows and fills the rest from it.
+    const auto set = expect_ok<time_zone_set>(
+        admin, set_time_zone{.zone = time_zone{"America/Regina", 0, true}});
+    EXPECT_EQ(set.zone.name, "America/Regina");
+    EXPECT_EQ(set.zone.utc_offset_minutes, -360);
+    EXPECT_FALSE(set.zone.north_american_dst);
+    EXPECT_EQ(s.settings.zone, set.zone);
+    const rejection unknown =
+        run(admin, set_time_zone{.zone = time_zone{.name = "America/Nowhere"}});
+    EXPECT_EQ(unknown.code, rejection_code::invalid_argument);
+    EXPECT_EQ(unknown.about, subject::time_zone);
+    // A name the database does not know (a record older than the check) falls back to the
+    // fields it was set with.
+    EXPECT_EQ(utc_offset_minutes_at(time_zone{"Custom/Old", -300, true}, t), -240);
+    EXPECT_EQ(utc_offset_minutes_at(time_zone{"Custom/Old", -360, false}, t), -360);
+}
+
 }  // namespace
 }  // namespace stampd::testing

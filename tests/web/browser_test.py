@@ -417,7 +417,7 @@ class StampWebBrowserTest(unittest.TestCase):
         admin = os.path.join(cls.srv.dir, 'admin.token')
         ctl = cls.ctl
         # The warehouse runs on UTC here, so that "today" is the same day for this script.
-        ctl(admin, 'set-time-zone', '--name', 'UTC', '--utc-offset-minutes', '0', '--no-dst')
+        ctl(admin, 'set-time-zone', '--name', 'UTC')
         ctl(admin, 'set-bundle-size', '--region', 'on', '--stamps', '1')  # 500 bundles = 500 stamps
         cls.consignee = int(ctl(admin, 'create-consignee', '--key', 'ACME', '--name', 'Acme Vapes', '--province', 'on'))
         cls.product = int(ctl(admin, 'create-product', '--sku', 'MINT15', '--consignee', str(cls.consignee),
