@@ -144,5 +144,29 @@ TEST(command_codec, a_read_is_not_decoded_as_a_command) {
     EXPECT_EQ(decode_command(*request, c), proto::Code::UNKNOWN_TYPE);
 }
 
+// REQUEST_REUSED's fingerprint (issue 16): the same command always gives the same one, every
+// sample a different one, a secret counts only as present, and 0 (not known) never comes out.
+TEST(command_codec, a_commands_fingerprint_tells_commands_apart_and_ignores_secrets) {
+    flatbuffers::FlatBufferBuilder scratch;
+    std::set<std::uint32_t> seen;
+    for (const command& c : one_of_each()) {
+        const std::uint32_t f = command_fingerprint(c, scratch);
+        EXPECT_NE(f, 0u);
+        EXPECT_EQ(command_fingerprint(c, scratch), f) << command_name(c);
+        EXPECT_TRUE(seen.insert(f).second) << command_name(c) << " shares a fingerprint";
+    }
+    const auto of = [&](const command& c) { return command_fingerprint(c, scratch); };
+    EXPECT_NE(of(confirm_box{.po = 1, .box = 2}), of(confirm_box{.po = 1, .box = 3}));
+    EXPECT_NE(of(confirm_box{.po = 1, .box = 2}),
+              of(confirm_box{.po = 1, .box = 2, .action = box_action::skip}));
+    // A password reaches the engine hashed with a new salt each try: a retry must still match.
+    EXPECT_EQ(of(set_user_password{.user = 3, .password = "$argon2id$…salt-1"}),
+              of(set_user_password{.user = 3, .password = "$argon2id$…salt-2"}));
+    EXPECT_NE(of(set_user_password{.user = 3, .password = "x"}),
+              of(set_user_password{.user = 4, .password = "x"}));
+    EXPECT_EQ(of(set_user_token{.user = 3, .token = "one-token-0123456789"}),
+              of(set_user_token{.user = 3, .token = "another-token-0123456789"}));
+}
+
 }  // namespace
 }  // namespace stampd::net
