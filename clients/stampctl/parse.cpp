@@ -9,12 +9,30 @@
 namespace stampd::ctl {
 namespace {
 
+// CLI11's own refusal shows its internals ("Check XX value in {ab->0,…} FAILED"); a person reads
+// "unknown province 'XX' (one of ab, bc, …)".
+CLI::CheckedTransformer readable(CLI::CheckedTransformer t, const std::string& what,
+                                 const std::string& choices) {
+    const CLI::Validator original = t;
+    t.operation([original, what, choices](std::string& value) -> std::string {
+        const std::string typed = value;
+        if (original(value).empty()) return {};
+        value = typed;
+        return "unknown " + what + " '" + typed + "' (one of " + choices + ")";
+    });
+    return t;
+}
+
 template <typename E, std::size_t N>
-CLI::CheckedTransformer names(const std::array<std::pair<const char*, E>, N>& table) {
+CLI::CheckedTransformer names(const char* what,
+                              const std::array<std::pair<const char*, E>, N>& table) {
     std::map<std::string, int> m;
-    for (const auto& [name, value] : table)
+    std::string choices;
+    for (const auto& [name, value] : table) {
         m.emplace(name, static_cast<int>(value));
-    return CLI::CheckedTransformer(m, CLI::ignore_case);
+        choices += (choices.empty() ? "" : ", ") + std::string{name};
+    }
+    return readable(CLI::CheckedTransformer(m, CLI::ignore_case), what, choices);
 }
 
 u32 parse_u32(const std::string& text, const char* what) {
@@ -32,63 +50,68 @@ u32 parse_u32(const std::string& text, const char* what) {
 }  // namespace
 
 CLI::CheckedTransformer region_names() {
-    return names<region, 5>({{{"fed", region::fed},
-                              {"on", region::on},
-                              {"qc", region::qc},
-                              {"ab", region::ab},
-                              {"mb", region::mb}}});
+    return names<region, 5>("region", {{{"fed", region::fed},
+                                        {"on", region::on},
+                                        {"qc", region::qc},
+                                        {"ab", region::ab},
+                                        {"mb", region::mb}}});
 }
 
 CLI::CheckedTransformer province_names() {
     std::map<std::string, int> m;
+    std::string choices;
     for (std::size_t p = 0; p < province_count; ++p) {
         std::string name{to_string(static_cast<province>(p))};
         for (char& c : name)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        choices += (choices.empty() ? "" : ", ") + name;
         m.emplace(name, static_cast<int>(p));
     }
-    return CLI::CheckedTransformer(m, CLI::ignore_case);
+    return readable(CLI::CheckedTransformer(m, CLI::ignore_case), "province", choices);
 }
 
 CLI::CheckedTransformer weekday_names() {
-    return names<weekday, 5>({{{"monday", weekday::monday},
-                               {"tuesday", weekday::tuesday},
-                               {"wednesday", weekday::wednesday},
-                               {"thursday", weekday::thursday},
-                               {"friday", weekday::friday}}});
+    return names<weekday, 5>("weekday", {{{"monday", weekday::monday},
+                                          {"tuesday", weekday::tuesday},
+                                          {"wednesday", weekday::wednesday},
+                                          {"thursday", weekday::thursday},
+                                          {"friday", weekday::friday}}});
 }
 
 CLI::CheckedTransformer fee_kind_names() {
-    return names<fee_kind, 2>({{{"per-unit", fee_kind::per_unit}, {"flat", fee_kind::flat}}});
+    return names<fee_kind, 2>("fee kind",
+                              {{{"per-unit", fee_kind::per_unit}, {"flat", fee_kind::flat}}});
 }
 
 CLI::CheckedTransformer invoice_status_names() {
-    return names<invoice_status, 4>({{{"draft", invoice_status::draft},
-                                      {"issued", invoice_status::issued},
-                                      {"paid", invoice_status::paid},
-                                      {"archived", invoice_status::archived}}});
+    return names<invoice_status, 4>("invoice status", {{{"draft", invoice_status::draft},
+                                                        {"issued", invoice_status::issued},
+                                                        {"paid", invoice_status::paid},
+                                                        {"archived", invoice_status::archived}}});
 }
 
 CLI::CheckedTransformer review_action_names() {
-    return names<review_action, 3>({{{"approve", review_action::approve},
+    return names<review_action, 3>("review action",
+                                   {{{"approve", review_action::approve},
                                      {"reject", review_action::reject},
                                      {"request-changes", review_action::request_changes}}});
 }
 
 CLI::CheckedTransformer schedule_mode_names() {
-    return names<schedule_mode, 3>({{{"strict", schedule_mode::strict},
-                                     {"override", schedule_mode::override_capacity},
-                                     {"auto-split", schedule_mode::auto_split}}});
+    return names<schedule_mode, 3>("mode", {{{"strict", schedule_mode::strict},
+                                             {"override", schedule_mode::override_capacity},
+                                             {"auto-split", schedule_mode::auto_split}}});
 }
 
 CLI::CheckedTransformer box_action_names() {
-    return names<box_action, 3>({{{"confirm", box_action::confirm},
-                                  {"skip", box_action::skip},
-                                  {"override", box_action::override_shortage}}});
+    return names<box_action, 3>("action", {{{"confirm", box_action::confirm},
+                                            {"skip", box_action::skip},
+                                            {"override", box_action::override_shortage}}});
 }
 
 CLI::CheckedTransformer po_status_names() {
-    return names<po_status, 5>({{{"open", po_status::open},
+    return names<po_status, 5>("PO status",
+                               {{{"open", po_status::open},
                                  {"in-production", po_status::in_production},
                                  {"pending-verification", po_status::pending_verification},
                                  {"completed", po_status::completed},
@@ -96,7 +119,8 @@ CLI::CheckedTransformer po_status_names() {
 }
 
 CLI::CheckedTransformer reference_kind_names() {
-    return names<proto::ReferenceKind, 5>({{{"users", proto::ReferenceKind::Users},
+    return names<proto::ReferenceKind, 5>("reference kind",
+                                          {{{"users", proto::ReferenceKind::Users},
                                             {"consignees", proto::ReferenceKind::Consignees},
                                             {"products", proto::ReferenceKind::Products},
                                             {"shipments", proto::ReferenceKind::Shipments},

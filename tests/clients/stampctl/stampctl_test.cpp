@@ -322,6 +322,15 @@ TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     EXPECT_EQ(nothing_near.err.find("did you mean"), std::string::npos) << nothing_near.err;
     EXPECT_NE(nothing_near.err.find("unknown command 'frobnicate'"), std::string::npos)
         << nothing_near.err;
+    // A name outside a list says what the list is, not CLI11's "Check XX value in {ab->0,…}".
+    const ran province = ctl(admin_token, {"create-consignee", "--key", "X", "--province", "XX"});
+    EXPECT_EQ(province.code, 2);
+    EXPECT_EQ(province.err.rfind("--province: unknown province 'XX' (one of ab, bc, mb, nb, nl, "
+                                 "ns, nt, nu, on, pe, qc, sk, yt)",
+                                 0),
+              0u)
+        << province.err;
+    EXPECT_EQ(province.err.find("->"), std::string::npos) << province.err;
 }
 
 // Issue 16: bash completion, written from the same command table as the subcommands.
