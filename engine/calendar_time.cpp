@@ -3,6 +3,7 @@
 
 #include <date/tz.h>
 
+#include <array>
 #include <cassert>
 #include <chrono>
 #include <cstdio>
@@ -76,6 +77,12 @@ weekday weekday_of(day d) {
     return static_cast<weekday>(i);
 }
 
+std::string_view to_string(weekday w) {
+    constexpr std::array<std::string_view, 7> names = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    return names[static_cast<std::size_t>(w)];
+}
+
 day day_of(int year, unsigned month, unsigned day_of_month) {
     using namespace std::chrono;
     const year_month_day ymd{std::chrono::year{year}, std::chrono::month{month},
@@ -103,10 +110,6 @@ day parse_day(std::string_view text) {
     const year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}};
     if (!ymd.ok()) return no_day;
     return static_cast<day>(sys_days{ymd}.time_since_epoch().count());
-}
-
-bool known_time_zone(std::string_view name) {
-    return find_zone(name) != nullptr;
 }
 
 std::optional<time_zone> time_zone_named(std::string_view name, i64 time_us) {

@@ -19,6 +19,7 @@ inline constexpr day no_day = INT32_MIN;
 enum class weekday : u8 { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
 
 weekday weekday_of(day d);
+std::string_view to_string(weekday w);  // "Monday"
 inline bool is_weekend(day d) {
     return weekday_of(d) >= weekday::saturday;
 }
@@ -40,8 +41,6 @@ struct time_zone {
     bool operator==(const time_zone&) const = default;
 };
 
-// Whether the tz database knows the zone name.
-bool known_time_zone(std::string_view name);
 // The zone's standard offset and whether it observes daylight time in the year of `time_us`
 // (the fallback fields of a time_zone set now), from the tz database; nullopt for an unknown name.
 std::optional<time_zone> time_zone_named(std::string_view name, i64 time_us);

@@ -279,6 +279,10 @@ void encode_tables(writer<Sink>& w, const state& s) {
     w(s.outbounds, s.invoices, s.requests, s.sessions);
 }
 
+bool readable(u32 version) {
+    return version >= snapshot_format_readable_min && version <= snapshot_format_version;
+}
+
 void decode_boxes(reader& r, state& s, snapshot_indexes indexes) {
     const bool index_barcodes = indexes == snapshot_indexes::all;
     const u64 n = r.count(constants::boxes_max);
@@ -301,8 +305,7 @@ void decode_boxes(reader& r, state& s, snapshot_indexes indexes) {
 void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
     u32 version = 0;
     r(version);
-    if (version < snapshot_format_readable_min || version > snapshot_format_version)
-        return r.fail();
+    if (!readable(version)) return r.fail();
     r.version = version;
     r(s.last_lsn, s.last_time_us, s.po_number_next);
     r(s.users, s.consignees, s.products, s.shipments);
@@ -373,9 +376,7 @@ snapshot_error decode_snapshot(std::span<const u8> bytes, state& out, snapshot_i
     u32 version = 0;
     r(version);
     if (r.failed()) return snapshot_error::truncated;
-    if (version < snapshot_format_readable_min || version > snapshot_format_version) {
-        return snapshot_error::unknown_version;
-    }
+    if (!readable(version)) return snapshot_error::unknown_version;
     reader tables(bytes);
     decode_tables(tables, out, indexes);
     snapshot_error error = snapshot_error::ok;

@@ -35,9 +35,7 @@ std::string_view name_of(review_action a) {
     return names[static_cast<std::size_t>(a)];
 }
 std::string_view name_of(weekday d) {
-    constexpr std::array<std::string_view, 7> names = {
-        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-    return names[static_cast<std::size_t>(d)];
+    return to_string(d);
 }
 
 value roles(role_set set) {

@@ -189,9 +189,6 @@ std::string figures_text(const proto::Outcome& o) {
     return out;
 }
 
-constexpr std::array<const char*, 7> weekday_names = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                                      "Friday", "Saturday", "Sunday"};
-
 // The refusals whose bare figures read badly, in words: dates as dates, each figure named
 // ("DAY_CLOSED: 2027-01-02 is a Saturday", not "day 20821"). Empty: say it the general way.
 std::string in_words(const proto::Outcome& o) {
@@ -204,8 +201,8 @@ std::string in_words(const proto::Outcome& o) {
             if (o.available() != 0) {
                 return code + date(on) + " is past (today is " + date(o.available()) + ")";
             }
-            return code + date(on) + " is a " +
-                   weekday_names[static_cast<std::size_t>(weekday_of(on))] + ": the line is closed";
+            return code + date(on) + " is a " + std::string{to_string(weekday_of(on))} +
+                   ": the line is closed";
         }
         case proto::Code::CAPACITY_EXCEEDED:
             if (o.about() == proto::Subject::Segments) {

@@ -26,20 +26,6 @@ rejection capacity_exceeded(day on, u64 needed, u64 remaining) {
     return r;
 }
 
-// A weekday from today on: a day already past is closed too (available: today, the first day
-// that is not).
-rejection check_day(day on, day today) {
-    if (on == no_day) return reject(rejection_code::invalid_argument, subject::day);
-    if (on < today) {
-        rejection r = reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
-        r.available = today;
-        return r;
-    }
-    if (is_weekend(on))
-        return reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
-    return {};
-}
-
 // Splits `lines` over the days in `plan` (day, units), filling lines in line order.
 std::vector<segment_plan> split_lines(const std::vector<po_line>& lines,
                                       const std::vector<std::pair<day, u64>>& plan) {
@@ -65,6 +51,18 @@ std::vector<segment_plan> split_lines(const std::vector<po_line>& lines,
 }
 
 }  // namespace
+
+rejection check_day(day on, day today) {
+    if (on == no_day) return reject(rejection_code::invalid_argument, subject::day);
+    if (on < today) {
+        rejection r = reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
+        r.available = today;
+        return r;
+    }
+    if (is_weekend(on))
+        return reject(rejection_code::day_closed, subject::day, static_cast<u32>(on));
+    return {};
+}
 
 u64 day_capacity(const state& s, day on) {
     if (is_weekend(on)) return 0;

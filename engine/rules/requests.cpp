@@ -38,15 +38,7 @@ rejection decide(const state& s, const submit_request& c, const context& ctx, ev
         return reject(rejection_code::limit_exceeded, subject::request);
     }
     if (rejection r = check_lines(s, own, sh, c.lines, nullptr); !r.ok()) return r;
-    if (c.on == no_day) return reject(rejection_code::invalid_argument, subject::day);
-    if (const day today = local_day(s.settings.zone, ctx.time_us); c.on < today) {
-        // As scheduling refuses it (calendar.cpp): a day already past is closed.
-        rejection r = reject(rejection_code::day_closed, subject::day, static_cast<u32>(c.on));
-        r.available = today;
-        return r;
-    }
-    if (is_weekend(c.on))
-        return reject(rejection_code::day_closed, subject::day, static_cast<u32>(c.on));
+    if (rejection r = check_day(c.on, local_day(s.settings.zone, ctx.time_us)); !r.ok()) return r;
     const u64 units = units_of(c.lines);
     if (day_remaining(s, c.on) < units) {
         rejection r =

@@ -42,6 +42,9 @@ const shipment_product* find_product(const shipment& sh, product_id product);
 shipment_product* find_product(shipment& sh, product_id product);
 
 // Calendar (calendar.cpp).
+// A day work may be planned on: a weekday from `today` (the warehouse's) on. INVALID_ARGUMENT for
+// no day; DAY_CLOSED for a weekend day, and for a day already past with available = today.
+rejection check_day(day on, day today);
 u64 day_capacity(const state& s, day on);
 u64 day_remaining(const state& s, day on);
 day first_day_with_room(const state& s, day from, u64 units);
