@@ -205,7 +205,8 @@ struct set_duty_rate {
 };
 struct set_tax_rate {
     province tax_province = province::on;
-    i32 basis_points = 0;
+    tax_kind kind = tax_kind::gst;
+    i32 rate = 0;  // thousandths of a percent: 9 975 is 9.975 %
     bool operator==(const set_tax_rate&) const = default;
 };
 struct set_capacity {

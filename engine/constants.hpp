@@ -45,7 +45,7 @@ inline constexpr std::uint64_t capacity_units_max = 100'000'000;
 
 // Invoices (§9) and settings (§2).
 inline constexpr std::int64_t duty_cents_per_increment_max = 100'000;
-inline constexpr std::int32_t tax_bp_max = 10'000;  // 100 %
+inline constexpr std::int32_t tax_rate_max = 100'000;  // 100 %, in thousandths of a percent
 inline constexpr std::int64_t fee_cents_max = 100'000'000;
 inline constexpr std::uint32_t fee_presets_max = 1024;
 inline constexpr std::uint32_t fees_per_invoice_max = 32;

@@ -206,7 +206,8 @@ struct duty_rate_set {
 };
 struct tax_rate_set {
     province tax_province = province::on;
-    i32 basis_points = 0;
+    tax_kind kind = tax_kind::gst;
+    i32 rate = 0;  // thousandths of a percent
     bool operator==(const tax_rate_set&) const = default;
 };
 struct capacity_set {
@@ -309,7 +310,8 @@ struct invoice_totals {
     i64 duty = 0;
     i64 fees = 0;
     i64 subtotal = 0;
-    i64 tax = 0;
+    std::array<i64, tax_kind_count> taxes{};  // each component, rounded half-up once
+    i64 tax = 0;                              // Σ taxes
     i64 total = 0;
     bool operator==(const invoice_totals&) const = default;
 };
@@ -319,7 +321,7 @@ struct invoice_drafted {
     po_id po = id_none;
     consignee_id consignee = id_none;
     province tax_province = province::on;
-    i32 tax_bp = 0;
+    tax_rates rates{};
     std::vector<invoice_line> lines;
     std::vector<invoice_fee> fees;
     invoice_totals totals;

@@ -204,11 +204,23 @@ void fields(A& a, U& f) requires std::is_same_v<std::remove_const_t<U>, invoice_
 template <typename A, typename U>
 void fields(A& a, U& t) requires std::is_same_v<std::remove_const_t<U>, invoice_totals> {
     a(t.duty, t.fees, t.subtotal, t.tax, t.total);
+    if (a.version >= 5) a(t.taxes);  // earlier: the invoice's fields() spread the combined tax
 }
 template <typename A, typename U>
 void fields(A& a, U& i) requires std::is_same_v<std::remove_const_t<U>, invoice> {
-    a(i.number, i.po, i.consignee, i.tax_province, i.tax_bp, i.status, i.lines, i.fees, i.totals,
-      i.notes, i.due, i.credit_of, i.reason, i.since_us);
+    a(i.number, i.po, i.consignee, i.tax_province);
+    if (a.version >= 5) {
+        a(i.rates);
+    } else {  // one combined rate in basis points
+        i32 basis_points = 0;
+        a(basis_points);
+        if constexpr (!std::is_const_v<U>)
+            i.rates = rates_from_basis_points(i.tax_province, basis_points);
+    }
+    a(i.status, i.lines, i.fees, i.totals, i.notes, i.due, i.credit_of, i.reason, i.since_us);
+    if constexpr (!std::is_const_v<U>) {
+        if (a.version < 5) i.totals.taxes = combined_tax_components(i.rates, i.totals.tax);
+    }
 }
 template <typename A, typename U>
 void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, outbound> {
@@ -237,8 +249,19 @@ void fields(A& a, U& d) requires std::is_same_v<std::remove_const_t<U>, day_sche
 }
 template <typename A, typename U>
 void fields(A& a, U& st) requires std::is_same_v<std::remove_const_t<U>, settings> {
-    a(st.duty_cents_per_increment, st.tax_bp, st.capacity_units, st.zone.name,
-      st.zone.utc_offset_minutes, st.zone.north_american_dst);
+    a(st.duty_cents_per_increment);
+    if (a.version >= 5) {
+        a(st.tax_by_province);
+    } else {  // one combined rate per province in basis points
+        std::array<i32, province_count> basis_points{};
+        a(basis_points);
+        if constexpr (!std::is_const_v<U>) {
+            for (std::size_t p = 0; p < province_count; ++p)
+                st.tax_by_province[p] =
+                    rates_from_basis_points(static_cast<province>(p), basis_points[p]);
+        }
+    }
+    a(st.capacity_units, st.zone.name, st.zone.utc_offset_minutes, st.zone.north_american_dst);
 }
 
 struct vector_sink {
@@ -332,7 +355,10 @@ void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
         day on = 0;
         day_schedule d;
         r(on, d);
-        s.calendar.emplace(on, std::move(d));
+        // Days are written in order, once each: any other order is damage, and decoding it would
+        // drop or reorder days rather than refuse them.
+        if (!s.calendar.empty() && on <= s.calendar.rbegin()->first) return r.fail();
+        s.calendar.emplace_hint(s.calendar.end(), on, std::move(d));
     }
     r(s.outbounds, s.invoices, s.requests, s.sessions);
 }

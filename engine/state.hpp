@@ -17,6 +17,7 @@
 #include "engine/code_index.hpp"
 #include "engine/constants.hpp"
 #include "engine/event.hpp"
+#include "engine/tax.hpp"
 #include "engine/types.hpp"
 
 namespace stampd {
@@ -169,7 +170,7 @@ struct day_schedule {
 
 struct settings {
     per_region<i64> duty_cents_per_increment{};
-    std::array<i32, province_count> tax_bp{};
+    std::array<tax_rates, province_count> tax_by_province = default_tax_rates();
     std::array<u64, 5> capacity_units = {12'000, 12'000, 12'000, 12'000, 12'000};  // Mon–Fri
     time_zone zone;
 };
@@ -194,7 +195,7 @@ struct invoice {
     po_id po = id_none;
     consignee_id consignee = id_none;
     province tax_province = province::on;
-    i32 tax_bp = 0;
+    tax_rates rates{};  // the province's, when the invoice was drafted
     invoice_status status = invoice_status::draft;
     std::vector<invoice_line> lines;
     std::vector<invoice_fee> fees;

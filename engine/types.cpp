@@ -9,6 +9,8 @@ namespace {
 constexpr std::array<std::string_view, region_count> region_names = {"FED", "ON", "QC", "AB", "MB"};
 constexpr std::array<std::string_view, province_count> province_names = {
     "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"};
+constexpr std::array<std::string_view, tax_kind_count> tax_kind_names = {"GST", "HST", "QST",
+                                                                         "PST"};
 constexpr std::array<std::string_view, role_count> role_names = {
     "stamper", "supervisor", "verifier", "admin", "finance", "auditor", "consignee"};
 
@@ -34,6 +36,9 @@ std::string_view to_string(region r) {
 }
 std::string_view to_string(province p) {
     return name_of(province_names, p);
+}
+std::string_view to_string(tax_kind k) {
+    return name_of(tax_kind_names, k);
 }
 std::string_view to_string(role r) {
     return name_of(role_names, r);
@@ -88,6 +93,9 @@ std::optional<region> parse_region(std::string_view text) {
 }
 std::optional<province> parse_province(std::string_view text) {
     return parse<province>(province_names, text);
+}
+std::optional<tax_kind> parse_tax_kind(std::string_view text) {
+    return parse<tax_kind>(tax_kind_names, text);
 }
 std::optional<role> parse_role(std::string_view text) {
     return parse<role>(role_names, text);

@@ -44,6 +44,17 @@ inline constexpr std::array<region, region_count> all_regions = {
 enum class province : u8 { ab, bc, mb, nb, nl, ns, nt, nu, on, pe, qc, sk, yt };
 inline constexpr std::size_t province_count = 13;
 
+// The components of sales tax (§9): GST everywhere, HST instead of it where a province has it,
+// QST in Quebec on top of GST, PST where a province charges it on these goods.
+enum class tax_kind : u8 { gst, hst, qst, pst };
+inline constexpr std::size_t tax_kind_count = 4;
+inline constexpr std::array<tax_kind, tax_kind_count> all_tax_kinds = {
+    tax_kind::gst, tax_kind::hst, tax_kind::qst, tax_kind::pst};
+// A province's rate of each component in thousandths of a percent (parts per 100 000):
+// 9 975 is 9.975 %.
+using tax_rates = std::array<i32, tax_kind_count>;
+inline constexpr i64 tax_rate_denominator = 100'000;
+
 enum class role : u8 { stamper, supervisor, verifier, admin, finance, auditor, consignee };
 inline constexpr std::size_t role_count = 7;
 using role_set = u8;  // one bit per role
@@ -81,6 +92,7 @@ enum class schedule_mode : u8 { strict, override_capacity, auto_split };
 
 std::string_view to_string(region r);
 std::string_view to_string(province p);
+std::string_view to_string(tax_kind k);
 std::string_view to_string(role r);
 std::string_view to_string(shipment_status s);
 std::string_view to_string(po_status s);
@@ -93,10 +105,17 @@ std::string_view to_string(fee_kind k);
 
 std::optional<region> parse_region(std::string_view text);
 std::optional<province> parse_province(std::string_view text);
+std::optional<tax_kind> parse_tax_kind(std::string_view text);
 std::optional<role> parse_role(std::string_view text);
 
 constexpr std::size_t index(region r) {
     return static_cast<std::size_t>(r);
+}
+constexpr std::size_t index(province p) {
+    return static_cast<std::size_t>(p);
+}
+constexpr std::size_t index(tax_kind k) {
+    return static_cast<std::size_t>(k);
 }
 
 // A count per region, the shape of reservations, balances and run counters.

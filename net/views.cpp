@@ -303,14 +303,16 @@ Offset<proto::InvoiceView> invoice_view(FlatBufferBuilder& b, invoice_id id, con
     }
     const invoice_totals& t = inv.totals;
     const fb::InvoiceTotals totals(t.duty, t.fees, t.subtotal, t.tax, t.total);
+    const fb::TaxComponents taxes(t.taxes[0], t.taxes[1], t.taxes[2], t.taxes[3]);
+    const fb::TaxRates rates(inv.rates[0], inv.rates[1], inv.rates[2], inv.rates[3]);
     const auto number = text(b, inv.number.view());
     const auto line_vector = b.CreateVectorOfStructs(lines);
     const auto fee_vector = b.CreateVector(fees);
     const auto notes = text(b, inv.notes);
     const auto reason = text(b, inv.reason);
     return proto::CreateInvoiceView(b, id, number, inv.po, inv.consignee, to_wire(inv.tax_province),
-                                    inv.tax_bp, to_wire(inv.status), line_vector, fee_vector,
-                                    &totals, notes, inv.due, inv.credit_of, reason);
+                                    to_wire(inv.status), line_vector, fee_vector, &totals, notes,
+                                    inv.due, inv.credit_of, reason, &rates, &taxes);
 }
 
 void get_invoice(const reader& r, const proto::GetInvoice& q) {
@@ -481,16 +483,18 @@ void get_settings(const reader& r) {
         bundle[index(x)] = r.s.account(x).stamps_per_bundle;
         deposit[index(x)] = r.s.account(x).deposit_cents_per_stamp;
     }
-    static_assert(std::tuple_size_v<decltype(set.tax_bp)> == province_count);
+    std::vector<fb::TaxRates> rates;
+    for (const tax_rates& t : set.tax_by_province)
+        rates.emplace_back(t[0], t[1], t[2], t[3]);
     const auto duty = region_figures(r.b, set.duty_cents_per_increment);
-    const auto tax = r.b.CreateVector(set.tax_bp.data(), set.tax_bp.size());
+    const auto tax = r.b.CreateVectorOfStructs(rates);
     const auto capacity = r.b.CreateVector(set.capacity_units.data(), set.capacity_units.size());
     const auto bundles = region_figures(r.b, bundle);
     const auto deposits = region_figures(r.b, deposit);
     const auto zone = text(r.b, set.zone.name);
     reply(r, proto::Reply::SettingsView,
-          proto::CreateSettingsView(r.b, duty, tax, capacity, bundles, deposits, zone,
-                                    set.zone.utc_offset_minutes, set.zone.north_american_dst));
+          proto::CreateSettingsView(r.b, duty, capacity, bundles, deposits, zone,
+                                    set.zone.utc_offset_minutes, set.zone.north_american_dst, tax));
 }
 
 // The request's body, as the kind its type says (the Verifier has checked they agree).

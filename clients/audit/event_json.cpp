@@ -90,12 +90,20 @@ value fee(const invoice_fee& f) {
                   {"amount_cents", num(f.amount_cents)},
                   {"charge_cents", num(f.charge_cents)}};
 }
+// {"GST": 500, "QST": 998}: the components charged (non-zero), by name.
+template <typename T>
+value tax_components(const std::array<T, tax_kind_count>& figures) {
+    object out;
+    for (const tax_kind k : all_tax_kinds) {
+        if (figures[index(k)] != 0)
+            out.emplace_back(std::string{to_string(k)}, num(figures[index(k)]));
+    }
+    return out;
+}
 value totals(const invoice_totals& t) {
-    return object{{"duty", num(t.duty)},
-                  {"fees", num(t.fees)},
-                  {"subtotal", num(t.subtotal)},
-                  {"tax", num(t.tax)},
-                  {"total", num(t.total)}};
+    return object{{"duty", num(t.duty)},         {"fees", num(t.fees)},
+                  {"subtotal", num(t.subtotal)}, {"taxes", tax_components(t.taxes)},
+                  {"tax", num(t.tax)},           {"total", num(t.total)}};
 }
 value invoice_lines(const std::vector<invoice_line>& in) {
     array out;
@@ -242,7 +250,8 @@ struct fields_of {
     }
     object operator()(const tax_rate_set& e) const {
         return {{"province", text(to_string(e.tax_province))},
-                {"basis_points", num(e.basis_points)}};
+                {"kind", text(to_string(e.kind))},
+                {"rate_thousandths_of_percent", num(e.rate)}};
     }
     object operator()(const capacity_set& e) const {
         return {{"on", text(name_of(e.on))}, {"units", num(static_cast<i64>(e.units))}};
@@ -314,7 +323,7 @@ struct fields_of {
                 {"po", num(e.po)},
                 {"consignee", num(e.consignee)},
                 {"tax_province", text(to_string(e.tax_province))},
-                {"tax_bp", num(e.tax_bp)},
+                {"tax_rates", tax_components(e.rates)},
                 {"lines", invoice_lines(e.lines)},
                 {"fees", std::move(fees)},
                 {"totals", totals(e.totals)},

@@ -24,6 +24,16 @@ std::string invoice_title(const state& s, const invoice& i) {
     return (i.status == invoice_status::draft ? "Draft invoice " : "Invoice ") + key_of(i.number);
 }
 
+// The components an invoice charges (a rate or an amount), in GST, HST, QST, PST order: each its
+// own line on every rendering.
+std::vector<tax_kind> charged_taxes(const invoice& i) {
+    std::vector<tax_kind> out;
+    for (const tax_kind k : all_tax_kinds) {
+        if (i.rates[index(k)] != 0 || i.totals.taxes[index(k)] != 0) out.push_back(k);
+    }
+    return out;
+}
+
 // --- invoices: CSV ---
 
 std::string invoices_csv(const state& s, const provenance& from,
@@ -83,8 +93,10 @@ std::string invoices_csv(const state& s, const provenance& from,
         row({"duty", "", "", "", "", "", "", "", "", format_decimal(t.duty), ""});
         row({"fees", "", "", "", "", "", "", "", "", format_decimal(t.fees), ""});
         row({"subtotal", "", "", "", "", "", "", "", "", format_decimal(t.subtotal), ""});
-        row({"tax", "", "", "", "", "", "", "", "", format_decimal(t.tax),
-             format_percent_bp(i.tax_bp)});
+        for (const tax_kind k : charged_taxes(i)) {
+            row({"tax", "", std::string{to_string(k)}, "", "", "", "", "", "",
+                 format_decimal(t.taxes[index(k)]), rate_text(i.rates[index(k)])});
+        }
         row({"total", "", "", "", "", "", "", "", "", format_decimal(t.total), ""});
     }
     append_csv_row(out, {"", "", "", "", "", "", "", "", "", "computed_from",
@@ -115,6 +127,14 @@ json::value invoice_json(const state& s, const invoice& i) {
                                     {"amount_cents", f.amount_cents},
                                     {"charge_cents", f.charge_cents}});
     }
+    json::array taxes;
+    for (const tax_kind k : charged_taxes(i)) {
+        taxes.push_back(
+            json::object{{"kind", to_string(k)},
+                         {"rate_thousandths_of_percent", std::int64_t{i.rates[index(k)]}},
+                         {"rate", rate_text(i.rates[index(k)])},
+                         {"tax_cents", i.totals.taxes[index(k)]}});
+    }
     json::object dates;
     for (u8 k = 0; k < invoice_status_count; ++k) {
         if (i.since_us[k] != 0) {
@@ -135,7 +155,7 @@ json::value invoice_json(const state& s, const invoice& i) {
         {"reason", i.reason},
         {"notes", i.notes},
         {"tax_province", to_string(i.tax_province)},
-        {"tax_bp", std::int64_t{i.tax_bp}},
+        {"taxes", std::move(taxes)},
         {"lines", std::move(lines)},
         {"fees", std::move(fees)},
         {"totals_cents", json::object{{"duty", i.totals.duty},
@@ -193,9 +213,11 @@ void invoice_pdf(pdf_document& pdf, const state& s, const invoice& i,
     pdf.statement_line("Excise duty", format_cents(t.duty));
     pdf.statement_line("Fees", format_cents(t.fees));
     pdf.statement_line("Subtotal", format_cents(t.subtotal));
-    pdf.statement_line(
-        "Tax (" + std::string{to_string(i.tax_province)} + " " + format_percent_bp(i.tax_bp) + ")",
-        format_cents(t.tax));
+    for (const tax_kind k : charged_taxes(i)) {
+        pdf.statement_line(std::string{to_string(k)} + " " + rate_text(i.rates[index(k)]) + " (" +
+                               std::string{to_string(i.tax_province)} + ")",
+                           format_cents(t.taxes[index(k)]));
+    }
     pdf.statement_line("Total (CAD)", format_cents(t.total), true);
     if (!i.notes.empty()) {
         pdf.space(8);

@@ -82,13 +82,6 @@ std::string format_decimal(std::int64_t cents) {
     return text;
 }
 
-std::string format_percent_bp(std::int32_t basis_points) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%d.%02d %%", basis_points / 100,
-                  basis_points % 100 < 0 ? -(basis_points % 100) : basis_points % 100);
-    return text;
-}
-
 std::string format_ml(std::uint32_t microlitres) {
     std::string out = std::to_string(microlitres / 1000);
     if (const std::uint32_t rest = microlitres % 1000; rest != 0) {

@@ -12,10 +12,9 @@
 namespace stampd::report {
 
 std::string format_count(std::int64_t n);
-std::string format_signed_count(std::int64_t n);  // "+37,500", "-4,200", "0"
-std::string format_cents(std::int64_t cents);     // "$1,234.56"
-std::string format_decimal(std::int64_t cents);   // "1234.56", for CSV and JSON
-std::string format_percent_bp(std::int32_t basis_points);
+std::string format_signed_count(std::int64_t n);   // "+37,500", "-4,200", "0"
+std::string format_cents(std::int64_t cents);      // "$1,234.56"
+std::string format_decimal(std::int64_t cents);    // "1234.56", for CSV and JSON
 std::string format_ml(std::uint32_t microlitres);  // "15", "2.5": millilitres
 std::string format_hex64(std::uint64_t value);     // "0x0123456789abcdef"
 

@@ -93,17 +93,42 @@ spec<set_duty_rate> cli<set_duty_rate>() {
 
 template <>
 spec<set_tax_rate> cli<set_tax_rate>() {
-    return {"Set the tax rate of a province (SPEC §2, §9).",
-            [](CLI::App& s, set_tax_rate& c) {
-                enum_flag(s, "--province", c.tax_province, province_names(),
-                          "ab bc mb nb nl ns nt nu on pe qc sk yt")
-                    ->required();
-                id_flag(s, "--basis-points", c.basis_points, "tax in basis points (1300 = 13 %)");
-            },
-            [](const set_tax_rate& c, u32) {
-                return "set the tax rate of " + std::string(to_string(c.tax_province)) + " to " +
-                       std::to_string(c.basis_points) + " basis points";
-            }};
+    return {
+        "Set one component of a province's tax (SPEC §9): GST, HST, QST or PST, each its own "
+        "line on the invoices drafted after it. Out of the box: GST 5 % everywhere, HST "
+        "instead in ON (13 %) and NB NL NS PE (15 %), QST 9.975 % in QC on top of GST, PST 0.",
+        [](CLI::App& s, set_tax_rate& c) {
+            enum_flag(s, "--province", c.tax_province, province_names(),
+                      "ab bc mb nb nl ns nt nu on pe qc sk yt")
+                ->required();
+            c.kind = static_cast<tax_kind>(tax_kind_count);  // not given: see prepare
+            enum_flag(s, "--kind", c.kind, tax_kind_names(),
+                      "gst hst qst pst (default: the province's HST if it has one, else GST)");
+            CLI::Option* percent = s.add_option_function<std::string>(
+                "--percent", [&c](const std::string& t) { c.rate = parse_percent_arg(t); },
+                "the rate in percent, to a thousandth (9.975); 0 to charge none");
+            CLI::Option* basis_points = s.add_option_function<i32>(
+                "--basis-points",
+                [&c](i32 bp) {
+                    if (bp < 0 || bp > 10'000)
+                        throw CLI::ValidationError("--basis-points", "0 to 10000 (100 %)");
+                    c.rate = bp * 10;
+                },
+                "the rate in hundredths of a percent (1300 = 13 %), as --percent");
+            CLI::Option_group* rate = s.add_option_group("rate", "the rate: exactly one of");
+            rate->add_option(percent);
+            rate->add_option(basis_points);
+            rate->require_option(1);
+        },
+        [](const set_tax_rate& c, u32) {
+            return "set " + std::string(to_string(c.kind)) + " in " +
+                   std::string(to_string(c.tax_province)) + " to " + rate_text(c.rate);
+        },
+        [](client::connection&, set_tax_rate& c) {
+            if (static_cast<std::size_t>(c.kind) >= tax_kind_count)
+                c.kind = combined_kind(c.tax_province);
+            return exit_done;
+        }};
 }
 
 template <>

@@ -1,6 +1,8 @@
 // Command-line values → engine values (stampctl.hpp): enum names, dates, codes, role lists,
 // PO lines. Errors are CLI::ValidationError, which main() turns into exit code 2.
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -68,6 +70,43 @@ CLI::CheckedTransformer province_names() {
         m.emplace(name, static_cast<int>(p));
     }
     return readable(CLI::CheckedTransformer(m, CLI::ignore_case), "province", choices);
+}
+
+CLI::CheckedTransformer tax_kind_names() {
+    return names<tax_kind, 4>("tax kind", {{{"gst", tax_kind::gst},
+                                            {"hst", tax_kind::hst},
+                                            {"qst", tax_kind::qst},
+                                            {"pst", tax_kind::pst}}});
+}
+
+i32 parse_percent_arg(const std::string& text) {
+    std::string_view t = text;
+    if (!t.empty() && t.back() == '%') t.remove_suffix(1);
+    while (!t.empty() && t.back() == ' ')
+        t.remove_suffix(1);
+    const std::size_t point = t.find('.');
+    const std::string_view whole = t.substr(0, point);
+    const std::string_view fraction = point == std::string_view::npos ? "" : t.substr(point + 1);
+    const auto digits = [](std::string_view d) {
+        return std::ranges::all_of(d, [](char ch) { return ch >= '0' && ch <= '9'; });
+    };
+    if (whole.empty() || whole.size() > 3 || !digits(whole) || !digits(fraction) ||
+        (point != std::string_view::npos && fraction.empty())) {
+        throw CLI::ValidationError("--percent", "'" + text + "' is not a percentage (9.975)");
+    }
+    if (fraction.size() > 3) {
+        throw CLI::ValidationError("--percent", "'" + text +
+                                                    "' has more than three decimals: rates are "
+                                                    "kept to a thousandth of a percent");
+    }
+    i32 value = 0;
+    for (char ch : whole)
+        value = value * 10 + (ch - '0');
+    for (std::size_t i = 0; i < 3; ++i)
+        value = value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+    if (value > constants::tax_rate_max)
+        throw CLI::ValidationError("--percent", "'" + text + "' is above 100 %");
+    return value;
 }
 
 CLI::CheckedTransformer weekday_names() {

@@ -74,6 +74,7 @@ std::string roles_text(role_set roles);
 // CLI11 transformers from names to enum values, case-insensitive.
 CLI::CheckedTransformer region_names();
 CLI::CheckedTransformer province_names();
+CLI::CheckedTransformer tax_kind_names();
 CLI::CheckedTransformer weekday_names();
 CLI::CheckedTransformer fee_kind_names();
 CLI::CheckedTransformer invoice_status_names();
@@ -86,6 +87,8 @@ CLI::CheckedTransformer reference_kind_names();
 // Each throws CLI::ValidationError (exit 2) on text it cannot read.
 day parse_day_arg(const std::string& text);  // YYYY-MM-DD, or "none"
 code parse_code_arg(const std::string& text, const char* what);
+// "9.975" or "9.975%" → 9975 thousandths of a percent; at most three decimals, 0–100.
+i32 parse_percent_arg(const std::string& text);
 role_set parse_roles_arg(const std::string& text);   // "stamper,supervisor"
 line_input parse_line_arg(const std::string& text);  // PRODUCT:REGION:QTY
 std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what);  // A:B

@@ -3,6 +3,7 @@
 #include "engine/codec/event_codec.hpp"
 #include "engine/codec/wire_enums.hpp"
 #include "engine/constants.hpp"
+#include "engine/tax.hpp"
 #include "events_generated.h"
 
 #include <cstring>
@@ -83,9 +84,22 @@ token_hash token(checker& c, const fb::Token* t) {
     return out;
 }
 
-invoice_totals totals(checker& c, const fb::InvoiceTotals* t) {
+// Totals with their tax components; a record written before components has only the combined
+// tax, which `rates` says the component of (nullptr: not known here, the invoice's own rates are
+// applied when the event is).
+invoice_totals totals(checker& c, const fb::InvoiceTotals* t, const fb::TaxComponents* taxes) {
     if (c.required(t) == nullptr) return {};
-    return {t->duty(), t->fees(), t->subtotal(), t->tax(), t->total()};
+    invoice_totals out{.duty = t->duty(),
+                       .fees = t->fees(),
+                       .subtotal = t->subtotal(),
+                       .tax = t->tax(),
+                       .total = t->total()};
+    if (taxes != nullptr) {
+        out.taxes = {taxes->gst(), taxes->hst(), taxes->qst(), taxes->pst()};
+        if (out.taxes[0] + out.taxes[1] + out.taxes[2] + out.taxes[3] != out.tax)
+            c.fail(decode_error::out_of_range);
+    }
+    return out;
 }
 
 invoice_fee fee(checker& c, const fb::InvoiceFee* f) {
@@ -201,7 +215,12 @@ event read(checker& c, const fb::DutyRateSet& t) {
     return duty_rate_set{c.reg(t.region()), t.cents_per_increment()};
 }
 event read(checker& c, const fb::TaxRateSet& t) {
-    return tax_rate_set{c.enumerated<province>(t.province()), t.basis_points()};
+    const province p = c.enumerated<province>(t.province());
+    if (!t.rate().has_value()) {  // before components: one combined rate in basis points
+        const tax_kind k = combined_kind(p);
+        return tax_rate_set{p, k, rates_from_basis_points(p, t.basis_points())[index(k)]};
+    }
+    return tax_rate_set{p, c.enumerated<tax_kind>(t.kind()), *t.rate()};
 }
 event read(checker& c, const fb::CapacitySet& t) {
     return capacity_set{c.enumerated<weekday>(t.on()), t.units()};
@@ -247,10 +266,15 @@ event read(checker& c, const fb::InvoiceDrafted& t) {
                       .po = t.po(),
                       .consignee = t.consignee(),
                       .tax_province = c.enumerated<province>(t.tax_province()),
-                      .tax_bp = t.tax_bp(),
-                      .totals = totals(c, t.totals()),
+                      .totals = totals(c, t.totals(), t.taxes()),
                       .credit_of = t.credit_of(),
                       .reason = c.text(t.reason(), notes_max)};
+    if (const fb::TaxRates* r = t.rates(); r != nullptr) {
+        e.rates = {r->gst(), r->hst(), r->qst(), r->pst()};
+    } else {  // before components: one combined rate in basis points
+        e.rates = rates_from_basis_points(e.tax_province, t.tax_bp());
+        e.totals.taxes = combined_tax_components(e.rates, e.totals.tax);
+    }
     if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {
         for (const fb::InvoiceLine* l : *t.lines()) {
             e.lines.push_back({l->product(), c.reg(l->region()), l->units(), l->volume_ul(),
@@ -265,10 +289,10 @@ event read(checker& c, const fb::InvoiceDrafted& t) {
     return e;
 }
 event read(checker& c, const fb::InvoiceFeeAdded& t) {
-    return invoice_fee_added{t.invoice(), fee(c, t.fee()), totals(c, t.totals())};
+    return invoice_fee_added{t.invoice(), fee(c, t.fee()), totals(c, t.totals(), t.taxes())};
 }
 event read(checker& c, const fb::InvoiceFeeRemoved& t) {
-    return invoice_fee_removed{t.invoice(), t.fee(), totals(c, t.totals())};
+    return invoice_fee_removed{t.invoice(), t.fee(), totals(c, t.totals(), t.taxes())};
 }
 event read(checker& c, const fb::InvoiceEdited& t) {
     return invoice_edited{t.invoice(), c.text(t.notes(), notes_max), t.due()};

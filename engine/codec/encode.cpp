@@ -41,6 +41,9 @@ auto lines(FlatBufferBuilder& b, const std::vector<line_input>& in) {
 fb::InvoiceTotals totals(const invoice_totals& t) {
     return fb::InvoiceTotals(t.duty, t.fees, t.subtotal, t.tax, t.total);
 }
+fb::TaxComponents taxes(const invoice_totals& t) {
+    return fb::TaxComponents(t.taxes[0], t.taxes[1], t.taxes[2], t.taxes[3]);
+}
 
 Offset<fb::InvoiceFee> fee(FlatBufferBuilder& b, const invoice_fee& f) {
     return fb::CreateInvoiceFee(b, f.preset, text(b, f.name), to_wire(f.kind), f.amount_cents,
@@ -167,7 +170,7 @@ encoded to_fb(FlatBufferBuilder& b, const duty_rate_set& e) {
 }
 encoded to_fb(FlatBufferBuilder& b, const tax_rate_set& e) {
     return done(fb::Event::TaxRateSet,
-                fb::CreateTaxRateSet(b, to_wire(e.tax_province), e.basis_points));
+                fb::CreateTaxRateSet(b, to_wire(e.tax_province), 0, to_wire(e.kind), e.rate));
 }
 encoded to_fb(FlatBufferBuilder& b, const capacity_set& e) {
     return done(fb::Event::CapacitySet, fb::CreateCapacitySet(b, to_wire(e.on), e.units));
@@ -221,19 +224,24 @@ encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
     for (const invoice_fee& f : e.fees)
         fees.push_back(fee(b, f));
     const fb::InvoiceTotals t = totals(e.totals);
+    const fb::TaxComponents x = taxes(e.totals);
+    const fb::TaxRates r(e.rates[0], e.rates[1], e.rates[2], e.rates[3]);
     return done(fb::Event::InvoiceDrafted,
-                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, to_wire(e.tax_province),
-                                         e.tax_bp, b.CreateVectorOfStructs(out),
-                                         b.CreateVector(fees), &t, e.credit_of, text(b, e.reason)));
+                fb::CreateInvoiceDrafted(b, e.id, e.po, e.consignee, to_wire(e.tax_province), 0,
+                                         b.CreateVectorOfStructs(out), b.CreateVector(fees), &t,
+                                         e.credit_of, text(b, e.reason), &r, &x));
 }
 encoded to_fb(FlatBufferBuilder& b, const invoice_fee_added& e) {
     const fb::InvoiceTotals t = totals(e.totals);
+    const fb::TaxComponents x = taxes(e.totals);
     return done(fb::Event::InvoiceFeeAdded,
-                fb::CreateInvoiceFeeAdded(b, e.invoice, fee(b, e.fee), &t));
+                fb::CreateInvoiceFeeAdded(b, e.invoice, fee(b, e.fee), &t, &x));
 }
 encoded to_fb(FlatBufferBuilder& b, const invoice_fee_removed& e) {
     const fb::InvoiceTotals t = totals(e.totals);
-    return done(fb::Event::InvoiceFeeRemoved, fb::CreateInvoiceFeeRemoved(b, e.invoice, e.fee, &t));
+    const fb::TaxComponents x = taxes(e.totals);
+    return done(fb::Event::InvoiceFeeRemoved,
+                fb::CreateInvoiceFeeRemoved(b, e.invoice, e.fee, &t, &x));
 }
 encoded to_fb(FlatBufferBuilder& b, const invoice_edited& e) {
     return done(fb::Event::InvoiceEdited,

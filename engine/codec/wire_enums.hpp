@@ -30,6 +30,7 @@ struct wire_of;
 
 STAMPD_WIRE_ENUM(region, fb::Region, mb)
 STAMPD_WIRE_ENUM(province, fb::Province, yt)
+STAMPD_WIRE_ENUM(tax_kind, fb::TaxKind, pst)
 STAMPD_WIRE_ENUM(ledger_kind, fb::LedgerKind, refund_cancel)
 STAMPD_WIRE_ENUM(box_state, fb::BoxState, overridden)
 STAMPD_WIRE_ENUM(po_status, fb::PoStatus, cancelled)

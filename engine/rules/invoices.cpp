@@ -1,6 +1,7 @@
 // SPEC §9 invoices: one draft per completed PO with duty per 2 mL increment at the rate in force
-// at completion, fee presets added to and removed from drafts, tax at the consignee's province
-// rate stored on the invoice, integer cents with tax rounded half-up once, a one-way lifecycle
+// at completion, fee presets added to and removed from drafts, tax by component at the consignee's
+// province rates stored on the invoice, integer cents with each component rounded half-up once,
+// a one-way lifecycle
 // Draft → Issued → Paid → Archived, and credit notes that reference an issued invoice.
 #include <algorithm>
 #include <numeric>
@@ -34,7 +35,7 @@ i64 invoice_units(const std::vector<invoice_line>& lines) {
 struct credited {
     std::vector<i64> units;
     bool fees = false;
-    i64 tax = 0;
+    std::array<i64, tax_kind_count> taxes{};
 };
 
 credited credited_so_far(const state& s, invoice_id of) {
@@ -43,7 +44,8 @@ credited credited_so_far(const state& s, invoice_id of) {
     for (const invoice& note : s.invoices) {
         if (note.credit_of != of) continue;
         c.fees = c.fees || !note.fees.empty();
-        c.tax -= note.totals.tax;
+        for (std::size_t k = 0; k < tax_kind_count; ++k)
+            c.taxes[k] -= note.totals.taxes[k];
         for (const invoice_line& l : note.lines) {
             for (std::size_t i = 0; i < original.lines.size(); ++i) {
                 const invoice_line& o = original.lines[i];
@@ -53,6 +55,15 @@ credited credited_so_far(const state& s, invoice_id of) {
         }
     }
     return c;
+}
+
+// The totals an event carries, with their tax components: a record written before components
+// carries only the combined tax (the decoder checks a newer record's components add up), which
+// goes on the one component the invoice's rates charge.
+invoice_totals with_components(const invoice& inv, invoice_totals t) {
+    if (std::accumulate(t.taxes.begin(), t.taxes.end(), i64{0}) != t.tax)
+        t.taxes = combined_tax_components(inv.rates, t.tax);
+    return t;
 }
 
 }  // namespace
@@ -69,14 +80,17 @@ u32 increments_per_unit(u32 volume_ul) {
 }
 
 invoice_totals compute_totals(const std::vector<invoice_line>& lines,
-                              const std::vector<invoice_fee>& fees, i32 tax_bp) {
+                              const std::vector<invoice_fee>& fees, const tax_rates& rates) {
     invoice_totals t;
     for (const invoice_line& l : lines)
         t.duty += l.line_duty;
     for (const invoice_fee& f : fees)
         t.fees += f.charge_cents;
     t.subtotal = t.duty + t.fees;
-    t.tax = round_half_up(t.subtotal * tax_bp, 10'000);
+    for (std::size_t k = 0; k < tax_kind_count; ++k) {
+        t.taxes[k] = round_half_up(t.subtotal * rates[k], tax_rate_denominator);
+        t.tax += t.taxes[k];
+    }
     t.total = t.subtotal + t.tax;
     return t;
 }
@@ -95,17 +109,18 @@ invoice_line invoice_line_for(const state& s, product_id product, region r, i64 
 invoice_drafted draft_invoice_for(const state& s, po_id po_ref, const std::vector<u32>& verified) {
     const production_order& po = s.po_at(po_ref);
     const consignee& c = s.consignee_at(po.consignee);
-    invoice_drafted e{.id = static_cast<invoice_id>(s.invoices.size() + 1),
-                      .po = po_ref,
-                      .consignee = po.consignee,
-                      .tax_province = c.primary_province,
-                      .tax_bp = s.settings.tax_bp[static_cast<std::size_t>(c.primary_province)]};
+    invoice_drafted e{
+        .id = static_cast<invoice_id>(s.invoices.size() + 1),
+        .po = po_ref,
+        .consignee = po.consignee,
+        .tax_province = c.primary_province,
+        .rates = s.settings.tax_by_province[static_cast<std::size_t>(c.primary_province)]};
     for (u32 i = 0; i < po.lines.size(); ++i) {
         if (verified[i] == 0) continue;
         e.lines.push_back(
             invoice_line_for(s, po.lines[i].product, po.lines[i].stamp_region, verified[i]));
     }
-    e.totals = compute_totals(e.lines, {}, e.tax_bp);
+    e.totals = compute_totals(e.lines, {}, e.rates);
     return e;
 }
 
@@ -117,7 +132,7 @@ void apply(state& s, const invoice_drafted& e, const context& ctx) {
                                  .po = e.po,
                                  .consignee = e.consignee,
                                  .tax_province = e.tax_province,
-                                 .tax_bp = e.tax_bp,
+                                 .rates = e.rates,
                                  .lines = e.lines,
                                  .fees = e.fees,
                                  .totals = e.totals,
@@ -150,7 +165,7 @@ rejection decide(const state& s, const add_invoice_fee& c, const context&, event
     std::vector<invoice_fee> fees = inv.fees;
     fees.push_back(fee);
     out.push(invoice_fee_added{
-        .invoice = c.invoice, .fee = fee, .totals = compute_totals(inv.lines, fees, inv.tax_bp)});
+        .invoice = c.invoice, .fee = fee, .totals = compute_totals(inv.lines, fees, inv.rates)});
     return {};
 }
 
@@ -158,8 +173,8 @@ void apply(state& s, const invoice_fee_added& e, const context&) {
     invoice& inv = s.invoice_at(e.invoice);
     assert(inv.status == invoice_status::draft);
     inv.fees.push_back(e.fee);
-    inv.totals = e.totals;
-    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.tax_bp));
+    inv.totals = with_components(inv, e.totals);
+    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.rates));
 }
 
 rejection decide(const state& s, const remove_invoice_fee& c, const context&, event_list& out) {
@@ -170,7 +185,7 @@ rejection decide(const state& s, const remove_invoice_fee& c, const context&, ev
     std::vector<invoice_fee> fees = inv.fees;
     fees.erase(fees.begin() + c.fee);
     out.push(invoice_fee_removed{
-        .invoice = c.invoice, .fee = c.fee, .totals = compute_totals(inv.lines, fees, inv.tax_bp)});
+        .invoice = c.invoice, .fee = c.fee, .totals = compute_totals(inv.lines, fees, inv.rates)});
     return {};
 }
 
@@ -178,8 +193,8 @@ void apply(state& s, const invoice_fee_removed& e, const context&) {
     invoice& inv = s.invoice_at(e.invoice);
     assert(inv.status == invoice_status::draft && e.fee < inv.fees.size());
     inv.fees.erase(inv.fees.begin() + e.fee);
-    inv.totals = e.totals;
-    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.tax_bp));
+    inv.totals = with_components(inv, e.totals);
+    assert(inv.totals == compute_totals(inv.lines, inv.fees, inv.rates));
 }
 
 rejection decide(const state& s, const edit_invoice& c, const context&, event_list& out) {
@@ -226,7 +241,7 @@ rejection decide(const state& s, const create_credit_note& c, const context&, ev
                       .po = original.po,
                       .consignee = original.consignee,
                       .tax_province = original.tax_province,
-                      .tax_bp = original.tax_bp,
+                      .rates = original.rates,
                       .credit_of = c.invoice,
                       .reason = c.reason};
     // Credits never take more than was invoiced: per line, the units not yet credited; the fees
@@ -274,16 +289,19 @@ rejection decide(const state& s, const create_credit_note& c, const context&, ev
         l.line_duty = l.units * l.duty_per_unit;
         e.lines.push_back(l);
     }
-    e.totals = compute_totals(e.lines, e.fees, e.tax_bp);
+    e.totals = compute_totals(e.lines, e.fees, e.rates);
     // Tax is rounded per note, so small notes could together take a cent more than the invoice
-    // charged: each takes at most what is left, and the note that credits the rest takes all of it.
-    const i64 tax_left = original.totals.tax - before.tax;
+    // charged: of each component a note takes at most what is left, and the note that credits the
+    // rest takes all of it.
     const bool credits_the_rest = std::ranges::all_of(left, [](i64 units) { return units <= 0; }) &&
                                   (before.fees || !e.fees.empty() || original.fees.empty());
-    if (credits_the_rest || -e.totals.tax > tax_left) {
-        e.totals.tax = -tax_left;
-        e.totals.total = e.totals.subtotal + e.totals.tax;
+    e.totals.tax = 0;
+    for (std::size_t k = 0; k < tax_kind_count; ++k) {
+        const i64 tax_left = original.totals.taxes[k] - before.taxes[k];
+        if (credits_the_rest || -e.totals.taxes[k] > tax_left) e.totals.taxes[k] = -tax_left;
+        e.totals.tax += e.totals.taxes[k];
     }
+    e.totals.total = e.totals.subtotal + e.totals.tax;
     out.push(std::move(e));
     return {};
 }

@@ -62,7 +62,7 @@ void unschedule(state& s, production_order& po, po_id id);
 i64 round_half_up(i64 numerator, i64 denominator);
 u32 increments_per_unit(u32 volume_ul);
 invoice_totals compute_totals(const std::vector<invoice_line>& lines,
-                              const std::vector<invoice_fee>& fees, i32 tax_bp);
+                              const std::vector<invoice_fee>& fees, const tax_rates& rates);
 invoice_drafted draft_invoice_for(const state& s, po_id po, const std::vector<u32>& verified);
 
 // The parent_closed a segment's completion or cancellation brings, if it is the last open one.

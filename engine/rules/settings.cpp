@@ -37,15 +37,19 @@ rejection decide(const state&, const set_tax_rate& c, const context&, event_list
     if (static_cast<std::size_t>(c.tax_province) >= province_count) {
         return reject(rejection_code::invalid_argument, subject::province);
     }
-    if (c.basis_points < 0 || c.basis_points > constants::tax_bp_max) {
-        return out_of_range(subject::rate, c.basis_points, constants::tax_bp_max);
+    if (static_cast<std::size_t>(c.kind) >= tax_kind_count) {
+        return reject(rejection_code::invalid_argument, subject::rate);
     }
-    out.push(tax_rate_set{.tax_province = c.tax_province, .basis_points = c.basis_points});
+    if (c.rate < 0 || c.rate > constants::tax_rate_max) {
+        return out_of_range(subject::rate, c.rate, constants::tax_rate_max);
+    }
+    out.push(tax_rate_set{.tax_province = c.tax_province, .kind = c.kind, .rate = c.rate});
     return {};
 }
 
 void apply(state& s, const tax_rate_set& e, const context&) {
-    s.settings.tax_bp[static_cast<std::size_t>(e.tax_province)] = e.basis_points;
+    s.settings.tax_by_province[static_cast<std::size_t>(e.tax_province)]
+                              [static_cast<std::size_t>(e.kind)] = e.rate;
 }
 
 rejection decide(const state&, const set_capacity& c, const context&, event_list& out) {

@@ -241,7 +241,8 @@ void read(reader& r, const proto::SetDutyRate& m, set_duty_rate& c) {
 }
 void read(reader& r, const proto::SetTaxRate& m, set_tax_rate& c) {
     c.tax_province = r.prov(m.province());
-    c.basis_points = m.basis_points();
+    c.kind = r.enumerated<tax_kind>(m.kind(), "kind");
+    c.rate = m.rate();
 }
 void read(reader& r, const proto::SetCapacity& m, set_capacity& c) {
     c.on = r.enumerated<weekday>(m.on(), "on");
@@ -444,7 +445,7 @@ Offset<proto::SetDutyRate> write(FlatBufferBuilder& b, const set_duty_rate& c) {
     return proto::CreateSetDutyRate(b, to_wire(c.stamp_region), c.cents_per_increment);
 }
 Offset<proto::SetTaxRate> write(FlatBufferBuilder& b, const set_tax_rate& c) {
-    return proto::CreateSetTaxRate(b, to_wire(c.tax_province), c.basis_points);
+    return proto::CreateSetTaxRate(b, to_wire(c.tax_province), to_wire(c.kind), c.rate);
 }
 Offset<proto::SetCapacity> write(FlatBufferBuilder& b, const set_capacity& c) {
     return proto::CreateSetCapacity(b, to_wire(c.on), c.units);

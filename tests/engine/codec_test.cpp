@@ -22,7 +22,13 @@ token_hash some_token() {
 const ledger_movement m1{region::qc, ledger_kind::refund_verify, 150, 42'150, 3};
 const ledger_movement m2{region::mb, ledger_kind::adjust_verify, -20, -7, 9};
 const std::vector<line_input> two_lines = {{7, region::on, 480}, {8, region::ab, 12}};
-const invoice_totals totals{96'000, 32'200, 128'200, 16'666, 144'866};
+// 5 % GST and 9.975 % QST of 1,282.00.
+const invoice_totals totals{.duty = 96'000,
+                            .fees = 32'200,
+                            .subtotal = 128'200,
+                            .taxes = {6'410, 0, 12'788, 0},
+                            .tax = 19'198,
+                            .total = 147'398};
 const invoice_fee a_fee{4, "Standard handling", fee_kind::per_unit, 15, 7'200};
 
 // One event of every kind, every field away from its default.
@@ -54,7 +60,7 @@ std::vector<event> samples() {
     out.push_back(stamp_order_ordered{10});
     out.push_back(stamps_received{10, 780, m1});
     out.push_back(duty_rate_set{region::on, 25});
-    out.push_back(tax_rate_set{province::nu, 500});
+    out.push_back(tax_rate_set{province::qc, tax_kind::qst, 9'975});
     out.push_back(capacity_set{weekday::thursday, 9'000});
     out.push_back(time_zone_set{time_zone{"America/Winnipeg", -360, false}});
     out.push_back(
@@ -70,8 +76,8 @@ std::vector<event> samples() {
     out.push_back(invoice_drafted{14,
                                   8,
                                   3,
-                                  province::bc,
-                                  1'200,
+                                  province::qc,
+                                  {5'000, 0, 9'975, 0},
                                   {{7, region::on, -480, 15'000, 8, 25, 200, -96'000}},
                                   {a_fee},
                                   totals,
@@ -199,6 +205,54 @@ TEST(codec, a_missing_union_or_required_struct_is_refused) {
         b.Finish(fb::CreateEventRecord(b, fb::Event::StampsReceived, body.Union()));
         EXPECT_EQ(decode({b.GetBufferPointer(), b.GetSize()}, out), decode_error::missing_field);
     }
+}
+
+// Records written before tax had components carry one combined rate in basis points: it reads as
+// the province's HST where it has one and its GST elsewhere, and the combined tax as that
+// component's.
+TEST(codec, a_combined_tax_rate_of_old_reads_as_the_provinces_hst_or_gst) {
+    event out;
+    {
+        flatbuffers::FlatBufferBuilder b;
+        fb::TaxRateSetBuilder old(b);
+        old.add_province(fb::Province::ON);
+        old.add_basis_points(1'300);
+        const auto body = old.Finish();
+        b.Finish(fb::CreateEventRecord(b, fb::Event::TaxRateSet, body.Union()));
+        ASSERT_EQ(decode({b.GetBufferPointer(), b.GetSize()}, out), decode_error::ok);
+        EXPECT_EQ(std::get<tax_rate_set>(out), (tax_rate_set{province::on, tax_kind::hst, 13'000}));
+    }
+    {
+        flatbuffers::FlatBufferBuilder b;
+        const fb::InvoiceTotals t(96'000, 0, 96'000, 4'800, 100'800);
+        fb::InvoiceDraftedBuilder old(b);
+        old.add_id(1);
+        old.add_po(1);
+        old.add_consignee(1);
+        old.add_tax_province(fb::Province::AB);
+        old.add_tax_bp(500);
+        old.add_totals(&t);
+        const auto body = old.Finish();
+        b.Finish(fb::CreateEventRecord(b, fb::Event::InvoiceDrafted, body.Union()));
+        ASSERT_EQ(decode({b.GetBufferPointer(), b.GetSize()}, out), decode_error::ok);
+        const auto& drafted = std::get<invoice_drafted>(out);
+        EXPECT_EQ(drafted.rates, (tax_rates{5'000, 0, 0, 0}));
+        EXPECT_EQ(drafted.totals.taxes, (std::array<i64, tax_kind_count>{4'800, 0, 0, 0}));
+        EXPECT_EQ(drafted.totals.tax, 4'800);
+    }
+}
+
+// Components that do not add up to the tax are not a record this writer wrote.
+TEST(codec, tax_components_that_do_not_add_up_are_refused) {
+    flatbuffers::FlatBufferBuilder b;
+    const fb::InvoiceTotals t(0, 1'000, 1'000, 50, 1'050);
+    const fb::TaxComponents wrong(40, 0, 0, 0);
+    const auto fee =
+        fb::CreateInvoiceFee(b, 1, b.CreateString("x"), fb::FeeKind::Flat, 1'000, 1'000);
+    const auto body = fb::CreateInvoiceFeeAdded(b, 1, fee, &t, &wrong);
+    b.Finish(fb::CreateEventRecord(b, fb::Event::InvoiceFeeAdded, body.Union()));
+    event out;
+    EXPECT_EQ(decode({b.GetBufferPointer(), b.GetSize()}, out), decode_error::out_of_range);
 }
 
 TEST(codec, a_confirm_is_small) {

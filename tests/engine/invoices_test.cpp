@@ -20,8 +20,9 @@ protected:
             admin, set_duty_rate{.stamp_region = region::on, .cents_per_increment = 25});
         expect_ok<duty_rate_set>(
             admin, set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 100});
-        expect_ok<tax_rate_set>(admin,
-                                set_tax_rate{.tax_province = province::on, .basis_points = 1300});
+        expect_ok<tax_rate_set>(
+            admin,
+            set_tax_rate{.tax_province = province::on, .kind = tax_kind::hst, .rate = 13'000});
         handling =
             expect_ok<fee_preset_created>(admin, create_fee_preset{.key = code{"HANDLING"},
                                                                    .name = "Standard handling",
@@ -85,13 +86,88 @@ TEST_F(invoices, tax_comes_from_the_consignees_province_and_is_stored) {
     const po_id po = completed_po();
     const invoice& inv = invoice_of(po);
     EXPECT_EQ(inv.tax_province, province::on);
-    EXPECT_EQ(inv.tax_bp, 1300);
+    EXPECT_EQ(inv.rates, (tax_rates{0, 13'000, 0, 0}));
     EXPECT_EQ(inv.totals.subtotal, 96'000);
     EXPECT_EQ(inv.totals.tax, 12'480);
     EXPECT_EQ(inv.totals.total, 108'480);
-    expect_ok<tax_rate_set>(admin,
-                            set_tax_rate{.tax_province = province::on, .basis_points = 1500});
-    EXPECT_EQ(invoice_of(po).tax_bp, 1300);
+    expect_ok<tax_rate_set>(
+        admin, set_tax_rate{.tax_province = province::on, .kind = tax_kind::hst, .rate = 15'000});
+    EXPECT_EQ(invoice_of(po).rates[index(tax_kind::hst)], 13'000);
+}
+
+// SPEC §9: a fresh warehouse taxes by the law's components, each named and on its own line.
+TEST(tax_rates, a_fresh_warehouse_starts_with_the_laws_components) {
+    const state fresh;
+    const auto rates = [&](province p) { return fresh.settings.tax_by_province[index(p)]; };
+    EXPECT_EQ(rates(province::ab), (tax_rates{5'000, 0, 0, 0}));
+    EXPECT_EQ(rates(province::on), (tax_rates{0, 13'000, 0, 0}));
+    EXPECT_EQ(rates(province::ns), (tax_rates{0, 15'000, 0, 0}));
+    EXPECT_EQ(rates(province::pe), (tax_rates{0, 15'000, 0, 0}));
+    EXPECT_EQ(rates(province::qc), (tax_rates{5'000, 0, 9'975, 0}));
+    EXPECT_EQ(rates(province::bc), (tax_rates{5'000, 0, 0, 0}));
+}
+
+// Quebec is GST 5 % and QST 9.975 %, each rounded half-up once — not one combined 14.975 %.
+TEST_F(invoices, quebec_is_taxed_gst_and_qst_each_rounded_once) {
+    expect_ok<consignee_edited>(admin, edit_consignee{.consignee = norwood,
+                                                      .name = "Norwood Vapes",
+                                                      .primary_province = province::qc});
+    // 7 units × 1 increment × 3 ¢ = 21 ¢: GST 1.05 → 1 ¢, QST 2.09475 → 2 ¢; 14.975 % combined
+    // would be 3.14475 → 3 ¢ too, so take 33 ¢: GST 1.65 → 2 ¢, QST 3.29175 → 3 ¢, combined
+    // 4.94175 → 5 ¢.
+    expect_ok<duty_rate_set>(admin,
+                             set_duty_rate{.stamp_region = region::fed, .cents_per_increment = 3});
+    const product_id small = add_product("VAPE-2", norwood, 2'000);
+    const po_id po = add_po(add_shipment("SH-2", small, 1, 11), {{small, region::fed, 11}});
+    start(po);
+    confirm_all(po);
+    verify(po);
+    const invoice& inv = invoice_of(po);
+    EXPECT_EQ(inv.tax_province, province::qc);
+    EXPECT_EQ(inv.rates, (tax_rates{5'000, 0, 9'975, 0}));
+    EXPECT_EQ(inv.totals.subtotal, 33);
+    EXPECT_EQ(inv.totals.taxes, (std::array<i64, tax_kind_count>{2, 0, 3, 0}));
+    EXPECT_EQ(inv.totals.tax, 5);
+    EXPECT_EQ(inv.totals.total, 38);
+    // Credits take back each component, never more of it than was charged: a unit at a time
+    // each note rounds GST 0.15 → 0 ¢ and QST 0.299 → 0 ¢, and the last takes all that is left.
+    const invoice_id id = s.po_at(po).invoice;
+    expect_ok<invoice_advanced>(finance,
+                                advance_invoice{.invoice = id, .to = invoice_status::issued});
+    std::array<i64, tax_kind_count> credited{};
+    for (int i = 0; i < 10; ++i) {
+        const auto note = expect_ok<invoice_drafted>(
+            finance,
+            create_credit_note{.invoice = id, .lines = {{.line = 0, .units = 1}}, .reason = "x"});
+        for (std::size_t k = 0; k < tax_kind_count; ++k)
+            credited[k] += note.totals.taxes[k];
+    }
+    const auto last = expect_ok<invoice_drafted>(
+        finance, create_credit_note{.invoice = id, .reason = "the rest"});
+    for (std::size_t k = 0; k < tax_kind_count; ++k)
+        credited[k] += last.totals.taxes[k];
+    EXPECT_EQ(credited, (std::array<i64, tax_kind_count>{-2, 0, -3, 0}));
+    // The seed's 480 units: 960.00 of duty, GST 48.00, QST 95.76.
+    const invoice& seed = invoice_of(completed_po());
+    EXPECT_EQ(seed.totals.taxes, (std::array<i64, tax_kind_count>{4'800, 0, 9'576, 0}));
+    EXPECT_EQ(seed.totals.total, 96'000 + 4'800 + 9'576);
+}
+
+// A rate is one component's, to a thousandth of a percent, at most 100 %.
+TEST_F(invoices, a_tax_rate_is_one_component_within_100_percent) {
+    expect_ok<tax_rate_set>(
+        admin, set_tax_rate{.tax_province = province::bc, .kind = tax_kind::pst, .rate = 7'000});
+    EXPECT_EQ(s.settings.tax_by_province[index(province::bc)], (tax_rates{5'000, 0, 0, 7'000}));
+    const rejection over = run(
+        admin, set_tax_rate{.tax_province = province::bc, .kind = tax_kind::pst, .rate = 100'001});
+    EXPECT_EQ(over.code, rejection_code::invalid_argument);
+    EXPECT_EQ(over.needed, 100'001);
+    EXPECT_EQ(over.available, 100'000);
+    EXPECT_EQ(
+        run(admin,
+            set_tax_rate{.tax_province = province::bc, .kind = static_cast<tax_kind>(4), .rate = 1})
+            .code,
+        rejection_code::invalid_argument);
 }
 
 TEST_F(invoices, tax_is_rounded_half_up_once) {
@@ -248,7 +324,8 @@ TEST_F(invoices, small_credits_take_back_no_more_tax_than_was_charged) {
 // Seed 003, issue 16: a consignee that moves province is invoiced at the new province's rate from
 // then on; the invoice already drafted keeps what it had.
 TEST_F(invoices, a_consignee_that_moved_is_invoiced_at_its_new_rate_drafts_keep_theirs) {
-    expect_ok<tax_rate_set>(admin, set_tax_rate{.tax_province = province::ab, .basis_points = 500});
+    expect_ok<tax_rate_set>(
+        admin, set_tax_rate{.tax_province = province::ab, .kind = tax_kind::gst, .rate = 5'000});
     const po_id before = completed_po(240);
     const auto edited = expect_ok<consignee_edited>(
         admin, edit_consignee{.consignee = norwood,
@@ -266,9 +343,9 @@ TEST_F(invoices, a_consignee_that_moved_is_invoiced_at_its_new_rate_drafts_keep_
     EXPECT_EQ(k.tax_registration, "123456789RT0001");
     const po_id after = completed_po(240);
     EXPECT_EQ(invoice_of(before).tax_province, province::on);
-    EXPECT_EQ(invoice_of(before).tax_bp, 1'300);
+    EXPECT_EQ(invoice_of(before).rates, (tax_rates{0, 13'000, 0, 0}));
     EXPECT_EQ(invoice_of(after).tax_province, province::ab);
-    EXPECT_EQ(invoice_of(after).tax_bp, 500);
+    EXPECT_EQ(invoice_of(after).rates, (tax_rates{5'000, 0, 0, 0}));
     // Only the admin edits; an unknown consignee or a registration number too long is refused.
     EXPECT_EQ(run(finance, edit_consignee{.consignee = norwood, .name = "x"}).code,
               rejection_code::forbidden);

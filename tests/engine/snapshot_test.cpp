@@ -1,5 +1,6 @@
 // The snapshot format: the whole state round-trips, the decoded state goes on exactly like the
 // original, and damaged bytes are refused without harm.
+#include <algorithm>
 #include <random>
 
 #include "engine/access.hpp"
@@ -128,7 +129,10 @@ TEST_F(snapshot, damaged_bytes_never_crash_the_decoder) {
         if (decode_snapshot(damaged, decoded) == snapshot_error::ok) {
             std::vector<u8> reencoded;
             encode_snapshot(decoded, reencoded);
-            EXPECT_EQ(reencoded, damaged) << "round " << i;
+            const auto at = std::ranges::mismatch(reencoded, damaged);
+            EXPECT_EQ(reencoded, damaged)
+                << "round " << i << ": first difference at byte " << (at.in1 - reencoded.begin())
+                << " of " << damaged.size();
         } else {
             EXPECT_TRUE(decoded.users.empty());
         }

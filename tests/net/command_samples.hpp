@@ -34,7 +34,7 @@ inline std::vector<command> one_of_each() {
         mark_stamp_order_ordered{23},
         receive_stamps{24, 598},
         set_duty_rate{region::qc, 112},
-        set_tax_rate{province::qc, 1498},
+        set_tax_rate{province::qc, tax_kind::qst, 9'975},
         set_capacity{weekday::saturday, 12'345},
         set_time_zone{time_zone{"America/Winnipeg", -360, true}},
         create_fee_preset{code{"LABEL"}, "Labelling", fee_kind::per_unit, 25},

@@ -421,13 +421,16 @@ TEST_F(views, a_shipment_view_reports_availability_per_product) {
 }
 
 TEST_F(views, settings_hold_one_entry_per_province_weekday_and_region) {
-    expect_ok<tax_rate_set>(admin,
-                            set_tax_rate{.tax_province = province::qc, .basis_points = 1498});
+    expect_ok<tax_rate_set>(
+        admin, set_tax_rate{.tax_province = province::qc, .kind = tax_kind::qst, .rate = 9'975});
     const auto* view = as<proto::SettingsView>(
         ask(admin, proto::Body::GetSettings, [](auto& b) { return proto::CreateGetSettings(b); }));
     ASSERT_NE(view, nullptr);
-    ASSERT_EQ(view->tax_bp()->size(), province_count);
-    EXPECT_EQ(view->tax_bp()->Get(static_cast<u32>(province::qc)), 1498);
+    ASSERT_EQ(view->tax_rates()->size(), province_count);
+    const fb::TaxRates* qc = view->tax_rates()->Get(static_cast<u32>(province::qc));
+    EXPECT_EQ(qc->gst(), 5'000);
+    EXPECT_EQ(qc->qst(), 9'975);
+    EXPECT_EQ(view->tax_rates()->Get(static_cast<u32>(province::on))->hst(), 13'000);
     EXPECT_EQ(view->capacity_units()->size(), 5u);
     EXPECT_EQ(stamps_of(view->stamps_per_bundle(), region::mb), 50);
     EXPECT_EQ(stamps_of(view->deposit_cents_per_stamp(), region::fed), 0);

@@ -191,7 +191,7 @@ class Browser:
             o.add_argument(a)
         o.binary_location = '/usr/bin/chromium'
         o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-        self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, log_path=os.devnull), options=o)
+        self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, log_path=os.path.join(ARGS.screenshots, 'chromedriver.log')), options=o)
         self.d.set_script_timeout(30)
         self.console = []
 

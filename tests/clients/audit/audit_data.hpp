@@ -79,7 +79,8 @@ public:
             workload_admin,
             create_product{
                 .sku = code{"VAPE-15"}, .consignee = 1, .name = "Vape 15 mL", .volume_ul = 15'000});
-        must(workload_admin, set_tax_rate{.tax_province = province::on, .basis_points = 1300});
+        must(workload_admin,
+             set_tax_rate{.tax_province = province::on, .kind = tax_kind::hst, .rate = 13'000});
         receive_shipment();
         receive_order(region::fed, 500, 500);  // stamp order 1: 25,000 FED
         receive_order(region::on, 520, 510);   // stamp order 2: 25,500 ON (10 bundles short)

@@ -258,8 +258,11 @@ TEST(report_text, figures_money_and_csv) {
     EXPECT_EQ(format_cents(3'706'626), "$37,066.26");
     EXPECT_EQ(format_cents(-50), "-$0.50");
     EXPECT_EQ(format_decimal(-3'706'626), "-37066.26");
-    EXPECT_EQ(format_percent_bp(1300), "13.00 %");
-    EXPECT_EQ(format_percent_bp(1475), "14.75 %");
+    EXPECT_EQ(rate_text(13'000), "13 %");
+    EXPECT_EQ(rate_text(9'975), "9.975 %");
+    EXPECT_EQ(rate_text(14'750), "14.75 %");
+    EXPECT_EQ(rate_text(5'050), "5.05 %");
+    EXPECT_EQ(rate_text(0), "0 %");
     EXPECT_EQ(format_ml(15'000), "15");
     EXPECT_EQ(format_ml(2'500), "2.5");
     std::string row;

@@ -35,7 +35,9 @@ protected:
     void SetUp() override {
         warehouse::SetUp();
         expect_ok<duty_rate_set>(admin, set_duty_rate{.cents_per_increment = 112});
-        expect_ok<tax_rate_set>(admin, set_tax_rate{.basis_points = 1300});
+        expect_ok<tax_rate_set>(
+            admin,
+            set_tax_rate{.tax_province = province::on, .kind = tax_kind::hst, .rate = 13'000});
         const fee_preset_id stamping =
             expect_ok<fee_preset_created>(admin, create_fee_preset{.key = code{"STAMPING"},
                                                                    .name = "Stamping, per unit",

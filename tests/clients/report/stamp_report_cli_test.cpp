@@ -159,7 +159,7 @@ TEST_F(stamp_report_cli, invoice_pdf_and_csv_carry_every_line_fee_tax_and_total)
     for (const char* expected :
          {"Invoice INV-000001", "Issued", "2026-03-21", "PO-0089", "NORWOOD", "3,650", "15 mL",
           "$1.12", "$8.96", "$32,704.00", "Stamping, per unit", "$73.00", "Handling", "$25.00",
-          "$32,802.00", "ON 13.00 %", "$4,264.26", "$37,066.26"}) {
+          "$32,802.00", "HST 13 % (ON)", "$4,264.26", "$37,066.26"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n" << text;
     }
     r = report({"invoices", "--invoice", "INV-000001", "--format", "csv"});

@@ -124,7 +124,9 @@ private:
             admin,
             create_fee_preset{
                 .key = code{"F"}, .name = "F", .kind = fee_kind::per_unit, .amount_cents = 7});
-        engine_only(admin, set_tax_rate{.tax_province = province::on, .basis_points = 1300});
+        engine_only(
+            admin,
+            set_tax_rate{.tax_province = province::on, .kind = tax_kind::hst, .rate = 13'000});
         // Small days, so that capacity refusals and overrides come up.
         _model.capacity = 60 + pick(140);
         for (u8 d = 0; d < 5; ++d)
