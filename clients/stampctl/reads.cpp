@@ -48,6 +48,10 @@ struct read_spec {
     // The readable form's columns of a row (all when empty): a reference list's rows share one
     // table of fields, and each kind has only some of them. --json keeps them all.
     std::function<bool(const read_args&, std::string_view column)> shows = {};
+    // The read of one object: its id given either way, `get-po 12` or `get-po --po 12`, as the
+    // commands take it (`cancel-po --po 12`). Into read_args::id.
+    const char* id_name = nullptr;  // "po": the positional's name and the flag's, --po
+    const char* id_help = nullptr;  // "PO id"
 };
 
 constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
@@ -159,6 +163,13 @@ int run_read(const globals& g, const read_spec& s, const read_args& a) {
 void add(registry& r, read_spec s, const char* roles) {
     CLI::App* sub = r.app.add_subcommand(s.name, s.help + "\nRoles: " + roles + ".");
     auto args = std::make_shared<read_args>();
+    CLI::Option *positional = nullptr, *flag = nullptr;
+    if (s.id_name != nullptr) {
+        const std::string name = s.id_name, help = s.id_help;
+        positional = sub->add_option(name, args->id, help + ", REQUIRED here or as --" + name);
+        flag = sub->add_option("--" + name, args->id,
+                               help + ", REQUIRED here or as the first argument");
+    }
     s.options(*sub, *args);
     if (s.rows != nullptr) {
         sub->add_option("--after", args->after,
@@ -166,7 +177,15 @@ void add(registry& r, read_spec s, const char* roles) {
         sub->add_flag("--all", args->all, "follow `more` to the end of the list");
     }
     auto shared = std::make_shared<read_spec>(std::move(s));
-    sub->callback([&r, args, shared] {
+    sub->callback([&r, args, shared, positional, flag] {
+        if (positional != nullptr && positional->count() + flag->count() != 1) {
+            const std::string name = shared->id_name, read = shared->name;
+            const std::string usage = " (" + read + " 12 or " + read + " --" + name + " 12)";
+            if (positional->count() + flag->count() == 0)
+                throw CLI::RequiredError(std::string{shared->id_help} + usage);
+            throw CLI::ValidationError(
+                name, "give the " + std::string{shared->id_help} + " once" + usage);
+        }
         r.chosen = [args, shared](const globals& g) { return run_read(g, *shared, *args); };
     });
 }
@@ -174,12 +193,18 @@ void add(registry& r, read_spec s, const char* roles) {
 // ---------------------------------------------------------------- the reads
 void define_po_reads(registry& r) {
     add(r,
-        {"get-po", "A production order: status, lines, run counters, balances, invoice.",
+        {"get-po",
+         "A production order: status, lines, run counters, balances, invoice.",
          proto::Body::GetPo,
-         [](CLI::App& s, read_args& a) { s.add_option("po", a.id, "PO id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetPo(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "po",
+         "PO id"},
         anyone);
     add(r,
         {"list-pos", "Production orders, by consignee and status.", proto::Body::ListPos,
@@ -198,24 +223,34 @@ void define_po_reads(registry& r) {
          "pos"},
         anyone);
     add(r,
-        {"get-run-queue", "A PO's box queue in the stamper's order, with each box's state.",
+        {"get-run-queue",
+         "A PO's box queue in the stamper's order, with each box's state.",
          proto::Body::GetRunQueue,
-         [](CLI::App& s, read_args& a) { s.add_option("--po", a.id, "PO id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
              return proto::CreateGetRunQueue(b, a.id, after).Union();
          },
-         "items", true},
+         "items",
+         true,
+         {},
+         "po",
+         "PO id"},
         anyone);
     add(r,
-        {"scan-box", "What confirming a box in a run would do: its units per line, stamps needed.",
+        {"scan-box",
+         "What confirming a box in a run would do: its units per line, stamps needed.",
          proto::Body::ScanBox,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--po", a.id, "PO id")->required();
              s.add_option("--barcode", a.barcode, "the box's barcode")->required();
          },
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateScanBoxDirect(b, a.id, a.barcode.c_str()).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "po",
+         "PO id"},
         anyone);
 }
 
@@ -299,22 +334,32 @@ void define_ledger_figures(registry& r) {
 
 void define_other_reads(registry& r) {
     add(r,
-        {"get-shipment", "A shipment: status, boxes, and availability per product (SPEC §3).",
+        {"get-shipment",
+         "A shipment: status, boxes, and availability per product (SPEC §3).",
          proto::Body::GetShipment,
-         [](CLI::App& s, read_args& a) {
-             s.add_option("shipment", a.id, "shipment id")->required();
-         },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetShipment(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "shipment",
+         "shipment id"},
         anyone);
     add(r,
-        {"get-invoice", "An invoice: lines, fees and totals in cents (SPEC §9).",
+        {"get-invoice",
+         "An invoice: lines, fees and totals in cents (SPEC §9).",
          proto::Body::GetInvoice,
-         [](CLI::App& s, read_args& a) { s.add_option("invoice", a.id, "invoice id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetInvoice(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "invoice",
+         "invoice id"},
         "any role; a consignee user sees only its own, once issued");
     add(r,
         {"list-invoices", "Invoices, by consignee.", proto::Body::ListInvoices,

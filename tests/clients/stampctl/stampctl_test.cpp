@@ -333,6 +333,102 @@ TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     EXPECT_EQ(province.err.find("->"), std::string::npos) << province.err;
 }
 
+// Issue 16: `stampctl frobnicate --help` printed the general help and exited 0.
+TEST_F(stampctl_test, an_unknown_commands_help_says_it_is_unknown) {
+    const ran unknown = run_program(dir, STAMPCTL, {"frobnicate", "--help"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_EQ(unknown.out, "");
+    EXPECT_EQ(unknown.err,
+              "stampctl: unknown command 'frobnicate'\n(stampctl --help lists the commands)\n");
+    const ran typo = run_program(dir, STAMPCTL, {"get-poo", "--help"});
+    EXPECT_EQ(typo.code, 2);
+    EXPECT_EQ(typo.out, "");
+    EXPECT_EQ(typo.err.rfind("stampctl: unknown command 'get-poo'; did you mean 'get-po'?\n", 0),
+              0u)
+        << typo.err;
+}
+
+// Issue 16: a flag with a name list (--region NAME) lost CLI11's REQUIRED; the usage line named
+// no flag at all.
+TEST_F(stampctl_test, help_marks_every_required_flag) {
+    const ran help = run_program(dir, STAMPCTL, {"set-bundle-size", "--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_NE(help.out.find("Usage: stampctl set-bundle-size --region NAME --stamps UINT "
+                            "[OPTIONS]\n"),
+              std::string::npos)
+        << help.out;
+    EXPECT_NE(help.out.find("  --region NAME REQUIRED      fed, on, qc, ab or mb\n"),
+              std::string::npos)
+        << help.out;
+    EXPECT_NE(help.out.find("  --stamps UINT REQUIRED      stamps per bundle\n"), std::string::npos)
+        << help.out;
+    const ran cancel = run_program(dir, STAMPCTL, {"cancel-po", "--help"});
+    EXPECT_NE(cancel.out.find("Usage: stampctl cancel-po --po UINT [OPTIONS]\n"), std::string::npos)
+        << cancel.out;
+    EXPECT_NE(cancel.out.find("  --reason TEXT               why\n"), std::string::npos)
+        << cancel.out;
+    const ran get = run_program(dir, STAMPCTL, {"get-po", "--help"});
+    EXPECT_NE(get.out.find("  po UINT                     PO id, REQUIRED here or as --po\n"),
+              std::string::npos)
+        << get.out;
+}
+
+// Issue 16: --dry-run only where something would change. The completion script lists each
+// subcommand's flags, so it shows which ones offer it.
+TEST_F(stampctl_test, dry_run_is_offered_only_by_commands_that_change_things) {
+    const ran script = run_program(dir, STAMPCTL, {"completion"});
+    ASSERT_EQ(script.code, 0);
+    const std::set<std::string> reads = {"balances", "scan-box", "watch", "whoami", "completion"};
+    std::istringstream lines(script.out);
+    std::size_t commands = 0, reads_seen = 0;
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t close = line.find(") words=\"");
+        if (line.rfind("    ", 0) != 0 || close == std::string::npos || line[4] == '\'') continue;
+        const std::string name = line.substr(4, close - 4);
+        const bool read =
+            reads.contains(name) || name.rfind("get-", 0) == 0 || name.rfind("list-", 0) == 0;
+        const bool offers = line.find(" --dry-run") != std::string::npos;
+        EXPECT_EQ(offers, !read) << name;
+        (read ? reads_seen : commands) += 1;
+    }
+    EXPECT_GE(commands, 35u);
+    EXPECT_GE(reads_seen, 15u);
+    const ran asked = run_program(dir, STAMPCTL, {"get-po", "1", "--dry-run"});
+    EXPECT_EQ(asked.code, 2);
+    EXPECT_EQ(asked.err, "stampctl: get-po changes nothing, so it takes no --dry-run\n");
+    const ran help = run_program(dir, STAMPCTL, {"list-pos", "--help"});
+    EXPECT_EQ(help.out.find("  --dry-run"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("reads (get-*, list-*) do not"), std::string::npos) << help.out;
+}
+
+// Issue 16: `get-po 1` but `cancel-po --po 1`. A read of one object takes its id either way; the
+// old forms still work.
+TEST_F(stampctl_test, a_read_takes_its_id_as_an_argument_or_as_the_commands_flag) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:10"});
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    const std::vector<std::pair<std::string, std::string>> reads = {
+        {"get-po", "po"}, {"get-run-queue", "po"}, {"get-shipment", "shipment"}};
+    for (const auto& [read, flag] : reads) {
+        const std::string positional = ok(supervisor_token, {read, "1"});
+        EXPECT_FALSE(positional.empty()) << read;
+        EXPECT_EQ(ok(supervisor_token, {read, "--" + flag, "1"}), positional) << read;
+        const ran neither = ctl(supervisor_token, {read});
+        EXPECT_EQ(neither.code, 2) << read;
+        EXPECT_NE(neither.err.find(read + " 12 or " + read + " --" + flag + " 12"),
+                  std::string::npos)
+            << neither.err;
+        const ran both = ctl(supervisor_token, {read, "1", "--" + flag, "1"});
+        EXPECT_EQ(both.code, 2) << read;
+    }
+    EXPECT_EQ(ok(stamper_token, {"scan-box", "1", "--barcode", "BX1"}),
+              ok(stamper_token, {"scan-box", "--po", "1", "--barcode", "BX1"}));
+    const ran invoice = ctl(finance_token, {"get-invoice", "--invoice", "1"});
+    EXPECT_EQ(invoice.code, 1);  // parsed: no invoice yet, the server says so
+    EXPECT_NE(invoice.err.find("NOT_FOUND"), std::string::npos) << invoice.err;
+}
+
 // Issue 16: bash completion, written from the same command table as the subcommands.
 TEST_F(stampctl_test, the_bash_completion_script_lists_every_command_and_parses) {
     const ran script = run_program(dir, STAMPCTL, {"completion"});
