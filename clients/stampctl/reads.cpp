@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "clients/lib/view.hpp"
+#include "clients/stampctl/readable.hpp"
 #include "clients/stampctl/stampctl.hpp"
 
 namespace stampd::ctl {
@@ -109,6 +110,14 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
         next = page_rows.empty() ? after : next_after(s, page_rows, after);
         for (json::value& row : page_rows)
             rows.push_back(std::move(row));
+        // A run queue's barcodes go with its rows, one each.
+        json::value* labels = json::find(*out.as_object(), "barcodes");
+        json::value* page_labels = json::find(*page.as_object(), "barcodes");
+        if (labels != nullptr && page_labels != nullptr && labels->as_array() != nullptr &&
+            page_labels->as_array() != nullptr) {
+            for (json::value& label : *page_labels->as_array())
+                labels->as_array()->push_back(std::move(label));
+        }
     }
     if (json::value* field = json::find(*out.as_object(), "more")) *field = json::value{more};
     return exit_done;
@@ -121,6 +130,8 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     const bool more = s.rows != nullptr && has_more(o);
     std::erase_if(o, [&](const json::member& m) { return s.rows != nullptr && m.first == "more"; });
     const json::value* rows = s.rows != nullptr ? json::find(o, s.rows) : nullptr;
+    const bool none = rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty();
+    const u32 next = more ? next_after(s, *rows->as_array(), a.after) : 0;
     for (json::member& list : o) {
         json::array* found = s.shows && list.first == s.rows ? list.second.as_array() : nullptr;
         if (found == nullptr) continue;
@@ -138,15 +149,15 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
             }
         }
     }
-    if (rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty()) {
+    // What a person reads: dollars, barcodes (readable.hpp). `rows` is not used past here.
+    money_as_dollars(v);
+    if (s.kind == proto::Body::GetRunQueue) boxes_by_barcode(o);
+    if (none) {
         std::cout << "(none)\n";
     } else {
         std::cout << client::render_block(o);
     }
-    if (more) {
-        std::cout << "(more: --after " << next_after(s, *rows->as_array(), a.after)
-                  << " or --all)\n";
-    }
+    if (more) std::cout << "(more: --after " << next << " or --all)\n";
 }
 
 int run_read(const globals& g, const read_spec& s, const read_args& a) {
@@ -224,7 +235,7 @@ void define_po_reads(registry& r) {
         anyone);
     add(r,
         {"get-run-queue",
-         "A PO's box queue in the stamper's order, with each box's state.",
+         "A PO's box queue in the stamper's order: each box by barcode, with its state.",
          proto::Body::GetRunQueue,
          [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
@@ -349,7 +360,7 @@ void define_other_reads(registry& r) {
         anyone);
     add(r,
         {"get-invoice",
-         "An invoice: lines, fees and totals in cents (SPEC §9).",
+         "An invoice: lines, fees and totals (SPEC §9), in dollars (--json: cents).",
          proto::Body::GetInvoice,
          [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
@@ -458,7 +469,8 @@ int print_pushes(const globals& g, client::connection& c, u32 count) {
         if (p == nullptr) continue;
         std::cout << "LSN " << p->lsn() << " user " << p->user() << " station " << p->station()
                   << ":\n";
-        if (const json::value* events = json::find(*v.as_object(), "events")) {
+        if (json::value* events = json::find(*v.as_object(), "events")) {
+            money_as_dollars(*events);
             for (const json::value& e : *events->as_array())
                 std::cout << "  " << client::render_line(e) << '\n';
         }

@@ -316,7 +316,8 @@ int main(int argc, char** argv) {
     signal(SIGPIPE, SIG_IGN);
     CLI::App app{
         "stampctl: run stampd from the command line — every command of SPEC.md and every read.\n"
-        "Money is integer cents, volumes microlitres, dates YYYY-MM-DD.",
+        "Money is given in integer cents and shown in dollars and cents ($1,234.56; cents in "
+        "--json), volumes microlitres, dates YYYY-MM-DD.",
         "stampctl"};
     app.footer(
         "Exit codes: 0 done, 1 rejected by the server (code and figures on stderr), 2 usage, "

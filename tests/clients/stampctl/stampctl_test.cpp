@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/stampctl/readable.hpp"
 #include "net/server.hpp"
 #include "tests/support/json_check.hpp"
 #include "tests/support/run_program.hpp"
@@ -429,6 +430,58 @@ TEST_F(stampctl_test, a_read_takes_its_id_as_an_argument_or_as_the_commands_flag
     EXPECT_NE(invoice.err.find("NOT_FOUND"), std::string::npos) << invoice.err;
 }
 
+// Issue 16: what a person reads shows money as dollars and cents and a run queue's boxes by
+// their barcodes; --json keeps cents and ids.
+TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
+    set_up_reference();
+    receive_shipment();
+    ok(admin_token, {"create-fee-preset", "--key", "RUSH", "--name", "Rush", "--kind", "flat",
+                     "--amount-cents", "123456"});
+    EXPECT_EQ(ok(admin_token, {"list-reference", "fee-presets"}),
+              "kind: FeePresets\n"
+              "rows:\n"
+              "  id  key   name  kind  amount\n"
+              "  1   RUSH  Rush  Flat  $1,234.56\n");
+    EXPECT_NE(ok(admin_token, {"--json", "list-reference", "fee-presets"})
+                  .find("\"amount_cents\":123456"),
+              std::string::npos);
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:24"});
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    EXPECT_EQ(ok(stamper_token, {"get-run-queue", "1"}),
+              "items:\n"
+              "  barcode  line  units  state\n"
+              "  BX1      0     10     Pending\n"
+              "  BX2      0     10     Pending\n"
+              "  BX3      0     4      Pending\n");
+    const std::string queue = ok(stamper_token, {"--json", "get-run-queue", "1", "--all"});
+    EXPECT_NE(queue.find("\"box\":1"), std::string::npos) << queue;
+    EXPECT_NE(queue.find("\"barcodes\":[\"BX1\",\"BX2\",\"BX3\"]"), std::string::npos) << queue;
+    for (const char* box : {"1", "2", "3"})
+        ok(stamper_token, {"confirm-box", "--po", "1", "--box", box, "--action", "override"});
+    ok(verifier_token, {"verify-po", "--po", "1", "--override-shortage"});
+    const std::string invoice = ok(finance_token, {"get-invoice", "1"});
+    for (const char* figure :
+         {"  duty_per_increment  duty_per_unit  line_duty", "$0.12", "$0.96", "$23.04",
+          "totals: duty=$23.04 fees=$0.00 subtotal=$23.04 "
+          "tax=$3.00 total=$26.04"}) {
+        EXPECT_NE(invoice.find(figure), std::string::npos) << figure << " not in\n" << invoice;
+    }
+    const std::string shown =
+        ok(finance_token, {"add-invoice-fee", "--invoice", "1", "--preset", "1", "--dry-run"});
+    EXPECT_NE(shown.find("amount=$1,234.56"), std::string::npos) << shown;
+    const json::value json_invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
+    EXPECT_EQ(text(field(field(json_invoice, "totals"), "total")), "2604");
+}
+
+TEST(stampctl_dollars, cents_read_as_dollars_with_thousands) {
+    EXPECT_EQ(ctl::dollars(0), "$0.00");
+    EXPECT_EQ(ctl::dollars(5), "$0.05");
+    EXPECT_EQ(ctl::dollars(123456), "$1,234.56");
+    EXPECT_EQ(ctl::dollars(100000000), "$1,000,000.00");
+    EXPECT_EQ(ctl::dollars(-1250), "-$12.50");
+    EXPECT_EQ(ctl::dollars(INT64_MIN), "-$92,233,720,368,547,758.08");
+}
+
 // Issue 16: bash completion, written from the same command table as the subcommands.
 TEST_F(stampctl_test, the_bash_completion_script_lists_every_command_and_parses) {
     const ran script = run_program(dir, STAMPCTL, {"completion"});
@@ -537,6 +590,12 @@ TEST_F(stampctl_test, all_reads_every_page_of_a_run_queue) {
     for (const json::value& row : *rows)
         boxes.insert(json::to_string(field(row, "box")));
     EXPECT_EQ(boxes.size(), 2500u);  // no entry read twice
+    // Every page's barcodes come with its rows, so the readable form names every box by barcode.
+    ASSERT_NE(field(queue, "barcodes").as_array(), nullptr);
+    EXPECT_EQ(field(queue, "barcodes").as_array()->size(), 2500u);
+    const std::string readable = ok(admin_token, {"get-run-queue", "1", "--all"});
+    EXPECT_EQ(std::count(readable.begin(), readable.end(), '\n'), 2502);  // items:, header, rows
+    EXPECT_EQ(readable.find("  box "), std::string::npos) << readable.substr(0, 300);
 }
 
 TEST_F(stampctl_test, watch_prints_each_pushed_change) {
