@@ -2,7 +2,11 @@
 #include "clients/stampctl/readable.hpp"
 
 #include <array>
+#include <climits>
+#include <cstdint>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 namespace stampd::ctl {
 namespace {
@@ -74,7 +78,61 @@ void walk(json::value& v, bool all_money) {
     }
 }
 
+// The fields of the protocol's views (net/protocol/protocol.fbs) that hold another object's id.
+std::optional<referent> referent_of(std::string_view field) {
+    static constexpr std::array<std::pair<std::string_view, referent>, 12> fields = {{
+        {"po", referent::po},
+        {"parent", referent::po},
+        {"segments", referent::po},
+        {"invoice", referent::invoice},
+        {"credit_of", referent::invoice},
+        {"consignee", referent::consignee},
+        {"shipment", referent::shipment},
+        {"product", referent::product},
+        {"started_by", referent::user},
+        {"verified_by", referent::user},
+        {"submitted_by", referent::user},
+        {"user", referent::user},
+    }};
+    for (const auto& [name, kind] : fields)
+        if (name == field) return kind;
+    return std::nullopt;
+}
+
+// An id as "NUMBER (id)", or left as it is.
+void name_id(json::value& v, referent kind, const namer& name) {
+    std::int64_t id = 0;
+    if (!integer_of(v, id) || id <= 0 || id > static_cast<std::int64_t>(UINT32_MAX)) return;
+    const std::string number = name(kind, static_cast<std::uint32_t>(id));
+    if (!number.empty()) v = number + " (" + std::to_string(id) + ")";
+}
+
+void name_references(json::value& v, const namer& name) {
+    if (json::array* a = v.as_array()) {
+        for (json::value& e : *a)
+            name_references(e, name);
+        return;
+    }
+    json::object* o = v.as_object();
+    if (o == nullptr) return;
+    for (json::member& m : *o) {
+        const std::optional<referent> kind = referent_of(m.first);
+        if (!kind) {
+            name_references(m.second, name);
+        } else if (json::array* ids = m.second.as_array()) {
+            for (json::value& id : *ids)
+                name_id(id, *kind, name);
+        } else {
+            name_id(m.second, *kind, name);
+        }
+    }
+}
+
 }  // namespace
+
+void references_by_number(json::value& reply, const namer& name) {
+    name_references(reply, name);
+}
 
 std::string dollars(std::int64_t cents) {
     const bool negative = cents < 0;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <climits>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -123,7 +124,66 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
     return exit_done;
 }
 
-void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v) {
+// Lookups one read may make to name what its reply refers to; past them, ids stay numbers.
+constexpr std::size_t name_lookups_max = 64;
+
+// A namer (readable.hpp) that asks the server, once per object: a reference list's page names
+// every row on it, so a list of POs of a few consignees costs one lookup.
+namer server_namer(client::connection& c) {
+    auto known = std::make_shared<std::map<std::pair<referent, u32>, std::string>>();
+    auto lookups = std::make_shared<std::size_t>(0);
+    return [&c, known, lookups](referent kind, u32 id) -> std::string {
+        if (const auto found = known->find({kind, id}); found != known->end()) return found->second;
+        if (*lookups >= name_lookups_max) return "";
+        ++*lookups;
+        client::response answer;
+        std::string error;
+        const auto ask = [&](proto::Body body, const body_builder& build) {
+            return c.call(body, build, answer, error) && answer.outcome() == nullptr;
+        };
+        std::string& name = (*known)[{kind, id}];
+        const auto text = [](const flatbuffers::String* t) { return t ? t->str() : ""; };
+        switch (kind) {
+            case referent::po:
+                if (ask(proto::Body::GetPo,
+                        [id](FlatBufferBuilder& b) { return proto::CreateGetPo(b, id).Union(); }))
+                    name = text(answer.get()->reply_as_PoView()->number());
+                break;
+            case referent::invoice:
+                if (ask(proto::Body::GetInvoice, [id](FlatBufferBuilder& b) {
+                        return proto::CreateGetInvoice(b, id).Union();
+                    }))
+                    name = text(answer.get()->reply_as_InvoiceView()->number());
+                break;
+            case referent::shipment:
+                if (ask(proto::Body::GetShipment, [id](FlatBufferBuilder& b) {
+                        return proto::CreateGetShipment(b, id).Union();
+                    }))
+                    name = text(answer.get()->reply_as_ShipmentView()->key());
+                break;
+            default: {
+                const proto::ReferenceKind list =
+                    kind == referent::consignee ? proto::ReferenceKind::Consignees
+                    : kind == referent::product ? proto::ReferenceKind::Products
+                                                : proto::ReferenceKind::Users;
+                if (!ask(proto::Body::ListReference, [id, list](FlatBufferBuilder& b) {
+                        return proto::CreateListReference(b, list, id - 1).Union();
+                    }))
+                    break;
+                const proto::ReferenceList* page = answer.get()->reply_as_ReferenceList();
+                for (std::size_t i = 0; page->rows() != nullptr && i < page->rows()->size(); ++i) {
+                    const proto::ReferenceRow* row = page->rows()->Get(i);
+                    (*known)[{kind, row->id()}] = text(row->key());
+                }
+                return (*known)[{kind, id}];
+            }
+        }
+        return name;
+    };
+}
+
+void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v,
+                 const namer& name) {
     if (g.json) return print_json(v);
     json::object& o = *v.as_object();
     if (!o.empty() && o.front().first == "type") o.erase(o.begin());
@@ -152,6 +212,7 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     // What a person reads: dollars, barcodes (readable.hpp). `rows` is not used past here.
     money_as_dollars(v);
     if (s.kind == proto::Body::GetRunQueue) boxes_by_barcode(o);
+    references_by_number(v, name);
     if (none) {
         std::cout << "(none)\n";
     } else {
@@ -167,7 +228,7 @@ int run_read(const globals& g, const read_spec& s, const read_args& a) {
     const int rc =
         s.rows != nullptr && a.all ? fetch_all(c, g, s, a, v) : fetch(c, g, s, a, a.after, v);
     if (rc != exit_done) return rc;
-    print_reply(g, s, a, v);
+    print_reply(g, s, a, v, server_namer(c));
     return exit_done;
 }
 
@@ -337,7 +398,7 @@ void define_ledger_figures(registry& r) {
                               }};
             json::value v;
             if (const int fetched = fetch(c, g, s, *a, 0, v); fetched != exit_done) return fetched;
-            print_reply(g, s, *a, v);
+            print_reply(g, s, *a, v, server_namer(c));
             return exit_done;
         };
     });

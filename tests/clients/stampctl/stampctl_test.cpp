@@ -469,6 +469,49 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
     const std::string shown =
         ok(finance_token, {"add-invoice-fee", "--invoice", "1", "--preset", "1", "--dry-run"});
     EXPECT_NE(shown.find("amount=$1,234.56"), std::string::npos) << shown;
+    // What a PO refers to by its number or key, with the id commands take.
+    EXPECT_EQ(ok(supervisor_token, {"get-po", "1"}),
+              "id: 1\n"
+              "number: PO-000001\n"
+              "consignee: ACME (1)\n"
+              "shipment: SH1 (1)\n"
+              "status: Completed\n"
+              "urgent: false\n"
+              "scheduled: -\n"
+              "lines:\n"
+              "  product  region  quantity  deducted  verified\n"
+              "  V15 (1)  ON      24        24        24\n"
+              "boxes_total: 3\n"
+              "boxes_confirmed: 3\n"
+              "boxes_skipped: 0\n"
+              "boxes_left: 0\n"
+              "units_done: 24\n"
+              "stamps_deducted:\n"
+              "  region  stamps\n"
+              "  FED     0\n"
+              "  ON      24\n"
+              "  QC      0\n"
+              "  AB      0\n"
+              "  MB      0\n"
+              "balance:\n"
+              "  region  stamps\n"
+              "  FED     0\n"
+              "  ON      -24\n"
+              "  QC      0\n"
+              "  AB      0\n"
+              "  MB      0\n"
+              "parent: 0\n"
+              "segments: -\n"
+              "invoice: INV-000001 (1)\n"
+              "notes: \n"
+              "started_by: stella (3)\n"
+              "verified_by: vic (4)\n");
+    const std::string invoices = ok(finance_token, {"list-invoices"});
+    EXPECT_NE(invoices.find("po=PO-000001 (1) consignee=ACME (1)"), std::string::npos) << invoices;
+    const std::string pos = ok(supervisor_token, {"list-pos"});
+    EXPECT_NE(pos.find("ACME (1)   SH1 (1)"), std::string::npos) << pos;
+    EXPECT_EQ(text(field(parse_json(ok(supervisor_token, {"--json", "get-po", "1"})), "consignee")),
+              "1");
     const json::value json_invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
     EXPECT_EQ(text(field(field(json_invoice, "totals"), "total")), "2604");
 }
