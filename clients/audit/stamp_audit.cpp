@@ -3,7 +3,8 @@
 //   export  the log as JSON lines, one per record
 //   ledger  a region's stamp ledger as a statement
 // Exit codes: 0 clean, 1 findings (or damage met while exporting), 2 usage, 3 the data
-// directory cannot be opened. docs/audit.md says what each finding means.
+// directory cannot be opened: not a data directory (the same code as stamp-report's), or its log
+// cannot be opened. docs/audit.md says what each finding means. --data defaults to ./data.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -27,9 +28,14 @@ namespace {
 using namespace stampd;
 
 constexpr int exit_clean = 0, exit_findings = 1, exit_usage = 2, exit_unreadable = 3;
+constexpr const char* exit_codes_help =
+    "Exit codes: 0 clean, 1 findings, 2 usage, 3 the data directory cannot be opened (not a data "
+    "directory: the message names the path and what is missing; or its log cannot be opened).";
+constexpr const char* data_help = "stampd's data directory (holds log/ and snapshots/)";
+constexpr const char* data_default = "./data";
 
 struct verify_args {
-    std::string data;
+    std::string data = data_default;
     bool json = false;
     bool quiet = false;
     bool single_thread = false;
@@ -66,7 +72,7 @@ int verify_main(const verify_args& a) {
 }
 
 struct export_args {
-    std::string data;
+    std::string data = data_default;
     std::uint64_t from_lsn = 1;
     std::uint64_t to_lsn = 0;
     std::string format = "jsonl";
@@ -127,7 +133,7 @@ int export_main(const export_args& a) {
 }
 
 struct ledger_args {
-    std::string data;
+    std::string data = data_default;
     std::string region;
     std::string from, to;
     std::string format = "text";
@@ -198,9 +204,8 @@ void use_huge_pages(char** argv) {
 
 int main(int argc, char** argv) {
     use_huge_pages(argv);
-    CLI::App app{
-        "stamp-audit: audits a stampd data directory, read-only (stampd may be running).\n"
-        "Exit codes: 0 clean, 1 findings, 2 usage, 3 the data directory cannot be opened."};
+    CLI::App app{"stamp-audit: audits a stampd data directory, read-only (stampd may be running)."};
+    app.footer(exit_codes_help);
     app.require_subcommand(1);
     verify_args v;
     CLI::App* verify = app.add_subcommand(
@@ -208,8 +213,8 @@ int main(int argc, char** argv) {
         "check every record's checksum and the chain from LSN 1, replay the log, compare every "
         "snapshot with the replayed state at its LSN, check SPEC §12 1-6, print the per-region "
         "figures");
-    verify->add_option("--data", v.data, "the data directory (holds log/ and snapshots/)")
-        ->required();
+    verify->add_option("--data", v.data, data_help)->capture_default_str();
+    verify->footer(exit_codes_help);
     verify->add_flag("--json", v.json, "print one JSON object instead of text");
     verify->add_option("--seal-key-file", v.seal_key_file,
                        "the key stampd sealed the log with (--seal-key-file): check every seal "
@@ -227,7 +232,8 @@ int main(int argc, char** argv) {
         app.add_subcommand("export",
                            "write every record of an LSN range as one JSON object a line, checking "
                            "checksums and chain on the way (stops with exit 1 at damage)");
-    exporter->add_option("--data", x.data, "the data directory")->required();
+    exporter->add_option("--data", x.data, data_help)->capture_default_str();
+    exporter->footer(exit_codes_help);
     exporter->add_option("--from-lsn", x.from_lsn, "the first LSN (default 1)");
     exporter->add_option("--to-lsn", x.to_lsn, "the last LSN, inclusive (default: the log's last)");
     exporter->add_option("--format", x.format, "jsonl")
@@ -240,7 +246,8 @@ int main(int argc, char** argv) {
         "ledger",
         "a region's stamp ledger as a statement: opening balance, one line per entry, "
         "closing balance");
-    ledger->add_option("--data", l.data, "the data directory")->required();
+    ledger->add_option("--data", l.data, data_help)->capture_default_str();
+    ledger->footer(exit_codes_help);
     ledger->add_option("--region", l.region, "FED, ON, QC, AB or MB")
         ->required()
         ->check(CLI::IsMember({"FED", "ON", "QC", "AB", "MB"}));

@@ -2,10 +2,12 @@
 // stampd runs — the Stamp Accounting report (SPEC §8), invoice documents (§9) and outbound
 // manifests (§7) as CSV, JSON or PDF, each stating the LSN range and chain hash it was computed
 // from. Runs at idle CPU priority unless told otherwise, so the stamping line never waits on it.
-// Exit codes: 0 written, 1 the data could not be read or the output not written, 2 usage.
+// Exit codes: 0 written, 1 the data could not be read or the output not written, 2 usage, 3 not a
+// data directory (the same code as stamp-audit's).
 #include <sched.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -21,7 +23,10 @@ namespace {
 using namespace stampd;
 using namespace stampd::report;
 
-constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2;
+constexpr int exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_not_data_dir = 3;
+constexpr const char* exit_codes_help =
+    "Exit codes: 0 written, 1 the data could not be read (damage in the log) or the output not "
+    "written, 2 usage, 3 not a data directory (the message names the path and what is missing).";
 
 struct options {
     source_options source{.data_dir = "./data"};
@@ -38,6 +43,7 @@ struct options {
 };
 
 void add_common(CLI::App& command, options& o, bool with_period) {
+    command.footer(exit_codes_help);
     command.add_option("--data", o.source.data_dir, "stampd's data directory (read-only)")
         ->capture_default_str();
     command.add_option("--at-lsn", o.source.at_lsn,
@@ -80,14 +86,16 @@ struct loaded {
     double seconds = 0;
 };
 
-bool load(const options& o, loaded& out) {
+// exit_ok, or the exit code of what went wrong, said on stderr. ENOENT is only ever "not a data
+// directory" (report_source.hpp).
+int load(const options& o, loaded& out) {
     const auto start = std::chrono::steady_clock::now();
     if (const wal::status s = load_state(o.source, out.s, out.from); !s.ok()) {
         std::fprintf(stderr, "stamp-report: %s\n", s.message().c_str());
-        return false;
+        return s.code == ENOENT ? exit_not_data_dir : exit_failed;
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return true;
+    return exit_ok;
 }
 
 void summary(const options& o, const loaded& data, const std::string& what) {
@@ -119,7 +127,7 @@ int run_accounting(const options& o, const period& span) {
         regions.push_back(*r);
     }
     loaded& data = leaked_state();
-    if (!load(o, data)) return exit_failed;
+    if (const int rc = load(o, data); rc != exit_ok) return rc;
     stamp_accounting report = compute_stamp_accounting(data.s, data.from, span, regions, o.entries);
     report.warehouse = o.warehouse;
     std::string error;
@@ -136,7 +144,7 @@ int run_accounting(const options& o, const period& span) {
 template <typename Id, typename Select, typename Render>
 int run_documents(const options& o, const std::string& what, Select select, Render render) {
     loaded& data = leaked_state();
-    if (!load(o, data)) return exit_failed;
+    if (const int rc = load(o, data); rc != exit_ok) return rc;
     std::vector<Id> ids;
     std::string error;
     if (!select(data.s, ids, error)) {
@@ -178,6 +186,7 @@ int main(int argc, char** argv) {
     CLI::App app{
         "stamp-report: reports and invoice documents from a stampd data directory, "
         "read-only while stampd runs"};
+    app.footer(exit_codes_help);
     app.require_subcommand(1);
     options o;
     auto* accounting = app.add_subcommand(

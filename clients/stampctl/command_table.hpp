@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "clients/lib/view.hpp"
+#include "clients/stampctl/readable.hpp"
 #include "clients/stampctl/stampctl.hpp"
 #include "engine/engine.hpp"
 #include "net/protocol/secret_file.hpp"
@@ -47,11 +48,12 @@ inline void print_done(const globals& g, const proto::Outcome& o, const std::str
 inline void print_effects(const std::string& name, const json::value& outcome) {
     const json::value* effects = json::find(*outcome.as_object(), "effects");
     const json::array none;
-    const json::array& events =
-        effects != nullptr && effects->as_array() != nullptr ? *effects->as_array() : none;
-    std::cout << "dry run: " << name << " would bring " << events.size()
+    json::value events =
+        effects != nullptr && effects->as_array() != nullptr ? *effects : json::value{none};
+    money_as_dollars(events);
+    std::cout << "dry run: " << name << " would bring " << events.as_array()->size()
               << " event(s), nothing recorded:\n";
-    for (const json::value& e : events)
+    for (const json::value& e : *events.as_array())
         std::cout << "  " << client::render_line(e) << '\n';
 }
 

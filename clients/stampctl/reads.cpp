@@ -8,11 +8,13 @@
 #include <chrono>
 #include <climits>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "clients/lib/view.hpp"
+#include "clients/stampctl/readable.hpp"
 #include "clients/stampctl/stampctl.hpp"
 
 namespace stampd::ctl {
@@ -48,6 +50,10 @@ struct read_spec {
     // The readable form's columns of a row (all when empty): a reference list's rows share one
     // table of fields, and each kind has only some of them. --json keeps them all.
     std::function<bool(const read_args&, std::string_view column)> shows = {};
+    // The read of one object: its id given either way, `get-po 12` or `get-po --po 12`, as the
+    // commands take it (`cancel-po --po 12`). Into read_args::id.
+    const char* id_name = nullptr;  // "po": the positional's name and the flag's, --po
+    const char* id_help = nullptr;  // "PO id"
 };
 
 constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
@@ -105,18 +111,87 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
         next = page_rows.empty() ? after : next_after(s, page_rows, after);
         for (json::value& row : page_rows)
             rows.push_back(std::move(row));
+        // A run queue's barcodes go with its rows, one each.
+        json::value* labels = json::find(*out.as_object(), "barcodes");
+        json::value* page_labels = json::find(*page.as_object(), "barcodes");
+        if (labels != nullptr && page_labels != nullptr && labels->as_array() != nullptr &&
+            page_labels->as_array() != nullptr) {
+            for (json::value& label : *page_labels->as_array())
+                labels->as_array()->push_back(std::move(label));
+        }
     }
     if (json::value* field = json::find(*out.as_object(), "more")) *field = json::value{more};
     return exit_done;
 }
 
-void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v) {
+// Lookups one read may make to name what its reply refers to; past them, ids stay numbers.
+constexpr std::size_t name_lookups_max = 64;
+
+// A namer (readable.hpp) that asks the server, once per object: a reference list's page names
+// every row on it, so a list of POs of a few consignees costs one lookup.
+namer server_namer(client::connection& c) {
+    auto known = std::make_shared<std::map<std::pair<referent, u32>, std::string>>();
+    auto lookups = std::make_shared<std::size_t>(0);
+    return [&c, known, lookups](referent kind, u32 id) -> std::string {
+        if (const auto found = known->find({kind, id}); found != known->end()) return found->second;
+        if (*lookups >= name_lookups_max) return "";
+        ++*lookups;
+        client::response answer;
+        std::string error;
+        const auto ask = [&](proto::Body body, const body_builder& build) {
+            return c.call(body, build, answer, error) && answer.outcome() == nullptr;
+        };
+        std::string& name = (*known)[{kind, id}];
+        const auto text = [](const flatbuffers::String* t) { return t ? t->str() : ""; };
+        switch (kind) {
+            case referent::po:
+                if (ask(proto::Body::GetPo,
+                        [id](FlatBufferBuilder& b) { return proto::CreateGetPo(b, id).Union(); }))
+                    name = text(answer.get()->reply_as_PoView()->number());
+                break;
+            case referent::invoice:
+                if (ask(proto::Body::GetInvoice, [id](FlatBufferBuilder& b) {
+                        return proto::CreateGetInvoice(b, id).Union();
+                    }))
+                    name = text(answer.get()->reply_as_InvoiceView()->number());
+                break;
+            case referent::shipment:
+                if (ask(proto::Body::GetShipment, [id](FlatBufferBuilder& b) {
+                        return proto::CreateGetShipment(b, id).Union();
+                    }))
+                    name = text(answer.get()->reply_as_ShipmentView()->key());
+                break;
+            default: {
+                const proto::ReferenceKind list =
+                    kind == referent::consignee ? proto::ReferenceKind::Consignees
+                    : kind == referent::product ? proto::ReferenceKind::Products
+                                                : proto::ReferenceKind::Users;
+                if (!ask(proto::Body::ListReference, [id, list](FlatBufferBuilder& b) {
+                        return proto::CreateListReference(b, list, id - 1).Union();
+                    }))
+                    break;
+                const proto::ReferenceList* page = answer.get()->reply_as_ReferenceList();
+                for (std::size_t i = 0; page->rows() != nullptr && i < page->rows()->size(); ++i) {
+                    const proto::ReferenceRow* row = page->rows()->Get(i);
+                    (*known)[{kind, row->id()}] = text(row->key());
+                }
+                return (*known)[{kind, id}];
+            }
+        }
+        return name;
+    };
+}
+
+void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v,
+                 const namer& name) {
     if (g.json) return print_json(v);
     json::object& o = *v.as_object();
     if (!o.empty() && o.front().first == "type") o.erase(o.begin());
     const bool more = s.rows != nullptr && has_more(o);
     std::erase_if(o, [&](const json::member& m) { return s.rows != nullptr && m.first == "more"; });
     const json::value* rows = s.rows != nullptr ? json::find(o, s.rows) : nullptr;
+    const bool none = rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty();
+    const u32 next = more ? next_after(s, *rows->as_array(), a.after) : 0;
     for (json::member& list : o) {
         json::array* found = s.shows && list.first == s.rows ? list.second.as_array() : nullptr;
         if (found == nullptr) continue;
@@ -134,15 +209,16 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
             }
         }
     }
-    if (rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty()) {
+    // What a person reads: dollars, barcodes (readable.hpp). `rows` is not used past here.
+    money_as_dollars(v);
+    if (s.kind == proto::Body::GetRunQueue) boxes_by_barcode(o);
+    references_by_number(v, name);
+    if (none) {
         std::cout << "(none)\n";
     } else {
         std::cout << client::render_block(o);
     }
-    if (more) {
-        std::cout << "(more: --after " << next_after(s, *rows->as_array(), a.after)
-                  << " or --all)\n";
-    }
+    if (more) std::cout << "(more: --after " << next << " or --all)\n";
 }
 
 int run_read(const globals& g, const read_spec& s, const read_args& a) {
@@ -152,13 +228,20 @@ int run_read(const globals& g, const read_spec& s, const read_args& a) {
     const int rc =
         s.rows != nullptr && a.all ? fetch_all(c, g, s, a, v) : fetch(c, g, s, a, a.after, v);
     if (rc != exit_done) return rc;
-    print_reply(g, s, a, v);
+    print_reply(g, s, a, v, server_namer(c));
     return exit_done;
 }
 
 void add(registry& r, read_spec s, const char* roles) {
     CLI::App* sub = r.app.add_subcommand(s.name, s.help + "\nRoles: " + roles + ".");
     auto args = std::make_shared<read_args>();
+    CLI::Option *positional = nullptr, *flag = nullptr;
+    if (s.id_name != nullptr) {
+        const std::string name = s.id_name, help = s.id_help;
+        positional = sub->add_option(name, args->id, help + ", REQUIRED here or as --" + name);
+        flag = sub->add_option("--" + name, args->id,
+                               help + ", REQUIRED here or as the first argument");
+    }
     s.options(*sub, *args);
     if (s.rows != nullptr) {
         sub->add_option("--after", args->after,
@@ -166,7 +249,15 @@ void add(registry& r, read_spec s, const char* roles) {
         sub->add_flag("--all", args->all, "follow `more` to the end of the list");
     }
     auto shared = std::make_shared<read_spec>(std::move(s));
-    sub->callback([&r, args, shared] {
+    sub->callback([&r, args, shared, positional, flag] {
+        if (positional != nullptr && positional->count() + flag->count() != 1) {
+            const std::string name = shared->id_name, read = shared->name;
+            const std::string usage = " (" + read + " 12 or " + read + " --" + name + " 12)";
+            if (positional->count() + flag->count() == 0)
+                throw CLI::RequiredError(std::string{shared->id_help} + usage);
+            throw CLI::ValidationError(
+                name, "give the " + std::string{shared->id_help} + " once" + usage);
+        }
         r.chosen = [args, shared](const globals& g) { return run_read(g, *shared, *args); };
     });
 }
@@ -174,12 +265,18 @@ void add(registry& r, read_spec s, const char* roles) {
 // ---------------------------------------------------------------- the reads
 void define_po_reads(registry& r) {
     add(r,
-        {"get-po", "A production order: status, lines, run counters, balances, invoice.",
+        {"get-po",
+         "A production order: status, lines, run counters, balances, invoice.",
          proto::Body::GetPo,
-         [](CLI::App& s, read_args& a) { s.add_option("po", a.id, "PO id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetPo(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "po",
+         "PO id"},
         anyone);
     add(r,
         {"list-pos", "Production orders, by consignee and status.", proto::Body::ListPos,
@@ -198,24 +295,34 @@ void define_po_reads(registry& r) {
          "pos"},
         anyone);
     add(r,
-        {"get-run-queue", "A PO's box queue in the stamper's order, with each box's state.",
+        {"get-run-queue",
+         "A PO's box queue in the stamper's order: each box by barcode, with its state.",
          proto::Body::GetRunQueue,
-         [](CLI::App& s, read_args& a) { s.add_option("--po", a.id, "PO id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
              return proto::CreateGetRunQueue(b, a.id, after).Union();
          },
-         "items", true},
+         "items",
+         true,
+         {},
+         "po",
+         "PO id"},
         anyone);
     add(r,
-        {"scan-box", "What confirming a box in a run would do: its units per line, stamps needed.",
+        {"scan-box",
+         "What confirming a box in a run would do: its units per line, stamps needed.",
          proto::Body::ScanBox,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--po", a.id, "PO id")->required();
              s.add_option("--barcode", a.barcode, "the box's barcode")->required();
          },
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateScanBoxDirect(b, a.id, a.barcode.c_str()).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "po",
+         "PO id"},
         anyone);
 }
 
@@ -291,7 +398,7 @@ void define_ledger_figures(registry& r) {
                               }};
             json::value v;
             if (const int fetched = fetch(c, g, s, *a, 0, v); fetched != exit_done) return fetched;
-            print_reply(g, s, *a, v);
+            print_reply(g, s, *a, v, server_namer(c));
             return exit_done;
         };
     });
@@ -299,22 +406,32 @@ void define_ledger_figures(registry& r) {
 
 void define_other_reads(registry& r) {
     add(r,
-        {"get-shipment", "A shipment: status, boxes, and availability per product (SPEC §3).",
+        {"get-shipment",
+         "A shipment: status, boxes, and availability per product (SPEC §3).",
          proto::Body::GetShipment,
-         [](CLI::App& s, read_args& a) {
-             s.add_option("shipment", a.id, "shipment id")->required();
-         },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetShipment(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "shipment",
+         "shipment id"},
         anyone);
     add(r,
-        {"get-invoice", "An invoice: lines, fees and totals in cents (SPEC §9).",
+        {"get-invoice",
+         "An invoice: lines, fees and totals (SPEC §9), in dollars (--json: cents).",
          proto::Body::GetInvoice,
-         [](CLI::App& s, read_args& a) { s.add_option("invoice", a.id, "invoice id")->required(); },
+         [](CLI::App&, read_args&) {},
          [](FlatBufferBuilder& b, const read_args& a, u32) {
              return proto::CreateGetInvoice(b, a.id).Union();
-         }},
+         },
+         nullptr,
+         false,
+         {},
+         "invoice",
+         "invoice id"},
         "any role; a consignee user sees only its own, once issued");
     add(r,
         {"list-invoices", "Invoices, by consignee.", proto::Body::ListInvoices,
@@ -413,7 +530,8 @@ int print_pushes(const globals& g, client::connection& c, u32 count) {
         if (p == nullptr) continue;
         std::cout << "LSN " << p->lsn() << " user " << p->user() << " station " << p->station()
                   << ":\n";
-        if (const json::value* events = json::find(*v.as_object(), "events")) {
+        if (json::value* events = json::find(*v.as_object(), "events")) {
+            money_as_dollars(*events);
             for (const json::value& e : *events->as_array())
                 std::cout << "  " << client::render_line(e) << '\n';
         }

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -73,6 +74,26 @@ std::size_t distance(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+std::string readable_formatter::make_option_opts(const CLI::Option* o) const {
+    std::string out = CLI::Formatter::make_option_opts(o);
+    // CLI11 drops REQUIRED from an option with a text of its own (--region NAME).
+    if (o->get_required() && !o->get_option_text().empty()) out += " REQUIRED";
+    return out;
+}
+
+std::string readable_formatter::make_usage(const CLI::App* app, std::string name) const {
+    std::string usage = CLI::Formatter::make_usage(app, name);
+    std::string required;
+    for (const CLI::Option* o : app->get_options()) {
+        if (!o->get_required() || o->get_positional()) continue;
+        const std::string& text = o->get_option_text();
+        required += " " + o->get_name() + " " + (text.empty() ? o->get_type_name() : text);
+    }
+    const std::string head = get_label("Usage") + ":" + (name.empty() ? "" : " ") + name;
+    if (!required.empty() && usage.rfind(head, 0) == 0) usage.insert(head.size(), required);
+    return usage;
+}
 
 std::string closest_subcommand(const CLI::App& app, std::string_view typed) {
     std::string best;
@@ -295,13 +316,16 @@ int main(int argc, char** argv) {
     signal(SIGPIPE, SIG_IGN);
     CLI::App app{
         "stampctl: run stampd from the command line — every command of SPEC.md and every read.\n"
-        "Money is integer cents, volumes microlitres, dates YYYY-MM-DD.",
+        "Money is given in integer cents and shown in dollars and cents ($1,234.56; cents in "
+        "--json), volumes microlitres, dates YYYY-MM-DD.",
         "stampctl"};
     app.footer(
         "Exit codes: 0 done, 1 rejected by the server (code and figures on stderr), 2 usage, "
         "3 connection or authentication.\n--server also comes from STAMPD_SERVER; the token from "
         "--token-file, STAMPD_TOKEN or the file STAMPD_TOKEN_FILE names (--token works but shows "
-        "it to every user of the machine). Every command takes --dry-run.");
+        "it to every user of the machine). Commands that change something take --dry-run; reads "
+        "(get-*, list-*) do not.");
+    app.formatter(std::make_shared<readable_formatter>());
     globals g;
     g.connection.server.clear();
     stampd::client::add_connection_options(app, g.connection);
@@ -346,6 +370,18 @@ int main(int argc, char** argv) {
                 std::cerr << "stampctl: unknown command '" << word << "'"
                           << (meant.empty() ? "" : "; did you mean '" + meant + "'?")
                           << "\n(stampctl --help lists the commands)\n";
+                return exit_usage;
+            }
+        }
+        // A read changes nothing, so it has no --dry-run to offer.
+        for (const CLI::App* sub : app.get_subcommands()) {
+            const bool asked = std::any_of(argv + 1, argv + argc, [](const char* word) {
+                return std::string_view{word} == "--dry-run";
+            });
+            if (asked && e.get_exit_code() != 0 &&
+                sub->get_option_no_throw("--dry-run") == nullptr) {
+                std::cerr << "stampctl: " << sub->get_name()
+                          << " changes nothing, so it takes no --dry-run\n";
                 return exit_usage;
             }
         }

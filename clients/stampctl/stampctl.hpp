@@ -53,6 +53,13 @@ int open_connection(const globals& g, client::connection& c);
 int connection_lost(const std::string& error);
 // The subcommand nearest a mistyped one (at most three edits away), or "".
 std::string closest_subcommand(const CLI::App& app, std::string_view typed);
+// --help that marks every required flag REQUIRED, names the required flags in its usage line
+// ("Usage: stampctl cancel-po --po UINT [OPTIONS]"), and otherwise reads as CLI11's own.
+class readable_formatter : public CLI::Formatter {
+public:
+    std::string make_option_opts(const CLI::Option* o) const override;
+    std::string make_usage(const CLI::App* app, std::string name) const override;
+};
 // A bash completion script of every subcommand and its flags (`stampctl completion`).
 std::string bash_completion(const CLI::App& app);
 // Prints a refusal (any Outcome with a code other than OK) and returns its exit code.

@@ -32,9 +32,10 @@ inline std::string slurp(const std::string& path) {
 using environment = std::vector<std::pair<std::string, std::string>>;
 
 // Starts `program` with `args` and `env` (STAMPD_* cleared first), output into files named
-// `name`.stdout and `name`.stderr in `dir`.
+// `name`.stdout and `name`.stderr in `dir`; in the working directory `cwd` when one is given.
 inline pid_t start_program(const temp_dir& dir, const std::string& name, const std::string& program,
-                           const std::vector<std::string>& args, const environment& env) {
+                           const std::vector<std::string>& args, const environment& env,
+                           const std::string& cwd = "") {
     const std::string out_path = dir / (name + ".stdout"), err_path = dir / (name + ".stderr");
     const pid_t child = fork();
     if (child == 0) {
@@ -42,6 +43,7 @@ inline pid_t start_program(const temp_dir& dir, const std::string& name, const s
         const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(out, 1);
         dup2(err, 2);
+        if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
         unsetenv("STAMPD_SERVER");
         unsetenv("STAMPD_TOKEN");
         for (const auto& [variable, value] : env)
@@ -69,6 +71,12 @@ inline ran wait_program(const temp_dir& dir, const std::string& name, pid_t chil
 inline ran run_program(const temp_dir& dir, const std::string& program,
                        const std::vector<std::string>& args, const environment& env = {}) {
     return wait_program(dir, "run", start_program(dir, "run", program, args, env));
+}
+
+// As run_program, in the working directory `cwd` (what a relative default such as ./data means).
+inline ran run_program_in(const temp_dir& dir, const std::string& cwd, const std::string& program,
+                          const std::vector<std::string>& args) {
+    return wait_program(dir, "run", start_program(dir, "run", program, args, {}, cwd));
 }
 
 }  // namespace stampd::testing

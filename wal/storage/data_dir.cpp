@@ -131,8 +131,16 @@ status data_dir::open_for_writing(const data_dir_options& options, std::unique_p
 status data_dir::open_for_reading(const std::string& path, std::unique_ptr<data_dir>& out) {
     std::unique_ptr<data_dir> d(new data_dir());
     d->_path = path;
-    if (!is_directory(path + log_dir)) {
-        return not_found(path + " is not a stampd data directory (no log/ in it)");
+    // Which part is missing, in the words of the layout above (data_dir.hpp).
+    const auto missing = [&path](const char* what) {
+        return not_found(path + " is not a stampd data directory (" + what + ")");
+    };
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return missing("it does not exist");
+    if (!S_ISDIR(st.st_mode)) return missing("it is a file, not a directory");
+    if (!is_directory(path + log_dir)) return missing("no log/ in it");
+    if (::stat((path + log_dir + "/data.mdb").c_str(), &st) != 0) {
+        return missing("no log/data.mdb in it");
     }
     if (status s =
             lmdb_env::open({.path = path + log_dir, .read_only = true}, log_database, d->_log);

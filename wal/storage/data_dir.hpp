@@ -43,9 +43,10 @@ public:
     // there, naming its pid; errno or LMDB codes when something cannot be created or opened.
     static status open_for_writing(const data_dir_options& options, std::unique_ptr<data_dir>& out);
 
-    // For readers: nothing is created and no lock taken. Errors: ENOENT when `path` holds no log
-    // (not a data directory); LMDB's codes when the log cannot be opened. A directory without
-    // snapshots opens (snapshots() is then null).
+    // For readers: nothing is created and no lock taken. Errors: ENOENT when `path` is not a data
+    // directory, the message naming the path and what is missing (the directory itself, log/ or
+    // log/data.mdb); LMDB's codes when the log cannot be opened. A directory without snapshots
+    // opens (snapshots() is then null).
     static status open_for_reading(const std::string& path, std::unique_ptr<data_dir>& out);
 
     ~data_dir();

@@ -252,15 +252,55 @@ TEST_F(verify_test, snapshot_with_another_chain_is_named) {
 }
 
 TEST_F(verify_test, usage_errors_exit_2_and_an_unreadable_directory_3) {
-    EXPECT_EQ(run_program(work, STAMP_AUDIT, {"verify"}).code, 2);
+    EXPECT_EQ(run_program(work, STAMP_AUDIT, {"verify", "--chunk-records", "0"}).code, 2);
     EXPECT_EQ(run_program(work, STAMP_AUDIT, {"frobnicate"}).code, 2);
     EXPECT_EQ(run_program(work, STAMP_AUDIT, {}).code, 2);
     const ran missing = run_program(work, STAMP_AUDIT, {"verify", "--data", work / "nothing"});
     EXPECT_EQ(missing.code, 3);
-    EXPECT_NE(missing.err.find("not a stampd data directory"), std::string::npos) << missing.err;
+    EXPECT_NE(
+        missing.err.find(work / "nothing" + " is not a stampd data directory (it does not exist)"),
+        std::string::npos)
+        << missing.err;
     const ran help = run_program(work, STAMP_AUDIT, {"verify", "--help"});
     EXPECT_EQ(help.code, 0);
-    EXPECT_NE(help.out.find("--data"), std::string::npos);
+    EXPECT_NE(help.out.find("--data TEXT=./data"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("3 the data directory cannot be opened (not a data directory"),
+              std::string::npos)
+        << help.out;
+}
+
+// Like stamp-report, every subcommand reads ./data when --data is not given.
+TEST_F(verify_test, every_subcommand_reads_dot_data_by_default) {
+    const std::vector<std::vector<std::string>> commands = {
+        {"verify", "--quiet"}, {"export", "--quiet"}, {"ledger", "--region", "FED", "--quiet"}};
+    for (const auto& args : commands) {
+        const ran r = run_program_in(work, work.path(), STAMP_AUDIT, args);
+        EXPECT_EQ(r.code, 0) << args[0] << ": " << r.err;
+        EXPECT_FALSE(r.out.empty()) << args[0];
+    }
+}
+
+// "Not a data directory" says which path and what it lacks, exit 3 from every subcommand.
+TEST_F(verify_test, not_a_data_directory_names_the_path_and_what_is_missing) {
+    const std::string elsewhere = work / "elsewhere";
+    std::filesystem::create_directories(elsewhere);
+    const auto expect_missing = [&](const std::string& what) {
+        for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+                 {"verify"}, {"export"}, {"ledger", "--region", "FED"}}) {
+            const ran r = run_program_in(work, elsewhere, STAMP_AUDIT, args);
+            EXPECT_EQ(r.code, 3) << args[0];
+            EXPECT_EQ(r.err, "stamp-audit: ./data is not a stampd data directory (" + what + ")\n")
+                << args[0];
+        }
+    };
+    expect_missing("it does not exist");
+    { std::ofstream(elsewhere + "/data") << "not a directory\n"; }
+    expect_missing("it is a file, not a directory");
+    std::filesystem::remove(elsewhere + "/data");
+    std::filesystem::create_directories(elsewhere + "/data/snapshots");
+    expect_missing("no log/ in it");
+    std::filesystem::create_directories(elsewhere + "/data/log");
+    expect_missing("no log/data.mdb in it");
 }
 
 // A seal key file as an operator would make it: 40 bytes on its first line, owner-only.

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "clients/report/report_text.hpp"
 #include "tests/clients/report/seed_warehouse.hpp"
 #include "tests/support/data_dir_writer.hpp"
@@ -208,7 +210,7 @@ TEST_F(stamp_report_cli, output_to_a_pipe_is_written_in_place_not_replaced) {
     EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the pipe was replaced by a file";
 }
 
-TEST_F(stamp_report_cli, usage_errors_exit_2_and_unreadable_data_exit_1) {
+TEST_F(stamp_report_cli, usage_errors_exit_2_and_not_a_data_directory_exit_3) {
     ran r = report({"stamp-accounting", "--quarter", "2026Q5"});
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("expected YYYYQn"), std::string::npos) << r.err;
@@ -223,8 +225,29 @@ TEST_F(stamp_report_cli, usage_errors_exit_2_and_unreadable_data_exit_1) {
     r = report({});
     EXPECT_EQ(r.code, 2);
     r = run_program(dir, STAMP_REPORT, {"stamp-accounting", "--data", dir / "missing"});
-    EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find("not a stampd data directory"), std::string::npos) << r.err;
+    EXPECT_EQ(r.code, 3);
+    EXPECT_EQ(r.err, "stamp-report: " + dir / "missing" +
+                         " is not a stampd data directory (it does not "
+                         "exist)\n");
+    r = run_program(dir, STAMP_REPORT, {"invoices", "--help"});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("3 not a data directory"), std::string::npos) << r.out;
+}
+
+// --data defaults to ./data in every subcommand, and a directory without a log is exit 3, the
+// code stamp-audit gives it, with the path and what it lacks.
+TEST_F(stamp_report_cli, every_subcommand_reads_dot_data_by_default) {
+    for (const char* command : {"stamp-accounting", "invoices", "outbound"}) {
+        ran r = run_program_in(dir, dir.path(), STAMP_REPORT, {command, "-q"});
+        EXPECT_EQ(r.code, 0) << command << ": " << r.err;
+        EXPECT_FALSE(r.out.empty()) << command;
+        const std::string empty = dir / "empty";
+        std::filesystem::create_directories(empty + "/data");
+        r = run_program_in(dir, empty, STAMP_REPORT, {command});
+        EXPECT_EQ(r.code, 3) << command;
+        EXPECT_EQ(r.err, "stamp-report: ./data is not a stampd data directory (no log/ in it)\n")
+            << command;
+    }
 }
 
 // stampd holds the directory and keeps writing: the report opens it read-only, sees a

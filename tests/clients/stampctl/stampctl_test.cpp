@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/stampctl/readable.hpp"
 #include "net/server.hpp"
 #include "tests/support/json_check.hpp"
 #include "tests/support/run_program.hpp"
@@ -333,6 +334,197 @@ TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     EXPECT_EQ(province.err.find("->"), std::string::npos) << province.err;
 }
 
+// Issue 16: `stampctl frobnicate --help` printed the general help and exited 0.
+TEST_F(stampctl_test, an_unknown_commands_help_says_it_is_unknown) {
+    const ran unknown = run_program(dir, STAMPCTL, {"frobnicate", "--help"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_EQ(unknown.out, "");
+    EXPECT_EQ(unknown.err,
+              "stampctl: unknown command 'frobnicate'\n(stampctl --help lists the commands)\n");
+    const ran typo = run_program(dir, STAMPCTL, {"get-poo", "--help"});
+    EXPECT_EQ(typo.code, 2);
+    EXPECT_EQ(typo.out, "");
+    EXPECT_EQ(typo.err.rfind("stampctl: unknown command 'get-poo'; did you mean 'get-po'?\n", 0),
+              0u)
+        << typo.err;
+}
+
+// Issue 16: a flag with a name list (--region NAME) lost CLI11's REQUIRED; the usage line named
+// no flag at all.
+TEST_F(stampctl_test, help_marks_every_required_flag) {
+    const ran help = run_program(dir, STAMPCTL, {"set-bundle-size", "--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_NE(help.out.find("Usage: stampctl set-bundle-size --region NAME --stamps UINT "
+                            "[OPTIONS]\n"),
+              std::string::npos)
+        << help.out;
+    EXPECT_NE(help.out.find("  --region NAME REQUIRED      fed, on, qc, ab or mb\n"),
+              std::string::npos)
+        << help.out;
+    EXPECT_NE(help.out.find("  --stamps UINT REQUIRED      stamps per bundle\n"), std::string::npos)
+        << help.out;
+    const ran cancel = run_program(dir, STAMPCTL, {"cancel-po", "--help"});
+    EXPECT_NE(cancel.out.find("Usage: stampctl cancel-po --po UINT [OPTIONS]\n"), std::string::npos)
+        << cancel.out;
+    EXPECT_NE(cancel.out.find("  --reason TEXT               why\n"), std::string::npos)
+        << cancel.out;
+    const ran get = run_program(dir, STAMPCTL, {"get-po", "--help"});
+    EXPECT_NE(get.out.find("  po UINT                     PO id, REQUIRED here or as --po\n"),
+              std::string::npos)
+        << get.out;
+}
+
+// Issue 16: --dry-run only where something would change. The completion script lists each
+// subcommand's flags, so it shows which ones offer it.
+TEST_F(stampctl_test, dry_run_is_offered_only_by_commands_that_change_things) {
+    const ran script = run_program(dir, STAMPCTL, {"completion"});
+    ASSERT_EQ(script.code, 0);
+    const std::set<std::string> reads = {"balances", "scan-box", "watch", "whoami", "completion"};
+    std::istringstream lines(script.out);
+    std::size_t commands = 0, reads_seen = 0;
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t close = line.find(") words=\"");
+        if (line.rfind("    ", 0) != 0 || close == std::string::npos || line[4] == '\'') continue;
+        const std::string name = line.substr(4, close - 4);
+        const bool read =
+            reads.contains(name) || name.rfind("get-", 0) == 0 || name.rfind("list-", 0) == 0;
+        const bool offers = line.find(" --dry-run") != std::string::npos;
+        EXPECT_EQ(offers, !read) << name;
+        (read ? reads_seen : commands) += 1;
+    }
+    EXPECT_GE(commands, 35u);
+    EXPECT_GE(reads_seen, 15u);
+    const ran asked = run_program(dir, STAMPCTL, {"get-po", "1", "--dry-run"});
+    EXPECT_EQ(asked.code, 2);
+    EXPECT_EQ(asked.err, "stampctl: get-po changes nothing, so it takes no --dry-run\n");
+    const ran help = run_program(dir, STAMPCTL, {"list-pos", "--help"});
+    EXPECT_EQ(help.out.find("  --dry-run"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("reads (get-*, list-*) do not"), std::string::npos) << help.out;
+}
+
+// Issue 16: `get-po 1` but `cancel-po --po 1`. A read of one object takes its id either way; the
+// old forms still work.
+TEST_F(stampctl_test, a_read_takes_its_id_as_an_argument_or_as_the_commands_flag) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:10"});
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    const std::vector<std::pair<std::string, std::string>> reads = {
+        {"get-po", "po"}, {"get-run-queue", "po"}, {"get-shipment", "shipment"}};
+    for (const auto& [read, flag] : reads) {
+        const std::string positional = ok(supervisor_token, {read, "1"});
+        EXPECT_FALSE(positional.empty()) << read;
+        EXPECT_EQ(ok(supervisor_token, {read, "--" + flag, "1"}), positional) << read;
+        const ran neither = ctl(supervisor_token, {read});
+        EXPECT_EQ(neither.code, 2) << read;
+        EXPECT_NE(neither.err.find(read + " 12 or " + read + " --" + flag + " 12"),
+                  std::string::npos)
+            << neither.err;
+        const ran both = ctl(supervisor_token, {read, "1", "--" + flag, "1"});
+        EXPECT_EQ(both.code, 2) << read;
+    }
+    EXPECT_EQ(ok(stamper_token, {"scan-box", "1", "--barcode", "BX1"}),
+              ok(stamper_token, {"scan-box", "--po", "1", "--barcode", "BX1"}));
+    const ran invoice = ctl(finance_token, {"get-invoice", "--invoice", "1"});
+    EXPECT_EQ(invoice.code, 1);  // parsed: no invoice yet, the server says so
+    EXPECT_NE(invoice.err.find("NOT_FOUND"), std::string::npos) << invoice.err;
+}
+
+// Issue 16: what a person reads shows money as dollars and cents and a run queue's boxes by
+// their barcodes; --json keeps cents and ids.
+TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
+    set_up_reference();
+    receive_shipment();
+    ok(admin_token, {"create-fee-preset", "--key", "RUSH", "--name", "Rush", "--kind", "flat",
+                     "--amount-cents", "123456"});
+    EXPECT_EQ(ok(admin_token, {"list-reference", "fee-presets"}),
+              "kind: FeePresets\n"
+              "rows:\n"
+              "  id  key   name  kind  amount\n"
+              "  1   RUSH  Rush  Flat  $1,234.56\n");
+    EXPECT_NE(ok(admin_token, {"--json", "list-reference", "fee-presets"})
+                  .find("\"amount_cents\":123456"),
+              std::string::npos);
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:24"});
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    EXPECT_EQ(ok(stamper_token, {"get-run-queue", "1"}),
+              "items:\n"
+              "  barcode  line  units  state\n"
+              "  BX1      0     10     Pending\n"
+              "  BX2      0     10     Pending\n"
+              "  BX3      0     4      Pending\n");
+    const std::string queue = ok(stamper_token, {"--json", "get-run-queue", "1", "--all"});
+    EXPECT_NE(queue.find("\"box\":1"), std::string::npos) << queue;
+    EXPECT_NE(queue.find("\"barcodes\":[\"BX1\",\"BX2\",\"BX3\"]"), std::string::npos) << queue;
+    for (const char* box : {"1", "2", "3"})
+        ok(stamper_token, {"confirm-box", "--po", "1", "--box", box, "--action", "override"});
+    ok(verifier_token, {"verify-po", "--po", "1", "--override-shortage"});
+    const std::string invoice = ok(finance_token, {"get-invoice", "1"});
+    for (const char* figure :
+         {"  duty_per_increment  duty_per_unit  line_duty", "$0.12", "$0.96", "$23.04",
+          "totals: duty=$23.04 fees=$0.00 subtotal=$23.04 "
+          "tax=$3.00 total=$26.04"}) {
+        EXPECT_NE(invoice.find(figure), std::string::npos) << figure << " not in\n" << invoice;
+    }
+    const std::string shown =
+        ok(finance_token, {"add-invoice-fee", "--invoice", "1", "--preset", "1", "--dry-run"});
+    EXPECT_NE(shown.find("amount=$1,234.56"), std::string::npos) << shown;
+    // What a PO refers to by its number or key, with the id commands take.
+    EXPECT_EQ(ok(supervisor_token, {"get-po", "1"}),
+              "id: 1\n"
+              "number: PO-000001\n"
+              "consignee: ACME (1)\n"
+              "shipment: SH1 (1)\n"
+              "status: Completed\n"
+              "urgent: false\n"
+              "scheduled: -\n"
+              "lines:\n"
+              "  product  region  quantity  deducted  verified\n"
+              "  V15 (1)  ON      24        24        24\n"
+              "boxes_total: 3\n"
+              "boxes_confirmed: 3\n"
+              "boxes_skipped: 0\n"
+              "boxes_left: 0\n"
+              "units_done: 24\n"
+              "stamps_deducted:\n"
+              "  region  stamps\n"
+              "  FED     0\n"
+              "  ON      24\n"
+              "  QC      0\n"
+              "  AB      0\n"
+              "  MB      0\n"
+              "balance:\n"
+              "  region  stamps\n"
+              "  FED     0\n"
+              "  ON      -24\n"
+              "  QC      0\n"
+              "  AB      0\n"
+              "  MB      0\n"
+              "parent: 0\n"
+              "segments: -\n"
+              "invoice: INV-000001 (1)\n"
+              "notes: \n"
+              "started_by: stella (3)\n"
+              "verified_by: vic (4)\n");
+    const std::string invoices = ok(finance_token, {"list-invoices"});
+    EXPECT_NE(invoices.find("po=PO-000001 (1) consignee=ACME (1)"), std::string::npos) << invoices;
+    const std::string pos = ok(supervisor_token, {"list-pos"});
+    EXPECT_NE(pos.find("ACME (1)   SH1 (1)"), std::string::npos) << pos;
+    EXPECT_EQ(text(field(parse_json(ok(supervisor_token, {"--json", "get-po", "1"})), "consignee")),
+              "1");
+    const json::value json_invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
+    EXPECT_EQ(text(field(field(json_invoice, "totals"), "total")), "2604");
+}
+
+TEST(stampctl_dollars, cents_read_as_dollars_with_thousands) {
+    EXPECT_EQ(ctl::dollars(0), "$0.00");
+    EXPECT_EQ(ctl::dollars(5), "$0.05");
+    EXPECT_EQ(ctl::dollars(123456), "$1,234.56");
+    EXPECT_EQ(ctl::dollars(100000000), "$1,000,000.00");
+    EXPECT_EQ(ctl::dollars(-1250), "-$12.50");
+    EXPECT_EQ(ctl::dollars(INT64_MIN), "-$92,233,720,368,547,758.08");
+}
+
 // Issue 16: bash completion, written from the same command table as the subcommands.
 TEST_F(stampctl_test, the_bash_completion_script_lists_every_command_and_parses) {
     const ran script = run_program(dir, STAMPCTL, {"completion"});
@@ -441,6 +633,12 @@ TEST_F(stampctl_test, all_reads_every_page_of_a_run_queue) {
     for (const json::value& row : *rows)
         boxes.insert(json::to_string(field(row, "box")));
     EXPECT_EQ(boxes.size(), 2500u);  // no entry read twice
+    // Every page's barcodes come with its rows, so the readable form names every box by barcode.
+    ASSERT_NE(field(queue, "barcodes").as_array(), nullptr);
+    EXPECT_EQ(field(queue, "barcodes").as_array()->size(), 2500u);
+    const std::string readable = ok(admin_token, {"get-run-queue", "1", "--all"});
+    EXPECT_EQ(std::count(readable.begin(), readable.end(), '\n'), 2502);  // items:, header, rows
+    EXPECT_EQ(readable.find("  box "), std::string::npos) << readable.substr(0, 300);
 }
 
 TEST_F(stampctl_test, watch_prints_each_pushed_change) {

@@ -1,0 +1,175 @@
+// See readable.hpp.
+#include "clients/stampctl/readable.hpp"
+
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace stampd::ctl {
+namespace {
+
+bool says_cents(std::string_view name) {
+    return name.find("cents") != std::string_view::npos;
+}
+
+// An invoice line's money (InvoiceLine in engine/codec/events.fbs) that does not say cents.
+bool is_line_duty(std::string_view name) {
+    return name == "duty_per_unit" || name == "line_duty";
+}
+
+// "amount_cents" → "amount", "duty_cents_per_increment" → "duty_per_increment".
+std::string without_cents(std::string name) {
+    for (const std::string_view unit : {"_cents", "cents_"}) {
+        if (const std::size_t at = name.find(unit); at != std::string::npos) {
+            name.erase(at, unit.size());
+            return name;
+        }
+    }
+    return name;
+}
+
+// The integer a figure holds, if it holds one.
+bool integer_of(const json::value& v, std::int64_t& out) {
+    if (const auto* i = std::get_if<std::int64_t>(&v.data)) return out = *i, true;
+    if (const auto* u = std::get_if<std::uint64_t>(&v.data)) {
+        out = static_cast<std::int64_t>(*u);
+        return true;
+    }
+    return false;
+}
+
+void walk(json::value& v, bool all_money);
+
+// A member holding money: its integer as dollars, its rows' figures as dollars, its name plain.
+void member_as_money(json::member& m) {
+    std::int64_t cents = 0;
+    if (integer_of(m.second, cents)) {
+        m.second = dollars(cents);
+    } else {
+        walk(m.second, true);
+    }
+    m.first = without_cents(std::move(m.first));
+}
+
+// all_money: every integer figure below is money (a totals object; a per-region figure under a
+// cents name), except what names a region or an id.
+void walk(json::value& v, bool all_money) {
+    if (json::array* a = v.as_array()) {
+        for (json::value& e : *a)
+            walk(e, all_money);
+        return;
+    }
+    json::object* o = v.as_object();
+    if (o == nullptr) return;
+    for (json::member& m : *o) {
+        std::int64_t ignored = 0;
+        const bool figure = integer_of(m.second, ignored);
+        if (says_cents(m.first) || is_line_duty(m.first) ||
+            (all_money && figure && m.first != "region")) {
+            member_as_money(m);
+            // A per-region figure's field is named for stamps; under a cents name it is money.
+            if (all_money && m.first == "stamps") m.first = "amount";
+        } else {
+            walk(m.second, m.first == "totals");
+        }
+    }
+}
+
+// The fields of the protocol's views (net/protocol/protocol.fbs) that hold another object's id.
+std::optional<referent> referent_of(std::string_view field) {
+    static constexpr std::array<std::pair<std::string_view, referent>, 12> fields = {{
+        {"po", referent::po},
+        {"parent", referent::po},
+        {"segments", referent::po},
+        {"invoice", referent::invoice},
+        {"credit_of", referent::invoice},
+        {"consignee", referent::consignee},
+        {"shipment", referent::shipment},
+        {"product", referent::product},
+        {"started_by", referent::user},
+        {"verified_by", referent::user},
+        {"submitted_by", referent::user},
+        {"user", referent::user},
+    }};
+    for (const auto& [name, kind] : fields)
+        if (name == field) return kind;
+    return std::nullopt;
+}
+
+// An id as "NUMBER (id)", or left as it is.
+void name_id(json::value& v, referent kind, const namer& name) {
+    std::int64_t id = 0;
+    if (!integer_of(v, id) || id <= 0 || id > static_cast<std::int64_t>(UINT32_MAX)) return;
+    const std::string number = name(kind, static_cast<std::uint32_t>(id));
+    if (!number.empty()) v = number + " (" + std::to_string(id) + ")";
+}
+
+void name_references(json::value& v, const namer& name) {
+    if (json::array* a = v.as_array()) {
+        for (json::value& e : *a)
+            name_references(e, name);
+        return;
+    }
+    json::object* o = v.as_object();
+    if (o == nullptr) return;
+    for (json::member& m : *o) {
+        const std::optional<referent> kind = referent_of(m.first);
+        if (!kind) {
+            name_references(m.second, name);
+        } else if (json::array* ids = m.second.as_array()) {
+            for (json::value& id : *ids)
+                name_id(id, *kind, name);
+        } else {
+            name_id(m.second, *kind, name);
+        }
+    }
+}
+
+}  // namespace
+
+void references_by_number(json::value& reply, const namer& name) {
+    name_references(reply, name);
+}
+
+std::string dollars(std::int64_t cents) {
+    const bool negative = cents < 0;
+    // Unsigned, so that the most negative figure has a magnitude too.
+    const std::uint64_t magnitude = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(cents)
+                                             : static_cast<std::uint64_t>(cents);
+    const std::string digits = std::to_string(magnitude / 100);
+    std::string whole;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) whole += ',';
+        whole += digits[i];
+    }
+    const std::uint64_t part = magnitude % 100;
+    return std::string{negative ? "-$" : "$"} + whole + "." + (part < 10 ? "0" : "") +
+           std::to_string(part);
+}
+
+void money_as_dollars(json::value& v) {
+    walk(v, false);
+}
+
+void boxes_by_barcode(json::object& run_queue) {
+    json::value* items = json::find(run_queue, "items");
+    json::value* barcodes = json::find(run_queue, "barcodes");
+    if (items == nullptr || barcodes == nullptr || items->as_array() == nullptr ||
+        barcodes->as_array() == nullptr ||
+        items->as_array()->size() != barcodes->as_array()->size())
+        return;
+    json::array& rows = *items->as_array();
+    json::array& labels = *barcodes->as_array();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        json::object* row = rows[i].as_object();
+        if (row == nullptr) continue;
+        std::erase_if(*row, [](const json::member& m) { return m.first == "box"; });
+        row->insert(row->begin(), json::member{"barcode", std::move(labels[i])});
+    }
+    std::erase_if(run_queue, [](const json::member& m) { return m.first == "barcodes"; });
+}
+
+}  // namespace stampd::ctl
