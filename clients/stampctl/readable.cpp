@@ -1,6 +1,8 @@
 // See readable.hpp.
 #include "clients/stampctl/readable.hpp"
 
+#include "engine/tax.hpp"
+
 #include <array>
 #include <climits>
 #include <cstdint>
@@ -43,6 +45,28 @@ bool integer_of(const json::value& v, std::int64_t& out) {
 
 void walk(json::value& v, bool all_money);
 
+// Tax rates (TaxRates, thousandths of a percent) as "9.975 %"; the settings' list, one per
+// province in the schema's order, with each row's province named.
+void rates_as_percent(json::value& v, bool per_province) {
+    if (json::array* a = v.as_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            rates_as_percent((*a)[i], false);
+            json::object* row = (*a)[i].as_object();
+            if (per_province && row != nullptr && a->size() == province_count) {
+                row->insert(row->begin(),
+                            {"province", std::string{to_string(static_cast<province>(i))}});
+            }
+        }
+        return;
+    }
+    if (json::object* o = v.as_object()) {
+        for (json::member& m : *o) {
+            std::int64_t rate = 0;
+            if (integer_of(m.second, rate)) m.second = rate_text(static_cast<i32>(rate));
+        }
+    }
+}
+
 // A member holding money: its integer as dollars, its rows' figures as dollars, its name plain.
 void member_as_money(json::member& m) {
     std::int64_t cents = 0;
@@ -72,8 +96,10 @@ void walk(json::value& v, bool all_money) {
             member_as_money(m);
             // A per-region figure's field is named for stamps; under a cents name it is money.
             if (all_money && m.first == "stamps") m.first = "amount";
+        } else if (m.first == "rates" || m.first == "tax_rates") {
+            rates_as_percent(m.second, m.first == "tax_rates");
         } else {
-            walk(m.second, m.first == "totals");
+            walk(m.second, m.first == "totals" || m.first == "taxes");
         }
     }
 }

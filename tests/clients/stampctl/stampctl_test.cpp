@@ -169,6 +169,30 @@ TEST_F(stampctl_test, whole_stamp_run_role_by_role) {
     EXPECT_NE(balances.err.find("FORBIDDEN"), std::string::npos) << balances.err;
 }
 
+// Issue 16: tax is set per component in percent to a thousandth, and read back as percent.
+TEST_F(stampctl_test, tax_is_set_by_component_and_read_back_in_percent) {
+    EXPECT_NE(
+        ok(admin_token, {"set-tax-rate", "--province", "BC", "--kind", "pst", "--percent", "7.125"})
+            .find("set PST in BC to 7.125 %"),
+        std::string::npos);
+    const std::string settings = ok(admin_token, {"get-settings"});
+    for (const char* row :
+         {"  province  gst  hst   qst      pst\n", "  BC        5 %  0 %   0 %      7.125 %\n",
+          "  QC        5 %  0 %   9.975 %  0 %\n", "  ON        0 %  13 %  0 %      0 %\n"}) {
+        EXPECT_NE(settings.find(row), std::string::npos) << row << " not in\n" << settings;
+    }
+    // --json keeps the figures as the server sends them: thousandths of a percent.
+    const std::string json_settings = ok(admin_token, {"--json", "get-settings"});
+    EXPECT_NE(json_settings.find(R"({"gst":5000,"hst":0,"qst":0,"pst":7125})"), std::string::npos)
+        << json_settings;
+    const ran too_fine = ctl(
+        admin_token, {"set-tax-rate", "--province", "qc", "--kind", "qst", "--percent", "9.9751"});
+    EXPECT_EQ(too_fine.code, 2);
+    EXPECT_NE(too_fine.err.find("more than three decimals"), std::string::npos) << too_fine.err;
+    const ran no_rate = ctl(admin_token, {"set-tax-rate", "--province", "qc", "--kind", "qst"});
+    EXPECT_EQ(no_rate.code, 2);
+}
+
 TEST_F(stampctl_test, verifier_who_stamped_is_refused_same_user) {
     set_up_reference();
     receive_shipment();
@@ -463,7 +487,9 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
     for (const char* figure :
          {"  duty_per_increment  duty_per_unit  line_duty", "$0.12", "$0.96", "$23.04",
           "totals: duty=$23.04 fees=$0.00 subtotal=$23.04 "
-          "tax=$3.00 total=$26.04"}) {
+          "tax=$3.00 total=$26.04",
+          "rates: gst=0 % hst=13 % qst=0 % pst=0 %",
+          "taxes: gst=$0.00 hst=$3.00 qst=$0.00 pst=$0.00"}) {
         EXPECT_NE(invoice.find(figure), std::string::npos) << figure << " not in\n" << invoice;
     }
     const std::string shown =
