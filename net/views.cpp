@@ -82,6 +82,20 @@ bool consignee_filter_ok(const reader& r, consignee_id of) {
     return false;
 }
 
+// A list's filter by an enum: -1 for all, else one of the `count` values.
+bool filter_ok(const reader& r, int value, std::size_t count, std::string_view what) {
+    if (value >= -1 && value < static_cast<int>(count)) return true;
+    refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, 0,
+           std::string{what} + " is -1 (all) or one of the " + std::to_string(count) + " values");
+    return false;
+}
+
+// A PO still to be put on a day: live, with no day of its own and not split over segments.
+bool not_yet_scheduled(const production_order& po) {
+    return po.scheduled == no_day && po.segments.empty() && po.status != po_status::cancelled &&
+           po.status != po_status::completed;
+}
+
 // One entry per region, in region order.
 Offset<flatbuffers::Vector<const proto::RegionFigure*>> region_figures(
     FlatBufferBuilder& b, const per_region<i64>& values) {
@@ -158,7 +172,8 @@ void list_pos(const reader& r, const proto::ListPos& q) {
         const production_order& po = r.s.po_at(id);
         return r.sees(po.consignee) &&
                (q.consignee() == id_none || po.consignee == q.consignee()) &&
-               (status == -1 || po.status == static_cast<po_status>(status));
+               (status == -1 || po.status == static_cast<po_status>(status)) &&
+               (!q.unscheduled() || not_yet_scheduled(po));
     };
     const auto build = [&](po_id id) { return po_summary(r.b, id, r.s.po_at(id)); };
     bool more = false;
@@ -255,7 +270,16 @@ Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order
 
 void list_stamp_orders(const reader& r, const proto::ListStampOrders& q) {
     if (r.who.restricted) return forbidden(r, "stamp orders");
-    const auto admits = [](stamp_order_id) { return true; };
+    if (!filter_ok(r, q.region(), region_count, "region") ||
+        !filter_ok(r, q.status(), static_cast<int>(stamp_order_status::changes_requested) + 1,
+                   "status")) {
+        return;
+    }
+    const auto admits = [&](stamp_order_id id) {
+        const stamp_order& o = r.s.stamp_order_at(id);
+        return (q.region() == -1 || o.stamp_region == static_cast<region>(q.region())) &&
+               (q.status() == -1 || o.status == static_cast<stamp_order_status>(q.status()));
+    };
     const auto build = [&](stamp_order_id id) {
         return stamp_order_view(r.b, id, r.s.stamp_order_at(id));
     };
@@ -325,9 +349,12 @@ void get_invoice(const reader& r, const proto::GetInvoice& q) {
 
 void list_invoices(const reader& r, const proto::ListInvoices& q) {
     if (!consignee_filter_ok(r, q.consignee())) return;
+    if (!filter_ok(r, q.status(), invoice_status_count, "status")) return;
     const auto admits = [&](invoice_id id) {
         return may_see_invoice(r.s, r.viewer, id) &&
-               (q.consignee() == id_none || r.s.invoice_at(id).consignee == q.consignee());
+               (q.consignee() == id_none || r.s.invoice_at(id).consignee == q.consignee()) &&
+               (q.status() == -1 ||
+                r.s.invoice_at(id).status == static_cast<invoice_status>(q.status()));
     };
     const auto build = [&](invoice_id id) { return invoice_view(r.b, id, r.s.invoice_at(id)); };
     bool more = false;
@@ -390,7 +417,12 @@ Offset<proto::RequestView> request_view(FlatBufferBuilder& b, request_id id,
 }
 
 void list_requests(const reader& r, const proto::ListRequests& q) {
-    const auto admits = [&](request_id id) { return may_see_request(r.s, r.viewer, id); };
+    if (!filter_ok(r, q.status(), static_cast<int>(request_status::rejected) + 1, "status")) return;
+    const auto admits = [&](request_id id) {
+        return may_see_request(r.s, r.viewer, id) &&
+               (q.status() == -1 ||
+                r.s.request_at(id).status == static_cast<request_status>(q.status()));
+    };
     const auto build = [&](request_id id) { return request_view(r.b, id, r.s.request_at(id)); };
     bool more = false;
     const auto rows = list_rows(r.b, q.after(), r.s.requests.size(), admits, build, more);

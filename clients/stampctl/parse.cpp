@@ -148,6 +148,22 @@ CLI::CheckedTransformer box_action_names() {
                                             {"override", box_action::override_shortage}}});
 }
 
+CLI::CheckedTransformer stamp_order_status_names() {
+    return names<stamp_order_status, 6>(
+        "stamp order status", {{{"admin-review", stamp_order_status::admin_review},
+                                {"approved", stamp_order_status::approved},
+                                {"ordered", stamp_order_status::ordered},
+                                {"received", stamp_order_status::received},
+                                {"rejected", stamp_order_status::rejected},
+                                {"changes-requested", stamp_order_status::changes_requested}}});
+}
+
+CLI::CheckedTransformer request_status_names() {
+    return names<request_status, 3>("request status", {{{"pending", request_status::pending},
+                                                        {"approved", request_status::approved},
+                                                        {"rejected", request_status::rejected}}});
+}
+
 CLI::CheckedTransformer po_status_names() {
     return names<po_status, 5>("PO status",
                                {{{"open", po_status::open},

@@ -28,6 +28,8 @@ struct read_args {
     u32 id = 0;
     u32 consignee = 0;
     int status = -1;
+    int region_filter = -1;
+    bool unscheduled = false;
     u32 after = 0;
     bool all = false;
     std::string barcode;
@@ -287,9 +289,12 @@ void define_po_reads(registry& r) {
                           "completed or cancelled")
                  ->transform(po_status_names())
                  ->option_text("STATUS");
+             s.add_flag("--unscheduled", a.unscheduled,
+                        "only live POs not yet on a day (nor split over segments)");
          },
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
-             return proto::CreateListPos(b, a.consignee, static_cast<std::int16_t>(a.status), after)
+             return proto::CreateListPos(b, a.consignee, static_cast<std::int16_t>(a.status), after,
+                                         a.unscheduled)
                  .Union();
          },
          "pos"},
@@ -354,10 +359,23 @@ void define_stamp_reads(registry& r) {
         staff);
     r.app.get_subcommand("balances")->alias("get-balances");
     add(r,
-        {"list-stamp-orders", "Stamp orders and where each stands.", proto::Body::ListStampOrders,
-         [](CLI::App&, read_args&) {},
-         [](FlatBufferBuilder& b, const read_args&, u32 after) {
-             return proto::CreateListStampOrders(b, after).Union();
+        {"list-stamp-orders", "Stamp orders and where each stands, by region and status.",
+         proto::Body::ListStampOrders,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--region", a.region_filter, "only this region's: fed on qc ab mb")
+                 ->transform(region_names())
+                 ->option_text("REGION");
+             s.add_option("--status", a.status,
+                          "admin-review, approved, ordered, received, rejected or "
+                          "changes-requested")
+                 ->transform(stamp_order_status_names())
+                 ->option_text("STATUS");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListStampOrders(b, after,
+                                                 static_cast<std::int16_t>(a.region_filter),
+                                                 static_cast<std::int16_t>(a.status))
+                 .Union();
          },
          "orders"},
         staff);
@@ -434,12 +452,17 @@ void define_other_reads(registry& r) {
          "invoice id"},
         "any role; a consignee user sees only its own, once issued");
     add(r,
-        {"list-invoices", "Invoices, by consignee.", proto::Body::ListInvoices,
+        {"list-invoices", "Invoices, by consignee and status.", proto::Body::ListInvoices,
          [](CLI::App& s, read_args& a) {
              s.add_option("--consignee", a.consignee, "only this consignee's");
+             s.add_option("--status", a.status, "draft, issued, paid or archived")
+                 ->transform(invoice_status_names())
+                 ->option_text("STATUS");
          },
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
-             return proto::CreateListInvoices(b, a.consignee, after).Union();
+             return proto::CreateListInvoices(b, a.consignee, after,
+                                              static_cast<std::int16_t>(a.status))
+                 .Union();
          },
          "invoices"},
         "any role; a consignee user sees only its own, once issued");
@@ -457,10 +480,15 @@ void define_other_reads(registry& r) {
          }},
         anyone);
     add(r,
-        {"list-requests", "Customer requests (SPEC §10).", proto::Body::ListRequests,
-         [](CLI::App&, read_args&) {},
-         [](FlatBufferBuilder& b, const read_args&, u32 after) {
-             return proto::CreateListRequests(b, after).Union();
+        {"list-requests", "Customer requests (SPEC §10), by status.", proto::Body::ListRequests,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--status", a.status, "pending, approved or rejected")
+                 ->transform(request_status_names())
+                 ->option_text("STATUS");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListRequests(b, after, static_cast<std::int16_t>(a.status))
+                 .Union();
          },
          "requests"},
         anyone);

@@ -89,6 +89,8 @@ CLI::CheckedTransformer review_action_names();
 CLI::CheckedTransformer schedule_mode_names();
 CLI::CheckedTransformer box_action_names();
 CLI::CheckedTransformer po_status_names();
+CLI::CheckedTransformer stamp_order_status_names();
+CLI::CheckedTransformer request_status_names();
 CLI::CheckedTransformer reference_kind_names();
 
 // Each throws CLI::ValidationError (exit 2) on text it cannot read.

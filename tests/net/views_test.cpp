@@ -259,6 +259,70 @@ TEST_F(views, a_consignee_user_may_not_read_balances) {
     EXPECT_NE(as<proto::Balances>(get_balances(stamper)), nullptr);
 }
 
+// Issue 16: the lists a person needs narrowed — stamp orders by region and status, invoices by
+// status, POs not yet on a day — and a filter past its enum refused.
+TEST_F(views, lists_filter_stamp_orders_invoices_requests_and_unscheduled_pos) {
+    add_stamps(region::on, 500);  // submitted and received
+    const stamp_order_id pending_qc =
+        expect_ok<stamp_order_submitted>(
+            finance, submit_stamp_order{.stamp_region = region::qc, .bundles = 600})
+            .id;
+    const auto stamp_orders = [&](std::int16_t r, std::int16_t status) {
+        return ask(admin, proto::Body::ListStampOrders,
+                   [&](auto& b) { return proto::CreateListStampOrders(b, 0, r, status); });
+    };
+    const auto* qc =
+        as<proto::StampOrderList>(stamp_orders(static_cast<std::int16_t>(region::qc), -1));
+    ASSERT_NE(qc, nullptr);
+    ASSERT_EQ(qc->orders()->size(), 1u);
+    EXPECT_EQ(qc->orders()->Get(0)->id(), pending_qc);
+    const auto* in_review = as<proto::StampOrderList>(
+        stamp_orders(-1, static_cast<std::int16_t>(stamp_order_status::admin_review)));
+    ASSERT_NE(in_review, nullptr);
+    ASSERT_EQ(in_review->orders()->size(), 1u);
+    EXPECT_EQ(in_review->orders()->Get(0)->id(), pending_qc);
+    const auto* all = as<proto::StampOrderList>(stamp_orders(-1, -1));
+    ASSERT_NE(all, nullptr);
+    EXPECT_EQ(all->orders()->size(), 2u);
+    EXPECT_EQ(code_of(stamp_orders(5, -1)), proto::Code::INVALID_ARGUMENT);
+
+    const po_id done = add_po(sh, {{vape15, region::on, 30}});
+    start(done);
+    confirm_all(done);
+    verify(done);
+    const po_id waiting = add_po(sh, {{vape15, region::on, 5}});
+    const auto unscheduled = ask(admin, proto::Body::ListPos,
+                                 [](auto& b) { return proto::CreateListPos(b, 0, -1, 0, true); });
+    const auto* pos = as<proto::PoList>(unscheduled);
+    ASSERT_NE(pos, nullptr);
+    ASSERT_EQ(pos->pos()->size(), 1u);
+    EXPECT_EQ(pos->pos()->Get(0)->id(), waiting);
+
+    const auto invoices = [&](std::int16_t status) {
+        return ask(finance, proto::Body::ListInvoices,
+                   [&](auto& b) { return proto::CreateListInvoices(b, 0, 0, status); });
+    };
+    const auto* drafts =
+        as<proto::InvoiceList>(invoices(static_cast<std::int16_t>(invoice_status::draft)));
+    ASSERT_NE(drafts, nullptr);
+    EXPECT_EQ(drafts->invoices()->size(), 1u);
+    const auto* paid =
+        as<proto::InvoiceList>(invoices(static_cast<std::int16_t>(invoice_status::paid)));
+    ASSERT_NE(paid, nullptr);
+    EXPECT_EQ(paid->invoices()->size(), 0u);
+    EXPECT_EQ(code_of(invoices(4)), proto::Code::INVALID_ARGUMENT);
+
+    const auto requests = [&](std::int16_t status) {
+        return ask(admin, proto::Body::ListRequests,
+                   [&](auto& b) { return proto::CreateListRequests(b, 0, status); });
+    };
+    const auto* pending =
+        as<proto::RequestList>(requests(static_cast<std::int16_t>(request_status::pending)));
+    ASSERT_NE(pending, nullptr);
+    EXPECT_EQ(pending->requests()->size(), 0u);
+    EXPECT_EQ(code_of(requests(3)), proto::Code::INVALID_ARGUMENT);
+}
+
 TEST_F(views, a_consignee_user_never_sees_a_draft_invoice) {
     add_stamps(region::on, 500);
     const po_id po = add_po(sh, {{vape15, region::on, 30}});

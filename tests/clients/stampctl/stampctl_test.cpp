@@ -193,6 +193,25 @@ TEST_F(stampctl_test, tax_is_set_by_component_and_read_back_in_percent) {
     EXPECT_EQ(no_rate.code, 2);
 }
 
+// Issue 16: lists narrowed by what a person asks for, and a status outside the list named.
+TEST_F(stampctl_test, lists_filter_by_region_and_status) {
+    set_up_reference();
+    ok(finance_token, {"submit-stamp-order", "--region", "qc", "--bundles", "501"});
+    ok(finance_token, {"submit-stamp-order", "--region", "mb", "--bundles", "502"});
+    const std::string qc = ok(finance_token, {"--json", "list-stamp-orders", "--region", "QC"});
+    EXPECT_NE(qc.find("\"bundles\":501"), std::string::npos) << qc;
+    EXPECT_EQ(qc.find("\"bundles\":502"), std::string::npos) << qc;
+    const std::string received =
+        ok(finance_token, {"--json", "list-stamp-orders", "--status", "received"});
+    EXPECT_EQ(received.find("\"bundles\":50"), std::string::npos) << received;
+    const ran bad = ctl(finance_token, {"list-invoices", "--status", "sent"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_NE(bad.err.find("unknown invoice status 'sent' (one of draft, issued, paid, archived)"),
+              std::string::npos)
+        << bad.err;
+    EXPECT_EQ(ctl(finance_token, {"list-pos", "--unscheduled"}).code, 0);
+}
+
 TEST_F(stampctl_test, verifier_who_stamped_is_refused_same_user) {
     set_up_reference();
     receive_shipment();
