@@ -60,6 +60,7 @@ std::optional<event> visible_event(const viewer& who, const event& e) {
                                  std::is_same_v<E, po_scheduled> || std::is_same_v<E, po_split> ||
                                  std::is_same_v<E, parent_closed> ||
                                  std::is_same_v<E, outbound_created> ||
+                                 std::is_same_v<E, outbound_shipped> ||
                                  std::is_same_v<E, shipment_created> ||
                                  std::is_same_v<E, receiving_started> ||
                                  std::is_same_v<E, box_received> ||
@@ -115,6 +116,10 @@ bool may_see_invoice(const state& s, user_id viewer, invoice_id id) {
     const bool is_consignee = (s.user_at(viewer).roles & role_bit(role::consignee)) != 0;
     if (is_consignee && inv.status == invoice_status::draft) return false;
     return sees_consignee(s, viewer, inv.consignee);
+}
+
+bool may_see_outbound(const state& s, user_id viewer, outbound_id id) {
+    return s.has_outbound(id) && sees_consignee(s, viewer, s.outbound_at(id).consignee);
 }
 
 bool may_see_request(const state& s, user_id viewer, request_id id) {

@@ -41,5 +41,6 @@ bool may_see_po(const state& s, user_id viewer, po_id po);
 bool may_see_shipment(const state& s, user_id viewer, shipment_id shipment);
 bool may_see_invoice(const state& s, user_id viewer, invoice_id invoice);
 bool may_see_request(const state& s, user_id viewer, request_id request);
+bool may_see_outbound(const state& s, user_id viewer, outbound_id outbound);
 
 }  // namespace stampd

@@ -168,6 +168,12 @@ struct cancel_po {
     bool operator==(const cancel_po&) const = default;
 };
 
+// §7 the outbound record of a completed PO: its goods have left.
+struct ship_outbound {
+    outbound_id outbound = id_none;
+    bool operator==(const ship_outbound&) const = default;
+};
+
 // §8 stamp orders.
 struct submit_stamp_order {
     region stamp_region = region::fed;

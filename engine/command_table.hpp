@@ -92,7 +92,9 @@ inline constexpr role_set anyone =
     /* §11 people's passwords (on the wire after the reads) */               \
     X(set_user_password,        SetUserPassword,       roles_of::anyone)       \
     /* §2 reference data, continued */                                       \
-    X(edit_consignee,           EditConsignee,         roles_of::admin)
+    X(edit_consignee,           EditConsignee,         roles_of::admin)      \
+    /* §7 outbound records */                                                \
+    X(ship_outbound,            ShipOutbound,          roles_of::warehouse)
 // clang-format on
 
 }  // namespace stampd

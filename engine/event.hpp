@@ -287,6 +287,14 @@ struct outbound_created {
     std::vector<outbound_line> lines;
     bool operator==(const outbound_created&) const = default;
 };
+// The goods left the warehouse (§7): who and when are the record's. po and consignee are the
+// outbound's, carried so that the event reaches whoever follows them.
+struct outbound_shipped {
+    outbound_id outbound = id_none;
+    po_id po = id_none;
+    consignee_id consignee = id_none;
+    bool operator==(const outbound_shipped&) const = default;
+};
 struct invoice_line {
     product_id product = id_none;
     region stamp_region = region::fed;

@@ -50,5 +50,6 @@
     X(request_approved,      RequestApproved)              \
     X(request_rejected,      RequestRejected)              \
     X(user_password_set,     UserPasswordSet)              \
-    X(consignee_edited,      ConsigneeEdited)
+    X(consignee_edited,      ConsigneeEdited)              \
+    X(outbound_shipped,      OutboundShipped)
 // clang-format on

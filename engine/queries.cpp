@@ -1,9 +1,17 @@
 // Read-only queries over the state (see queries.hpp).
 #include "engine/queries.hpp"
 
+#include <cstdio>
+
 #include "engine/rules/rules.hpp"
 
 namespace stampd {
+
+std::string outbound_number(outbound_id id) {
+    char text[16];
+    std::snprintf(text, sizeof text, "OUT-%06u", id);
+    return text;
+}
 
 i64 availability(const state& s, shipment_id shipment, product_id product) {
     if (!s.has_shipment(shipment)) return 0;

@@ -3,12 +3,16 @@
 // Pure functions of the state; the writer thread answers them between commands.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "engine/rejection.hpp"
 #include "engine/state.hpp"
 
 namespace stampd {
+
+// An outbound record's number as documents and reads print it: "OUT-000012".
+std::string outbound_number(outbound_id id);
 
 // Good units of the product on the shipment minus the units its live POs hold. Never negative.
 i64 availability(const state& s, shipment_id shipment, product_id product);

@@ -80,6 +80,7 @@ enum class subject : u8 {
     client,
     token,
     password,
+    outbound,
 };
 
 std::string_view to_string(subject s);

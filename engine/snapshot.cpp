@@ -173,6 +173,11 @@ void fields(A& a, U& po) requires std::is_same_v<std::remove_const_t<U>, product
       po.notes, po.lines, po.started_by, po.verified_by, po.queue_first, po.queue_size);
     a(po.boxes_total, po.boxes_confirmed, po.boxes_skipped, po.reserved, po.ledger_net,
       po.scheduled, po.capacity_overridden, po.parent, po.segments, po.invoice, po.outbound);
+    if (a.version >= 6) a(po.history, po.cancel_reason);
+}
+template <typename A, typename U>
+void fields(A& a, U& p) requires std::is_same_v<std::remove_const_t<U>, po_step> {
+    a(p.status, p.user, p.time_us);
 }
 template <typename A, typename U>
 void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, stamp_order> {
@@ -225,6 +230,7 @@ void fields(A& a, U& i) requires std::is_same_v<std::remove_const_t<U>, invoice>
 template <typename A, typename U>
 void fields(A& a, U& o) requires std::is_same_v<std::remove_const_t<U>, outbound> {
     a(o.po, o.consignee, o.lines, o.status, o.created_us);
+    if (a.version >= 6) a(o.shipped_by, o.shipped_us);
 }
 template <typename A, typename U>
 void fields(A& a, U& r) requires std::is_same_v<std::remove_const_t<U>, customer_request> {

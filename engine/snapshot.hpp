@@ -22,7 +22,7 @@ namespace stampd {
 // 5: tax by component: rates per province and component in settings and on invoices, the tax of
 //    each component in invoice totals (3 and 4 still read: a combined rate is its province's HST
 //    or GST).
-inline constexpr u32 snapshot_format_version = 5;
+inline constexpr u32 snapshot_format_version = 6;
 inline constexpr u32 snapshot_format_readable_min = 3;
 
 void encode_snapshot(const state& s, std::vector<u8>& out);

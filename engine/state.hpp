@@ -99,6 +99,14 @@ struct po_line {
     u32 verified = 0;  // set at completion
 };
 
+// A state a PO entered: when and by whom (the record's time and user), oldest first.
+struct po_step {
+    po_status status = po_status::open;
+    user_id user = id_none;
+    i64 time_us = 0;
+    bool operator==(const po_step&) const = default;
+};
+
 struct production_order {
     code number;
     consignee_id consignee = id_none;
@@ -123,6 +131,10 @@ struct production_order {
     std::vector<po_id> segments;   // set on a split parent, whose allocation they hold
     invoice_id invoice = id_none;  // set at completion
     outbound_id outbound = id_none;
+    // Each state entered, at most one per status (a PO never goes back); empty for the POs of a
+    // snapshot older than version 6, which did not keep it.
+    std::vector<po_step> history;
+    std::string cancel_reason;
 };
 
 struct stamp_order {
@@ -187,7 +199,9 @@ struct outbound {
     consignee_id consignee = id_none;
     std::vector<outbound_line> lines;
     outbound_status status = outbound_status::ready_to_ship;
-    i64 created_us = 0;  // when the PO completed: the manifest's date
+    i64 created_us = 0;            // when the PO completed: the manifest's date
+    user_id shipped_by = id_none;  // set when Shipped
+    i64 shipped_us = 0;
 };
 
 struct invoice {
@@ -311,6 +325,7 @@ struct state {
         return id != id_none && id <= fee_presets.size();
     }
     bool has_request(request_id id) const { return id != id_none && id <= requests.size(); }
+    bool has_outbound(outbound_id id) const { return id != id_none && id <= outbounds.size(); }
 
     std::string_view barcode_of(box_id id) const;
     box_id find_box(std::string_view barcode) const;

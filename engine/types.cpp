@@ -88,6 +88,11 @@ std::string_view to_string(fee_kind k) {
     return name_of(names, k);
 }
 
+std::string_view to_string(outbound_status s) {
+    constexpr std::array<std::string_view, 2> names = {"ReadyToShip", "Shipped"};
+    return name_of(names, s);
+}
+
 std::optional<region> parse_region(std::string_view text) {
     return parse<region>(region_names, text);
 }

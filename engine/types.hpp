@@ -85,7 +85,7 @@ enum class invoice_status : u8 { draft, issued, paid, archived };
 inline constexpr std::size_t invoice_status_count = 4;
 enum class fee_kind : u8 { per_unit, flat };
 enum class request_status : u8 { pending, approved, rejected };
-enum class outbound_status : u8 { ready_to_ship };
+enum class outbound_status : u8 { ready_to_ship, shipped };
 // How a PO is put on a day: within capacity, past it with a recorded supervisor override, or
 // split into segments over consecutive weekdays (§5).
 enum class schedule_mode : u8 { strict, override_capacity, auto_split };
@@ -102,6 +102,7 @@ std::string_view to_string(box_state s);
 std::string_view to_string(invoice_status s);
 std::string_view to_string(request_status s);
 std::string_view to_string(fee_kind k);
+std::string_view to_string(outbound_status s);
 
 std::optional<region> parse_region(std::string_view text);
 std::optional<province> parse_province(std::string_view text);

@@ -146,11 +146,18 @@ void get_po(const reader& r, const proto::GetPo& q) {
     const auto line_views = r.b.CreateVectorOfStructs(lines);
     const auto deducted = region_figures(r.b, c.stamps_deducted);
     const auto segments = r.b.CreateVector(po.segments);
+    std::vector<proto::PoStep> steps;
+    steps.reserve(po.history.size());
+    for (const po_step& step : po.history)
+        steps.emplace_back(to_wire(step.status), step.user, step.time_us);
+    const auto history = r.b.CreateVectorOfStructs(steps);
+    const auto reason = text(r.b, po.cancel_reason);
     reply(r, proto::Reply::PoView,
           proto::CreatePoView(r.b, q.po(), number, po.consignee, po.shipment, to_wire(po.status),
                               po.urgent, po.scheduled, line_views, c.boxes_total, c.boxes_confirmed,
                               c.boxes_skipped, c.boxes_left, c.units_done, deducted, balance,
-                              po.parent, segments, invoice, notes, po.started_by, po.verified_by));
+                              po.parent, segments, invoice, notes, po.started_by, po.verified_by,
+                              history, reason, po.outbound));
 }
 
 Offset<proto::PoSummary> po_summary(FlatBufferBuilder& b, po_id id, const production_order& po) {
@@ -362,6 +369,43 @@ void list_invoices(const reader& r, const proto::ListInvoices& q) {
     reply(r, proto::Reply::InvoiceList, proto::CreateInvoiceList(r.b, rows, more));
 }
 
+// ---------------------------------------------------------------- outbound records (§7)
+
+Offset<proto::OutboundView> outbound_view(const reader& r, outbound_id id) {
+    const outbound& o = r.s.outbound_at(id);
+    std::vector<proto::OutboundLineView> lines;
+    lines.reserve(o.lines.size());
+    for (const outbound_line& l : o.lines)
+        lines.emplace_back(l.product, to_wire(l.stamp_region), l.units);
+    const auto number = text(r.b, outbound_number(id));
+    const auto po_number = text(r.b, r.s.po_at(o.po).number.view());
+    const auto line_vector = r.b.CreateVectorOfStructs(lines);
+    return proto::CreateOutboundView(r.b, id, number, o.po, po_number, o.consignee,
+                                     to_wire(o.status), line_vector, o.created_us, o.shipped_by,
+                                     o.shipped_us);
+}
+
+void get_outbound(const reader& r, const proto::GetOutbound& q) {
+    if (!may_see_outbound(r.s, r.viewer, q.outbound()))
+        return not_found(r, subject::outbound, q.outbound());
+    reply(r, proto::Reply::OutboundView, outbound_view(r, q.outbound()));
+}
+
+void list_outbounds(const reader& r, const proto::ListOutbounds& q) {
+    if (!consignee_filter_ok(r, q.consignee())) return;
+    if (!filter_ok(r, q.status(), static_cast<int>(outbound_status::shipped) + 1, "status")) return;
+    const auto admits = [&](outbound_id id) {
+        const outbound& o = r.s.outbound_at(id);
+        return may_see_outbound(r.s, r.viewer, id) &&
+               (q.consignee() == id_none || o.consignee == q.consignee()) &&
+               (q.status() == -1 || o.status == static_cast<outbound_status>(q.status()));
+    };
+    const auto build = [&](outbound_id id) { return outbound_view(r, id); };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.outbounds.size(), admits, build, more);
+    reply(r, proto::Reply::OutboundList, proto::CreateOutboundList(r.b, rows, more));
+}
+
 // ---------------------------------------------------------------- calendar and requests
 
 // A day keeps the capacity it had when first planned; an unplanned weekday has the setting's and
@@ -464,6 +508,10 @@ void list_fee_presets(const reader& r, const proto::ListReference& q) {
 }
 
 void list_reference(const reader& r, const proto::ListReference& q) {
+    if (q.status() != -1 && q.kind() != proto::ReferenceKind::Shipments) {
+        return refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, 0,
+                      "status filters shipments only");
+    }
     switch (q.kind()) {
         case proto::ReferenceKind::Users:
             return list_users(r, q);
@@ -492,13 +540,23 @@ void list_reference(const reader& r, const proto::ListReference& q) {
                                                      p.volume_ul);
                 });
         case proto::ReferenceKind::Shipments:
+            if (!filter_ok(r, q.status(), static_cast<int>(shipment_status::inventoried) + 1,
+                           "status")) {
+                return;
+            }
             return reference_rows(
                 r, q, r.s.shipments.size(),
-                [&](shipment_id id) { return r.sees(r.s.shipment_at(id).consignee); },
                 [&](shipment_id id) {
                     const shipment& sh = r.s.shipment_at(id);
-                    return proto::CreateReferenceRow(r.b, id, text(r.b, sh.key.view()), 0,
-                                                     sh.consignee);
+                    return r.sees(sh.consignee) &&
+                           (q.status() == -1 ||
+                            sh.status == static_cast<shipment_status>(q.status()));
+                },
+                [&](shipment_id id) {
+                    const shipment& sh = r.s.shipment_at(id);
+                    return proto::CreateReferenceRow(
+                        r.b, id, text(r.b, sh.key.view()), 0, sh.consignee, 0, 0, fb::Province::AB,
+                        fb::FeeKind::PerUnit, 0, 0, 0, 0, to_wire(sh.status), sh.box_count);
                 });
         case proto::ReferenceKind::FeePresets:
             return list_fee_presets(r, q);
@@ -560,6 +618,10 @@ void dispatch(const reader& r, const proto::Request& q) {
             return list_reference(r, *q.body_as_ListReference());
         case proto::Body::GetSettings:
             return get_settings(r);
+        case proto::Body::GetOutbound:
+            return get_outbound(r, *q.body_as_GetOutbound());
+        case proto::Body::ListOutbounds:
+            return list_outbounds(r, *q.body_as_ListOutbounds());
         default:
             break;
     }

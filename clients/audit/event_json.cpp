@@ -302,6 +302,9 @@ struct fields_of {
     object operator()(const parent_closed& e) const {
         return {{"parent", num(e.parent)}, {"status", text(to_string(e.status))}};
     }
+    object operator()(const outbound_shipped& e) const {
+        return {{"outbound", num(e.outbound)}, {"po", num(e.po)}, {"consignee", num(e.consignee)}};
+    }
     object operator()(const outbound_created& e) const {
         array out;
         for (const outbound_line& l : e.lines) {

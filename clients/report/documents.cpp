@@ -73,12 +73,6 @@ bool select_outbounds(const state& s, const outbound_filter& filter, std::vector
     return true;
 }
 
-std::string outbound_number(outbound_id id) {
-    char text[16];
-    std::snprintf(text, sizeof text, "OUT-%06u", id);
-    return text;
-}
-
 std::optional<invoice_status> parse_invoice_status(std::string_view text) {
     for (u8 i = 0; i < invoice_status_count; ++i) {
         const auto status = static_cast<invoice_status>(i);

@@ -33,7 +33,6 @@ bool select_outbounds(const state& s, const outbound_filter& filter, std::vector
                       std::string& error);
 
 // "OUT-000001": manifests have no number of their own in the engine; this is their id.
-std::string outbound_number(outbound_id id);
 
 std::optional<invoice_status> parse_invoice_status(std::string_view text);
 

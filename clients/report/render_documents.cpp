@@ -4,6 +4,7 @@
 #include "clients/report/pdf_document.hpp"
 #include "clients/report/render.hpp"
 #include "clients/report/report_text.hpp"
+#include "engine/queries.hpp"
 
 namespace stampd::report {
 namespace {
@@ -227,15 +228,26 @@ void invoice_pdf(pdf_document& pdf, const state& s, const invoice& i,
 
 // --- outbound manifests ---
 
-std::string outbound_status_name(outbound_status) {
-    return "ReadyToShip";
+std::string outbound_status_name(outbound_status status) {
+    return std::string{to_string(status)};
+}
+
+// Who shipped it, by login name; "" until Shipped.
+std::string shipped_by(const state& s, const outbound& o) {
+    if (o.status != outbound_status::shipped || !s.has_user(o.shipped_by)) return "";
+    return key_of(s.user_at(o.shipped_by).key);
+}
+std::string shipped_date(const state& s, const outbound& o) {
+    if (o.status != outbound_status::shipped) return "";
+    return date_or_blank(s.settings.zone, o.shipped_us);
 }
 
 std::string outbound_csv(const state& s, const provenance& from,
                          const std::vector<outbound_id>& ids) {
     std::string out;
-    append_csv_row(out, {"outbound", "po", "consignee", "consignee_name", "date", "status",
-                         "product", "product_name", "region", "units", "note"});
+    append_csv_row(out,
+                   {"outbound", "po", "consignee", "consignee_name", "date", "status", "product",
+                    "product_name", "region", "units", "note", "shipped_date", "shipped_by"});
     for (const outbound_id id : ids) {
         const outbound& o = s.outbound_at(id);
         const consignee& c = s.consignee_at(o.consignee);
@@ -245,10 +257,10 @@ std::string outbound_csv(const state& s, const provenance& from,
                 out, {outbound_number(id), key_of(s.po_at(o.po).number), key_of(c.key), c.name,
                       date_or_blank(s.settings.zone, o.created_us), outbound_status_name(o.status),
                       key_of(p.sku), p.name, std::string{to_string(l.stamp_region)},
-                      std::to_string(l.units), ""});
+                      std::to_string(l.units), "", shipped_date(s, o), shipped_by(s, o)});
         }
     }
-    append_csv_row(out, {"", "", "", "", "", "", "", "", "", "", describe(from)});
+    append_csv_row(out, {"", "", "", "", "", "", "", "", "", "", describe(from), "", ""});
     return out;
 }
 
@@ -270,6 +282,8 @@ std::string outbound_json(const state& s, const provenance& from,
                                          {"consignee", key_of(s.consignee_at(o.consignee).key)},
                                          {"date", date_or_blank(s.settings.zone, o.created_us)},
                                          {"status", outbound_status_name(o.status)},
+                                         {"shipped_date", shipped_date(s, o)},
+                                         {"shipped_by", shipped_by(s, o)},
                                          {"lines", std::move(lines)}});
     }
     return json::to_string(json::object{{"report", "outbound"},
@@ -285,6 +299,8 @@ void outbound_pdf(pdf_document& pdf, const state& s, outbound_id id) {
     pdf.field("Consignee", c.name + " (" + key_of(c.key) + ")");
     pdf.field("Completed", date_or_blank(s.settings.zone, o.created_us));
     pdf.field("Status", outbound_status_name(o.status));
+    if (o.status == outbound_status::shipped)
+        pdf.field("Shipped", shipped_date(s, o) + " by " + shipped_by(s, o));
     pdf.space(4);
     pdf.begin_table({{"Product", 250, align::left},
                      {"Region", 80, align::left},

@@ -3,6 +3,7 @@
 // engine/command.hpp. The office's commands are in commands_office.cpp; the machinery
 // (flags bound into the command struct, run, --dry-run, --json) in command_table.hpp.
 #include "clients/stampctl/command_table.hpp"
+#include "engine/queries.hpp"
 
 namespace stampd::ctl {
 
@@ -343,6 +344,19 @@ spec<cancel_po> cli<cancel_po>() {
                 s.add_option("--reason", c.reason, "why");
             },
             [](const cancel_po& c, u32) { return "cancelled PO " + id_text(c.po); }};
+}
+
+template <>
+spec<ship_outbound> cli<ship_outbound>() {
+    return {
+        "Record that an outbound record's goods have left: ReadyToShip -> Shipped, with who "
+        "and when (SPEC §7).",
+        [](CLI::App& s, ship_outbound& c) {
+            id_flag(s, "--outbound", c.outbound, "outbound record id (OUT-000012 is 12)");
+        },
+        [](const ship_outbound& c, u32) {
+            return "shipped " + outbound_number(c.outbound) + " (" + id_text(c.outbound) + ")";
+        }};
 }
 
 }  // namespace stampd::ctl

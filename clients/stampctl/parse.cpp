@@ -173,6 +173,19 @@ CLI::CheckedTransformer po_status_names() {
                                  {"cancelled", po_status::cancelled}}});
 }
 
+CLI::CheckedTransformer shipment_status_names() {
+    return names<shipment_status, 3>("shipment status",
+                                     {{{"expected", shipment_status::expected},
+                                       {"receiving", shipment_status::receiving},
+                                       {"inventoried", shipment_status::inventoried}}});
+}
+
+CLI::CheckedTransformer outbound_status_names() {
+    return names<outbound_status, 2>("outbound status",
+                                     {{{"ready-to-ship", outbound_status::ready_to_ship},
+                                       {"shipped", outbound_status::shipped}}});
+}
+
 CLI::CheckedTransformer reference_kind_names() {
     return names<proto::ReferenceKind, 5>("reference kind",
                                           {{{"users", proto::ReferenceKind::Users},

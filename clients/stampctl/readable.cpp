@@ -1,11 +1,13 @@
 // See readable.hpp.
 #include "clients/stampctl/readable.hpp"
 
+#include "engine/calendar_time.hpp"
 #include "engine/tax.hpp"
 
 #include <array>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -106,7 +108,7 @@ void walk(json::value& v, bool all_money) {
 
 // The fields of the protocol's views (net/protocol/protocol.fbs) that hold another object's id.
 std::optional<referent> referent_of(std::string_view field) {
-    static constexpr std::array<std::pair<std::string_view, referent>, 12> fields = {{
+    static constexpr std::array<std::pair<std::string_view, referent>, 14> fields = {{
         {"po", referent::po},
         {"parent", referent::po},
         {"segments", referent::po},
@@ -118,6 +120,8 @@ std::optional<referent> referent_of(std::string_view field) {
         {"started_by", referent::user},
         {"verified_by", referent::user},
         {"submitted_by", referent::user},
+        {"shipped_by", referent::user},
+        {"outbound", referent::outbound},
         {"user", referent::user},
     }};
     for (const auto& [name, kind] : fields)
@@ -155,6 +159,40 @@ void name_references(json::value& v, const namer& name) {
 }
 
 }  // namespace
+
+std::string utc_text(std::int64_t time_us) {
+    constexpr std::int64_t us_per_day = 86'400'000'000;
+    std::int64_t days = time_us / us_per_day, rest = time_us % us_per_day;
+    if (rest < 0) {
+        --days;
+        rest += us_per_day;
+    }
+    const std::int64_t seconds = rest / 1'000'000;
+    char clock[16];
+    std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", static_cast<int>(seconds / 3600),
+                  static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
+    return format_day(static_cast<day>(days)) + " " + clock + " UTC";
+}
+
+void instants_as_text(json::value& v) {
+    if (json::array* a = v.as_array()) {
+        for (json::value& e : *a)
+            instants_as_text(e);
+        return;
+    }
+    json::object* o = v.as_object();
+    if (o == nullptr) return;
+    for (json::member& m : *o) {
+        std::int64_t us = 0;
+        const bool instant = m.first.size() > 3 && m.first.ends_with("_us");
+        if (instant && integer_of(m.second, us)) {
+            m.first.resize(m.first.size() - 3);
+            m.second = us == 0 ? std::string{"-"} : utc_text(us);
+        } else {
+            instants_as_text(m.second);
+        }
+    }
+}
 
 void references_by_number(json::value& reply, const namer& name) {
     name_references(reply, name);

@@ -24,8 +24,15 @@ void money_as_dollars(json::value& v);
 // items[i].box becomes items[i].barcode = barcodes[i], and the barcodes list goes.
 void boxes_by_barcode(json::object& run_queue);
 
+// Every instant of `v` (a field named "..._us": microseconds since the epoch) as UTC text under
+// its name without "_us": "shipped_us": 1798790400000000 → "shipped": "2027-01-01 00:00:00 UTC".
+// 0 (not yet) reads "-".
+void instants_as_text(json::value& v);
+// "2027-01-01 00:00:00 UTC".
+std::string utc_text(std::int64_t time_us);
+
 // The kinds of object an answer refers to by id.
-enum class referent : std::uint8_t { po, invoice, consignee, shipment, product, user };
+enum class referent : std::uint8_t { po, invoice, consignee, shipment, product, user, outbound };
 // An object's number or key ("PO-000012", "ACME"), or "" when it cannot be read.
 using namer = std::function<std::string(referent, std::uint32_t id)>;
 

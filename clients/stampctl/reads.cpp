@@ -16,6 +16,7 @@
 #include "clients/lib/view.hpp"
 #include "clients/stampctl/readable.hpp"
 #include "clients/stampctl/stampctl.hpp"
+#include "engine/queries.hpp"
 
 namespace stampd::ctl {
 namespace {
@@ -146,6 +147,10 @@ namer server_namer(client::connection& c) {
         std::string& name = (*known)[{kind, id}];
         const auto text = [](const flatbuffers::String* t) { return t ? t->str() : ""; };
         switch (kind) {
+            case referent::outbound:
+                name = outbound_number(id);  // its number is its id's: nothing to ask
+                --*lookups;
+                break;
             case referent::po:
                 if (ask(proto::Body::GetPo,
                         [id](FlatBufferBuilder& b) { return proto::CreateGetPo(b, id).Union(); }))
@@ -215,6 +220,7 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     money_as_dollars(v);
     if (s.kind == proto::Body::GetRunQueue) boxes_by_barcode(o);
     references_by_number(v, name);
+    instants_as_text(v);
     if (none) {
         std::cout << "(none)\n";
     } else {
@@ -467,6 +473,36 @@ void define_other_reads(registry& r) {
          "invoices"},
         "any role; a consignee user sees only its own, once issued");
     add(r,
+        {"get-outbound",
+         "An outbound record (SPEC §7): its PO, consignee, verified units per line, and whether "
+         "it has shipped, when and by whom.",
+         proto::Body::GetOutbound,
+         [](CLI::App&, read_args&) {},
+         [](FlatBufferBuilder& b, const read_args& a, u32) {
+             return proto::CreateGetOutbound(b, a.id).Union();
+         },
+         nullptr,
+         false,
+         {},
+         "outbound",
+         "outbound record id (OUT-000012 is 12)"},
+        anyone);
+    add(r,
+        {"list-outbounds", "Outbound records, by consignee and status.", proto::Body::ListOutbounds,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--consignee", a.consignee, "only this consignee's");
+             s.add_option("--status", a.status, "ready-to-ship or shipped")
+                 ->transform(outbound_status_names())
+                 ->option_text("STATUS");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListOutbounds(b, a.consignee, static_cast<std::int16_t>(a.status),
+                                               after)
+                 .Union();
+         },
+         "outbounds"},
+        anyone);
+    add(r,
         {"get-calendar", "Days with their capacity, load and POs (SPEC §5).",
          proto::Body::GetCalendar,
          [](CLI::App& s, read_args& a) {
@@ -501,10 +537,15 @@ void define_other_reads(registry& r) {
                  ->transform(reference_kind_names())
                  ->option_text("KIND")
                  ->required();
+             s.add_option("--status", a.status,
+                          "shipments only: expected, receiving or inventoried")
+                 ->transform(shipment_status_names())
+                 ->option_text("STATUS");
          },
          [](FlatBufferBuilder& b, const read_args& a, u32 after) {
-             return proto::CreateListReference(
-                        b, static_cast<proto::ReferenceKind>(a.reference_kind), after)
+             return proto::CreateListReference(b,
+                                               static_cast<proto::ReferenceKind>(a.reference_kind),
+                                               after, static_cast<std::int16_t>(a.status))
                  .Union();
          },
          "rows", false,
@@ -514,7 +555,7 @@ void define_other_reads(registry& r) {
                  {"id", "key", "name", "province", "tax_registration", "billing_address",
                   "shipping_address"},
                  {"id", "key", "name", "consignee", "volume_ul"},
-                 {"id", "key", "consignee"},
+                 {"id", "key", "consignee", "shipment_status", "boxes"},
                  {"id", "key", "name", "kind", "amount_cents"},
              }};
              const auto kind = static_cast<std::size_t>(a.reference_kind);

@@ -187,6 +187,8 @@ std::string state_name(proto::Subject about, std::uint8_t state) {
             return named(box_state::overridden);
         case proto::Subject::Request:
             return named(request_status::rejected);
+        case proto::Subject::Outbound:
+            return named(outbound_status::shipped);
         default:
             return std::to_string(state);
     }

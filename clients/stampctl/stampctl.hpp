@@ -92,6 +92,8 @@ CLI::CheckedTransformer po_status_names();
 CLI::CheckedTransformer stamp_order_status_names();
 CLI::CheckedTransformer request_status_names();
 CLI::CheckedTransformer reference_kind_names();
+CLI::CheckedTransformer shipment_status_names();
+CLI::CheckedTransformer outbound_status_names();
 
 // Each throws CLI::ValidationError (exit 2) on text it cannot read.
 day parse_day_arg(const std::string& text);  // YYYY-MM-DD, or "none"

@@ -74,6 +74,12 @@ invoice=$("$ctl" --token "$sup" --json get-po "$po" | sed -n 's/.*"invoice":\([0
 step "finance reads invoice $invoice"
 as "$finance" get-invoice "$invoice"
 
+outbound=$("$ctl" --token "$sup" --json get-po "$po" | sed -n 's/.*"outbound":\([0-9]*\).*/\1/p')
+[[ -n "$outbound" && "$outbound" != 0 ]] || { echo "no outbound record on PO $po" >&2; exit 1; }
+step "supervisor: the goods leave; outbound record $outbound is Shipped"
+as "$sup" ship-outbound --outbound "$outbound"
+as "$sup" get-outbound "$outbound"
+
 step "the consignee sees its POs, but not the stamp balances"
 as "$customer" list-pos
 if as "$customer" balances; then

@@ -253,6 +253,9 @@ event read(checker& c, const fb::PoSplit& t) {
 event read(checker& c, const fb::ParentClosed& t) {
     return parent_closed{t.parent(), c.enumerated<po_status>(t.status())};
 }
+event read(checker&, const fb::OutboundShipped& t) {
+    return outbound_shipped{t.outbound(), t.po(), t.consignee()};
+}
 event read(checker& c, const fb::OutboundCreated& t) {
     outbound_created e{t.id(), t.po(), t.consignee()};
     if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {

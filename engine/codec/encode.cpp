@@ -214,6 +214,10 @@ encoded to_fb(FlatBufferBuilder& b, const outbound_created& e) {
         fb::Event::OutboundCreated,
         fb::CreateOutboundCreated(b, e.id, e.po, e.consignee, b.CreateVectorOfStructs(out)));
 }
+encoded to_fb(FlatBufferBuilder& b, const outbound_shipped& e) {
+    return done(fb::Event::OutboundShipped,
+                fb::CreateOutboundShipped(b, e.outbound, e.po, e.consignee));
+}
 encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
     std::vector<fb::InvoiceLine> out;
     for (const invoice_line& l : e.lines) {

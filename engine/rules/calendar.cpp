@@ -208,7 +208,7 @@ void apply(state& s, const po_scheduled& e, const context&) {
     }
 }
 
-void apply(state& s, const po_split& e, const context&) {
+void apply(state& s, const po_split& e, const context& ctx) {
     production_order& parent = s.po_at(e.parent);
     assert(parent.status == po_status::open && parent.segments.empty());
     unschedule(s, parent, e.parent);
@@ -231,6 +231,7 @@ void apply(state& s, const po_split& e, const context&) {
             child.lines.push_back(
                 {.product = l.product, .stamp_region = l.stamp_region, .quantity = l.quantity});
         }
+        enter(child, po_status::open, ctx);
         s.production_orders.push_back(std::move(child));
         s.po_by_number.emplace(po_number_key(consignee, seg.number.view()), seg.id);
         s.po_at(e.parent).segments.push_back(seg.id);

@@ -214,7 +214,12 @@ rejection decide(const state& s, const create_po& c, const context& ctx, event_l
     return {};
 }
 
-void apply(state& s, const po_created& e, const context&) {
+void enter(production_order& po, po_status to, const context& ctx) {
+    po.status = to;
+    po.history.push_back({.status = to, .user = ctx.user, .time_us = ctx.time_us});
+}
+
+void apply(state& s, const po_created& e, const context& ctx) {
     assert(e.id == s.production_orders.size() + 1);
     allocate(s.shipment_at(e.shipment), e.lines, +1);
     s.production_orders.push_back(production_order{.number = e.number,
@@ -223,6 +228,7 @@ void apply(state& s, const po_created& e, const context&) {
                                                    .urgent = e.urgent,
                                                    .notes = e.notes,
                                                    .lines = lines_of(e.lines)});
+    enter(s.production_orders.back(), po_status::open, ctx);
     s.po_by_number.emplace(po_number_key(e.consignee, e.number.view()), e.id);
     if (e.auto_number != 0) s.po_number_next = e.auto_number + 1;
 }
@@ -314,10 +320,10 @@ std::optional<parent_closed> close_parent_after(const state& s, po_id segment, p
                          .status = all_completed ? po_status::completed : po_status::cancelled};
 }
 
-void apply(state& s, const parent_closed& e, const context&) {
+void apply(state& s, const parent_closed& e, const context& ctx) {
     production_order& parent = s.po_at(e.parent);
     assert(parent.status == po_status::open && !parent.segments.empty());
-    parent.status = e.status;
+    enter(parent, e.status, ctx);
 }
 
 void apply(state& s, const po_cancelled& e, const context& ctx) {
@@ -343,7 +349,8 @@ void apply(state& s, const po_cancelled& e, const context& ctx) {
         po.ledger_net[index(m.stamp_region)] += m.quantity;
     }
     unschedule(s, po, e.po);
-    po.status = po_status::cancelled;
+    enter(po, po_status::cancelled, ctx);
+    po.cancel_reason = e.reason;
 }
 
 }  // namespace stampd::rules

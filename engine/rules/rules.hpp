@@ -65,6 +65,9 @@ invoice_totals compute_totals(const std::vector<invoice_line>& lines,
                               const std::vector<invoice_fee>& fees, const tax_rates& rates);
 invoice_drafted draft_invoice_for(const state& s, po_id po, const std::vector<u32>& verified);
 
+// A PO enters `to`: its status, and the step in its history (who and when: the record's).
+void enter(production_order& po, po_status to, const context& ctx);
+
 // The parent_closed a segment's completion or cancellation brings, if it is the last open one.
 std::optional<parent_closed> close_parent_after(const state& s, po_id segment, po_status to);
 

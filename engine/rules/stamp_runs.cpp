@@ -118,7 +118,7 @@ void apply(state& s, const run_started& e, const context& ctx) {
         }
         s.queue.push_back(entry);
     }
-    po.status = po_status::in_production;
+    enter(po, po_status::in_production, ctx);
     po.started_by = ctx.user;
     po.shortage_acknowledged = e.shortage_acknowledged;
 }
@@ -217,7 +217,7 @@ rejection decide(const state& s, const end_run& c, const context&, event_list& o
     return {};
 }
 
-void apply(state& s, const run_ended& e, const context&) {
+void apply(state& s, const run_ended& e, const context& ctx) {
     production_order& po = s.po_at(e.po);
     assert(po.status == po_status::in_production);
     if (e.early) {
@@ -233,7 +233,7 @@ void apply(state& s, const run_ended& e, const context&) {
         po.boxes_skipped += skipped;
     }
     assert(po.boxes_confirmed + po.boxes_skipped == po.boxes_total);
-    po.status = po_status::pending_verification;
+    enter(po, po_status::pending_verification, ctx);
 }
 
 }  // namespace stampd::rules

@@ -127,6 +127,24 @@ void apply(state& s, const outbound_created& e, const context& ctx) {
     po.outbound = e.id;
 }
 
+rejection decide(const state& s, const ship_outbound& c, const context&, event_list& out) {
+    if (!s.has_outbound(c.outbound))
+        return reject(rejection_code::not_found, subject::outbound, c.outbound);
+    const outbound& o = s.outbound_at(c.outbound);
+    if (o.status != outbound_status::ready_to_ship)
+        return wrong_state(subject::outbound, c.outbound, static_cast<u8>(o.status));
+    out.push(outbound_shipped{.outbound = c.outbound, .po = o.po, .consignee = o.consignee});
+    return {};
+}
+
+void apply(state& s, const outbound_shipped& e, const context& ctx) {
+    outbound& o = s.outbounds[e.outbound - 1];
+    assert(o.status == outbound_status::ready_to_ship && o.po == e.po);
+    o.status = outbound_status::shipped;
+    o.shipped_by = ctx.user;
+    o.shipped_us = ctx.time_us;
+}
+
 void apply(state& s, const po_verified& e, const context& ctx) {
     production_order& po = s.po_at(e.po);
     assert(po.status == po_status::pending_verification);
@@ -142,7 +160,7 @@ void apply(state& s, const po_verified& e, const context& ctx) {
         assert(s.account(r).reserved >= 0);
         po.reserved[index(r)] = 0;
     }
-    po.status = po_status::completed;
+    enter(po, po_status::completed, ctx);
     po.verified_by = ctx.user;
 }
 

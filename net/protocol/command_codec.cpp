@@ -136,6 +136,9 @@ void read(reader& r, const proto::EditConsignee& m, edit_consignee& c) {
     c.shipping_address = r.text(m.shipping_address());
     c.tax_registration = r.text(m.tax_registration());
 }
+void read(reader&, const proto::ShipOutbound& m, ship_outbound& c) {
+    c.outbound = m.outbound();
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -359,6 +362,9 @@ Offset<proto::EditConsignee> write(FlatBufferBuilder& b, const edit_consignee& c
     const auto registration = text(b, c.tax_registration);
     return proto::CreateEditConsignee(b, c.consignee, name, to_wire(c.primary_province), billing,
                                       shipping, registration);
+}
+Offset<proto::ShipOutbound> write(FlatBufferBuilder& b, const ship_outbound& c) {
+    return proto::CreateShipOutbound(b, c.outbound);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

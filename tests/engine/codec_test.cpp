@@ -92,6 +92,7 @@ std::vector<event> samples() {
     out.push_back(request_rejected{15, "line down that week"});
     out.push_back(consignee_edited{3, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                                    "Dock 4\nCalgary AB", "123456789RT0001"});
+    out.push_back(outbound_shipped{4, 9, 3});
     return out;
 }
 

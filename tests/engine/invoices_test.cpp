@@ -61,6 +61,51 @@ TEST_F(invoices, completion_creates_one_draft_invoice_and_one_outbound_record) {
     EXPECT_EQ(out.lines[0].units, 480u);
 }
 
+TEST_F(invoices, an_outbound_record_ships_once_with_who_and_when) {
+    const po_id po = completed_po();
+    const outbound_id out = s.po_at(po).outbound;
+    EXPECT_EQ(run(stamper, ship_outbound{.outbound = out}).code, rejection_code::forbidden);
+    EXPECT_EQ(run(supervisor, ship_outbound{.outbound = out + 1}).code, rejection_code::not_found);
+    const outbound_shipped e =
+        expect_ok<outbound_shipped>(supervisor, ship_outbound{.outbound = out});
+    EXPECT_EQ(e, (outbound_shipped{.outbound = out, .po = po, .consignee = norwood}));
+    const outbound& o = s.outbound_at(out);
+    EXPECT_EQ(o.status, outbound_status::shipped);
+    EXPECT_EQ(o.shipped_by, supervisor);
+    EXPECT_EQ(o.shipped_us, now_us);
+    const rejection again = run(supervisor, ship_outbound{.outbound = out});
+    EXPECT_EQ(again.code, rejection_code::wrong_state);
+    EXPECT_EQ(again.state, static_cast<u8>(outbound_status::shipped));
+    EXPECT_EQ(o.shipped_by, supervisor);
+}
+
+TEST_F(invoices, a_pos_history_is_each_state_entered_with_who_and_when) {
+    const po_id po = add_po(sh, {{vape15, region::on, 24}});
+    const i64 created = now_us;
+    start(po);
+    const i64 started = now_us;
+    confirm_all(po);
+    verify(po);
+    const std::vector<po_step>& h = s.po_at(po).history;
+    ASSERT_EQ(h.size(), 4u);
+    EXPECT_EQ(h[0], (po_step{.status = po_status::open, .user = supervisor, .time_us = created}));
+    EXPECT_EQ(h[1],
+              (po_step{.status = po_status::in_production, .user = stamper, .time_us = started}));
+    EXPECT_EQ(h[2].status, po_status::pending_verification);
+    EXPECT_EQ(h[2].user, stamper);  // the last box's confirmation ended the run
+    EXPECT_EQ(h[3].status, po_status::completed);
+    EXPECT_EQ(h[3].user, verifier);
+    EXPECT_TRUE(s.po_at(po).cancel_reason.empty());
+
+    const po_id other = add_po(sh, {{vape15, region::on, 10}});
+    expect_ok<po_cancelled>(supervisor, cancel_po{.po = other, .reason = "customer withdrew"});
+    const production_order& cancelled = s.po_at(other);
+    ASSERT_EQ(cancelled.history.size(), 2u);
+    EXPECT_EQ(cancelled.history[1].status, po_status::cancelled);
+    EXPECT_EQ(cancelled.history[1].user, supervisor);
+    EXPECT_EQ(cancelled.cancel_reason, "customer withdrew");
+}
+
 TEST_F(invoices, duty_is_charged_per_started_2_ml_increment) {
     // 15 mL / 2 = 7.5, rounded up to 8 increments a unit.
     const invoice& inv = invoice_of(completed_po());

@@ -41,6 +41,7 @@ protected:
         confirm_all(po);
         verify(po);
         expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = 1, .preset = 1});
+        expect_ok<outbound_shipped>(supervisor, ship_outbound{.outbound = 1});
         start(s.po_at(parent).segments.at(1));
         const context ctx{
             .lsn = ++lsn, .time_us = now_us += 1000, .user = finance, .client = 42, .request = 1};
@@ -66,6 +67,12 @@ TEST_F(snapshot, the_whole_state_round_trips) {
     EXPECT_EQ(decoded.find_box("SH-1-000007"), s.find_box("SH-1-000007"));
     EXPECT_EQ(authenticate(decoded, "stamper-token-0123456789"), stamper);
     EXPECT_EQ(decoded.session_by_client.at(42), s.session_by_client.at(42));
+    // Who entered each state of a PO and who shipped its goods (version 6).
+    EXPECT_EQ(decoded.po_at(po).history, s.po_at(po).history);
+    EXPECT_EQ(decoded.po_at(po).history.size(), 4u);
+    EXPECT_EQ(decoded.outbound_at(1).shipped_by, supervisor);
+    EXPECT_EQ(decoded.outbound_at(1).shipped_us, s.outbound_at(1).shipped_us);
+    EXPECT_EQ(decoded.outbound_at(1).status, outbound_status::shipped);
 }
 
 TEST_F(snapshot, a_decoded_state_goes_on_like_the_original) {

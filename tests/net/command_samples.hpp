@@ -51,6 +51,7 @@ inline std::vector<command> one_of_each() {
         set_user_password{35, "correct horse battery staple"},
         edit_consignee{36, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                        "Dock 4\n2 Rail Rd\nCalgary AB", "123456789RT0001"},
+        ship_outbound{37},
     };
 }
 

@@ -316,11 +316,59 @@ TEST_F(views, lists_filter_stamp_orders_invoices_requests_and_unscheduled_pos) {
         return ask(admin, proto::Body::ListRequests,
                    [&](auto& b) { return proto::CreateListRequests(b, 0, status); });
     };
-    const auto* pending =
-        as<proto::RequestList>(requests(static_cast<std::int16_t>(request_status::pending)));
-    ASSERT_NE(pending, nullptr);
-    EXPECT_EQ(pending->requests()->size(), 0u);
+    const auto pending_ids = [&](request_status status) {
+        const auto* list = as<proto::RequestList>(requests(static_cast<std::int16_t>(status)));
+        std::vector<stampd::request_id> ids;
+        for (std::size_t i = 0; list != nullptr && i < list->requests()->size(); ++i)
+            ids.push_back(list->requests()->Get(i)->id());
+        return ids;
+    };
+    EXPECT_TRUE(pending_ids(request_status::pending).empty());
+    day on = local_day(s.settings.zone, now_us) + 7;
+    while (is_weekend(on))
+        ++on;
+    const stampd::request_id first =
+        expect_ok<request_submitted>(
+            portal, submit_request{.shipment = sh, .lines = {{vape15, region::on, 2}}, .on = on})
+            .id;
+    const stampd::request_id second =
+        expect_ok<request_submitted>(
+            portal, submit_request{.shipment = sh, .lines = {{vape15, region::on, 3}}, .on = on})
+            .id;
+    expect_ok<request_rejected>(supervisor,
+                                reject_request{.request = first, .reason = "no room that week"});
+    EXPECT_EQ(pending_ids(request_status::pending), std::vector<stampd::request_id>{second});
+    EXPECT_EQ(pending_ids(request_status::rejected), std::vector<stampd::request_id>{first});
     EXPECT_EQ(code_of(requests(3)), proto::Code::INVALID_ARGUMENT);
+
+    // Outbound records by status: the completed PO's is ready, then shipped.
+    const auto outbounds = [&](user_id who, std::int16_t status) {
+        return ask(who, proto::Body::ListOutbounds,
+                   [&](auto& b) { return proto::CreateListOutbounds(b, 0, status, 0); });
+    };
+    const auto count = [&](user_id who, std::int16_t status) -> std::size_t {
+        const auto* list = as<proto::OutboundList>(outbounds(who, status));
+        return list == nullptr ? 99 : list->outbounds()->size();
+    };
+    const auto ready = static_cast<std::int16_t>(outbound_status::ready_to_ship);
+    const auto shipped = static_cast<std::int16_t>(outbound_status::shipped);
+    EXPECT_EQ(count(supervisor, ready), 1u);
+    EXPECT_EQ(count(supervisor, shipped), 0u);
+    expect_ok<outbound_shipped>(supervisor, ship_outbound{.outbound = s.po_at(done).outbound});
+    EXPECT_EQ(count(supervisor, ready), 0u);
+    EXPECT_EQ(count(portal, shipped), 1u);  // norwood's own
+    const auto* view = as<proto::OutboundView>(ask(portal, proto::Body::GetOutbound, [&](auto& b) {
+        return proto::CreateGetOutbound(b, s.po_at(done).outbound);
+    }));
+    ASSERT_NE(view, nullptr);
+    EXPECT_EQ(view->status(), proto::OutboundStatus::Shipped);
+    EXPECT_EQ(view->shipped_by(), supervisor);
+    EXPECT_EQ(view->po(), done);
+    EXPECT_EQ(view->number()->str(), "OUT-000001");
+    EXPECT_EQ(code_of(outbounds(supervisor, 2)), proto::Code::INVALID_ARGUMENT);
+    EXPECT_EQ(code_of(ask(portal, proto::Body::GetOutbound,
+                          [](auto& b) { return proto::CreateGetOutbound(b, 7); })),
+              proto::Code::NOT_FOUND);
 }
 
 TEST_F(views, a_consignee_user_never_sees_a_draft_invoice) {

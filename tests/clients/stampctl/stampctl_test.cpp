@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -116,6 +117,24 @@ protected:
                                   "1", "--units", b[1], "--damaged", b[2]});
         }
         ok(supervisor_token, {"finish-receiving", "--shipment", "1"});
+    }
+
+    // Each instant ("2026-12-07 11:39:18 UTC") as <time>, so that an output can be compared whole.
+    static std::string without_times(const std::string& out) {
+        static const std::regex instant(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC)");
+        return std::regex_replace(out, instant, "<time>");
+    }
+
+    // Reference data, a shipment, and PO 1 stamped and verified: outbound record 1, ready.
+    void complete_po_1() {
+        set_up_reference();
+        receive_shipment();
+        ok(supervisor_token,
+           {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:24"});
+        ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+        for (const char* box : {"1", "2", "3"})
+            ok(stamper_token, {"confirm-box", "--po", "1", "--box", box, "--action", "override"});
+        ok(verifier_token, {"verify-po", "--po", "1", "--override-shortage"});
     }
 
     testing::temp_dir dir;
@@ -515,7 +534,7 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
         ok(finance_token, {"add-invoice-fee", "--invoice", "1", "--preset", "1", "--dry-run"});
     EXPECT_NE(shown.find("amount=$1,234.56"), std::string::npos) << shown;
     // What a PO refers to by its number or key, with the id commands take.
-    EXPECT_EQ(ok(supervisor_token, {"get-po", "1"}),
+    EXPECT_EQ(without_times(ok(supervisor_token, {"get-po", "1"})),
               "id: 1\n"
               "number: PO-000001\n"
               "consignee: ACME (1)\n"
@@ -550,7 +569,15 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
               "invoice: INV-000001 (1)\n"
               "notes: \n"
               "started_by: stella (3)\n"
-              "verified_by: vic (4)\n");
+              "verified_by: vic (4)\n"
+              "history:\n"
+              "  status               user        time\n"
+              "  Open                 sam (2)     <time>\n"
+              "  InProduction         stella (3)  <time>\n"
+              "  PendingVerification  stella (3)  <time>\n"
+              "  Completed            vic (4)     <time>\n"
+              "cancel_reason: \n"
+              "outbound: OUT-000001 (1)\n");
     const std::string invoices = ok(finance_token, {"list-invoices"});
     EXPECT_NE(invoices.find("po=PO-000001 (1) consignee=ACME (1)"), std::string::npos) << invoices;
     const std::string pos = ok(supervisor_token, {"list-pos"});
@@ -559,6 +586,89 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
               "1");
     const json::value json_invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
     EXPECT_EQ(text(field(field(json_invoice, "totals"), "total")), "2604");
+}
+
+TEST_F(stampctl_test, an_outbound_record_ships_once_and_says_who_shipped_it) {
+    complete_po_1();
+    EXPECT_EQ(without_times(ok(consignee_token, {"get-outbound", "1"})),
+              "id: 1\n"
+              "number: OUT-000001\n"
+              "po: PO-000001 (1)\n"
+              "po_number: PO-000001\n"
+              "consignee: ACME (1)\n"
+              "status: ReadyToShip\n"
+              "lines:\n"
+              "  product  region  units\n"
+              "  V15 (1)  ON      24\n"
+              "created: <time>\n"
+              "shipped_by: 0\n"
+              "shipped: -\n");
+    EXPECT_EQ(ok(supervisor_token, {"list-outbounds", "--status", "shipped"}), "(none)\n");
+    // A stamper may not ship; the supervisor does, once.
+    const ran stamper = ctl(stamper_token, {"ship-outbound", "--outbound", "1"});
+    EXPECT_EQ(stamper.code, 1);
+    EXPECT_NE(stamper.err.find("FORBIDDEN"), std::string::npos) << stamper.err;
+    EXPECT_EQ(ok(supervisor_token, {"ship-outbound", "--outbound", "1"})
+                  .rfind("shipped OUT-000001 (1) at LSN ", 0),
+              0u);
+    const ran again = ctl(supervisor_token, {"ship-outbound", "--outbound", "1"});
+    EXPECT_EQ(again.code, 1);
+    EXPECT_NE(again.err.find("WRONG_STATE"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("Shipped"), std::string::npos) << again.err;
+    const std::string shipped =
+        without_times(ok(supervisor_token, {"list-outbounds", "--status", "shipped"}));
+    EXPECT_NE(shipped.find("Shipped"), std::string::npos) << shipped;
+    EXPECT_NE(shipped.find("sam (2)"), std::string::npos) << shipped;
+    EXPECT_EQ(ok(supervisor_token, {"list-outbounds", "--status", "ready-to-ship"}), "(none)\n");
+    const json::value json = parse_json(ok(consignee_token, {"--json", "get-outbound", "1"}));
+    EXPECT_EQ(text(field(json, "status")), "Shipped");
+    EXPECT_EQ(text(field(json, "shipped_by")), "2");
+    EXPECT_NE(text(field(json, "shipped_us")), "0");
+    // Another consignee's user sees no such record.
+    ok(admin_token, {"create-consignee", "--key", "OTHER", "--name", "Other", "--province", "qc"});
+    ok(admin_token, {"create-user", "--key", "other", "--roles", "consignee", "--consignee", "2",
+                     "--user-token", "other-consignee-token-0123456789"});
+    const ran other = ctl("other-consignee-token-0123456789", {"get-outbound", "1"});
+    EXPECT_EQ(other.code, 1);
+    EXPECT_NE(other.err.find("NOT_FOUND"), std::string::npos) << other.err;
+    EXPECT_EQ(ok("other-consignee-token-0123456789", {"list-outbounds"}), "(none)\n");
+}
+
+TEST_F(stampctl_test, a_pos_history_says_who_entered_each_state_and_why_it_was_cancelled) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:5"});
+    ok(stamper_token, {"start-run", "--po", "1", "--acknowledge-shortage"});
+    ok(supervisor_token, {"cancel-po", "--po", "1", "--reason", "customer withdrew"});
+    const std::string po = without_times(ok(supervisor_token, {"get-po", "1"}));
+    EXPECT_NE(po.find("history:\n"
+                      "  status        user        time\n"
+                      "  Open          sam (2)     <time>\n"
+                      "  InProduction  stella (3)  <time>\n"
+                      "  Cancelled     sam (2)     <time>\n"
+                      "cancel_reason: customer withdrew\n"),
+              std::string::npos)
+        << po;
+    const json::value json = parse_json(ok(supervisor_token, {"--json", "get-po", "1"}));
+    EXPECT_EQ(text(field(json, "cancel_reason")), "customer withdrew");
+}
+
+TEST_F(stampctl_test, shipments_list_by_status) {
+    set_up_reference();
+    receive_shipment();
+    ok(supervisor_token, {"create-shipment", "--key", "SH2", "--consignee", "1"});
+    EXPECT_EQ(ok(supervisor_token, {"list-reference", "shipments", "--status", "expected"}),
+              "kind: Shipments\n"
+              "rows:\n"
+              "  id  key  consignee  shipment_status  boxes\n"
+              "  2   SH2  ACME (1)   Expected         0\n");
+    const std::string inventoried =
+        ok(supervisor_token, {"list-reference", "shipments", "--status", "inventoried"});
+    EXPECT_NE(inventoried.find("SH1"), std::string::npos) << inventoried;
+    EXPECT_EQ(inventoried.find("SH2"), std::string::npos) << inventoried;
+    const ran users = ctl(admin_token, {"list-reference", "users", "--status", "expected"});
+    EXPECT_EQ(users.code, 1);
+    EXPECT_NE(users.err.find("status filters shipments only"), std::string::npos) << users.err;
 }
 
 TEST(stampctl_dollars, cents_read_as_dollars_with_thousands) {
