@@ -7,8 +7,11 @@
 // in --help are the table's (allowed_roles), so they cannot drift from it. One thread.
 #pragma once
 
+#include <array>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "clients/lib/view.hpp"
 #include "clients/stampctl/readable.hpp"
@@ -67,10 +70,11 @@ STAMPD_COMMANDS(STAMPD_DECLARE_CLI)
 #undef STAMPD_DECLARE_CLI
 
 template <typename Command>
-int run_command(const globals& g, const std::string& name, const spec<Command>& s, Command cmd,
+int run_command(const globals& g, const std::string& name, const spec<Command>& s, Command& cmd,
                 bool dry_run) {
     client::connection c;
     if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+    if (const int rc = resolve_refs(c); rc != exit_done) return rc;
     if (s.prepare) {
         if (const int rc = s.prepare(c, cmd); rc != exit_done) return rc;
     }
@@ -100,7 +104,7 @@ int run_command(const globals& g, const std::string& name, const spec<Command>& 
     if (dry_run) {
         print_effects(name, client::reply_value(*answer.get()));
     } else {
-        print_done(g, *o, s.done(cmd, o->result()));
+        print_done(g, *o, name_ids_in(s.done(cmd, o->result()), server_namer(c)));
     }
     return exit_done;
 }
@@ -125,8 +129,87 @@ void add(registry& r, spec<Command> s) {
 
 // ---------------------------------------------------------------- flag helpers
 
+// The flags that name an object, and what kind.
+inline std::optional<ref_kind> ref_kind_of(std::string_view flag) {
+    static constexpr std::array<std::pair<std::string_view, ref_kind>, 10> flags = {{
+        {"--po", ref_kind::po},
+        {"--invoice", ref_kind::invoice},
+        {"--consignee", ref_kind::consignee},
+        {"--shipment", ref_kind::shipment},
+        {"--product", ref_kind::product},
+        {"--user", ref_kind::user},
+        {"--preset", ref_kind::fee_preset},
+        {"--order", ref_kind::stamp_order},
+        {"--outbound", ref_kind::outbound},
+        {"--request", ref_kind::request},
+    }};
+    for (const auto& [name, kind] : flags)
+        if (name == flag) return kind;
+    return std::nullopt;
+}
+
+// How else an object of `kind` may be named, for --help.
+inline std::string_view other_names(ref_kind kind) {
+    switch (kind) {
+        case ref_kind::po:
+            return ", or its number (PO-000012)";
+        case ref_kind::invoice:
+            return ", or its number (INV-000001)";
+        case ref_kind::stamp_order:
+            return ", or its number";
+        case ref_kind::outbound:
+            return ", or its number (OUT-000001)";
+        case ref_kind::product:
+            return ", or its SKU";
+        case ref_kind::request:
+            return "";
+        default:
+            return ", or its key";
+    }
+}
+
+// An option (a flag, or a positional without "--") naming an object by id, number or key.
+inline CLI::Option* ref_option(CLI::App& s, const std::string& name, u32& into, ref_kind kind,
+                               const std::string& help) {
+    const std::string flag = name.starts_with("--") ? name : "--" + name;
+    return s
+        .add_option_function<std::string>(
+            name, [&into, kind, flag](const std::string& t) { assign_ref(t, into, kind, flag); },
+            help)
+        ->option_text(kind == ref_kind::request ? "ID" : "ID|NAME");
+}
+
+// A flag naming the object a command acts on. A command on an existing object (not create-*,
+// submit-*) takes its first such flag as its first argument too, as the reads do:
+// `cancel-po PO-000012` or `cancel-po --po 12`, exactly one of them.
+inline CLI::Option* ref_flag(CLI::App& s, const char* flag, u32& into, ref_kind kind,
+                             const char* help) {
+    const std::string what = std::string{help} + std::string{other_names(kind)};
+    const std::string sub = s.get_name();
+    const bool positional_taken =
+        !s.get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
+    if (sub.starts_with("create-") || sub.starts_with("submit-") || positional_taken)
+        return ref_option(s, flag, into, kind, what)->required();
+    const std::string name = std::string{flag}.substr(2);
+    CLI::Option* positional =
+        ref_option(s, name, into, kind, what + ", REQUIRED here or as " + flag);
+    CLI::Option* named =
+        ref_option(s, flag, into, kind, what + ", REQUIRED here or as the first argument");
+    s.parse_complete_callback([positional, named, flag = std::string{flag}, name, sub] {
+        const std::size_t given = positional->count() + named->count();
+        if (given == 1) return;
+        const std::string usage = " (" + sub + " 12 or " + sub + " " + flag + " 12)";
+        if (given == 0) throw CLI::RequiredError(name + usage);
+        throw CLI::ValidationError(name, "give the " + name + " once" + usage);
+    });
+    return named;
+}
+
 template <typename T>
 CLI::Option* id_flag(CLI::App& s, const char* flag, T& into, const char* help) {
+    if constexpr (std::is_same_v<T, u32>) {
+        if (const auto kind = ref_kind_of(flag)) return ref_flag(s, flag, into, *kind, help);
+    }
     return s.add_option(flag, into, help)->required();
 }
 

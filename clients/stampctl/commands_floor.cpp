@@ -19,12 +19,11 @@ spec<create_user> cli<create_user>() {
                      "comma-separated: stamper,supervisor,verifier,admin,finance,auditor,"
                      "consignee")
                     ->required();
-                s.add_option("--consignee", c.consignee, "consignee id (consignee users only)");
+                ref_option(s, "--consignee", c.consignee, ref_kind::consignee,
+                           "consignee id, or its key (consignee users only)");
                 user_token_flags(s, c.token, "the new user's token (only its hash is kept)");
             },
-            [](const create_user& c, u32 id) {
-                return "created user " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }};
+            [](const create_user&, u32 id) { return "created user " + id_text(id); }};
 }
 
 template <>
@@ -36,9 +35,7 @@ spec<create_consignee> cli<create_consignee>() {
                 enum_flag(s, "--province", c.primary_province, province_names(),
                           "primary province for tax: ab bc mb nb nl ns nt nu on pe qc sk yt");
             },
-            [](const create_consignee& c, u32 id) {
-                return "created consignee " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }};
+            [](const create_consignee&, u32 id) { return "created consignee " + id_text(id); }};
 }
 
 // The flags not given keep the consignee's current values, read first (ListReference).
@@ -54,7 +51,7 @@ spec<edit_consignee> cli<edit_consignee>() {
         "after a move, later invoices use the new province's rate; invoices already drafted keep "
         "theirs). Flags not given stay as they are; the key never changes.",
         [flags](CLI::App& s, edit_consignee& c) {
-            id_flag(s, "--consignee", c.consignee, "consignee id")->required();
+            id_flag(s, "--consignee", c.consignee, "consignee id");
             flags->name = s.add_option("--name", c.name, "name");
             flags->province =
                 enum_flag(s, "--province", c.primary_province, province_names(),
@@ -123,9 +120,7 @@ spec<create_product> cli<create_product>() {
                 id_flag(s, "--volume-ul", c.volume_ul,
                         "volume per unit in microlitres (15 mL = 15000)");
             },
-            [](const create_product& c, u32 id) {
-                return "created product " + id_text(id) + " (" + std::string(c.sku.view()) + ")";
-            }};
+            [](const create_product&, u32 id) { return "created product " + id_text(id); }};
 }
 
 template <>
@@ -164,9 +159,7 @@ spec<create_shipment> cli<create_shipment>() {
                 code_flag(s, "--key", c.key, "shipment reference, unique")->required();
                 id_flag(s, "--consignee", c.consignee, "consignee id");
             },
-            [](const create_shipment& c, u32 id) {
-                return "created shipment " + id_text(id) + " (" + std::string(c.key.view()) + ")";
-            }};
+            [](const create_shipment&, u32 id) { return "created shipment " + id_text(id); }};
 }
 
 template <>
@@ -352,7 +345,7 @@ spec<ship_outbound> cli<ship_outbound>() {
         "Record that an outbound record's goods have left: ReadyToShip -> Shipped, with who "
         "and when (SPEC §7).",
         [](CLI::App& s, ship_outbound& c) {
-            id_flag(s, "--outbound", c.outbound, "outbound record id (OUT-000012 is 12)");
+            id_flag(s, "--outbound", c.outbound, "outbound record id");
         },
         [](const ship_outbound& c, u32) {
             return "shipped " + outbound_number(c.outbound) + " (" + id_text(c.outbound) + ")";

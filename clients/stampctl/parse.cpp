@@ -195,6 +195,10 @@ CLI::CheckedTransformer reference_kind_names() {
                                             {"fee-presets", proto::ReferenceKind::FeePresets}}});
 }
 
+u32 parse_id_arg(const std::string& text, const char* what) {
+    return parse_u32(text, what);
+}
+
 day parse_day_arg(const std::string& text) {
     if (text == "none") return no_day;
     const day d = parse_day(text);

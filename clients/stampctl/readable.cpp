@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <regex>
 #include <string_view>
 #include <utility>
 
@@ -192,6 +193,37 @@ void instants_as_text(json::value& v) {
             instants_as_text(m.second);
         }
     }
+}
+
+std::string name_ids_in(const std::string& text, const namer& name) {
+    static const std::regex mention(
+        R"(\b(PO|invoice|credit note|shipment|consignee|user|product) ([0-9]{1,10})\b)");
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), mention), end; it != end; ++it) {
+        const std::smatch& m = *it;
+        out.append(last, m[0].first);
+        last = m[0].second;
+        const std::string kind = m[1].str();
+        const referent r = kind == "PO"                                 ? referent::po
+                           : kind == "invoice" || kind == "credit note" ? referent::invoice
+                           : kind == "shipment"                         ? referent::shipment
+                           : kind == "consignee"                        ? referent::consignee
+                           : kind == "user"                             ? referent::user
+                                                                        : referent::product;
+        const unsigned long long id = std::stoull(m[2].str());
+        const std::string number = id <= UINT32_MAX ? name(r, static_cast<std::uint32_t>(id)) : "";
+        // "PO PO-000012" says PO twice: a number that starts with its kind stands alone.
+        if (number.empty()) {
+            out += kind + " " + m[2].str();
+        } else if (number.starts_with(kind + "-")) {
+            out += number + " (" + m[2].str() + ")";
+        } else {
+            out += kind + " " + number + " (" + m[2].str() + ")";
+        }
+    }
+    out.append(last, text.cend());
+    return out;
 }
 
 void references_by_number(json::value& reply, const namer& name) {

@@ -41,4 +41,10 @@ using namer = std::function<std::string(referent, std::uint32_t id)>;
 // stays, since commands take ids; id 0 (none) and what `name` cannot read stay numbers.
 void references_by_number(json::value& reply, const namer& name);
 
+// A command's confirmation with the objects it names by number or key: "created PO 3" →
+// "created PO-000003 (3)" (a number that starts with its kind stands alone), "created consignee
+// ACME (1)", "invoice INV-000001 (1) now Issued"; what cannot be read stays "PO 3".
+// The kinds named: PO, invoice, credit note, shipment, consignee, user, product.
+std::string name_ids_in(const std::string& text, const namer& name);
+
 }  // namespace stampd::ctl

@@ -59,6 +59,17 @@ struct read_spec {
     const char* id_help = nullptr;  // "PO id"
 };
 
+// --consignee ID|KEY: only this consignee's.
+void consignee_filter(CLI::App& s, read_args& a) {
+    s.add_option_function<std::string>(
+         "--consignee",
+         [&a](const std::string& t) {
+             assign_ref(t, a.consignee, ref_kind::consignee, "--consignee");
+         },
+         "only this consignee's (its id or key)")
+        ->option_text("ID|KEY");
+}
+
 constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
 constexpr const char* staff = "any role but consignee";
 
@@ -130,6 +141,8 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
 // Lookups one read may make to name what its reply refers to; past them, ids stay numbers.
 constexpr std::size_t name_lookups_max = 64;
 
+}  // namespace
+
 // A namer (readable.hpp) that asks the server, once per object: a reference list's page names
 // every row on it, so a list of POs of a few consignees costs one lookup.
 namer server_namer(client::connection& c) {
@@ -189,6 +202,8 @@ namer server_namer(client::connection& c) {
     };
 }
 
+namespace {
+
 void print_reply(const globals& g, const read_spec& s, const read_args& a, json::value& v,
                  const namer& name) {
     if (g.json) return print_json(v);
@@ -232,6 +247,7 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
 int run_read(const globals& g, const read_spec& s, const read_args& a) {
     client::connection c;
     if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+    if (const int rc = resolve_refs(c); rc != exit_done) return rc;
     json::value v;
     const int rc =
         s.rows != nullptr && a.all ? fetch_all(c, g, s, a, v) : fetch(c, g, s, a, a.after, v);
@@ -246,9 +262,19 @@ void add(registry& r, read_spec s, const char* roles) {
     CLI::Option *positional = nullptr, *flag = nullptr;
     if (s.id_name != nullptr) {
         const std::string name = s.id_name, help = s.id_help;
-        positional = sub->add_option(name, args->id, help + ", REQUIRED here or as --" + name);
-        flag = sub->add_option("--" + name, args->id,
-                               help + ", REQUIRED here or as the first argument");
+        const ref_kind kind = name == "po"         ? ref_kind::po
+                              : name == "invoice"  ? ref_kind::invoice
+                              : name == "shipment" ? ref_kind::shipment
+                                                   : ref_kind::outbound;
+        const auto into = [args, kind, name](const std::string& t) {
+            assign_ref(t, args->id, kind, "--" + name);
+        };
+        positional = sub->add_option_function<std::string>(name, into,
+                                                           help + ", REQUIRED here or as --" + name)
+                         ->option_text("ID|NAME");
+        flag = sub->add_option_function<std::string>(
+                      "--" + name, into, help + ", REQUIRED here or as the first argument")
+                   ->option_text("ID|NAME");
     }
     s.options(*sub, *args);
     if (s.rows != nullptr) {
@@ -284,12 +310,12 @@ void define_po_reads(registry& r) {
          false,
          {},
          "po",
-         "PO id"},
+         "PO id, or its number (PO-000012)"},
         anyone);
     add(r,
         {"list-pos", "Production orders, by consignee and status.", proto::Body::ListPos,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--consignee", a.consignee, "only this consignee's");
+             consignee_filter(s, a);
              s.add_option("--status", a.status,
                           "open, in-production, pending-verification, "
                           "completed or cancelled")
@@ -317,7 +343,7 @@ void define_po_reads(registry& r) {
          true,
          {},
          "po",
-         "PO id"},
+         "PO id, or its number (PO-000012)"},
         anyone);
     add(r,
         {"scan-box",
@@ -333,7 +359,7 @@ void define_po_reads(registry& r) {
          false,
          {},
          "po",
-         "PO id"},
+         "PO id, or its number (PO-000012)"},
         anyone);
 }
 
@@ -441,7 +467,7 @@ void define_other_reads(registry& r) {
          false,
          {},
          "shipment",
-         "shipment id"},
+         "shipment id, or its key"},
         anyone);
     add(r,
         {"get-invoice",
@@ -455,12 +481,12 @@ void define_other_reads(registry& r) {
          false,
          {},
          "invoice",
-         "invoice id"},
+         "invoice id, or its number (INV-000001)"},
         "any role; a consignee user sees only its own, once issued");
     add(r,
         {"list-invoices", "Invoices, by consignee and status.", proto::Body::ListInvoices,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--consignee", a.consignee, "only this consignee's");
+             consignee_filter(s, a);
              s.add_option("--status", a.status, "draft, issued, paid or archived")
                  ->transform(invoice_status_names())
                  ->option_text("STATUS");
@@ -485,12 +511,12 @@ void define_other_reads(registry& r) {
          false,
          {},
          "outbound",
-         "outbound record id (OUT-000012 is 12)"},
+         "outbound record id, or its number (OUT-000012)"},
         anyone);
     add(r,
         {"list-outbounds", "Outbound records, by consignee and status.", proto::Body::ListOutbounds,
          [](CLI::App& s, read_args& a) {
-             s.add_option("--consignee", a.consignee, "only this consignee's");
+             consignee_filter(s, a);
              s.add_option("--status", a.status, "ready-to-ship or shipped")
                  ->transform(outbound_status_names())
                  ->option_text("STATUS");

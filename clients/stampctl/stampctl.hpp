@@ -13,6 +13,7 @@
 
 #include "clients/lib/client.hpp"
 #include "clients/lib/json.hpp"
+#include "clients/stampctl/readable.hpp"
 
 namespace stampd::ctl {
 
@@ -74,6 +75,9 @@ using body_builder = std::function<flatbuffers::Offset<void>(flatbuffers::FlatBu
 int call_read(client::connection& c, proto::Body kind, const body_builder& build,
               client::response& out);
 
+// Names objects by asking the server over `c`, each once (reads.cpp).
+namer server_namer(client::connection& c);
+
 // The roles that may send a command, "admin" or "stamper, supervisor", for --help.
 std::string roles_text(role_set roles);
 
@@ -103,5 +107,28 @@ i32 parse_percent_arg(const std::string& text);
 role_set parse_roles_arg(const std::string& text);   // "stamper,supervisor"
 line_input parse_line_arg(const std::string& text);  // PRODUCT:REGION:QTY
 std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what);  // A:B
+u32 parse_id_arg(const std::string& text, const char* what);                    // 12
+
+// ---------------------------------------------------------------- references.cpp
+// What a flag or argument names: an object given by its id, or by its number or key
+// (`PO-000012`, `INV-000003`, `ACME`, a shipment's or a user's key, `OUT-000012`).
+enum class ref_kind : std::uint8_t {
+    po,
+    invoice,
+    consignee,
+    shipment,
+    product,
+    user,
+    fee_preset,
+    stamp_order,
+    outbound,
+    request,  // by id only
+};
+// `text` into `into`: an id (or OUT-n) at once; a number or key is looked up by resolve_refs
+// once connected. Throws CLI::ValidationError for what cannot name one.
+void assign_ref(const std::string& text, u32& into, ref_kind kind, const std::string& flag);
+// Looks up every name assign_ref was given; prints why one fails and returns its exit code
+// (1: none by that name; 2: several, give the id), else exit_done.
+int resolve_refs(client::connection& c);
 
 }  // namespace stampd::ctl

@@ -159,7 +159,7 @@ TEST_F(stampctl_test, whole_stamp_run_role_by_role) {
               "1\n");
     ok(stamper_token, {"start-run", "--po", "1"});
     EXPECT_EQ(ok(stamper_token, {"confirm-box", "--po", "1", "--box", "1"})
-                  .rfind("confirmed box 1 of PO 1 at LSN ", 0),
+                  .rfind("confirmed box 1 of PO-000001 (1) at LSN ", 0),
               0u);
     ok(stamper_token, {"confirm-box", "--po", "1", "--barcode", "BX2"});
     const json::value third =
@@ -170,7 +170,8 @@ TEST_F(stampctl_test, whole_stamp_run_role_by_role) {
     // Every box done: pending verification; a verifier (not the stamper) completes it.
     EXPECT_EQ(text(field(parse_json(ok(supervisor_token, {"get-po", "1", "--json"})), "status")),
               "PendingVerification");
-    EXPECT_EQ(ok(verifier_token, {"verify-po", "--po", "1"}).rfind("verified PO 1", 0), 0u);
+    EXPECT_EQ(ok(verifier_token, {"verify-po", "--po", "1"}).rfind("verified PO-000001 (1)", 0),
+              0u);
     const json::value po = parse_json(ok(verifier_token, {"--json", "get-po", "1"}));
     EXPECT_EQ(text(field(po, "type")), "PoView");
     EXPECT_EQ(text(field(po, "status")), "Completed");
@@ -289,7 +290,7 @@ TEST_F(stampctl_test, insufficient_stamps_prints_code_and_figures) {
         << refused.err;
     const std::string skipped =
         ok(stamper_token, {"confirm-box", "--po", "1", "--box", "1", "--action", "skip"});
-    EXPECT_EQ(skipped.rfind("skipped box 1 of PO 1", 0), 0u) << skipped;
+    EXPECT_EQ(skipped.rfind("skipped box 1 of PO-000001 (1)", 0), 0u) << skipped;
 }
 
 // Issue 16: every invocation was sent as the same request, so a second command under one --client
@@ -426,12 +427,16 @@ TEST_F(stampctl_test, help_marks_every_required_flag) {
     EXPECT_NE(help.out.find("  --stamps UINT REQUIRED      stamps per bundle\n"), std::string::npos)
         << help.out;
     const ran cancel = run_program(dir, STAMPCTL, {"cancel-po", "--help"});
-    EXPECT_NE(cancel.out.find("Usage: stampctl cancel-po --po UINT [OPTIONS]\n"), std::string::npos)
+    // The PO a command acts on is its first argument or --po, either one required.
+    EXPECT_NE(cancel.out.find("  po ID|NAME                  PO id, or its number (PO-000012), "
+                              "REQUIRED here or as --po\n"),
+              std::string::npos)
         << cancel.out;
     EXPECT_NE(cancel.out.find("  --reason TEXT               why\n"), std::string::npos)
         << cancel.out;
     const ran get = run_program(dir, STAMPCTL, {"get-po", "--help"});
-    EXPECT_NE(get.out.find("  po UINT                     PO id, REQUIRED here or as --po\n"),
+    EXPECT_NE(get.out.find("  po ID|NAME                  PO id, or its number (PO-000012), "
+                           "REQUIRED here or as --po\n"),
               std::string::npos)
         << get.out;
 }
@@ -651,6 +656,47 @@ TEST_F(stampctl_test, a_pos_history_says_who_entered_each_state_and_why_it_was_c
         << po;
     const json::value json = parse_json(ok(supervisor_token, {"--json", "get-po", "1"}));
     EXPECT_EQ(text(field(json, "cancel_reason")), "customer withdrew");
+}
+
+// Issue 16: objects are named by their numbers and keys, in commands as in reads, and the
+// confirmations say them back.
+TEST_F(stampctl_test, commands_and_reads_take_numbers_and_keys_in_place_of_ids) {
+    set_up_reference();
+    EXPECT_EQ(ok(supervisor_token, {"create-shipment", "--key", "SH1", "--consignee", "acme"})
+                  .rfind("created shipment SH1 (1) at LSN ", 0),
+              0u);
+    ok(supervisor_token, {"start-receiving", "SH1"});
+    ok(supervisor_token, {"receive-box", "SH1", "--barcode", "BX1", "--product", "V15", "--units",
+                          "10", "--damaged", "0"});
+    EXPECT_EQ(ok(supervisor_token, {"finish-receiving", "--shipment", "sh1"})
+                  .rfind("shipment SH1 (1) inventoried at LSN ", 0),
+              0u);
+    EXPECT_EQ(ok(supervisor_token,
+                 {"create-po", "--consignee", "ACME", "--shipment", "SH1", "--line", "1:on:4"})
+                  .rfind("created PO-000001 (1) at LSN ", 0),
+              0u);
+    // A PO by its number, as the first argument or its flag.
+    EXPECT_EQ(ok(supervisor_token, {"get-po", "PO-000001"}), ok(supervisor_token, {"get-po", "1"}));
+    EXPECT_EQ(ok(supervisor_token, {"cancel-po", "po-000001", "--reason", "test"})
+                  .rfind("cancelled PO-000001 (1) at LSN ", 0),
+              0u);
+    EXPECT_NE(ok(supervisor_token, {"list-pos", "--consignee", "ACME"}).find("PO-000001"),
+              std::string::npos);
+    // What names nothing is NOT_FOUND, with what the flag takes; both forms at once is usage.
+    const ran missing = ctl(supervisor_token, {"cancel-po", "PO-000099"});
+    EXPECT_EQ(missing.code, 1);
+    EXPECT_EQ(missing.err,
+              "stampctl: NOT_FOUND: no PO 'PO-000099' (--po takes its id or its number or key)\n");
+    const ran twice = ctl(supervisor_token, {"cancel-po", "1", "--po", "1"});
+    EXPECT_EQ(twice.code, 2);
+    EXPECT_NE(twice.err.find("give the po once"), std::string::npos) << twice.err;
+    const ran neither = ctl(supervisor_token, {"cancel-po"});
+    EXPECT_EQ(neither.code, 2);
+    EXPECT_NE(neither.err.find("cancel-po 12 or cancel-po --po 12"), std::string::npos)
+        << neither.err;
+    const ran request = ctl(supervisor_token, {"approve-request", "R-1"});
+    EXPECT_EQ(request.code, 2);
+    EXPECT_NE(request.err.find("a request has no number"), std::string::npos) << request.err;
 }
 
 TEST_F(stampctl_test, shipments_list_by_status) {
