@@ -264,6 +264,8 @@ json::value table_value(const reflection::Object& o, const flatbuffers::Table& t
     json::object out;
     for (const reflection::Field* f : fields) {
         json::value v;
+        // A deprecated field is never written: showing its default would read as a figure.
+        if (f->deprecated()) continue;
         if (field_value(o, *f, t, v)) out.emplace_back(f->name()->str(), std::move(v));
     }
     return out;

@@ -68,13 +68,13 @@ as "$stamper" get-po "$po"
 
 step "verifier: four eyes, then completed with a draft invoice"
 as "$verifier" verify-po --po "$po"
-invoice=$("$ctl" --token "$sup" --json get-po "$po" | sed -n 's/.*"invoice":\([0-9]*\).*/\1/p')
+invoice=$(as "$sup" --json get-po "$po" | sed -n 's/.*"invoice":\([0-9]*\).*/\1/p')
 [[ -n "$invoice" && "$invoice" != 0 ]] || { echo "no invoice on PO $po" >&2; exit 1; }
 
 step "finance reads invoice $invoice"
 as "$finance" get-invoice "$invoice"
 
-outbound=$("$ctl" --token "$sup" --json get-po "$po" | sed -n 's/.*"outbound":\([0-9]*\).*/\1/p')
+outbound=$(as "$sup" --json get-po "$po" | sed -n 's/.*"outbound":\([0-9]*\).*/\1/p')
 [[ -n "$outbound" && "$outbound" != 0 ]] || { echo "no outbound record on PO $po" >&2; exit 1; }
 step "supervisor: the goods leave; outbound record $outbound is Shipped"
 as "$sup" ship-outbound --outbound "$outbound"
