@@ -208,14 +208,26 @@ spec<confirm_box> cli<confirm_box>() {
         "INSUFFICIENT_STAMPS choose: nothing, --action skip or --action override.",
         [barcode](CLI::App& s, confirm_box& c) {
             id_flag(s, "--po", c.po, "PO id");
-            s.add_option("--box", c.box, "box id (or --barcode)");
-            s.add_option("--barcode", *barcode, "the box's barcode, instead of --box");
+            s.add_option_function<std::string>(
+                 "--box",
+                 [barcode, &c](const std::string& t) {
+                     if (!t.empty() && t.find_first_not_of("0123456789") == std::string::npos) {
+                         c.box = parse_id_arg(t, "--box");
+                     } else {
+                         *barcode = t;  // a label: looked up in the run like --barcode
+                     }
+                 },
+                 "box id or barcode")
+                ->option_text("ID|BARCODE");
+            s.add_option("--barcode", *barcode, "the box's barcode (as --box BARCODE)");
             enum_flag(s, "--action", c.action, box_action_names(),
                       "confirm (default), skip, or override (past a short balance, recorded)");
         },
-        [](const confirm_box& c, u32) {
+        [barcode](const confirm_box& c, u32) {
             const char* verb = c.action == box_action::skip ? "skipped" : "confirmed";
-            return std::string(verb) + " box " + id_text(c.box) + " of PO " + id_text(c.po);
+            const std::string box =
+                barcode->empty() ? id_text(c.box) : *barcode + " (" + id_text(c.box) + ")";
+            return std::string(verb) + " box " + box + " of PO " + id_text(c.po);
         },
         [barcode](client::connection& conn, confirm_box& c) -> int {
             if (barcode->empty()) {
