@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -177,6 +178,22 @@ def http_request(port, method, path, body=None, headers=None, source=None):
 
 # ------------------------------------------------------------------------------ one browser
 
+_ports_lock = threading.Lock()
+_ports_given = set()
+
+
+def driver_port():
+    """A free port for a chromedriver, never one given to another in this run."""
+    with _ports_lock:
+        while True:
+            with socket.socket() as s:
+                s.bind(('127.0.0.1', 0))
+                port = s.getsockname()[1]
+            if port not in _ports_given:
+                _ports_given.add(port)
+                return port
+
+
 class Browser:
     """One headless Chromium (its own cookie jar) on stamp-web at `base`."""
 
@@ -191,7 +208,14 @@ class Browser:
             o.add_argument(a)
         o.binary_location = '/usr/bin/chromium'
         o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-        self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, log_path=os.path.join(ARGS.screenshots, 'chromedriver.log')), options=o)
+        # Browsers start in parallel: each chromedriver gets its own log and a port no other took
+        # (two picking one freed port raced: the second exited 1). A start that fails for a port
+        # taken meanwhile by something else is tried once more on a fresh one.
+        log = os.path.join(ARGS.screenshots, f'chromedriver-{name}.log')
+        try:
+            self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, port=driver_port(), log_path=log), options=o)
+        except WebDriverException:
+            self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, port=driver_port(), log_path=log), options=o)
         self.d.set_script_timeout(30)
         self.console = []
 
