@@ -7,11 +7,17 @@
 
 #include <toml++/toml.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
+#include "engine/build_info.hpp"
 #include "engine/engine.hpp"
 #include "net/protocol/byte_stream.hpp"
 #include "net/protocol/secret_file.hpp"
@@ -50,42 +56,151 @@ bool split_host_port(const std::string& text, std::string& host, std::uint16_t& 
     return true;
 }
 
-// The TOML file holds the same settings as the flags (flags win).
-void read_config(const std::string& path, server_settings& s, const CLI::App& app) {
+// One key of the TOML file: where its value goes, what it may be, and the flag that overrides it
+// (nullptr: a file-only setting).
+struct config_key {
+    const char* name;
+    const char* flag;
+    std::variant<std::string*, bool*, std::uint32_t*, std::uint64_t*> into;
+    std::uint64_t min = 0, max = 0;  // integers only
+    const char* what = "";           // what it is, for the message
+};
+
+template <typename T>
+std::string type_name_of() {
+    if constexpr (std::is_same_v<T, std::string*>)
+        return "a string";
+    else if constexpr (std::is_same_v<T, bool*>)
+        return "true or false";
+    else
+        return "an integer";
+}
+
+std::string node_type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a float";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        default:
+            return "a date or time";
+    }
+}
+
+bool log_level_ok(const std::string& level) {
+    return level == "trace" || level == "debug" || level == "info" || level == "warn" ||
+           level == "error";
+}
+
+// The TOML file holds the same settings as the flags and more (flags win). Every key is checked:
+// an unknown key, a wrong type or a value out of range stops stampd with the key, its line and
+// what is allowed (error), instead of being passed over.
+bool read_config(const std::string& path, server_settings& s, const CLI::App& app,
+                 std::string& error) {
     const toml::table t = toml::parse_file(path);
-    auto take = [&](const char* key, auto& into, const char* flag) {
-        using T = std::remove_reference_t<decltype(into)>;
-        if (app.count(flag) > 0) return;  // the command line wins
-        if (auto v = t[key].value<T>()) into = *v;
+    using u64 = std::uint64_t;
+    constexpr u64 u32_max = UINT32_MAX;
+    const std::vector<config_key> keys = {
+        {"data", "--data", &s.data, 0, 0, "the data directory"},
+        {"listen", "--listen", &s.listen, 0, 0, "HOST:PORT"},
+        {"log_level", "--log-level", &s.log_level, 0, 0, "trace, debug, info, warn or error"},
+        {"io_threads", "--io-threads", &s.server.io_threads, 1, 64, "I/O threads"},
+        {"unsafe_no_sync", "--unsafe-no-sync", &s.unsafe_no_sync},
+        {"seal_key_file", "--seal-key-file", &s.seal_key_file, 0, 0, "a file's path"},
+        {"tls_cert", "--tls-cert", &s.server.tls_cert, 0, 0, "a PEM file's path"},
+        {"tls_key", "--tls-key", &s.server.tls_key, 0, 0, "a PEM file's path"},
+        {"tls_client_ca", "--tls-client-ca", &s.server.tls_client_ca, 0, 0, "a PEM file's path"},
+        {"tls_require_client_cert", "--tls-require-client-cert", &s.server.tls_require_client_cert},
+        {"insecure_plaintext", "--insecure-plaintext", &s.insecure_plaintext},
+        {"batch_size_max", nullptr, &s.runtime.batch_size_max, 1, 1u << 20, "commands a batch"},
+        {"pipeline_depth", nullptr, &s.runtime.pipeline_depth, 1, 1024, "batches in flight"},
+        {"ingress_max", nullptr, &s.runtime.ingress_max, 1, 1u << 24, "requests waiting"},
+        {"snapshot_every_records", nullptr, &s.runtime.snapshot_every_records, 1, ~u64{0},
+         "records between snapshots"},
+        {"snapshot_every_seconds", nullptr, &s.runtime.snapshot_every_seconds, 1, u32_max,
+         "seconds between snapshots"},
+        {"snapshots_kept", nullptr, &s.runtime.snapshots_kept, 1, 1000, "snapshots kept"},
+        {"seal_every_records", nullptr, &s.runtime.seal_every_records, 1, ~u64{0},
+         "records between seals"},
+        {"connections_max", nullptr, &s.server.connections_max, 1, net::connections_max,
+         "connections"},
+        {"connections_per_address_max", nullptr, &s.server.connections_per_address_max, 0,
+         net::connections_max, "connections from one address (0: derived)"},
+        {"awaiting_hello_max", nullptr, &s.server.awaiting_hello_max, 0, net::connections_max,
+         "connections before Hello (0: derived)"},
+        {"awaiting_hello_per_address_max", nullptr, &s.server.awaiting_hello_per_address_max, 0,
+         net::connections_max, "connections before Hello from one address (0: derived)"},
+        {"idle_timeout_s", nullptr, &s.server.idle_timeout_s, 1, 86'400, "seconds"},
+        {"output_budget_bytes", nullptr, &s.server.output_budget_bytes, 1u << 20, u64{1} << 40,
+         "bytes of unwritten answers"},
     };
-    take("data", s.data, "--data");
-    take("listen", s.listen, "--listen");
-    take("log_level", s.log_level, "--log-level");
-    take("io_threads", s.server.io_threads, "--io-threads");
-    take("unsafe_no_sync", s.unsafe_no_sync, "--unsafe-no-sync");
-    take("seal_key_file", s.seal_key_file, "--seal-key-file");
-    take("tls_cert", s.server.tls_cert, "--tls-cert");
-    take("tls_key", s.server.tls_key, "--tls-key");
-    take("tls_client_ca", s.server.tls_client_ca, "--tls-client-ca");
-    take("tls_require_client_cert", s.server.tls_require_client_cert, "--tls-require-client-cert");
-    take("insecure_plaintext", s.insecure_plaintext, "--insecure-plaintext");
-    auto take_plain = [&](const char* key, auto& into) {
-        using T = std::remove_reference_t<decltype(into)>;
-        if (auto v = t[key].value<T>()) into = *v;
+    static_assert(std::is_same_v<decltype(s.server.io_threads), std::uint32_t> &&
+                  std::is_same_v<decltype(s.server.output_budget_bytes), std::uint64_t>);
+    const std::vector<config_key>& all = keys;
+    const auto at = [&path](const toml::node& n) {
+        return path + ":" + std::to_string(n.source().begin.line) + ": ";
     };
-    take_plain("batch_size_max", s.runtime.batch_size_max);
-    take_plain("pipeline_depth", s.runtime.pipeline_depth);
-    take_plain("ingress_max", s.runtime.ingress_max);
-    take_plain("snapshot_every_records", s.runtime.snapshot_every_records);
-    take_plain("snapshot_every_seconds", s.runtime.snapshot_every_seconds);
-    take_plain("snapshots_kept", s.runtime.snapshots_kept);
-    take_plain("seal_every_records", s.runtime.seal_every_records);
-    take_plain("connections_max", s.server.connections_max);
-    take_plain("connections_per_address_max", s.server.connections_per_address_max);
-    take_plain("awaiting_hello_max", s.server.awaiting_hello_max);
-    take_plain("awaiting_hello_per_address_max", s.server.awaiting_hello_per_address_max);
-    take_plain("idle_timeout_s", s.server.idle_timeout_s);
-    take_plain("output_budget_bytes", s.server.output_budget_bytes);
+    for (const auto& [name, node] : t) {
+        const auto key =
+            std::ranges::find_if(all, [&](const config_key& k) { return name.str() == k.name; });
+        if (key == all.end()) {
+            std::string known;
+            for (const config_key& k : all)
+                known += (known.empty() ? "" : ", ") + std::string{k.name};
+            error = at(node) + "unknown key '" + std::string{name.str()} + "' (known: " + known +
+                    "; ops/stampd.toml documents each)";
+            return false;
+        }
+        const bool overridden = key->flag != nullptr && app.count(key->flag) > 0;
+        const bool ok = std::visit(
+            [&](auto* into) {
+                using T = std::remove_pointer_t<decltype(into)>;
+                const std::string wanted = type_name_of<decltype(into)>();
+                if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool>) {
+                    const std::optional<T> v = node.value_exact<T>();
+                    if (!v) {
+                        error = at(node) + key->name + " is " + wanted + " (" + key->what +
+                                "), not " + node_type_name(node);
+                        return false;
+                    }
+                    if constexpr (std::is_same_v<T, std::string>) {
+                        if (into == &s.log_level && !log_level_ok(*v)) {
+                            error = at(node) + key->name + " is one of " + key->what + ", not '" +
+                                    *v + "'";
+                            return false;
+                        }
+                    }
+                    if (!overridden) *into = *v;
+                } else {
+                    const std::optional<std::int64_t> v = node.value_exact<std::int64_t>();
+                    if (!v) {
+                        error = at(node) + key->name + " is an integer (" + key->what + "), not " +
+                                node_type_name(node);
+                        return false;
+                    }
+                    if (*v < 0 || static_cast<u64>(*v) < key->min ||
+                        static_cast<u64>(*v) > key->max) {
+                        error = at(node) + key->name + " is " + std::to_string(key->min) + " to " +
+                                std::to_string(key->max) + " (" + key->what + "), not " +
+                                std::to_string(*v);
+                        return false;
+                    }
+                    if (!overridden) *into = static_cast<T>(*v);
+                }
+                return true;
+            },
+            key->into);
+        if (!ok) return false;
+    }
+    return true;
 }
 
 // 127.0.0.0/8, ::1 and "localhost": nothing from another machine reaches them.
@@ -116,6 +231,12 @@ std::string random_token() {
 int main(int argc, char** argv) {
     server_settings s;
     CLI::App app{"stampd: the excise-stamp transaction engine, serving stations over TCP"};
+    app.set_version_flag("--version", stampd::version_text("stampd"),
+                         "print the version, the commit and the build type, and exit");
+    app.footer(
+        "Exit codes: 0 stopped cleanly (SIGTERM, SIGINT), 1 could not serve (damaged or locked "
+        "data directory, storage, address taken), 2 usage or a mistake in the --config file. "
+        "ops/stampd.toml documents every key; docs/operations.md says how to run stampd.");
     app.add_option("--data", s.data, "data directory (created when missing)")
         ->capture_default_str();
     app.add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
@@ -156,15 +277,31 @@ int main(int argc, char** argv) {
         });
     app.add_option("--io-threads", s.server.io_threads, "I/O threads")->capture_default_str();
     app.add_option("--log-level", s.log_level, "trace, debug, info, warn, error")
+        ->check([](const std::string& level) {
+            return log_level_ok(level)
+                       ? std::string{}
+                       : "one of trace, debug, info, warn, error; not '" + level + "'";
+        })
         ->capture_default_str();
     app.add_flag("--unsafe-no-sync", s.unsafe_no_sync,
                  "never fsync: acknowledged commands can be LOST on a crash (benchmarks only)");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help is 0; every usage mistake is 2, as in the other programs (not CLI11's 105 …).
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     try {
-        if (!s.config.empty()) read_config(s.config, s, app);
+        std::string error;
+        if (!s.config.empty() && !read_config(s.config, s, app, error)) {
+            std::fprintf(stderr, "stampd: %s\n", error.c_str());
+            return 2;
+        }
     } catch (const toml::parse_error& e) {
-        std::fprintf(stderr, "stampd: %s: %s\n", s.config.c_str(), e.what());
+        std::fprintf(stderr, "stampd: %s:%u: %s\n", s.config.c_str(),
+                     static_cast<unsigned>(e.source().begin.line),
+                     std::string{e.description()}.c_str());
         return 2;
     }
     if (app.count("--admin-token") > 0) {

@@ -18,6 +18,7 @@
 #include "clients/audit/replay.hpp"
 #include "clients/audit/snapshot_list.hpp"
 #include "clients/audit/verify.hpp"
+#include "engine/build_info.hpp"
 #include "engine/calendar_time.hpp"
 #include "net/protocol/secret_file.hpp"
 #include "wal/storage/data_dir.hpp"
@@ -205,6 +206,8 @@ void use_huge_pages(char** argv) {
 int main(int argc, char** argv) {
     use_huge_pages(argv);
     CLI::App app{"stamp-audit: audits a stampd data directory, read-only (stampd may be running)."};
+    app.set_version_flag("--version", stampd::version_text("stamp-audit"),
+                         "print the version, the commit and the build type, and exit");
     app.footer(exit_codes_help);
     app.require_subcommand(1);
     verify_args v;

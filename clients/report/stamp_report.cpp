@@ -17,6 +17,7 @@
 #include "clients/report/render.hpp"
 #include "clients/report/report_source.hpp"
 #include "clients/report/stamp_accounting.hpp"
+#include "engine/build_info.hpp"
 
 namespace {
 
@@ -186,6 +187,8 @@ int main(int argc, char** argv) {
     CLI::App app{
         "stamp-report: reports and invoice documents from a stampd data directory, "
         "read-only while stampd runs"};
+    app.set_version_flag("--version", stampd::version_text("stamp-report"),
+                         "print the version, the commit and the build type, and exit");
     app.footer(exit_codes_help);
     app.require_subcommand(1);
     options o;

@@ -11,6 +11,7 @@
 #include "clients/scan/load.hpp"
 #include "clients/scan/setup.hpp"
 #include "clients/scan/work.hpp"
+#include "engine/build_info.hpp"
 #include "net/protocol/secret_file.hpp"
 
 namespace {
@@ -164,6 +165,8 @@ int main(int argc, char** argv) {
         "open-loop schedule meant the request to be sent, so that a server that falls behind\n"
         "is not hidden by the client waiting for it (no coordinated omission).\n"
         "Exit codes: 0 ok, 1 errors occurred, 2 usage, 3 connection or authentication failure."};
+    app.set_version_flag("--version", stampd::version_text("stamp-scan"),
+                         "print the version, the commit and the build type, and exit");
     client::add_connection_options(app, o.server);
     app.add_flag("--json", o.json, "print one JSON object");
     app.add_flag("--setup", o.setup, "build the warehouse (admin token)");

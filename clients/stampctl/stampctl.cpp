@@ -3,6 +3,7 @@
 // commands_floor.cpp and reads.cpp. Exit codes: 0 done, 1 rejected by the server,
 // 2 usage, 3 connection or authentication.
 #include "clients/stampctl/stampctl.hpp"
+#include "engine/build_info.hpp"
 
 #include <signal.h>
 
@@ -321,6 +322,8 @@ int main(int argc, char** argv) {
         "Money is given in integer cents and shown in dollars and cents ($1,234.56; cents in "
         "--json), volumes microlitres, dates YYYY-MM-DD.",
         "stampctl"};
+    app.set_version_flag("--version", stampd::version_text("stampctl"),
+                         "print the version, the commit and the build type, and exit");
     app.footer(
         "Exit codes: 0 done, 1 rejected by the server (code and figures on stderr), 2 usage, "
         "3 connection or authentication.\n--server also comes from STAMPD_SERVER; the token from "

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "clients/web/web_server.hpp"
+#include "engine/build_info.hpp"
 #include "net/protocol/byte_stream.hpp"
 
 #ifndef STAMP_WEB_STATIC_DIR
@@ -36,6 +37,8 @@ bool loopback(const std::string& host) {
 int main(int argc, char** argv) {
     using namespace stampd;
     CLI::App app{"stamp-web: the web console of stampd (HTTP and WebSocket for browsers)"};
+    app.set_version_flag("--version", stampd::version_text("stamp-web"),
+                         "print the version, the commit and the build type, and exit");
     std::string listen = "127.0.0.1:8080";
     std::string server = "127.0.0.1:7878";
     if (const char* env = std::getenv("STAMPD_SERVER")) server = env;
@@ -72,7 +75,12 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help is 0; every usage mistake is 2, as in the other programs (not CLI11's 105 …).
+        return app.exit(e) == 0 ? 0 : 2;
+    }
     spdlog::set_level(spdlog::level::from_str(log_level));
 
     std::string port;

@@ -208,6 +208,78 @@ bool log_says(const std::string& log, const std::string& what, std::size_t times
 // signal 7 and no line of log at every periodic snapshot and every stop. Now the blocks are
 // reserved first: the snapshot is logged as not written, tried again, and written once there is
 // room; a stop on a full disk exits 0; nothing acknowledged is lost.
+// Issue 17: `listen = 17883` was passed over and stampd came up on the default address. Each
+// kind of mistake in the file stops it (exit 2) naming the key, its line and what is allowed.
+TEST(stampd, the_config_file_refuses_unknown_keys_wrong_types_and_values_out_of_range) {
+    const std::string dir = temp_dir("stampd-config");
+    ASSERT_FALSE(dir.empty());
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"listen = 17883", "stampd.toml:2: listen is a string (HOST:PORT), not an integer"},
+        {"lisen = \"127.0.0.1:1\"", "stampd.toml:2: unknown key 'lisen' (known: data, listen,"},
+        {"io_threads = 0", "stampd.toml:2: io_threads is 1 to 64 (I/O threads), not 0"},
+        {"snapshots_kept = \"3\"",
+         "stampd.toml:2: snapshots_kept is an integer (snapshots kept), not a string"},
+        {"connections_max = 5000",
+         "stampd.toml:2: connections_max is 1 to 1024 (connections), not 5000"},
+        {"unsafe_no_sync = 1", "stampd.toml:2: unsafe_no_sync is true or false"},
+        {"log_level = \"loud\"",
+         "stampd.toml:2: log_level is one of trace, debug, info, warn or error, not 'loud'"},
+        {"data = [", "stampd.toml:2: "},
+    };
+    for (const auto& [line, said] : cases) {
+        {
+            std::ofstream config(dir + "/stampd.toml");
+            config << "# a mistake on line 2\n" << line << "\n";
+        }
+        const std::string log = dir + "/refused.log";
+        EXPECT_EQ(run({STAMPD_BIN, "--data", dir + "/data", "--listen", "127.0.0.1:0", "--config",
+                       dir + "/stampd.toml"},
+                      log),
+                  2)
+            << line;
+        EXPECT_NE(read_text(log).find(said), std::string::npos) << line << ": " << read_text(log);
+        EXPECT_EQ(read_text(log).find("stampd listening"), std::string::npos) << line;
+    }
+    // A bad flag is usage too (2, not CLI11's own 105).
+    EXPECT_EQ(run({STAMPD_BIN, "--log-level", "loud"}, dir + "/flag.log"), 2);
+    EXPECT_NE(read_text(dir + "/flag.log").find("--log-level: one of trace, debug, info"),
+              std::string::npos)
+        << read_text(dir + "/flag.log");
+    std::filesystem::remove_all(dir);
+}
+
+// The documented sample sets every key to its default: stampd starts on it, and a flag wins.
+TEST(stampd, the_sample_config_starts_stampd_and_flags_win_over_it) {
+    const std::string dir = temp_dir("stampd-sample-config");
+    ASSERT_FALSE(dir.empty());
+    stampd_process server(dir + "/data", dir + "/stampd.log", {},
+                          {"--config", STAMPD_SAMPLE_CONFIG, "--io-threads", "2"});
+    ASSERT_TRUE(server.start()) << read_text(server.log());
+    // --listen 127.0.0.1:0 (the process helper's) won over the sample's 127.0.0.1:7878.
+    EXPECT_NE(server.server(), "127.0.0.1:7878");
+    EXPECT_EQ(server.stop(SIGTERM), 0);
+    std::filesystem::remove_all(dir);
+}
+
+// Issue 17: every program says its version, the commit and the build type.
+TEST(stampd, every_program_says_its_version) {
+    const std::string dir = temp_dir("stampd-version");
+    ASSERT_FALSE(dir.empty());
+    const std::vector<std::pair<const char*, std::string>> programs = {
+        {STAMPD_BIN, "stampd"},           {STAMPCTL_BIN, "stampctl"},
+        {STAMP_SCAN_BIN, "stamp-scan"},   {STAMP_REPORT_BIN, "stamp-report"},
+        {STAMP_AUDIT_BIN, "stamp-audit"}, {STAMP_WEB_BIN, "stamp-web"},
+    };
+    for (const auto& [binary, name] : programs) {
+        const std::string log = dir + "/" + name + ".version";
+        EXPECT_EQ(run({binary, "--version"}, log), 0) << name;
+        const std::string said = read_text(log);
+        EXPECT_EQ(said.rfind(name + " 0.1.0 (commit ", 0), 0u) << said;
+        EXPECT_NE(said.find(" build)\n"), std::string::npos) << said;
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(stampd, a_snapshot_on_a_full_disk_is_logged_and_tried_again_not_a_crash) {
     const std::string dir = temp_dir("stampd-full-disk");
     ASSERT_FALSE(dir.empty());
