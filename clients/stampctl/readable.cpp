@@ -5,11 +5,11 @@
 #include "engine/tax.hpp"
 
 #include <array>
+#include <cctype>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
-#include <regex>
 #include <string_view>
 #include <utility>
 
@@ -196,33 +196,49 @@ void instants_as_text(json::value& v) {
 }
 
 std::string name_ids_in(const std::string& text, const namer& name) {
-    static const std::regex mention(
-        R"(\b(PO|invoice|credit note|shipment|consignee|user|product) ([0-9]{1,10})\b)");
+    // The kinds a confirmation mentions, longest first so that none is another's prefix.
+    static constexpr std::array<std::pair<std::string_view, referent>, 7> kinds = {{
+        {"credit note", referent::invoice},
+        {"consignee", referent::consignee},
+        {"shipment", referent::shipment},
+        {"product", referent::product},
+        {"invoice", referent::invoice},
+        {"user", referent::user},
+        {"PO", referent::po},
+    }};
+    const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
     std::string out;
-    auto last = text.cbegin();
-    for (std::sregex_iterator it(text.begin(), text.end(), mention), end; it != end; ++it) {
-        const std::smatch& m = *it;
-        out.append(last, m[0].first);
-        last = m[0].second;
-        const std::string kind = m[1].str();
-        const referent r = kind == "PO"                                 ? referent::po
-                           : kind == "invoice" || kind == "credit note" ? referent::invoice
-                           : kind == "shipment"                         ? referent::shipment
-                           : kind == "consignee"                        ? referent::consignee
-                           : kind == "user"                             ? referent::user
-                                                                        : referent::product;
-        const unsigned long long id = std::stoull(m[2].str());
-        const std::string number = id <= UINT32_MAX ? name(r, static_cast<std::uint32_t>(id)) : "";
-        // "PO PO-000012" says PO twice: a number that starts with its kind stands alone.
-        if (number.empty()) {
-            out += kind + " " + m[2].str();
-        } else if (number.starts_with(kind + "-")) {
-            out += number + " (" + m[2].str() + ")";
-        } else {
-            out += kind + " " + number + " (" + m[2].str() + ")";
+    std::size_t i = 0;
+    while (i < text.size()) {
+        bool named = false;
+        for (const auto& [kind, r] : kinds) {
+            if (i > 0 && word_char(text[i - 1])) break;
+            if (text.compare(i, kind.size(), kind) != 0) continue;
+            std::size_t at = i + kind.size();
+            if (at >= text.size() || text[at] != ' ') continue;
+            const std::size_t first = ++at;
+            while (at < text.size() && digit(text[at]) && at - first < 10)
+                ++at;
+            if (at == first || (at < text.size() && word_char(text[at]))) continue;
+            const std::string id = text.substr(first, at - first);
+            const unsigned long long value = std::stoull(id);
+            const std::string number =
+                value <= UINT32_MAX ? name(r, static_cast<std::uint32_t>(value)) : "";
+            // "PO PO-000012" says PO twice: a number that starts with its kind stands alone.
+            if (number.empty()) {
+                out += std::string{kind} + " " + id;
+            } else if (number.starts_with(std::string{kind} + "-")) {
+                out += number + " (" + id + ")";
+            } else {
+                out += std::string{kind} + " " + number + " (" + id + ")";
+            }
+            i = at;
+            named = true;
+            break;
         }
+        if (!named) out += text[i++];
     }
-    out.append(last, text.cend());
     return out;
 }
 
