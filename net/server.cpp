@@ -7,6 +7,8 @@
 #include <cassert>
 #include <chrono>
 #include <cstring>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include <pthread.h>
@@ -29,6 +31,34 @@ std::uint16_t server::port() const {
 
 wal::runtime& server::runtime() {
     return *_impl->runtime;
+}
+
+bool server::inspect(std::function<void(const state&, std::uint64_t)> look,
+                     std::chrono::milliseconds wait) {
+    auto ran = std::make_shared<std::promise<void>>();
+    std::future<void> done = ran->get_future();
+    const std::uint32_t seq = _impl->inspect_seq.fetch_add(1, std::memory_order_relaxed);
+    wal::read_request query{
+        .run =
+            [look = std::move(look), ran](const state& s, const wal::read_context& at) {
+                look(s, at.applied_lsn);
+                ran->set_value();
+            },
+        .tag = make_tag(inspect_slot, 0, seq)};
+    if (_impl->stopping.load() || !_impl->runtime->input().submit(std::move(query))) return false;
+    return done.wait_for(wait) == std::future_status::ready;
+}
+
+bool server::ready(std::string& why) const {
+    if (_impl->stopping.load()) {
+        why = "stopping";
+        return false;
+    }
+    if (_impl->runtime->stats().degraded) {
+        why = "commits fail: writes are refused until one succeeds (see the log)";
+        return false;
+    }
+    return true;
 }
 
 bool server::created_admin() const {
@@ -316,6 +346,7 @@ void server::impl::on_answers(std::span<const wal::answer> answers) {
             bootstrap_answer.set_value(a.result);
             continue;
         }
+        if (slot == inspect_slot) continue;  // inspect() had what it asked for on the writer
         assert(slot < grouped.size());
         if (grouped[slot].empty()) touched.push_back(slot);
         grouped[slot].push_back(a);
@@ -336,6 +367,10 @@ void server::impl::on_answers(std::span<const wal::answer> answers) {
 void server::impl::on_records(std::span<const wal::durable_record> records) {
     // Committer thread, before the records' answers: nothing is decoded or built while nobody
     // is subscribed.
+    for (const wal::durable_record& r : records) {
+        for (const event& e : r.events)
+            events.count(e);
+    }
     if (subs.empty()) return;
     std::vector<std::pair<subscriber, viewer>> to;
     std::vector<outgoing> out;

@@ -9,6 +9,7 @@
 // socket. The private state is in server_state.hpp.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -87,6 +88,17 @@ public:
     // answers out (for a few seconds at most), takes a snapshot and joins. Idempotent.
     void stop();
     server_stats stats() const;
+    // Runs `look` on the writer thread between two commands (it must only read, and be quick)
+    // and waits for it at most `wait`. False when it did not run in time: the ingress full, the
+    // writer slow or stopped. `look` is kept until it runs, even after a false: whatever it
+    // writes to must be shared with it. The metrics and the watchdog use it; any thread.
+    bool inspect(std::function<void(const state&, std::uint64_t applied_lsn)> look,
+                 std::chrono::milliseconds wait);
+    // Recovered, listening, not stopping, and commits succeed (the operators' /readyz); when
+    // not, why.
+    bool ready(std::string& why) const;
+    // Everything /metrics serves, in Prometheus' text format (server_metrics.cpp).
+    std::string metrics_text();
     wal::runtime& runtime();
     // Whether start() created the bootstrap admin.
     bool created_admin() const;

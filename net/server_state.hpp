@@ -24,7 +24,9 @@
 #include "engine/codec/event_codec.hpp"
 #include "net/admission.hpp"
 #include "net/log_throttle.hpp"
+#include "net/metrics.hpp"
 #include "net/passwords.hpp"
+#include "net/protocol/byte_stream.hpp"
 #include "net/protocol/frame_format.hpp"
 #include "net/protocol/protocol_generated.h"
 #include "net/server.hpp"
@@ -53,6 +55,9 @@ inline std::uint32_t tag_seq(std::uint64_t tag) {
 }
 inline constexpr std::uint32_t bootstrap_slot = 0xFFFF;
 static_assert(connections_max < bootstrap_slot, "no session has the bootstrap slot");
+// server::inspect's reads (the metrics, the watchdog): their answers go nowhere.
+inline constexpr std::uint32_t inspect_slot = 0xFFFE;
+static_assert(connections_max < inspect_slot, "no session has the inspection slot");
 
 inline constexpr std::chrono::milliseconds accept_backoff_min{5}, accept_backoff_max{1000};
 // Descriptors stampd holds besides its connections: the listener, the data directory's files and
@@ -100,6 +105,10 @@ struct server::impl {
     // stopped reading because of its own.
     std::atomic<std::size_t> output_buffered{0};
     std::atomic<std::uint64_t> output_pauses{0};
+    std::atomic<std::uint64_t> auth_failures{0};  // wrong tokens and passwords
+    request_counts requests;                      // answers by kind and code
+    event_counts events;                          // durable events by kind
+    std::atomic<std::uint32_t> inspect_seq{0};
     unsigned next_worker = 0;
 
     // Committer-thread scratch: answers grouped by slot; the encoder of pushed events.

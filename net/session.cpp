@@ -43,6 +43,9 @@ void session::start() {
         _address = peer.address().to_string();
         _throttle_key = throttle_key(peer.address());
     }
+    _opened = std::chrono::steady_clock::now();
+    _server.log(log_level::info, "connection " + std::to_string(_slot) + " opened from " +
+                                     _address + (_stream.tls_stream() ? " (TLS)" : ""));
     arm_timer();  // the Hello's time covers the handshake too
     if (ssl::stream<tcp::socket>* tls = _stream.tls_stream()) {
         tls->async_handshake(ssl::stream_base::server,
@@ -169,6 +172,7 @@ bool session::handle_frame(std::span<const std::uint8_t> bytes) {
     }
     const std::uint64_t id = request->id();
     const proto::Body kind = request->body_type();
+    _frame_body = kind;
     if (id == 0) {
         // Id 0 marks pushes and closing errors: an answer to it could not be told from them.
         fail(proto::Code::OUT_OF_RANGE, "request id 0 is reserved for pushes: ids start at 1");
@@ -271,7 +275,8 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
                                      .seq = tag_seq(tag),
                                      .what = kind::hello,
                                      .reply = reply,
-                                     .login = login});
+                                     .login = login,
+                                     .body = _frame_body});
         _hello_pending = true;
         // The writer only looks the user up; the pool checks the password (check_password).
         _to_submit.emplace_back(
@@ -291,8 +296,11 @@ void session::handle_hello(const proto::Request& request, std::uint64_t id) {
         return;
     }
     _token_prefix = printable_prefix(hello->token()->string_view().substr(0, token_prefix_size));
-    _in_flight.push_back(
-        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::hello, .reply = reply});
+    _in_flight.push_back(pending{.request_id = id,
+                                 .seq = tag_seq(tag),
+                                 .what = kind::hello,
+                                 .reply = reply,
+                                 .body = _frame_body});
     _hello_pending = true;
     _to_submit.emplace_back(wal::read_request{
         .run =
@@ -376,8 +384,11 @@ void session::handle_read(std::span<const std::uint8_t> bytes, std::uint64_t id)
         answer_read(s, user, *flatbuffers::GetRoot<proto::Request>(bytes.data()), b, at.time_us);
         reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
     };
-    _in_flight.push_back(
-        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
+    _in_flight.push_back(pending{.request_id = id,
+                                 .seq = tag_seq(tag),
+                                 .what = kind::read,
+                                 .reply = reply,
+                                 .body = _frame_body});
     ++_reads_in_flight;
     _to_submit.emplace_back(std::move(query));
 }
@@ -407,8 +418,11 @@ void session::submit_dry_run(command&& cmd, std::uint64_t id) {
         finish_response(b, id, proto::Reply::Outcome, outcome_offset.Union());
         reply->assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
     };
-    _in_flight.push_back(
-        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::read, .reply = reply});
+    _in_flight.push_back(pending{.request_id = id,
+                                 .seq = tag_seq(tag),
+                                 .what = kind::read,
+                                 .reply = reply,
+                                 .body = _frame_body});
     ++_reads_in_flight;
     _to_submit.emplace_back(std::move(query));
 }
@@ -483,8 +497,11 @@ void session::handle_subscription(const proto::Request& request, std::uint64_t i
         };
     }
     // Counted as a read: each runs on the writer thread.
-    _in_flight.push_back(
-        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::subscribe, .reply = reply});
+    _in_flight.push_back(pending{.request_id = id,
+                                 .seq = tag_seq(tag),
+                                 .what = kind::subscribe,
+                                 .reply = reply,
+                                 .body = _frame_body});
     ++_reads_in_flight;
     _to_submit.emplace_back(std::move(query));
 }
@@ -536,6 +553,7 @@ void session::handle_password(const proto::Request& request, std::uint64_t id) {
 
 void session::password_hashed(const std::shared_ptr<password_job>& job) {
     _hashing = false;
+    _frame_body = proto::Body::SetUserPassword;  // reading waited for the hash
     if (_closed) return;
     if (!job->hashed) {
         answer_locally(job->id, proto::Code::STORAGE_UNAVAILABLE,
@@ -552,7 +570,8 @@ void session::password_hashed(const std::shared_ptr<password_job>& job) {
 
 void session::submit_command(command&& cmd, std::uint64_t id) {
     const std::uint64_t tag = next_tag();
-    _in_flight.push_back(pending{.request_id = id, .seq = tag_seq(tag), .what = kind::command});
+    _in_flight.push_back(
+        pending{.request_id = id, .seq = tag_seq(tag), .what = kind::command, .body = _frame_body});
     // Only requests that can be retried need one: those of a client that named itself.
     const std::uint32_t fingerprint =
         _client != 0 ? command_fingerprint(cmd, _fingerprint_scratch) : 0;
@@ -619,8 +638,11 @@ void session::answer_locally(std::uint64_t id, proto::Code code, std::string_vie
     } else {
         build_refusal_response(_builder, id, code, message);
     }
-    _in_flight.push_back(
-        pending{.request_id = id, .what = kind::local, .ready = true, .reply = copy_of(_builder)});
+    _in_flight.push_back(pending{.request_id = id,
+                                 .what = kind::local,
+                                 .ready = true,
+                                 .reply = copy_of(_builder),
+                                 .body = _frame_body});
     drain_ready();
 }
 
@@ -692,6 +714,12 @@ void session::drain_ready() {
                 const bool hello_ok = response->reply_as_HelloOk() != nullptr;
                 if (const proto::HelloOk* ok = response->reply_as_HelloOk()) {
                     _user = ok->user();
+                    _server.log(log_level::info,
+                                "connection " + std::to_string(_slot) + " from " + _address +
+                                    ": logged in as user " + std::to_string(_user) + " (" +
+                                    (ok->name() ? ok->name()->str() : std::string{}) + ")" +
+                                    (_station != 0 ? ", station " + std::to_string(_station)
+                                                   : std::string{}));
                     arm_timer();
                 } else if (!_hello_answer_held) {
                     // A wrong token or password: answered (after a while, past the free
@@ -715,6 +743,7 @@ void session::drain_ready() {
             if (p.what == kind::read || p.what == kind::subscribe) --_reads_in_flight;
             append_frame(*p.reply);
         }
+        count_answer(p);
         _in_flight.pop_front();
     }
     if (_closed) return;
@@ -729,8 +758,25 @@ void session::drain_ready() {
     }
 }
 
+void session::count_answer(const pending& p) {
+    ++_answered;
+    // Dry runs are reads: they write nothing.
+    const bool writes = is_command(p.body) && p.what != kind::read;
+    if (p.what == kind::command) {
+        _server.requests.count(writes, p.body, code_of(p.result.verdict.code), p.result.duplicate);
+        return;
+    }
+    proto::Code code = proto::Code::OK;
+    if (p.reply && !p.reply->empty()) {
+        const auto* response = flatbuffers::GetRoot<proto::Response>(p.reply->data());
+        if (const proto::Outcome* o = response->reply_as_Outcome()) code = o->code();
+    }
+    _server.requests.count(writes, p.body, code);
+}
+
 std::chrono::milliseconds session::wrong_secret(pending& p) {
     const bool password = p.login != nullptr;
+    _server.auth_failures.fetch_add(1, std::memory_order_relaxed);
     const auth_throttle::clock::time_point now = auth_throttle::clock::now();
     const auth_throttle::failure f =
         password ? _server.auth->failed_password(_throttle_key, "user " + p.login->user_key, now)
@@ -868,6 +914,14 @@ void session::shut_down() {
 void session::close() {
     if (_closed) return;
     _closed = true;
+    const auto open_for = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - _opened);
+    _server.log(log_level::info,
+                "connection " + std::to_string(_slot) + " from " + _address + " closed after " +
+                    std::to_string(open_for.count() / 1000) + "." +
+                    std::to_string(open_for.count() % 1000 / 100) + " s, " +
+                    std::to_string(_answered) + " requests answered" +
+                    (_user != id_none ? " (user " + std::to_string(_user) + ")" : std::string{}));
     _server.output_buffered.fetch_sub(_buffered, std::memory_order_relaxed);
     _buffered = 0;
     _stream.close();

@@ -76,6 +76,7 @@ private:
         outcome result;                                    // a command's answer
         std::shared_ptr<std::vector<std::uint8_t>> reply;  // a read's, built on the writer
         std::shared_ptr<password_login> login;             // a Hello by password
+        proto::Body body = proto::Body::NONE;              // the request's kind (the metrics)
     };
     struct hello_result {
         user_id user = id_none;
@@ -112,6 +113,8 @@ private:
     void output_added(std::size_t bytes);
     void output_written(std::size_t bytes);
     void drain_ready();
+    // An answer is leaving: counted by the request's kind and the answer's code (metrics.hpp).
+    void count_answer(const pending& p);
     void append_frame(std::span<const std::uint8_t> payload);
     void write_more();
     void arm_timer();
@@ -133,6 +136,7 @@ private:
     bool _reading = false, _retry_armed = false, _closing = false, _closed = false;
     bool _saw_traffic = false;
     bool _processing = false;
+    proto::Body _frame_body = proto::Body::NONE;  // the kind of the frame being handled
 
     std::deque<pending> _in_flight;
     std::vector<wal::ingress_item> _to_submit;
@@ -157,8 +161,10 @@ private:
     bool _hello_received = false;     // a Hello frame came (the slot is no longer on probation)
     bool _hello_answer_held = false;  // a wrong token's answer was held back once already
     std::string _address;             // the peer's, for the access log
-    std::string _throttle_key;        // the same as auth_throttle counts it (throttle_key)
-    std::string _token_prefix;        // the Hello's token's first bytes, printable_prefix
+    std::chrono::steady_clock::time_point _opened;
+    std::uint64_t _answered = 0;  // requests answered (the access log)
+    std::string _throttle_key;    // the same as auth_throttle counts it (throttle_key)
+    std::string _token_prefix;    // the Hello's token's first bytes, printable_prefix
     flatbuffers::FlatBufferBuilder _builder{1024};
     flatbuffers::FlatBufferBuilder _fingerprint_scratch{256};  // net::command_fingerprint
 };

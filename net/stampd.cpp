@@ -8,10 +8,12 @@
 #include <toml++/toml.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -19,9 +21,12 @@
 
 #include "engine/build_info.hpp"
 #include "engine/engine.hpp"
+#include "net/log_format.hpp"
+#include "net/ops_http.hpp"
 #include "net/protocol/byte_stream.hpp"
 #include "net/protocol/secret_file.hpp"
 #include "net/server.hpp"
+#include "net/service_notify.hpp"
 
 namespace {
 
@@ -36,6 +41,8 @@ struct server_settings {
     std::string admin_password_file;
     std::string seal_key_file;
     std::string log_level = "info";
+    std::string log_format = "text";
+    std::string http_listen;  // the operators' /metrics, /healthz, /readyz; off when empty
     bool unsafe_no_sync = false;
     bool insecure_plaintext = false;
     wal::runtime_options runtime;
@@ -100,18 +107,17 @@ bool log_level_ok(const std::string& level) {
            level == "error";
 }
 
-// The TOML file holds the same settings as the flags and more (flags win). Every key is checked:
-// an unknown key, a wrong type or a value out of range stops stampd with the key, its line and
-// what is allowed (error), instead of being passed over.
-bool read_config(const std::string& path, server_settings& s, const CLI::App& app,
-                 std::string& error) {
-    const toml::table t = toml::parse_file(path);
+// Every key of the TOML file, in the order ops/stampd.toml documents them.
+std::vector<config_key> config_keys(server_settings& s) {
     using u64 = std::uint64_t;
     constexpr u64 u32_max = UINT32_MAX;
-    const std::vector<config_key> keys = {
+    return {
         {"data", "--data", &s.data, 0, 0, "the data directory"},
         {"listen", "--listen", &s.listen, 0, 0, "HOST:PORT"},
+        {"http_listen", "--http-listen", &s.http_listen, 0, 0,
+         "HOST:PORT for /metrics, /healthz and /readyz, or \"\" for none"},
         {"log_level", "--log-level", &s.log_level, 0, 0, "trace, debug, info, warn or error"},
+        {"log_format", "--log-format", &s.log_format, 0, 0, "text or json"},
         {"io_threads", "--io-threads", &s.server.io_threads, 1, 64, "I/O threads"},
         {"unsafe_no_sync", "--unsafe-no-sync", &s.unsafe_no_sync},
         {"seal_key_file", "--seal-key-file", &s.seal_key_file, 0, 0, "a file's path"},
@@ -123,6 +129,8 @@ bool read_config(const std::string& path, server_settings& s, const CLI::App& ap
         {"batch_size_max", nullptr, &s.runtime.batch_size_max, 1, 1u << 20, "commands a batch"},
         {"pipeline_depth", nullptr, &s.runtime.pipeline_depth, 1, 1024, "batches in flight"},
         {"ingress_max", nullptr, &s.runtime.ingress_max, 1, 1u << 24, "requests waiting"},
+        {"slow_commit_ms", nullptr, &s.runtime.slow_commit_ms, 1, 600'000,
+         "milliseconds a commit may take before it is logged"},
         {"snapshot_every_records", nullptr, &s.runtime.snapshot_every_records, 1, ~u64{0},
          "records between snapshots"},
         {"snapshot_every_seconds", nullptr, &s.runtime.snapshot_every_seconds, 1, u32_max,
@@ -142,9 +150,21 @@ bool read_config(const std::string& path, server_settings& s, const CLI::App& ap
         {"output_budget_bytes", nullptr, &s.server.output_budget_bytes, 1u << 20, u64{1} << 40,
          "bytes of unwritten answers"},
     };
+}
+
+// Where each setting in force came from: "default", a flag, or the file's path and line.
+using config_sources = std::map<std::string, std::string>;
+
+// The TOML file holds the same settings as the flags and more (flags win). Every key is checked:
+// an unknown key, a wrong type or a value out of range stops stampd with the key, its line and
+// what is allowed (error), instead of being passed over.
+bool read_config(const std::string& path, server_settings& s, const CLI::App& app,
+                 config_sources& sources, std::string& error) {
+    const toml::table t = toml::parse_file(path);
+    using u64 = std::uint64_t;
+    const std::vector<config_key> all = config_keys(s);
     static_assert(std::is_same_v<decltype(s.server.io_threads), std::uint32_t> &&
                   std::is_same_v<decltype(s.server.output_budget_bytes), std::uint64_t>);
-    const std::vector<config_key>& all = keys;
     const auto at = [&path](const toml::node& n) {
         return path + ":" + std::to_string(n.source().begin.line) + ": ";
     };
@@ -172,7 +192,8 @@ bool read_config(const std::string& path, server_settings& s, const CLI::App& ap
                         return false;
                     }
                     if constexpr (std::is_same_v<T, std::string>) {
-                        if (into == &s.log_level && !log_level_ok(*v)) {
+                        if ((into == &s.log_level && !log_level_ok(*v)) ||
+                            (into == &s.log_format && !net::log_format_ok(*v))) {
                             error = at(node) + key->name + " is one of " + key->what + ", not '" +
                                     *v + "'";
                             return false;
@@ -199,8 +220,43 @@ bool read_config(const std::string& path, server_settings& s, const CLI::App& ap
             },
             key->into);
         if (!ok) return false;
+        if (!overridden) {
+            sources[key->name] = path + ":" + std::to_string(node.source().begin.line);
+        }
     }
     return true;
+}
+
+// --print-config: every key's value in force, as TOML stampd would read back, and where it came
+// from. Secrets are files' paths here, never their contents.
+void print_config(server_settings& s, const CLI::App& app, const config_sources& sources) {
+    std::printf("# stampd --print-config: the settings in force and where each came from\n");
+    for (const config_key& k : config_keys(s)) {
+        std::string source = "default";
+        if (k.flag != nullptr && app.count(k.flag) > 0)
+            source = k.flag;
+        else if (const auto it = sources.find(k.name); it != sources.end())
+            source = it->second;
+        const std::string value = std::visit(
+            [](auto* into) -> std::string {
+                using T = std::remove_pointer_t<decltype(into)>;
+                if constexpr (std::is_same_v<T, std::string>) {
+                    std::string quoted = "\"";
+                    for (const char c : *into) {
+                        if (c == '"' || c == '\\') quoted += '\\';
+                        quoted += c;
+                    }
+                    return quoted + "\"";
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    return *into ? "true" : "false";
+                } else {
+                    return std::to_string(*into);
+                }
+            },
+            k.into);
+        const std::string line = std::string{k.name} + " = " + value;
+        std::printf("%-48s # %s\n", line.c_str(), source.c_str());
+    }
 }
 
 // 127.0.0.0/8, ::1 and "localhost": nothing from another machine reaches them.
@@ -226,6 +282,41 @@ std::string random_token() {
     return token;
 }
 
+// Waits for SIGTERM or SIGINT and returns it. Under a systemd watchdog (WatchdogSec), feeds it
+// every half interval while the writer is alive: it ran a read just now, or the log moved on
+// (under a load that keeps the ingress full, a read may not get in; commits prove it as well).
+// A writer stuck for the whole interval starves the watchdog and systemd restarts stampd.
+int wait_for_stop(const sigset_t& stop_signals, net::server& server) {
+    const std::chrono::microseconds every = net::service_notify::watchdog_interval();
+    if (every.count() == 0) {
+        int signal_number = 0;
+        sigwait(&stop_signals, &signal_number);
+        return signal_number;
+    }
+    spdlog::info("systemd watchdog: fed every {} ms while the writer answers",
+                 every.count() / 1000);
+    std::uint64_t durable = server.runtime().stats().durable_lsn;
+    bool said = false;
+    for (;;) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(every);
+        const timespec timeout{.tv_sec = static_cast<time_t>(seconds.count()),
+                               .tv_nsec = static_cast<long>((every - seconds).count() * 1000)};
+        const int signal_number = sigtimedwait(&stop_signals, nullptr, &timeout);
+        if (signal_number > 0) return signal_number;
+        const std::uint64_t now = server.runtime().stats().durable_lsn;
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(every / 2);
+        if (now != durable || server.inspect([](const state&, std::uint64_t) {}, wait)) {
+            net::service_notify::watchdog();
+            said = false;
+        } else if (!said) {
+            spdlog::warn("the writer has not answered for {} ms: the systemd watchdog is not fed",
+                         (every + wait).count() / 1000);
+            said = true;
+        }
+        durable = now;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -242,6 +333,13 @@ int main(int argc, char** argv) {
     app.add_option("--listen", s.listen, "HOST:PORT to listen on")->capture_default_str();
     app.add_option("--config", s.config, "a TOML file with these settings and more")
         ->check(CLI::ExistingFile);
+    bool print_config_only = false;
+    app.add_flag("--print-config", print_config_only,
+                 "check the settings (flags over the --config file over the defaults), print "
+                 "the values in force and where each came from, and exit (0, or 2 on a mistake)");
+    app.add_option("--http-listen", s.http_listen,
+                   "HOST:PORT for the operators' /metrics, /healthz and /readyz (no token: keep "
+                   "it on the loopback or a management network); off when not set");
     app.add_option("--admin-token-file", s.admin_token_file,
                    "the bootstrap admin's token on first start: read from this file when it "
                    "exists, else generated and written there (mode 0600) instead of printed");
@@ -283,6 +381,13 @@ int main(int argc, char** argv) {
                        : "one of trace, debug, info, warn, error; not '" + level + "'";
         })
         ->capture_default_str();
+    app.add_option("--log-format", s.log_format,
+                   "text (a line a message) or json (an object a line); both to stderr")
+        ->check([](const std::string& format) {
+            return net::log_format_ok(format) ? std::string{}
+                                              : "text or json, not '" + format + "'";
+        })
+        ->capture_default_str();
     app.add_flag("--unsafe-no-sync", s.unsafe_no_sync,
                  "never fsync: acknowledged commands can be LOST on a crash (benchmarks only)");
     try {
@@ -292,9 +397,10 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 2;
     }
 
+    config_sources sources;
     try {
         std::string error;
-        if (!s.config.empty() && !read_config(s.config, s, app, error)) {
+        if (!s.config.empty() && !read_config(s.config, s, app, sources, error)) {
             std::fprintf(stderr, "stampd: %s\n", error.c_str());
             return 2;
         }
@@ -304,12 +410,14 @@ int main(int argc, char** argv) {
                      std::string{e.description()}.c_str());
         return 2;
     }
+    // From here on everything said goes through the log, in its format (a mistake in the file
+    // above is said plainly: the format may be what is wrong).
+    net::log_to_stderr(s.log_format, s.log_level);
     if (app.count("--admin-token") > 0) {
-        std::fprintf(stderr, "stampd: warning: %s\n",
-                     net::command_line_secret_warning("--admin-token",
-                                                      "--admin-token-file FILE or "
-                                                      "STAMPD_ADMIN_TOKEN")
-                         .c_str());
+        spdlog::warn("{}", net::command_line_secret_warning("--admin-token",
+                                                            "--admin-token-file FILE or "
+                                                            "STAMPD_ADMIN_TOKEN")
+                               .c_str());
     }
     if (s.admin_token.empty() && !s.admin_token_file.empty() &&
         std::filesystem::exists(s.admin_token_file)) {
@@ -318,7 +426,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "stampd: %s\n", error.c_str());
             return 2;
         }
-        if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
+        if (!warning.empty()) spdlog::warn("{}", warning.c_str());
     }
     if (s.admin_token.empty()) {
         if (const char* env = std::getenv("STAMPD_ADMIN_TOKEN")) s.admin_token = env;
@@ -332,7 +440,7 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "stampd: %s\n", error.c_str());
                 return 2;
             }
-            if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
+            if (!warning.empty()) spdlog::warn("{}", warning.c_str());
             if (s.server.bootstrap_admin_password.size() < constants::password_size_min) {
                 std::fprintf(stderr, "stampd: %s: a password needs at least %zu characters\n",
                              s.admin_password_file.c_str(), constants::password_size_min);
@@ -349,12 +457,24 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "stampd: %s\n", error.c_str());
             return 2;
         }
-        if (!warning.empty()) std::fprintf(stderr, "stampd: warning: %s\n", warning.c_str());
+        if (!warning.empty()) spdlog::warn("{}", warning.c_str());
     }
-    spdlog::set_level(spdlog::level::from_str(s.log_level));
     if (!split_host_port(s.listen, s.server.host, s.server.port)) {
         std::fprintf(stderr, "stampd: --listen wants HOST:PORT, not '%s'\n", s.listen.c_str());
         return 2;
+    }
+    std::string http_host;
+    std::uint16_t http_port = 0;
+    if (!s.http_listen.empty()) {
+        boost::system::error_code bad;
+        if (!split_host_port(s.http_listen, http_host, http_port) ||
+            (boost::asio::ip::make_address(http_host, bad), bad)) {
+            std::fprintf(stderr,
+                         "stampd: --http-listen (http_listen) wants IP:PORT, such as "
+                         "127.0.0.1:7879, not '%s'\n",
+                         s.http_listen.c_str());
+            return 2;
+        }
     }
     if (s.server.tls_cert.empty() != s.server.tls_key.empty()) {
         std::fprintf(stderr, "stampd: TLS needs both --tls-cert and --tls-key\n");
@@ -379,10 +499,18 @@ int main(int argc, char** argv) {
                          s.server.host.c_str());
             return 2;
         }
-        std::fprintf(stderr,
-                     "stampd: INSECURE: --insecure-plaintext: listening on %s without TLS; "
-                     "tokens and data cross the network readable\n",
-                     s.server.host.c_str());
+        spdlog::warn(
+            "INSECURE: --insecure-plaintext: listening on {} without TLS; tokens and "
+            "data cross the network readable",
+            s.server.host);
+    }
+    if (print_config_only) {
+        print_config(s, app, sources);
+        return 0;
+    }
+    if (!s.http_listen.empty() && !is_loopback(http_host)) {
+        spdlog::warn("http_listen {}: /metrics answers anyone who reaches it, without a token",
+                     s.http_listen);
     }
     std::error_code ec;
     std::filesystem::create_directories(s.data, ec);
@@ -415,9 +543,24 @@ int main(int argc, char** argv) {
     const bool generated = s.admin_token.empty();
     s.server.bootstrap_admin_token = generated ? random_token() : s.admin_token;
     std::unique_ptr<net::server> server;
+    net::service_notify::status("recovering " + s.data);
     if (const wal::status st = net::server::start(s.runtime, s.server, server); !st.ok()) {
         spdlog::error("{}", st.message());
+        net::service_notify::status("cannot start: " + st.message());
         return 1;
+    }
+    std::unique_ptr<net::ops_http> ops;
+    if (!s.http_listen.empty()) {
+        try {
+            ops = std::make_unique<net::ops_http>(*server, http_host, http_port);
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());
+            net::service_notify::status(std::string{"cannot start: "} + e.what());
+            server->stop();
+            return 1;
+        }
+        spdlog::info("operators' HTTP (/metrics, /healthz, /readyz) on {}:{}", http_host,
+                     ops->port());
     }
     if (server->created_admin()) {
         spdlog::info("created the bootstrap admin (user 'admin')");
@@ -449,9 +592,13 @@ int main(int argc, char** argv) {
     }
     spdlog::info("stampd listening on {}:{}, data in {}, recovered to LSN {}", s.server.host,
                  server->port(), s.data, server->runtime().recovered_lsn());
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
+    net::service_notify::ready("serving on " + s.server.host + ":" +
+                               std::to_string(server->port()) + ", recovered to LSN " +
+                               std::to_string(server->runtime().recovered_lsn()));
+    const int signal_number = wait_for_stop(stop_signals, *server);
     spdlog::info("signal {}: stopping", signal_number);
+    net::service_notify::stopping("stopping: answering what is in flight, then a last snapshot");
+    if (ops) ops->stop();
     server->stop();
     return 0;
 }

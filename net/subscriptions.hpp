@@ -71,6 +71,7 @@ public:
     void close(subscriber who);
     bool any(subscriber who);
     bool empty() const { return _count.load(std::memory_order_acquire) == 0; }
+    std::size_t count() const { return _count.load(std::memory_order_acquire); }
 
     // Calls `deliver` once per record-following subscription the record's events concern,
     // with the viewer it subscribed as, and `changed` once per changes_only one, with the POs

@@ -11,6 +11,8 @@
 namespace stampd::wal {
 namespace {
 
+constexpr std::int64_t slow_commit_log_interval_us = 10'000'000;
+
 outcome storage_unavailable(std::uint64_t lsn) {
     rejection r = reject(rejection_code::storage_unavailable);
     r.needed = static_cast<i64>(lsn);
@@ -67,13 +69,42 @@ group_fate committer::commit_group(const std::vector<batch*>& group) {
     const bool generation_failed =
         generation == _failures.failed_generation.load(std::memory_order_acquire);
     return decide_group(generation_failed, !_merged.empty(), [&] {
+        const std::int64_t started_us = steady_now_us();
         const status s = _log.append(_merged);
-        if (s.ok()) return true;
+        if (s.ok()) {
+            timed(started_us);
+            return true;
+        }
         _options.log("commit of LSN " + std::to_string(_merged.front().lsn) + ".." +
                      std::to_string(_merged.back().lsn) + " failed: " + s.message() +
                      "; writes are refused until a commit succeeds");
         return false;
     });
+}
+
+// A durable commit's time and size into the histograms; a slow one said, at most once an
+// interval (a disk slowing down would otherwise fill the log as fast as it commits).
+void committer::timed(std::int64_t started_us) {
+    const std::int64_t now_us = steady_now_us();
+    const std::int64_t took_us = now_us - started_us;
+    _progress.commit_time_us.observe(static_cast<std::uint64_t>(took_us));
+    _progress.group_records.observe(_merged.size());
+    if (took_us < std::int64_t{_options.slow_commit_ms} * 1000) return;
+    _progress.slow_commits.fetch_add(1, std::memory_order_relaxed);
+    ++_slow_unsaid;
+    _slowest_unsaid_us = std::max(_slowest_unsaid_us, took_us);
+    if (_slow_said && now_us - _slow_said_at_us < slow_commit_log_interval_us) return;
+    _options.log("slow commit: LSN " + std::to_string(_merged.front().lsn) + ".." +
+                 std::to_string(_merged.back().lsn) + " (" + std::to_string(_merged.size()) +
+                 " records) took " + std::to_string(took_us / 1000) + " ms to write and sync; " +
+                 std::to_string(_slow_unsaid) + " commit(s) over slow_commit_ms = " +
+                 std::to_string(_options.slow_commit_ms) + " since the last such line, the " +
+                 "slowest " + std::to_string(_slowest_unsaid_us / 1000) +
+                 " ms (every answer waits for its commit: look at the disk)");
+    _slow_unsaid = 0;
+    _slowest_unsaid_us = 0;
+    _slow_said_at_us = now_us;
+    _slow_said = true;
 }
 
 // After the sync, never before (durable_mark.hpp): the last record's LSN and the chain after it.

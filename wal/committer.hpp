@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "wal/batch_pipe.hpp"
+#include "wal/histogram.hpp"
 #include "wal/sealer.hpp"
 #include "wal/storage/durable_mark.hpp"
 #include "wal/storage/lmdb_env.hpp"
@@ -69,6 +70,10 @@ struct commit_progress {
     std::atomic<std::uint64_t> commits{0};
     std::atomic<std::uint64_t> records{0};
     std::atomic<std::uint64_t> failed_commits{0};
+    // Each durable commit's time and size (the metrics), and how many took over slow_commit_ms.
+    commit_time_histogram commit_time_us{commit_time_bounds_us};
+    group_size_histogram group_records{group_size_bounds};
+    std::atomic<std::uint64_t> slow_commits{0};
     // The snapshotter waits here for commits (and for the end).
     std::mutex mutex;
     std::condition_variable changed;
@@ -80,6 +85,8 @@ std::int64_t steady_now_us();
 
 struct committer_options {
     std::uint32_t storage_retry_ms = 100;  // between probes while commits fail
+    // A commit slower than this is said (throttled: one line per slow_commit_log_interval).
+    std::uint32_t slow_commit_ms = 1000;
     std::function<void(const std::string&)> log;
     std::function<void(std::span<const answer>)> answers;
     std::function<void(std::span<const durable_record>)> records;
@@ -100,6 +107,7 @@ public:
 private:
     group_fate commit_group(const std::vector<batch*>& group);
     void record_mark();
+    void timed(std::int64_t started_us);
 
     lmdb_env& _log;
     batch_pipe& _pipe;
@@ -109,6 +117,11 @@ private:
     std::vector<keyed_value> _merged;      // scratch: the group's values
     std::vector<durable_record> _durable;  // scratch: the group's records
     bool _mark_failed = false;             // said once until a write succeeds
+    // Slow commits since the last line said about them, the slowest of them, and when.
+    std::uint64_t _slow_unsaid = 0;
+    std::int64_t _slowest_unsaid_us = 0;
+    std::int64_t _slow_said_at_us = 0;
+    bool _slow_said = false;
     void record_seals();
 };
 

@@ -43,6 +43,7 @@ struct runtime_options {
     std::uint32_t snapshot_every_seconds = 300;
     std::uint32_t snapshots_kept = 3;
     std::uint32_t storage_retry_ms = 100;  // between probes while commits fail
+    std::uint32_t slow_commit_ms = 1000;   // a commit slower than this is logged (throttled)
     // A key (at least seal_key_size_min bytes) to seal the log with every seal_every_records
     // records and at shutdown (wal/storage/seal_file.hpp, wal/sealer.hpp); empty: none.
     std::string seal_key;
@@ -69,6 +70,12 @@ struct runtime_stats {
     std::uint64_t failed_commits = 0;
     std::uint64_t snapshots = 0;
     std::uint64_t snapshot_lsn = 0;
+    std::uint64_t snapshot_failures = 0;
+    std::int64_t snapshot_duration_us = 0;  // the last one this process wrote
+    std::int64_t snapshot_written_us = 0;   // when (µs since the epoch; 0: none yet)
+    std::uint64_t slow_commits = 0;         // over slow_commit_ms
+    bool degraded = false;                  // commits fail: writes are refused until one succeeds
+    std::uint32_t ingress_queued = 0, ingress_capacity = 0;
     // The background check of the log before the snapshot recovery started from (log_checker).
     std::uint64_t log_check_target_lsn = 0;
     std::uint64_t log_checked_lsn = 0;
@@ -91,6 +98,8 @@ public:
     void stop();
 
     runtime_stats stats() const;
+    // The commits' time and size histograms (the metrics).
+    const commit_progress& progress() const { return _progress; }
     std::uint64_t recovered_lsn() const { return _recovered_lsn; }
     const std::string& notes() const { return _notes; }  // what recovery passed over
 

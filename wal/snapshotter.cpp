@@ -18,10 +18,12 @@ snapshotter::snapshotter(const data_dir& dir, commit_progress& progress,
 }
 
 void snapshotter::take(state& follower, std::uint64_t& lsn, std::uint64_t& chain) {
+    const auto started = std::chrono::steady_clock::now();
     const std::uint64_t durable = _progress.durable_lsn.load(std::memory_order_acquire);
     std::uint64_t applied = 0;
     if (const status s = replay(_dir.log(), follower, lsn, chain, durable, applied); !s.ok()) {
         _options.log("snapshot: cannot read the log: " + s.message());
+        _failures.fetch_add(1, std::memory_order_relaxed);
         return;
     }
     assert(lsn == durable && follower.last_lsn == lsn);
@@ -29,6 +31,7 @@ void snapshotter::take(state& follower, std::uint64_t& lsn, std::uint64_t& chain
     encode_snapshot_value(follower, chain, value);
     if (const status s = _dir.snapshots()->put_and_trim(lsn, value, _options.kept); !s.ok()) {
         ++_failed_in_a_row;
+        _failures.fetch_add(1, std::memory_order_relaxed);
         _options.log("snapshot at LSN " + std::to_string(lsn) + " not written: " + s.message() +
                      " (tried again at the next occasion; the log alone recovers everything)");
         return;
@@ -38,6 +41,11 @@ void snapshotter::take(state& follower, std::uint64_t& lsn, std::uint64_t& chain
                      std::to_string(_failed_in_a_row) + " failed attempt(s)");
         _failed_in_a_row = 0;
     }
+    using namespace std::chrono;
+    _duration_us.store(duration_cast<microseconds>(steady_clock::now() - started).count(),
+                       std::memory_order_relaxed);
+    _written_us.store(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count(),
+                      std::memory_order_relaxed);
     _snapshot_lsn.store(lsn, std::memory_order_relaxed);
     _taken.fetch_add(1, std::memory_order_relaxed);
 }

@@ -33,6 +33,12 @@ public:
 
     std::uint64_t snapshots_taken() const { return _taken.load(std::memory_order_relaxed); }
     std::uint64_t snapshot_lsn() const { return _snapshot_lsn.load(std::memory_order_relaxed); }
+    // The last snapshot this process wrote: how long it took (replaying the log up to it,
+    // encoding and writing), in µs, and when it was written (system clock, µs since the epoch;
+    // 0: none yet). Snapshots that could not be written, counted.
+    std::int64_t last_duration_us() const { return _duration_us.load(std::memory_order_relaxed); }
+    std::int64_t last_written_us() const { return _written_us.load(std::memory_order_relaxed); }
+    std::uint64_t failures() const { return _failures.load(std::memory_order_relaxed); }
 
 private:
     void take(state& follower, std::uint64_t& lsn, std::uint64_t& chain);
@@ -42,6 +48,8 @@ private:
     snapshotter_options _options;
     std::atomic<std::uint64_t> _taken{0};
     std::atomic<std::uint64_t> _snapshot_lsn{0};
+    std::atomic<std::int64_t> _duration_us{0}, _written_us{0};
+    std::atomic<std::uint64_t> _failures{0};
     std::uint64_t _failed_in_a_row = 0;  // snapshotter thread only
 };
 

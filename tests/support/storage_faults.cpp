@@ -5,7 +5,8 @@
 //   STAMPD_FAULT_FILE   a part of the path of the file to fail (e.g. "/log/data.mdb")
 //   STAMPD_FAULT_CALL   write (write, pwrite, writev), sync (fdatasync, fsync, msync) or
 //                       reserve (posix_fallocate)
-//   STAMPD_FAULT_ERROR  ENOSPC, EIO, or SHORT (a write does half its bytes and says so)
+//   STAMPD_FAULT_ERROR  ENOSPC, EIO, SHORT (a write does half its bytes and says so), or SLOW
+//                       (the call succeeds after STAMPD_FAULT_SLOW_MS, default 200: a slow disk)
 //   STAMPD_FAULT_ARM    a file: calls are counted only while it exists (so that start-up is not)
 //   STAMPD_FAULT_AT     the armed call, from 1, that fails first (default 1)
 //   STAMPD_FAULT_TIMES  how many calls fail from there (default 1: the fault then clears)
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -32,6 +34,7 @@ struct settings {
     call_kind kind = call_kind::write;
     int error = EIO;
     bool short_write = false;
+    long slow_ms = 0;  // SLOW: how long the call takes before it succeeds
     const char* arm = nullptr;
     long at = 1, times = 1;
 };
@@ -46,6 +49,10 @@ const settings& config() {
         const char* error = std::getenv("STAMPD_FAULT_ERROR");
         if (error != nullptr && std::strcmp(error, "ENOSPC") == 0) c.error = ENOSPC;
         c.short_write = error != nullptr && std::strcmp(error, "SHORT") == 0;
+        if (error != nullptr && std::strcmp(error, "SLOW") == 0) {
+            const char* ms = std::getenv("STAMPD_FAULT_SLOW_MS");
+            c.slow_ms = ms != nullptr ? std::atol(ms) : 200;
+        }
         c.arm = std::getenv("STAMPD_FAULT_ARM");
         if (const char* at = std::getenv("STAMPD_FAULT_AT")) c.at = std::atol(at);
         if (const char* times = std::getenv("STAMPD_FAULT_TIMES")) c.times = std::atol(times);
@@ -95,11 +102,18 @@ bool fails(call_kind kind, int fd, const char* what, const void* address = nullp
     if (n < c.at || n >= c.at + c.times) return false;
     char line[256];
     const int length = std::snprintf(line, sizeof line, "storage_faults: %s into %s (call %ld)\n",
-                                     c.short_write && kind == call_kind::write
+                                     c.slow_ms > 0 ? "a slow call"
+                                     : c.short_write && kind == call_kind::write
                                          ? "a short write"
                                          : (c.error == ENOSPC ? "ENOSPC" : "EIO"),
                                      what, n);
     if (length > 0) (void)!::write(2, line, static_cast<std::size_t>(length));
+    if (c.slow_ms > 0) {
+        // Slow, then done as asked: the caller's real call goes ahead.
+        const timespec pause{.tv_sec = c.slow_ms / 1000, .tv_nsec = c.slow_ms % 1000 * 1'000'000};
+        ::nanosleep(&pause, nullptr);
+        return false;
+    }
     return true;
 }
 
