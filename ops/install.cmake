@@ -1,4 +1,4 @@
-# ops/install.cmake: what `cmake --install` puts where.
+# ops/install.cmake: what `cmake --install` and the .deb (cpack, run by ops/package) put where.
 # Included at the end of the top-level CMakeLists.txt, once every program's target exists.
 #
 #   bin/                           the programs, stripped (ops/split_debug.cmake)
@@ -65,3 +65,50 @@ file(WRITE \"${CMAKE_BINARY_DIR}/stampd.service\" \"\${unit}\")
 file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${STAMPD_INSTALL_UNIT_DIR}\" TYPE FILE
      FILES \"${CMAKE_BINARY_DIR}/stampd.service\")" COMPONENT stampd)
 endif()
+
+# ---------------------------------------------------------------- the .deb (cpack, ops/package)
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME stampd)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/packages)
+set(STAMPD_PACKAGE_MAINTAINER "stampd maintainers <stampd-maintainers@example.invalid>"
+    CACHE STRING "Maintainer: field of the .deb")
+set(CPACK_PACKAGE_CONTACT "${STAMPD_PACKAGE_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${STAMPD_PACKAGE_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# The binaries are stripped by the install rules above; cpack must not strip them again.
+set(CPACK_STRIP_FILES OFF)
+
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL stampd dbgsym)
+set(CPACK_DEBIAN_STAMPD_PACKAGE_NAME stampd)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_NAME stampd-dbgsym)
+
+set(CPACK_DEBIAN_STAMPD_DESCRIPTION "excise-stamp transaction engine
+stampd keeps shipment availability, production orders and the per-region
+excise-stamp ledger of a warehouse, applies every command deterministically
+and logs it durably (LMDB) before acknowledging it. The package holds the
+server (stampd, run by systemd as the user stampd), the web console
+(stamp-web), the command-line client (stampctl), the station simulator
+(stamp-scan), and the report and audit tools (stamp-report, stamp-audit).")
+# Runtime libraries come from dpkg-shlibdeps. Besides them: adduser (postinst), tzdata (the
+# calendar reads /usr/share/zoneinfo by name, which no linker sees).
+set(CPACK_DEBIAN_STAMPD_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_STAMPD_PACKAGE_DEPENDS "adduser, tzdata")
+set(CPACK_DEBIAN_STAMPD_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/ops/deb/conffiles ${PROJECT_SOURCE_DIR}/ops/deb/postinst
+    ${PROJECT_SOURCE_DIR}/ops/deb/prerm ${PROJECT_SOURCE_DIR}/ops/deb/postrm)
+set(CPACK_DEBIAN_STAMPD_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+set(CPACK_DEBIAN_DBGSYM_DESCRIPTION "debug symbols for stampd
+The split debug information of every program in the stampd package, found by
+gdb through each binary's build id (/usr/lib/debug/.build-id).")
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_SECTION debug)
+set(CPACK_DEBIAN_DBGSYM_PACKAGE_DEPENDS
+    "stampd (= ${PROJECT_VERSION}-${CPACK_DEBIAN_PACKAGE_RELEASE})")
+
+include(CPack)
