@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "clients/web/web_server.hpp"
 #include "engine/build_info.hpp"
@@ -32,6 +33,20 @@ bool loopback(const std::string& host) {
     return host == "127.0.0.1" || host == "::1" || host == "localhost";
 }
 
+// The front end's files: an installed PREFIX/bin/stamp-web serves PREFIX/share/stamp-web/static
+// (ops/install.cmake puts them there, under any prefix); a binary in a build tree has none beside
+// it and serves the source tree's static/ it was compiled from.
+std::string default_static_dir() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const auto installed = exe.parent_path().parent_path() / "share/stamp-web/static";
+        if (std::filesystem::is_regular_file(installed / "index.html", ec))
+            return installed.string();
+    }
+    return STAMP_WEB_STATIC_DIR;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,7 +58,7 @@ int main(int argc, char** argv) {
     std::string server = "127.0.0.1:7878";
     if (const char* env = std::getenv("STAMPD_SERVER")) server = env;
     std::string stampd_ca, stampd_cert, stampd_key, tls_cert, tls_key;
-    std::string static_dir = STAMP_WEB_STATIC_DIR;
+    std::string static_dir = default_static_dir();
     std::string log_level = "info";
     bool insecure_plaintext = false;
     web::web_options o;
