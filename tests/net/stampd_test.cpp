@@ -252,8 +252,9 @@ TEST(stampd, the_config_file_refuses_unknown_keys_wrong_types_and_values_out_of_
 TEST(stampd, the_sample_config_starts_stampd_and_flags_win_over_it) {
     const std::string dir = temp_dir("stampd-sample-config");
     ASSERT_FALSE(dir.empty());
-    stampd_process server(dir + "/data", dir + "/stampd.log", {},
-                          {"--config", STAMPD_SAMPLE_CONFIG, "--io-threads", "2"});
+    stampd_process server(
+        dir + "/data", dir + "/stampd.log", {},
+        {"--config", STAMPD_SAMPLE_CONFIG, "--io-threads", "2", "--http-listen", "127.0.0.1:0"});
     ASSERT_TRUE(server.start()) << read_text(server.log());
     // --listen 127.0.0.1:0 (the process helper's) won over the sample's 127.0.0.1:7878.
     EXPECT_NE(server.server(), "127.0.0.1:7878");

@@ -62,7 +62,8 @@ fi
 
 echo "== the tour against the installed stampd and stampctl"
 "$prefix/bin/stampd" --config "$prefix/etc/stampd/stampd.toml" --data "$work/data" \
-  --listen 127.0.0.1:0 --admin-token-file "$work/admin.token" >"$work/stampd.log" 2>&1 &
+  --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --admin-token-file "$work/admin.token" \
+  >"$work/stampd.log" 2>&1 &
 pids+=($!)
 port=
 for _ in $(seq 300); do  # bounded: 30 s
@@ -79,6 +80,11 @@ env -u STAMPD_TOKEN_FILE STAMPCTL="$prefix/bin/stampctl" STAMPD_SERVER="127.0.0.
   fail "the tour failed against the installed programs"
 }
 grep -q "tour done" "$work/tour.log" || fail "the tour did not finish"
+http_port=$(sed -n 's/.*(\/metrics, \/healthz, \/readyz) on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/stampd.log")
+[ -n "$http_port" ] || fail "the installed stampd did not say where /metrics is"
+curl -sf "http://127.0.0.1:$http_port/readyz" | grep -qx ready || fail "/readyz is not ready"
+curl -sf "http://127.0.0.1:$http_port/metrics" | grep -q '^stampd_confirms_total [1-9]' ||
+  fail "/metrics of the installed stampd counts no confirm after the tour"
 
 echo "== the installed stamp-web serves its installed front end"
 "$prefix/bin/stamp-web" --listen 127.0.0.1:0 --stampd "127.0.0.1:$port" >"$work/web.log" 2>&1 &
