@@ -28,7 +28,10 @@ constexpr std::chrono::seconds request_timeout{10};
 
 }  // namespace
 
-struct ops_http::impl : std::enable_shared_from_this<ops_http::impl> {
+// Handlers hold the impl by plain pointer: they run only on its thread, which stop() joins before
+// the impl goes, and the io_context's destruction drops the ones still pending (a shared_ptr in
+// them would keep the impl, its io_context and themselves alive for ever).
+struct ops_http::impl {
     server& served;
     asio::io_context context{1};
     tcp::acceptor acceptor{context};
@@ -39,19 +42,19 @@ struct ops_http::impl : std::enable_shared_from_this<ops_http::impl> {
     explicit impl(server& s) : served(s) {}
 
     void accept_next() {
-        acceptor.async_accept([self = shared_from_this()](const boost::system::error_code& error,
-                                                          tcp::socket socket) {
-            if (error == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-            if (!error) {
-                if (self->open.load() >= ops_connections_max) {
-                    boost::system::error_code ignored;
-                    socket.close(ignored);  // a scraper gone wrong: nothing more is held
-                } else {
-                    self->serve(std::move(socket));
+        acceptor.async_accept(
+            [self = this](const boost::system::error_code& error, tcp::socket socket) {
+                if (error == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+                if (!error) {
+                    if (self->open.load() >= ops_connections_max) {
+                        boost::system::error_code ignored;
+                        socket.close(ignored);  // a scraper gone wrong: nothing more is held
+                    } else {
+                        self->serve(std::move(socket));
+                    }
                 }
-            }
-            self->accept_next();
-        });
+                self->accept_next();
+            });
     }
 
     struct exchange {
@@ -69,15 +72,14 @@ struct ops_http::impl : std::enable_shared_from_this<ops_http::impl> {
         x->parser->header_limit(header_limit);
         x->parser->body_limit(0);
         x->stream.expires_after(request_timeout);
-        http::async_read(
-            x->stream, x->buffer, *x->parser,
-            [self = shared_from_this(), x](const boost::system::error_code& error, std::size_t) {
-                if (error) {
-                    self->done(*x);
-                    return;
-                }
-                self->answer(x);
-            });
+        http::async_read(x->stream, x->buffer, *x->parser,
+                         [self = this, x](const boost::system::error_code& error, std::size_t) {
+                             if (error) {
+                                 self->done(*x);
+                                 return;
+                             }
+                             self->answer(x);
+                         });
     }
 
     void answer(const std::shared_ptr<exchange>& x) {
@@ -114,9 +116,9 @@ struct ops_http::impl : std::enable_shared_from_this<ops_http::impl> {
         r.prepare_payload();
         if (head) r.body().clear();  // Content-Length stays the GET's
         x->stream.expires_after(request_timeout);
-        http::async_write(x->stream, r,
-                          [self = shared_from_this(), x](const boost::system::error_code&,
-                                                         std::size_t) { self->done(*x); });
+        http::async_write(
+            x->stream, r,
+            [self = this, x](const boost::system::error_code&, std::size_t) { self->done(*x); });
     }
 
     void done(exchange& x) {
@@ -159,12 +161,10 @@ std::uint16_t ops_http::port() const {
 void ops_http::stop() {
     if (_impl->stopped) return;
     _impl->stopped = true;
-    asio::post(_impl->context, [i = _impl] {
-        boost::system::error_code ignored;
-        i->acceptor.close(ignored);
-    });
     _impl->context.stop();
     if (_impl->thread.joinable()) _impl->thread.join();
+    boost::system::error_code ignored;
+    _impl->acceptor.close(ignored);  // its thread is done: nothing else touches it now
 }
 
 }  // namespace stampd::net
