@@ -82,8 +82,10 @@ env -u STAMPD_TOKEN_FILE STAMPCTL="$prefix/bin/stampctl" STAMPD_SERVER="127.0.0.
 grep -q "tour done" "$work/tour.log" || fail "the tour did not finish"
 http_port=$(sed -n 's/.*(\/metrics, \/healthz, \/readyz) on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/stampd.log")
 [ -n "$http_port" ] || fail "the installed stampd did not say where /metrics is"
-curl -sf "http://127.0.0.1:$http_port/readyz" | grep -qx ready || fail "/readyz is not ready"
-curl -sf "http://127.0.0.1:$http_port/metrics" | grep -q '^stampd_confirms_total [1-9]' ||
+# Read whole, then searched: `curl | grep -q` fails under pipefail when grep stops reading early.
+[ "$(curl -sf "http://127.0.0.1:$http_port/readyz")" = ready ] || fail "/readyz is not ready"
+curl -sf "http://127.0.0.1:$http_port/metrics" >"$work/metrics.txt" || fail "no /metrics"
+grep -q '^stampd_confirms_total [1-9]' "$work/metrics.txt" ||
   fail "/metrics of the installed stampd counts no confirm after the tour"
 
 echo "== the installed stamp-web serves its installed front end"
