@@ -351,7 +351,8 @@ TEST(operations, a_slow_commit_is_logged_as_a_warning_and_counted) {
     std::filesystem::remove(arm);
     const std::string log = read_text(server.log());
     EXPECT_NE(log.find("storage_faults: a slow call into fdatasync"), std::string::npos) << log;
-    EXPECT_NE(log.find(" warning runtime: slow commit: LSN 2..2 (1 records) took "), std::string::npos)
+    EXPECT_NE(log.find(" warning runtime: slow commit: LSN 2..2 (1 records) took "),
+              std::string::npos)
         << log;
     EXPECT_NE(log.find("over slow_commit_ms = 100"), std::string::npos) << log;
     prometheus_scrape s;

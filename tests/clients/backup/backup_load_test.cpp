@@ -17,6 +17,8 @@
 
 namespace stampd::backup_test {
 using namespace stampd::processes;
+using scan_test::acked_line;
+using scan_test::read_acked;
 using stampd::scan_test::read_warehouse;
 using stampd::scan_test::warehouse_view;
 namespace {
@@ -24,20 +26,6 @@ namespace {
 int env_int(const char* name, int fallback) {
     const char* text = std::getenv(name);
     return text != nullptr && std::atoi(text) > 0 ? std::atoi(text) : fallback;
-}
-
-struct acked_line {
-    std::uint32_t po, box;
-    std::uint64_t lsn;
-};
-
-std::vector<acked_line> read_acked(const std::string& path) {
-    std::vector<acked_line> out;
-    std::ifstream in(path);
-    acked_line a{};
-    while (in >> a.po >> a.box >> a.lsn)
-        out.push_back(a);
-    return out;
 }
 
 std::string trimmed(std::string s) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -76,6 +77,21 @@ inline ::testing::AssertionResult read_warehouse(const std::string& server, ware
         if (b->region() == fb::Region::FED) v.fed_balance = b->balance();
     }
     return ::testing::AssertionSuccess();
+}
+
+// One line of stamp-scan's --acked file: a confirm acknowledged, with the LSN it was applied at.
+struct acked_line {
+    std::uint32_t po, box;
+    std::uint64_t lsn;
+};
+
+inline std::vector<acked_line> read_acked(const std::string& path) {
+    std::vector<acked_line> out;
+    std::ifstream in(path);
+    acked_line a{};
+    while (in >> a.po >> a.box >> a.lsn)
+        out.push_back(a);
+    return out;
 }
 
 }  // namespace stampd::scan_test

@@ -31,20 +31,6 @@ std::uintmax_t file_size(const std::string& path) {
     return ec ? 0 : size;
 }
 
-struct acked_line {
-    std::uint32_t po, box;
-    std::uint64_t lsn;
-};
-
-std::vector<acked_line> read_acked(const std::string& path) {
-    std::vector<acked_line> out;
-    std::ifstream in(path);
-    acked_line a{};
-    while (in >> a.po >> a.box >> a.lsn)
-        out.push_back(a);
-    return out;
-}
-
 // Every acknowledged confirm is Confirmed, none was acknowledged twice, and the ledger holds
 // exactly one USAGE per confirmed unit.
 void check_after_restart(const std::string& server, const std::string& acked_path) {
