@@ -19,8 +19,10 @@ static_assert(std::endian::native == std::endian::little, "the format stores nat
 template <typename Sink>
 class writer {
 public:
-    explicit writer(Sink& sink) : _sink(sink) {}
-    static constexpr u32 version = snapshot_format_version;  // always writes the newest
+    // Writes format `format`: the newest, or an earlier one from snapshot_format_writable_min
+    // to learn the digest a snapshot of that format would hold (state_digest).
+    writer(Sink& sink, u32 format) : version(format), _sink(sink) {}
+    const u32 version;
 
     template <typename T>
     requires std::is_integral_v<T> || std::is_enum_v<T>
@@ -285,7 +287,7 @@ struct hash_sink {
 
 template <typename Sink>
 void encode_tables(writer<Sink>& w, const state& s) {
-    w(snapshot_format_version, s.last_lsn, s.last_time_us, s.po_number_next);
+    w(w.version, s.last_lsn, s.last_time_us, s.po_number_next);
     w(s.users, s.consignees, s.products, s.shipments);
     w.io(static_cast<u64>(s.boxes.size()));
     for (box_id id = 1; id <= s.boxes.size(); ++id) {
@@ -398,8 +400,14 @@ void rebuild_indexes(state& s) {
 void encode_snapshot(const state& s, std::vector<u8>& out) {
     out.clear();
     vector_sink sink{out};
-    writer<vector_sink> w(sink);
+    writer<vector_sink> w(sink, snapshot_format_version);
     encode_tables(w, s);
+}
+
+u32 snapshot_format_of(std::span<const u8> bytes) {
+    u32 version = 0;
+    if (bytes.size() >= sizeof version) std::memcpy(&version, bytes.data(), sizeof version);
+    return version;
 }
 
 snapshot_error decode_snapshot(std::span<const u8> bytes, state& out, snapshot_indexes indexes) {
@@ -441,11 +449,16 @@ std::string_view to_string(snapshot_error e) {
 }
 
 u64 state_digest(const state& s) {
+    return state_digest(s, snapshot_format_version);
+}
+
+u64 state_digest(const state& s, u32 format) {
+    assert(format >= snapshot_format_writable_min && format <= snapshot_format_version);
     XXH3_state_t* hash = XXH3_createState();
     assert(hash != nullptr);
     XXH3_64bits_reset(hash);
     hash_sink sink{hash};
-    writer<hash_sink> w(sink);
+    writer<hash_sink> w(sink, format);
     encode_tables(w, s);
     const u64 digest = XXH3_64bits_digest(hash);
     XXH3_freeState(hash);

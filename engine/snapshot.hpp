@@ -22,8 +22,22 @@ namespace stampd {
 // 5: tax by component: rates per province and component in settings and on invoices, the tax of
 //    each component in invoice totals (3 and 4 still read: a combined rate is its province's HST
 //    or GST).
+// 6: a PO keeps the history of its states and its cancel reason, an outbound record who shipped
+//    it and when (3 to 5 still read: no history, no reason, not shipped).
 inline constexpr u32 snapshot_format_version = 6;
 inline constexpr u32 snapshot_format_readable_min = 3;
+// The earliest format the encoder can still write (for digests only, below): 3 and 4 kept one
+// combined tax rate that is not written back.
+inline constexpr u32 snapshot_format_writable_min = 5;
+
+// The format of an encoded state (its first field), 0 when too short to say.
+u32 snapshot_format_of(std::span<const u8> bytes);
+
+// The digest of `s` written as `format` (snapshot_format_writable_min..snapshot_format_version):
+// what a snapshot of that format holds. state_digest(s) (engine.hpp) is the newest format's.
+// A snapshot of an earlier format is compared with a state by this digest, since the state the
+// new format writes holds more.
+u64 state_digest(const state& s, u32 format);
 
 void encode_snapshot(const state& s, std::vector<u8>& out);
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "engine/snapshot.hpp"
 #include "wal/storage/record.hpp"
 
 namespace stampd::audit {
@@ -28,6 +29,9 @@ wal::status list_snapshots(const wal::lmdb_env& snapshots, std::vector<snapshot_
         if (value.mv_size >= wal::snapshot_header_size) {
             std::memcpy(&e.header, value.mv_data, wal::snapshot_header_size);
             e.has_header = true;
+            const auto* bytes = static_cast<const std::uint8_t*>(value.mv_data);
+            e.format = snapshot_format_of(
+                std::span(bytes, value.mv_size).subspan(wal::snapshot_header_size));
         }
         out.push_back(e);
     }

@@ -18,7 +18,8 @@ struct snapshot_entry {
     std::uint64_t key_lsn = 0;
     bool has_header = false;
     wal::snapshot_header header{};
-    std::uint64_t size = 0;  // bytes of the value
+    std::uint64_t size = 0;    // bytes of the value
+    std::uint32_t format = 0;  // of the state after the header (engine/snapshot.hpp), 0: too short
 };
 
 // The snapshots present now, oldest first (at most snapshot_entries_max).

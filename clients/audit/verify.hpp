@@ -40,6 +40,7 @@ struct snapshot_report {
     std::uint64_t lsn = 0;
     std::uint64_t size = 0;
     bool has_header = false;                 // the value is long enough to hold one
+    std::uint32_t format = 0;                // of its state (engine/snapshot.hpp)
     std::string self_check = "not checked";  // "ok", or what check_snapshot_value found
     bool compared = false;  // with the replayed state and the log's chain at its LSN
     bool digest_matches = false;
@@ -92,6 +93,8 @@ verify_report verify(const wal::data_dir& dir, const verify_options& options);
 std::vector<region_summary> summarise(const state& s);
 
 void print_text(const verify_report& r, std::FILE* out);
+// "6, 6 hold; the log is sealed through LSN 52 …": the seals line of print_text.
+std::string seals_text(const seal_report& s);
 void print_json(const verify_report& r, std::FILE* out);
 
 }  // namespace stampd::audit

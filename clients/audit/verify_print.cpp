@@ -3,6 +3,7 @@
 
 #include "clients/audit/verify.hpp"
 #include "clients/lib/json.hpp"
+#include "engine/snapshot.hpp"
 
 namespace stampd::audit {
 namespace {
@@ -14,8 +15,12 @@ double per_second_m(std::uint64_t records, double seconds) {
 void print_snapshots(const verify_report& r, std::FILE* out) {
     std::fprintf(out, "snapshots: %zu\n", r.snapshots.size());
     for (const snapshot_report& s : r.snapshots) {
-        std::fprintf(out, "  LSN %" PRIu64 " (%" PRIu64 " bytes): self-check %s", s.lsn, s.size,
-                     s.self_check.c_str());
+        const std::string format =
+            s.format == 0 || s.format == snapshot_format_version
+                ? ""
+                : ", format " + std::to_string(s.format) + " of an earlier release";
+        std::fprintf(out, "  LSN %" PRIu64 " (%" PRIu64 " bytes%s): self-check %s", s.lsn, s.size,
+                     format.c_str(), s.self_check.c_str());
         if (s.compared) {
             std::fprintf(out, "; digest %s %s replayed; chain %s %s log",
                          hex64(s.stored_digest).c_str(),
@@ -49,6 +54,19 @@ json::value unum(std::uint64_t v) {
 
 }  // namespace
 
+std::string seals_text(const seal_report& s) {
+    std::string line = std::to_string(s.seals) + ", " + std::to_string(s.holding) +
+                       " hold; the log is sealed through LSN " + std::to_string(s.sealed_through);
+    if (s.sealed_from > 0 && s.sealed_through > 0) {
+        line += " from LSN " + std::to_string(s.sealed_from + 1) +
+                " (sealing began there: the records before are not sealed)";
+    }
+    if (s.broken) {
+        line += ", not after: the seal of LSN " + std::to_string(s.first_broken) + " does not hold";
+    }
+    return line;
+}
+
 void print_text(const verify_report& r, std::FILE* out) {
     std::fprintf(out, "stamp-audit verify %s\n", r.dir.c_str());
     std::fprintf(out, "log: LSN 1..%" PRIu64 " when the audit started\n", r.log_last_lsn);
@@ -60,20 +78,7 @@ void print_text(const verify_report& r, std::FILE* out) {
                  r.records_applied, r.replayed_to_lsn, r.replay_seconds,
                  per_second_m(r.records_applied, r.replay_seconds), hex64(r.final_digest).c_str());
     print_snapshots(r, out);
-    if (r.seals.checked) {
-        std::string line =
-            "seals: " + std::to_string(r.seals.seals) + ", " + std::to_string(r.seals.holding) +
-            " hold; the log is sealed through LSN " + std::to_string(r.seals.sealed_through);
-        if (r.seals.sealed_from > 0 && r.seals.sealed_through > 0) {
-            line += " from LSN " + std::to_string(r.seals.sealed_from + 1) +
-                    " (sealing began there: the records before are not sealed)";
-        }
-        if (r.seals.broken) {
-            line += ", not after: the seal of LSN " + std::to_string(r.seals.first_broken) +
-                    " does not hold";
-        }
-        std::fprintf(out, "%s\n", line.c_str());
-    }
+    if (r.seals.checked) std::fprintf(out, "seals: %s\n", seals_text(r.seals).c_str());
     std::fprintf(out, "invariants (SPEC §12 1-5) at LSN %" PRIu64 ": %s\n", r.replayed_to_lsn,
                  r.invariants.empty()
                      ? "ok"
@@ -96,6 +101,7 @@ void print_json(const verify_report& r, std::FILE* out) {
     for (const snapshot_report& s : r.snapshots) {
         snapshots.push_back(json::object{{"lsn", unum(s.lsn)},
                                          {"size", unum(s.size)},
+                                         {"format", unum(s.format)},
                                          {"self_check", s.self_check},
                                          {"compared", s.compared},
                                          {"digest_matches", s.digest_matches},

@@ -188,6 +188,7 @@ status data_dir::load_newest_snapshot(std::uint64_t at, snapshot_reading how, st
             loaded.lsn = lsn;
             loaded.chain = c.header.chain;
             loaded.digest = c.header.digest;
+            loaded.format = c.format;
             return false;
         }
         loaded.passed_over +=

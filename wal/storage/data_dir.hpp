@@ -33,6 +33,7 @@ struct loaded_snapshot {
     std::uint64_t lsn = 0;
     std::uint64_t chain = 0;   // the log's chain at lsn
     std::uint64_t digest = 0;  // the state's digest, from the snapshot's header
+    std::uint32_t format = 0;  // the state's format (engine/snapshot.hpp)
     std::string passed_over;   // newer snapshots that failed their checks, and why
 };
 

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "engine/engine.hpp"
+#include "engine/snapshot.hpp"
 #include "wal/storage/durable_mark.hpp"
 #include "wal/storage/log_reader.hpp"
 #include "wal/storage/payload.hpp"
@@ -108,6 +109,21 @@ status recover(const data_dir& dir, state& out, recovery_result& result) {
         return s;
     }
     result.notes = loaded.passed_over;
+    if (loaded.lsn > 0 && loaded.format < snapshot_format_version) {
+        // An earlier release wrote it: the state it holds lacks what this release keeps (a PO's
+        // history, say), which a replay of the log gives. Replayed from LSN 1 instead, once: the
+        // next snapshot is of this release's format. The state is then the one stamp-audit's
+        // replay computes, and every later snapshot compares equal with it.
+        result.notes += "the snapshot at LSN " + std::to_string(loaded.lsn) + " is of format " +
+                        std::to_string(loaded.format) +
+                        ", an earlier release's; this release writes format " +
+                        std::to_string(snapshot_format_version) +
+                        ", which holds more: replaying the log from LSN 1 instead (once; the "
+                        "next snapshot is of format " +
+                        std::to_string(snapshot_format_version) + "); ";
+        out = state{};
+        loaded = loaded_snapshot{};
+    }
     if (loaded.lsn > log_end) {
         return corrupted(at_lsn(loaded.lsn, "the snapshot is ahead of the log, which ends at LSN " +
                                                 std::to_string(log_end)));

@@ -61,7 +61,14 @@ snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& 
         c.detail = std::string{to_string(e)};
         return c.status = snapshot_status::bad_state, c;
     }
-    c.digest = verify ? state_digest(out) : c.header.digest;
+    c.format = snapshot_format_of(state_bytes);
+    if (!verify) {
+        c.digest = c.header.digest;
+    } else if (c.format >= snapshot_format_writable_min) {
+        c.digest = state_digest(out, c.format);
+    } else {
+        c.digest = XXH3_64bits(state_bytes.data(), state_bytes.size());
+    }
     if (c.digest != c.header.digest || out.last_lsn != c.header.lsn) {
         c.status = snapshot_status::digest_mismatch;
     }

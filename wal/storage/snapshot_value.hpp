@@ -26,7 +26,8 @@ struct snapshot_check {
     snapshot_status status = snapshot_status::ok;
     snapshot_header header{};    // as stored (zero when truncated)
     std::uint64_t checksum = 0;  // computed over the bytes (once the header is read)
-    std::uint64_t digest = 0;    // of the decoded state (once it decodes)
+    std::uint64_t digest = 0;    // of the decoded state (once it decodes), in its own format
+    std::uint32_t format = 0;    // the state's format (engine/snapshot.hpp), once it decodes
     std::string detail;          // the decoder's reason, for bad_state
 
     bool ok() const { return status == snapshot_status::ok; }
@@ -35,7 +36,9 @@ struct snapshot_check {
 };
 
 // Every check, with the figures: `out` holds the decoded state when the status is ok or
-// digest_mismatch, else is left empty.
+// digest_mismatch, else is left empty. A snapshot of an earlier format is checked against the
+// digest of that format: of the decoded state written again in it (from 5), or of its bytes
+// (3 and 4, which the encoder no longer writes).
 snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& out,
                                     snapshot_reading how = snapshot_reading::verify);
 
