@@ -212,13 +212,14 @@ wal::status read_log_ends(const wal::lmdb_env& log, manifest& m) {
 }
 
 // stamp-audit's verify on `dir`; fills what the manifest says of the log and its snapshots.
-result verify_dir(result r, const std::string& dir, bool quiet) {
+result verify_dir(result r, const std::string& dir, const verify_options& o) {
     std::unique_ptr<wal::data_dir> copy;
     if (wal::status s = wal::data_dir::open_for_reading(dir, copy); !s.ok()) {
         return fail(std::move(r), result_kind::failed, s.message());
     }
-    const audit::verify_report v = audit::verify(*copy, {.quiet = quiet});
+    const audit::verify_report v = audit::verify(*copy, {.seal_key = o.seal_key, .quiet = o.quiet});
     r.findings.insert(r.findings.end(), v.findings.begin(), v.findings.end());
+    r.seals = v.seals;
     manifest& m = r.contents;
     m.log_last_lsn = v.log_last_lsn;
     m.records = v.records_checked;
@@ -300,7 +301,7 @@ result save(const save_options& o) {
         return fail(std::move(r), result_kind::failed, s.message() + kept);
     }
     source.reset();
-    r = verify_dir(std::move(r), partial, o.quiet);
+    r = verify_dir(std::move(r), partial, o.verify);
     if (!r.ok()) {
         if (r.error.empty()) r.error = "the copy does not verify (findings below)" + kept;
         return r;
@@ -320,7 +321,7 @@ result save(const save_options& o) {
     return r;
 }
 
-result check(const std::string& backup_path, bool quiet) {
+result check(const std::string& backup_path, const verify_options& o) {
     const auto start = clock_type::now();
     result r;
     const std::string backup = without_trailing_slash(backup_path);
@@ -351,7 +352,7 @@ result check(const std::string& backup_path, bool quiet) {
                     backup + " does not match its MANIFEST (findings below)");
     }
     const manifest listed = r.contents;
-    r = verify_dir(std::move(r), backup, quiet);
+    r = verify_dir(std::move(r), backup, o);
     const manifest& seen = r.contents;
     if (seen.log_last_lsn != listed.log_last_lsn || seen.log_last_chain != listed.log_last_chain ||
         seen.state_digest != listed.state_digest) {
@@ -371,7 +372,7 @@ result check(const std::string& backup_path, bool quiet) {
     return r;
 }
 
-result restore(const std::string& backup, const std::string& data_path, bool quiet) {
+result restore(const std::string& backup, const std::string& data_path, const verify_options& o) {
     const auto start = clock_type::now();
     const std::string data = without_trailing_slash(data_path);
     const std::string temporary = data + ".restoring";
@@ -384,7 +385,7 @@ result restore(const std::string& backup, const std::string& data_path, bool qui
         !wrong.empty()) {
         return fail(std::move(r), result_kind::failed, wrong);
     }
-    result checked = check(backup, quiet);
+    result checked = check(backup, o);
     if (!checked.ok()) {
         checked.path = data;
         return checked;

@@ -34,20 +34,29 @@ struct result {
     manifest contents;  // save: what was written; check, restore: what the MANIFEST says
     std::vector<audit::finding> findings;  // the manifest's mismatches, then verify's findings
     std::string path;                      // the backup (save, check) or the restored directory
+    audit::seal_report seals;              // checked only when a seal key was given
     std::uint64_t source_log_bytes = 0;    // save: the live log's data.mdb, before compaction
     double seconds = 0;
 
     bool ok() const { return kind == result_kind::ok; }
 };
 
+// How a copy is verified. With the key stampd seals the log with (--seal-key-file), every seal in
+// SEALS is checked as stamp-audit verify --seal-key-file checks it: one that does not hold fails
+// the save, the check or the restore.
+struct verify_options {
+    bool quiet = false;
+    std::string seal_key;
+};
+
 struct save_options {
     std::string data;  // the data directory, served or not
     std::string out;   // the backup: must not exist, or be an empty directory
-    bool quiet = false;
+    verify_options verify;
 };
 
 result save(const save_options& o);
-result check(const std::string& backup, bool quiet);
-result restore(const std::string& backup, const std::string& data, bool quiet);
+result check(const std::string& backup, const verify_options& o);
+result restore(const std::string& backup, const std::string& data, const verify_options& o);
 
 }  // namespace stampd::backup

@@ -15,6 +15,7 @@
 #include "clients/backup/backup.hpp"
 #include "clients/lib/json.hpp"
 #include "engine/build_info.hpp"
+#include "net/protocol/secret_file.hpp"
 
 namespace {
 
@@ -32,7 +33,22 @@ constexpr std::size_t findings_printed_max = 20;
 struct common_args {
     bool json = false;
     bool quiet = false;
+    std::string seal_key_file;
 };
+
+// The verify options of `a`: its seal key read from its file. False (the message printed) when
+// the file cannot be used; a warning (a key file others can read) is printed and does not stop.
+bool verify_options_of(const common_args& a, backup::verify_options& out) {
+    out.quiet = a.quiet;
+    if (a.seal_key_file.empty()) return true;
+    std::string error, warning;
+    if (!net::read_secret_file(a.seal_key_file, out.seal_key, error, warning)) {
+        std::fprintf(stderr, "stamp-backup: %s\n", error.c_str());
+        return false;
+    }
+    if (!warning.empty()) std::fprintf(stderr, "stamp-backup: warning: %s\n", warning.c_str());
+    return true;
+}
 
 json::value unum(std::uint64_t v) {
     return json::value{v};
@@ -74,6 +90,14 @@ void print_json(const char* command, const backup::result& r) {
         {"seconds", r.seconds},
         {"source_log_bytes", r.source_log_bytes == 0 ? json::value{} : unum(r.source_log_bytes)},
         {"manifest", r.contents.log_last_lsn == 0 ? json::value{} : manifest_json(r.contents)},
+        {"seals", !r.seals.checked
+                      ? json::value{}
+                      : json::value{json::object{{"seals", unum(r.seals.seals)},
+                                                 {"holding", unum(r.seals.holding)},
+                                                 {"sealed_from", unum(r.seals.sealed_from)},
+                                                 {"sealed_through", unum(r.seals.sealed_through)},
+                                                 {"broken", r.seals.broken},
+                                                 {"first_broken", unum(r.seals.first_broken)}}}},
         {"findings", std::move(findings)}};
     std::string text;
     json::write(text, v);
@@ -91,7 +115,8 @@ std::uint64_t bytes_of(const backup::manifest& m, std::string_view name) {
     return 0;
 }
 
-void print_contents(const backup::manifest& m) {
+void print_contents(const backup::result& r) {
+    const backup::manifest& m = r.contents;
     std::printf("  log        LSN %" PRIu64 "..%" PRIu64 " (%" PRIu64
                 " records), chain %s, state digest %s\n",
                 m.log_first_lsn, m.log_last_lsn, m.records, audit::hex64(m.log_last_chain).c_str(),
@@ -105,6 +130,7 @@ void print_contents(const backup::manifest& m) {
     for (const backup::manifest_file& f : m.files)
         std::printf(" %s %.1f MiB", f.name.c_str(), mib(f.size));
     std::printf("\n");
+    if (r.seals.checked) std::printf("  seals      %s\n", audit::seals_text(r.seals).c_str());
 }
 
 // The failure, its findings, and the exit code.
@@ -134,7 +160,7 @@ int finish(const char* command, const backup::result& r, const common_args& a) {
     if (name == "save") {
         std::printf("stamp-backup: saved into %s in %.2f s; verify %s\n", r.path.c_str(), r.seconds,
                     m.verify.c_str());
-        print_contents(m);
+        print_contents(r);
         std::printf("  compacted  the log %.1f MiB -> %.1f MiB\n", mib(r.source_log_bytes),
                     mib(bytes_of(m, "log/data.mdb")));
         std::printf("  manifest   %s/MANIFEST\n", r.path.c_str());
@@ -143,11 +169,11 @@ int finish(const char* command, const backup::result& r, const common_args& a) {
             "stamp-backup: %s checks clean in %.2f s: %zu file(s) match the MANIFEST, "
             "verify clean\n",
             r.path.c_str(), r.seconds, m.files.size());
-        print_contents(m);
+        print_contents(r);
     } else {
         std::printf("stamp-backup: restored into %s in %.2f s; start stampd on it\n",
                     r.path.c_str(), r.seconds);
-        print_contents(m);
+        print_contents(r);
     }
     return exit_done;
 }
@@ -155,6 +181,9 @@ int finish(const char* command, const backup::result& r, const common_args& a) {
 void add_common(CLI::App* sub, common_args& a) {
     sub->add_flag("--json", a.json, "print one JSON object instead of text");
     sub->add_flag("--quiet", a.quiet, "no progress on stderr");
+    sub->add_option("--seal-key-file", a.seal_key_file,
+                    "the key stampd seals the log with (its --seal-key-file): check every seal "
+                    "in SEALS as stamp-audit verify does; a seal that does not hold fails");
     sub->footer(exit_codes_help);
 }
 
@@ -211,13 +240,19 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? exit_done : exit_usage;
     }
+    backup::verify_options verify;
     if (save->parsed()) {
-        return finish("save", backup::save({.data = save_data, .out = save_out, .quiet = sa.quiet}),
+        if (!verify_options_of(sa, verify)) return exit_usage;
+        return finish("save", backup::save({.data = save_data, .out = save_out, .verify = verify}),
                       sa);
     }
-    if (check->parsed()) return finish("check", backup::check(check_backup, ca.quiet), ca);
+    if (check->parsed()) {
+        if (!verify_options_of(ca, verify)) return exit_usage;
+        return finish("check", backup::check(check_backup, verify), ca);
+    }
     if (restore->parsed()) {
-        return finish("restore", backup::restore(restore_from, restore_data, ra.quiet), ra);
+        if (!verify_options_of(ra, verify)) return exit_usage;
+        return finish("restore", backup::restore(restore_from, restore_data, verify), ra);
     }
     return exit_usage;
 }

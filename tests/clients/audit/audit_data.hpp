@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,29 @@
 #include "wal/storage/record.hpp"
 
 namespace stampd::testing {
+
+// A seal key file as an operator would make it: 40 bytes on its first line, owner-only.
+inline std::string write_seal_key(const std::string& file, char fill = 'k') {
+    const std::string key(40, fill);
+    { std::ofstream(file, std::ios::trunc) << key << "\n"; }
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return key;
+}
+
+// A data directory stampd sealed under `key` every 10 records: the bootstrap and 50 stamp orders,
+// then a stop. Seals at LSN 10, 20, 30, 40, 50 and at the stop's snapshot, 52.
+inline void write_sealed_run(const std::string& data, const std::string& key) {
+    runtime_harness h;
+    wal::runtime_options sealed;
+    sealed.seal_key = key;
+    sealed.seal_every_records = 10;
+    ASSERT_TRUE(h.open(data, sealed).ok()) << h.error;
+    bootstrap(h);
+    for (std::uint64_t r = 1; r <= 50; ++r)
+        h.run(workload_finance, tagged_order(4, r));
+    h.runtime->stop();
+}
 
 // What the run below leaves, per region (SPEC §8), and who is who.
 struct expected_region {

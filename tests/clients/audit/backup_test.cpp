@@ -195,5 +195,45 @@ TEST_F(backup_test, a_damaged_source_leaves_no_backup_only_the_partial_copy) {
     EXPECT_NE(again.err.find(backup() + ".partial exists"), std::string::npos) << again.err;
 }
 
+// A log stampd sealed (issue 14): with the key, save and check check every seal and print how far
+// the log is sealed; under another key the seals do not hold, and the restore refuses the
+// backup before it writes anything. A key file that cannot be read is a usage error.
+TEST(backup_seals, save_and_check_check_the_seals_and_a_wrong_key_stops_the_restore) {
+    temp_dir work;
+    const std::string data = work / "data", key_file = work / "seal.key";
+    const std::string wrong_key_file = work / "wrong.key", out = work / "backup";
+    const std::string key = write_seal_key(key_file);
+    write_seal_key(wrong_key_file, 'x');
+    write_sealed_run(data, key);
+    const auto backup = [&](std::vector<std::string> args) {
+        args.push_back("--quiet");
+        return run_program(work, STAMP_BACKUP, args);
+    };
+    ran r = backup({"save", "--data", data, "--out", out, "--seal-key-file", key_file});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    // LSN 10, 20, 30, 40, 50 and the snapshot's at the stop, 52.
+    EXPECT_NE(r.out.find("seals      6, 6 hold; the log is sealed through LSN 52"),
+              std::string::npos)
+        << r.out;
+    r = backup({"check", out, "--seal-key-file", key_file, "--json"});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("\"sealed_through\":52"), std::string::npos) << r.out;
+    r = backup({"check", out});  // without the key the seals are copied, not checked
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out.find("seals "), std::string::npos) << r.out;
+
+    const std::string restored = work / "restored";
+    r = backup({"restore", "--from", out, "--data", restored, "--seal-key-file", wrong_key_file});
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find("LSN 10: the seal's HMAC does not hold under this key"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(std::filesystem::exists(restored));
+    EXPECT_FALSE(std::filesystem::exists(restored + ".restoring"));
+
+    r = backup({"check", out, "--seal-key-file", work / "no-such.key"});
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("no-such.key"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace stampd::testing

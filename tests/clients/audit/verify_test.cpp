@@ -303,15 +303,6 @@ TEST_F(verify_test, not_a_data_directory_names_the_path_and_what_is_missing) {
     expect_missing("no log/data.mdb in it");
 }
 
-// A seal key file as an operator would make it: 40 bytes on its first line, owner-only.
-std::string write_seal_key(const std::string& file) {
-    const std::string key(40, 'k');
-    { std::ofstream(file) << key << "\n"; }
-    std::filesystem::permissions(
-        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    return key;
-}
-
 // The keyed seal (issue 14): the chain of XXH3 checksums finds accidents, not a forger. A record
 // is changed (a station swapped) and every record after it re-encoded with a recomputed
 // checksum and chain, DATA/DURABLE rewritten to match and the snapshots removed: plain verify
@@ -321,17 +312,7 @@ TEST(verify_seals, a_forged_record_with_a_recomputed_chain_is_found_by_the_seals
     temp_dir work;
     const std::string data = work / "data", key_file = work / "seal.key";
     const std::string key = write_seal_key(key_file);
-    {
-        runtime_harness h;
-        wal::runtime_options sealed;
-        sealed.seal_key = key;
-        sealed.seal_every_records = 10;
-        ASSERT_TRUE(h.open(data, sealed).ok()) << h.error;
-        bootstrap(h);
-        for (std::uint64_t r = 1; r <= 50; ++r)
-            h.run(workload_finance, tagged_order(4, r));
-        h.runtime->stop();
-    }
+    write_sealed_run(data, key);
     const std::vector<std::string> with_key = {"verify",  "--data",          data,
                                                "--quiet", "--seal-key-file", key_file};
     ran r = run_program(work, STAMP_AUDIT, with_key);
