@@ -3,6 +3,7 @@
 // same session, so the ratio holds where absolute times drift (bench/RESULTS.md).
 #include <benchmark/benchmark.h>
 
+#include "net/metrics.hpp"
 #include "net/protocol/command_codec.hpp"
 
 namespace stampd::bench {
@@ -33,6 +34,35 @@ void confirm_box_fingerprint(benchmark::State& st) {
     }
 }
 BENCHMARK(confirm_box_fingerprint)->Unit(benchmark::kNanosecond)->MinTime(1.0);
+
+// What /metrics adds to each confirmation (issue 17): the session counts the answer by kind and
+// code, the committer counts its event by kind. Relaxed atomic increments on counters no other
+// thread writes; compare with the verify + decode above.
+void confirm_box_metrics_counters(benchmark::State& st) {
+    static net::request_counts answers;
+    static net::event_counts events;
+    const event confirmed = box_confirmed{};
+    for (auto _ : st) {
+        answers.count(true, proto::Body::ConfirmBox, proto::Code::OK);
+        events.count(confirmed);
+        benchmark::ClobberMemory();
+    }
+}
+BENCHMARK(confirm_box_metrics_counters)->Unit(benchmark::kNanosecond)->MinTime(1.0);
+
+// Once a commit, not a confirmation: its time and its size into the two histograms (a commit
+// of a 64x16 load holds hundreds of confirmations).
+void commit_histograms(benchmark::State& st) {
+    static wal::commit_time_histogram times(wal::commit_time_bounds_us);
+    static wal::group_size_histogram sizes(wal::group_size_bounds);
+    std::uint64_t n = 0;
+    for (auto _ : st) {
+        times.observe(90 + (n & 1023));  // a sync of ~0.1-1 ms, as FIGURES.md's disk gives
+        sizes.observe(n++ & 1023);
+        benchmark::ClobberMemory();
+    }
+}
+BENCHMARK(commit_histograms)->Unit(benchmark::kNanosecond)->MinTime(1.0);
 
 }  // namespace
 }  // namespace stampd::bench
