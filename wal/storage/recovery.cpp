@@ -104,7 +104,7 @@ status recover(const data_dir& dir, state& out, recovery_result& result) {
     std::uint64_t log_end = 0;
     if (status s = dir.log().last_key(log_end); !s.ok()) return s;
     loaded_snapshot loaded;
-    if (status s = dir.load_newest_snapshot(UINT64_MAX, snapshot_reading::verify, out, loaded);
+    if (status s = dir.load_newest_snapshot(UINT64_MAX, snapshot_reading::recover, out, loaded);
         !s.ok()) {
         return s;
     }

@@ -53,20 +53,21 @@ snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& 
     const auto state_bytes = value.subspan(snapshot_header_size);
     c.checksum = snapshot_checksum(c.header, state_bytes);
     if (c.checksum != c.header.checksum) return c.status = snapshot_status::bad_checksum, c;
-    const bool verify = how == snapshot_reading::verify;
-    const snapshot_error e = decode_snapshot(
-        state_bytes, out, verify ? snapshot_indexes::all : snapshot_indexes::without_barcodes);
+    const snapshot_error e =
+        decode_snapshot(state_bytes, out,
+                        how == snapshot_reading::for_reading ? snapshot_indexes::without_barcodes
+                                                             : snapshot_indexes::all);
     if (e != snapshot_error::ok) {
         out = state{};
         c.detail = std::string{to_string(e)};
         return c.status = snapshot_status::bad_state, c;
     }
     c.format = snapshot_format_of(state_bytes);
-    if (!verify) {
+    if (how == snapshot_reading::for_reading) {
         c.digest = c.header.digest;
-    } else if (c.format >= snapshot_format_writable_min) {
+    } else if (how == snapshot_reading::verify && c.format >= snapshot_format_writable_min) {
         c.digest = state_digest(out, c.format);
-    } else {
+    } else {  // recover, or a format the encoder no longer writes: the bytes' own digest
         c.digest = XXH3_64bits(state_bytes.data(), state_bytes.size());
     }
     if (c.digest != c.header.digest || out.last_lsn != c.header.lsn) {
