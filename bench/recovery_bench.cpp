@@ -2,7 +2,8 @@
 // confirmed) from its newest snapshot, and the full replay rate from LSN 1 with no snapshot, in
 // the same run. Also the snapshot's size and how long the snapshot thread takes to write it —
 // time spent off the writer thread, which never waits for a snapshot.
-// Usage: recovery_bench [--boxes N] [--dir DIR]   (N = 5,000,000 makes 10 million records)
+// Usage: recovery_bench [--boxes N] [--dir DIR] [--keep]   (N = 5,000,000: 10 million records)
+//   --keep   leave DIR (to profile a replay of it: stamp-audit verify --single-thread --data DIR)
 #include <sys/stat.h>
 
 #include <chrono>
@@ -72,13 +73,16 @@ void build_log(const std::string& dir, std::uint32_t boxes) {
 int main(int argc, char** argv) {
     std::uint32_t boxes = 5'000'000;
     std::string dir = "/tmp/stampd-recovery-bench";
+    bool keep = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--boxes") == 0 && i + 1 < argc)
             boxes = std::stoul(argv[++i]);
         else if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
+        else if (std::strcmp(argv[i], "--keep") == 0)
+            keep = true;
         else {
-            std::fprintf(stderr, "usage: recovery_bench [--boxes N] [--dir DIR]\n");
+            std::fprintf(stderr, "usage: recovery_bench [--boxes N] [--dir DIR] [--keep]\n");
             return 2;
         }
     }
@@ -126,6 +130,6 @@ int main(int argc, char** argv) {
         std::printf("full replay from LSN 1      %.2f s, %.2f million records/s\n", seconds,
                     r.replayed / seconds / 1e6);
     }
-    std::filesystem::remove_all(dir);
+    if (!keep) std::filesystem::remove_all(dir);
     return 0;
 }
