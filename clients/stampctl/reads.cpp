@@ -150,6 +150,8 @@ namer server_namer(client::connection& c) {
     auto lookups = std::make_shared<std::size_t>(0);
     return [&c, known, lookups](referent kind, u32 id) -> std::string {
         if (const auto found = known->find({kind, id}); found != known->end()) return found->second;
+        // An outbound record's number is its id's: named without asking, outside the budget.
+        if (kind == referent::outbound) return (*known)[{kind, id}] = outbound_number(id);
         if (*lookups >= name_lookups_max) return "";
         ++*lookups;
         client::response answer;
@@ -160,9 +162,7 @@ namer server_namer(client::connection& c) {
         std::string& name = (*known)[{kind, id}];
         const auto text = [](const flatbuffers::String* t) { return t ? t->str() : ""; };
         switch (kind) {
-            case referent::outbound:
-                name = outbound_number(id);  // its number is its id's: nothing to ask
-                --*lookups;
+            case referent::outbound:  // named above
                 break;
             case referent::po:
                 if (ask(proto::Body::GetPo,

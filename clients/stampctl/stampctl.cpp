@@ -87,8 +87,19 @@ std::string readable_formatter::make_usage(const CLI::App* app, std::string name
     std::string usage = CLI::Formatter::make_usage(app, name);
     std::string required;
     for (const CLI::Option* o : app->get_options()) {
-        if (!o->get_required() || o->get_positional()) continue;
         const std::string& text = o->get_option_text();
+        if (o->get_positional()) {
+            // The object a command acts on, as its first argument or its flag (ref_flag): one
+            // of the two is required, which CLI11 would show as an optional [po].
+            const std::string flag = "--" + o->get_name();
+            if (o->get_required() || app->get_option_no_throw(flag) == nullptr) continue;
+            const std::string optional = " [" + o->get_name() + "]";
+            if (const std::size_t at = usage.find(optional); at != std::string::npos)
+                usage.erase(at, optional.size());
+            required += " (" + o->get_name() + " | " + flag + " " + text + ")";
+            continue;
+        }
+        if (!o->get_required()) continue;
         required += " " + o->get_name() + " " + (text.empty() ? o->get_type_name() : text);
     }
     const std::string head = get_label("Usage") + ":" + (name.empty() ? "" : " ") + name;
