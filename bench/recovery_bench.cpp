@@ -4,6 +4,7 @@
 // time spent off the writer thread, which never waits for a snapshot.
 // Usage: recovery_bench [--boxes N] [--dir DIR] [--keep]   (N = 5,000,000: 10 million records)
 //   --keep   leave DIR (to profile a replay of it: stamp-audit verify --single-thread --data DIR)
+//   --reuse  recover the log DIR already holds (kept by --keep) instead of writing one; keeps it
 #include <sys/stat.h>
 
 #include <chrono>
@@ -73,7 +74,7 @@ void build_log(const std::string& dir, std::uint32_t boxes) {
 int main(int argc, char** argv) {
     std::uint32_t boxes = 5'000'000;
     std::string dir = "/tmp/stampd-recovery-bench";
-    bool keep = false;
+    bool keep = false, reuse = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--boxes") == 0 && i + 1 < argc)
             boxes = std::stoul(argv[++i]);
@@ -81,13 +82,20 @@ int main(int argc, char** argv) {
             dir = argv[++i];
         else if (std::strcmp(argv[i], "--keep") == 0)
             keep = true;
+        else if (std::strcmp(argv[i], "--reuse") == 0)
+            reuse = keep = true;
         else {
-            std::fprintf(stderr, "usage: recovery_bench [--boxes N] [--dir DIR] [--keep]\n");
+            std::fprintf(stderr,
+                         "usage: recovery_bench [--boxes N] [--dir DIR] [--keep] [--reuse]\n");
             return 2;
         }
     }
-    std::filesystem::remove_all(dir);
-    build_log(dir, boxes);
+    if (reuse && std::filesystem::exists(dir + "/log/data.mdb")) {
+        std::printf("reusing the log in %s\n", dir.c_str());
+    } else {
+        std::filesystem::remove_all(dir);
+        build_log(dir, boxes);
+    }
     std::unique_ptr<stampd::wal::data_dir> d;
     if (const stampd::wal::status st = stampd::wal::data_dir::open_for_reading(dir, d); !st.ok()) {
         std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), st.message().c_str());

@@ -4,6 +4,7 @@
 // Single-threaded, like all engine state.
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <memory>
@@ -41,6 +42,22 @@ public:
         const std::size_t i = _size++;
         _chunks[i >> ChunkShift][i & (chunk_size - 1)] = value;
         return i;
+    }
+
+    // Appends `count` values that fit in what is left of the last chunk (the caller pads first:
+    // state's barcodes never straddle two chunks). One copy instead of a push_back each.
+    // Returns the index of the first.
+    std::size_t append_in_chunk(const T* values, std::size_t count) {
+        const std::size_t used = _size & (chunk_size - 1);
+        assert(count <= chunk_size - used || (used == 0 && count <= chunk_size));
+        if (count == 0) return _size;
+        if (used == 0 && (_size >> ChunkShift) == _chunks.size()) {
+            _chunks.push_back(std::make_unique_for_overwrite<T[]>(chunk_size));
+        }
+        const std::size_t first = _size;
+        std::copy_n(values, count, &_chunks[first >> ChunkShift][used]);
+        _size += count;
+        return first;
     }
 
     // Drops the elements from `size` on; the chunks stay for reuse.

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "engine/constants.hpp"
+
 namespace stampd {
 
 std::string_view state::barcode_of(box_id id) const {
@@ -19,15 +21,11 @@ namespace {
 // Barcodes never straddle two chunks of the arena, so each reads back as one string_view.
 u32 store_barcode(state& s, std::string_view barcode) {
     constexpr std::size_t chunk = decltype(s.barcodes)::chunk_size;
+    static constexpr char zeros[constants::code_size_max] = {};  // padding < a barcode
     const std::size_t used = s.barcodes.size() % chunk;
-    if (used + barcode.size() > chunk) {
-        for (std::size_t i = used; i < chunk; ++i)
-            s.barcodes.push_back('\0');
-    }
-    const std::size_t offset = s.barcodes.size();
+    if (used + barcode.size() > chunk) s.barcodes.append_in_chunk(zeros, chunk - used);
+    const std::size_t offset = s.barcodes.append_in_chunk(barcode.data(), barcode.size());
     assert(offset + barcode.size() <= UINT32_MAX);
-    for (const char c : barcode)
-        s.barcodes.push_back(c);
     return static_cast<u32>(offset);
 }
 

@@ -123,9 +123,12 @@ void apply(state& s, const shipment_inventoried& e, const context&) {
     assert(sh.status == shipment_status::receiving);
     sh.status = shipment_status::inventoried;
     // Runs take boxes in barcode order; the box list no longer changes, so sort it once here.
+    // Boxes are most often received in barcode order (a pallet scanned along): one pass finds
+    // that, where a sort would compare n log n barcodes (1 M boxes: a tenth of a second).
+    const auto by_barcode = [&s](box_id a, box_id b) { return s.barcode_of(a) < s.barcode_of(b); };
     for (shipment_product& sp : sh.products) {
-        std::sort(sp.boxes.begin(), sp.boxes.end(),
-                  [&s](box_id a, box_id b) { return s.barcode_of(a) < s.barcode_of(b); });
+        if (!std::is_sorted(sp.boxes.begin(), sp.boxes.end(), by_barcode))
+            std::sort(sp.boxes.begin(), sp.boxes.end(), by_barcode);
         sp.boxes.shrink_to_fit();
     }
 }
