@@ -467,7 +467,8 @@ TEST_F(stampctl_test, help_marks_every_required_flag) {
 TEST_F(stampctl_test, dry_run_is_offered_only_by_commands_that_change_things) {
     const ran script = run_program(dir, STAMPCTL, {"completion"});
     ASSERT_EQ(script.code, 0);
-    const std::set<std::string> reads = {"balances", "scan-box", "watch", "whoami", "completion"};
+    const std::set<std::string> reads = {"balances", "ledger", "scan-box",
+                                         "watch",    "whoami", "completion"};
     std::istringstream lines(script.out);
     std::size_t commands = 0, reads_seen = 0;
     for (std::string line; std::getline(lines, line);) {
