@@ -1196,9 +1196,19 @@ class StampWebBrowserTest(unittest.TestCase):
         S.choose(sel('ledger-filter-kind'), '3')  # REFUND_VERIFY
         S.wait(lambda: S.present(sel('ledger-empty')) or all(e.get_attribute('data-kind') == 'REFUND_VERIFY' for e in S.all(sel('ledger-entry'))),
                'only refunds at verification')
-        # The receipt's source opens its order.
+        # The period: from tomorrow there is none; up to today the receipt is there.
         S.choose(sel('ledger-filter-region'), '2')
         S.choose(sel('ledger-filter-kind'), '0')
+        S.el(sel('ledger-entry', kind='RECEIPT'))
+        set_day = 'arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event("change"));'
+        tomorrow = (self.today() + datetime.timedelta(days=1)).isoformat()
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-from')), tomorrow)
+        S.el(sel('ledger-empty'))
+        self.assertIn(f'from={tomorrow}', S.route())
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-from')), '')
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-to')), self.today().isoformat())
+        S.el(sel('ledger-entry', kind='RECEIPT'))
+        # The receipt's source opens its order.
         S.click(sel('ledger-entry', kind='RECEIPT') + ' ' + sel('ledger-source'))
         self.order_status(S, order, 'Received')
 
