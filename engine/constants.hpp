@@ -38,6 +38,11 @@ inline constexpr std::int64_t deposit_cents_per_stamp_max = 100'000;
 inline constexpr std::uint32_t stamp_orders_max = 1u << 22;
 // One ledger entry holds a 32-bit signed quantity, so one order's stamps stay below 2^31.
 inline constexpr std::int64_t stamps_per_order_max = (std::int64_t{1} << 31) - 1;
+// A page of ledger entries (ListLedgerEntries): at most this many, and at most this many entries
+// looked at to find them, so that a filter matching few of a long ledger's entries still answers
+// in bounded time on the writer thread (the page then ends early, with where to go on).
+inline constexpr std::uint32_t ledger_entries_page_max = 500;
+inline constexpr std::uint32_t ledger_entries_scanned_max = 65'536;
 
 // Calendar (§5).
 inline constexpr std::uint32_t segments_max = 31;  // an auto-split PO's segments

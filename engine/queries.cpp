@@ -1,6 +1,9 @@
 // Read-only queries over the state (see queries.hpp).
 #include "engine/queries.hpp"
 
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
 #include <cstdio>
 
 #include "engine/rules/rules.hpp"
@@ -126,6 +129,39 @@ ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us) {
     out.closing = out.opening + out.received - out.used + out.refunded;
     assert(out.closing == (end == 0 ? 0 : ledger[end - 1].balance_after));
     return out;
+}
+
+ledger_entries_page ledger_entries(const state& s, const ledger_entries_query& query) {
+    assert(query.limit >= 1 && query.limit <= constants::ledger_entries_page_max);
+    const auto& ledger = s.account(query.stamp_region).ledger;
+    assert(ledger.size() < UINT32_MAX);
+    // The period's entries are [begin, end) of the ledger; a page starts after `after`.
+    const std::size_t begin =
+        std::max<std::size_t>(ledger_index_at(s, query.stamp_region, query.from_us), query.after);
+    const std::size_t end =
+        query.to_us <= query.from_us
+            ? begin
+            : std::max(begin, ledger_index_at(s, query.stamp_region, query.to_us));
+    ledger_entries_page page;
+    page.next_after = query.after;
+    std::size_t i = begin;
+    for (u32 scanned = 0; i < end && scanned < constants::ledger_entries_scanned_max;
+         ++i, ++scanned) {
+        const ledger_entry& e = ledger[i];
+        if (query.kind.has_value() && e.kind != *query.kind) continue;
+        if (page.rows.size() == query.limit) break;
+        page.rows.push_back({.sequence = static_cast<u32>(i + 1), .entry = &e});
+    }
+    // i is the first entry not looked at (or the one that did not fit).
+    page.more = i < end;
+    if (page.more) {
+        page.next_after = static_cast<u32>(i);
+    } else if (!page.rows.empty()) {
+        page.next_after = page.rows.back().sequence;
+    }
+    assert(page.rows.size() <= query.limit);
+    assert(page.next_after >= query.after || page.rows.empty());
+    return page;
 }
 
 }  // namespace stampd

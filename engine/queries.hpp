@@ -3,6 +3,8 @@
 // Pure functions of the state; the writer thread answers them between commands.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,5 +78,34 @@ ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us);
 // The index in the region's ledger of its first entry at or after time_us (entries are in time
 // order: the writer's clock never goes back); the ledger's size when there is none.
 std::size_t ledger_index_at(const state& s, region r, i64 time_us);
+
+// A page of a region's ledger entries (§8) of [from_us, to_us), oldest first, after the entry of
+// sequence `after`. An entry's sequence is its place in the region's ledger, from 1; it never
+// changes (the ledger is append-only). kind: only entries of that kind when set.
+struct ledger_entries_query {
+    region stamp_region = region::fed;
+    i64 from_us = 0;
+    i64 to_us = INT64_MAX;
+    std::optional<ledger_kind> kind;
+    u32 after = 0;
+    u32 limit = constants::ledger_entries_page_max;  // 1..ledger_entries_page_max
+};
+
+struct ledger_row {
+    u32 sequence = 0;
+    const ledger_entry* entry = nullptr;  // into the state: valid until the next command
+};
+
+// At most query.limit rows, having looked at no more than ledger_entries_scanned_max entries.
+// more: entries of the period after next_after are left to look at; next_after is the sequence
+// the next page starts after (the last row's, or the last entry looked at when the scan bound
+// ended the page first).
+struct ledger_entries_page {
+    std::vector<ledger_row> rows;
+    bool more = false;
+    u32 next_after = 0;
+};
+
+ledger_entries_page ledger_entries(const state& s, const ledger_entries_query& query);
 
 }  // namespace stampd

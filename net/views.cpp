@@ -9,6 +9,7 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -263,6 +264,57 @@ void get_ledger_figures(const reader& r, const proto::GetLedgerFigures& q) {
     reply(r, proto::Reply::LedgerFigures,
           proto::CreateLedgerFigures(r.b, q.region(), f.opening, f.received, f.used, f.refunded,
                                      f.closing, f.entries));
+}
+
+// The period and kind a ledger read names, or a refusal (false).
+bool ledger_query_ok(const reader& r, const proto::ListLedgerEntries& q,
+                     ledger_entries_query& out) {
+    const auto region_index = static_cast<u32>(q.region());
+    if (region_index >= region_count) {
+        refuse(r, proto::Code::INVALID_ARGUMENT, subject::region, region_index, "no such region");
+        return false;
+    }
+    if (q.from_us() > q.to_us()) {
+        refuse(r, proto::Code::INVALID_ARGUMENT, subject::none, 0, "from_us is after to_us");
+        return false;
+    }
+    if (q.limit() > constants::ledger_entries_page_max) {
+        refuse(r, proto::Code::LIMIT_EXCEEDED, subject::none, q.limit(),
+               "at most " + std::to_string(constants::ledger_entries_page_max) +
+                   " ledger entries a page");
+        return false;
+    }
+    if (!filter_ok(r, q.kind(), static_cast<int>(ledger_kind::refund_cancel) + 1, "kind")) {
+        return false;
+    }
+    out = {
+        .stamp_region = static_cast<region>(region_index),
+        .from_us = q.from_us(),
+        .to_us = q.to_us(),
+        .kind = q.kind() == -1 ? std::nullopt : std::optional{static_cast<ledger_kind>(q.kind())},
+        .after = q.after(),
+        .limit = q.limit() == 0 ? constants::ledger_entries_page_max : q.limit()};
+    return true;
+}
+
+void list_ledger_entries(const reader& r, const proto::ListLedgerEntries& q) {
+    if (r.who.restricted) return forbidden(r, "the stamp ledger");
+    ledger_entries_query query;
+    if (!ledger_query_ok(r, q, query)) return;
+    const ledger_entries_page page = ledger_entries(r.s, query);
+    std::vector<Offset<proto::LedgerEntryView>> rows;
+    rows.reserve(page.rows.size());
+    for (const ledger_row& row : page.rows) {
+        const ledger_entry& e = *row.entry;
+        const bool receipt = e.kind == ledger_kind::receipt;
+        rows.push_back(proto::CreateLedgerEntryView(
+            r.b, row.sequence, e.lsn, e.time_us, q.region(), to_wire(e.kind), e.quantity,
+            e.balance_after, receipt ? e.source : id_none, receipt ? id_none : e.source, e.box,
+            e.user, e.station, e.overridden));
+    }
+    const auto vector = r.b.CreateVector(rows);
+    reply(r, proto::Reply::LedgerEntryList,
+          proto::CreateLedgerEntryList(r.b, q.region(), vector, page.more, page.next_after));
 }
 
 Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order_id id,
@@ -622,6 +674,8 @@ void dispatch(const reader& r, const proto::Request& q) {
             return get_outbound(r, *q.body_as_GetOutbound());
         case proto::Body::ListOutbounds:
             return list_outbounds(r, *q.body_as_ListOutbounds());
+        case proto::Body::ListLedgerEntries:
+            return list_ledger_entries(r, *q.body_as_ListLedgerEntries());
         default:
             break;
     }

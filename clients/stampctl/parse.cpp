@@ -158,6 +158,14 @@ CLI::CheckedTransformer stamp_order_status_names() {
                                 {"changes-requested", stamp_order_status::changes_requested}}});
 }
 
+CLI::CheckedTransformer ledger_kind_names() {
+    return names<ledger_kind, 5>("ledger kind", {{{"receipt", ledger_kind::receipt},
+                                                  {"usage", ledger_kind::usage},
+                                                  {"adjust-verify", ledger_kind::adjust_verify},
+                                                  {"refund-verify", ledger_kind::refund_verify},
+                                                  {"refund-cancel", ledger_kind::refund_cancel}}});
+}
+
 CLI::CheckedTransformer request_status_names() {
     return names<request_status, 3>("request status", {{{"pending", request_status::pending},
                                                         {"approved", request_status::approved},

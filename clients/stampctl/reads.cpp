@@ -57,6 +57,9 @@ struct read_spec {
     // commands take it (`cancel-po --po 12`). Into read_args::id.
     const char* id_name = nullptr;  // "po": the positional's name and the flag's, --po
     const char* id_help = nullptr;  // "PO id"
+    // The reply's field saying where the next page starts (ledger entries: a page may end early,
+    // even empty), in place of the last row's id.
+    const char* cursor = nullptr;
 };
 
 // --consignee ID|KEY: only this consignee's.
@@ -73,8 +76,14 @@ void consignee_filter(CLI::App& s, read_args& a) {
 constexpr const char* anyone = "any role; a consignee user sees only its own consignee's data";
 constexpr const char* staff = "any role but consignee";
 
-// The `after` that asks for the page following `rows`.
-u32 next_after(const read_spec& s, const json::array& rows, u32 after) {
+// The `after` that asks for the page following `reply`, whose rows are `rows`.
+u32 next_after(const read_spec& s, const json::object& reply, const json::array& rows, u32 after) {
+    if (s.cursor != nullptr) {
+        const json::value* next = json::find(reply, s.cursor);
+        const auto* u = next != nullptr ? std::get_if<std::uint64_t>(&next->data) : nullptr;
+        return u != nullptr ? static_cast<u32>(*u) : after;
+    }
+    if (rows.empty()) return after;
     if (s.after_counts) return after + static_cast<u32>(rows.size());
     const json::value* id = json::find(*rows.back().as_object(), "id");
     if (id == nullptr) return after;
@@ -113,7 +122,7 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
     if (gathered == nullptr || gathered->as_array() == nullptr) return exit_done;
     json::array& rows = *gathered->as_array();
     u32 after = a.after;
-    u32 next = rows.empty() ? after : next_after(s, rows, after);
+    u32 next = next_after(s, *out.as_object(), rows, after);
     bool more = has_more(*out.as_object());
     // Every turn moves `after` forward (ids or positions, 32 bits): the loop ends.
     while (more && next != after) {
@@ -122,7 +131,7 @@ int fetch_all(client::connection& c, const globals& g, const read_spec& s, const
         if (const int rc = fetch(c, g, s, a, after, page); rc != exit_done) return rc;
         json::array& page_rows = *json::find(*page.as_object(), s.rows)->as_array();
         more = has_more(*page.as_object());
-        next = page_rows.empty() ? after : next_after(s, page_rows, after);
+        next = next_after(s, *page.as_object(), page_rows, after);
         for (json::value& row : page_rows)
             rows.push_back(std::move(row));
         // A run queue's barcodes go with its rows, one each.
@@ -210,10 +219,13 @@ void print_reply(const globals& g, const read_spec& s, const read_args& a, json:
     json::object& o = *v.as_object();
     if (!o.empty() && o.front().first == "type") o.erase(o.begin());
     const bool more = s.rows != nullptr && has_more(o);
-    std::erase_if(o, [&](const json::member& m) { return s.rows != nullptr && m.first == "more"; });
+    std::erase_if(o, [&](const json::member& m) {
+        return s.rows != nullptr &&
+               (m.first == "more" || (s.cursor != nullptr && m.first == s.cursor));
+    });
     const json::value* rows = s.rows != nullptr ? json::find(o, s.rows) : nullptr;
     const bool none = rows != nullptr && rows->as_array() != nullptr && rows->as_array()->empty();
-    const u32 next = more ? next_after(s, *rows->as_array(), a.after) : 0;
+    const u32 next = more ? next_after(s, o, *rows->as_array(), a.after) : 0;
     for (json::member& list : o) {
         json::array* found = s.shows && list.first == s.rows ? list.second.as_array() : nullptr;
         if (found == nullptr) continue;
@@ -448,6 +460,62 @@ void define_ledger_figures(registry& r) {
                               }};
             json::value v;
             if (const int fetched = fetch(c, g, s, *a, 0, v); fetched != exit_done) return fetched;
+            print_reply(g, s, *a, v, server_namer(c));
+            return exit_done;
+        };
+    });
+}
+
+// Ledger entries too: their period is dates in the warehouse's zone, turned into instants on the
+// connection that then reads the pages.
+void define_ledger_entries(registry& r) {
+    CLI::App* sub = r.app.add_subcommand(
+        "ledger",
+        "A region's ledger entries (SPEC §8), oldest first: kind, quantity, the balance after "
+        "each, the source (stamp order, PO, box), user, station, override.\nRoles: any role but "
+        "consignee.");
+    sub->alias("list-ledger-entries");
+    auto a = std::make_shared<read_args>();
+    sub->add_option("--region", a->region_index, "fed, on, qc, ab or mb")
+        ->transform(region_names())
+        ->option_text("REGION")
+        ->required();
+    sub->add_option("--from", a->from, "first day, YYYY-MM-DD (default: the beginning)");
+    sub->add_option("--to", a->to, "last day, YYYY-MM-DD, included (default: now)");
+    sub->add_option("--kind", a->status,
+                    "receipt, usage, adjust-verify, refund-verify or refund-cancel")
+        ->transform(ledger_kind_names())
+        ->option_text("KIND");
+    sub->add_option("--after", a->after, "entries after this sequence");
+    sub->add_flag("--all", a->all, "follow `more` to the end of the period");
+    sub->callback([&r, a] {
+        r.chosen = [a](const globals& g) -> int {
+            client::connection c;
+            if (const int rc = open_connection(g, c); rc != exit_done) return rc;
+            int rc = exit_done;
+            const i64 from = a->from.empty() ? 0 : day_start_us(c, a->from, rc);
+            if (rc != exit_done) return rc;
+            const i64 to = a->to.empty()
+                               ? INT64_MAX
+                               : day_start_us(c, format_day(parse_day_arg(a->to) + 1), rc);
+            if (rc != exit_done) return rc;
+            const read_spec s{.name = "ledger",
+                              .help = "",
+                              .kind = proto::Body::ListLedgerEntries,
+                              .options = {},
+                              .build =
+                                  [from, to](FlatBufferBuilder& b, const read_args& x, u32 after) {
+                                      return proto::CreateListLedgerEntries(
+                                                 b, static_cast<fb::Region>(x.region_index), from,
+                                                 to, static_cast<std::int16_t>(x.status), after)
+                                          .Union();
+                                  },
+                              .rows = "entries",
+                              .cursor = "next_after"};
+            json::value v;
+            const int fetched =
+                a->all ? fetch_all(c, g, s, *a, v) : fetch(c, g, s, *a, a->after, v);
+            if (fetched != exit_done) return fetched;
             print_reply(g, s, *a, v, server_namer(c));
             return exit_done;
         };
@@ -709,6 +777,7 @@ void define_reads(registry& r) {
     define_po_reads(r);
     define_stamp_reads(r);
     define_ledger_figures(r);
+    define_ledger_entries(r);
     define_other_reads(r);
     define_watch(r);
     define_whoami(r);

@@ -94,6 +94,7 @@ CLI::CheckedTransformer schedule_mode_names();
 CLI::CheckedTransformer box_action_names();
 CLI::CheckedTransformer po_status_names();
 CLI::CheckedTransformer stamp_order_status_names();
+CLI::CheckedTransformer ledger_kind_names();
 CLI::CheckedTransformer request_status_names();
 CLI::CheckedTransformer reference_kind_names();
 CLI::CheckedTransformer shipment_status_names();

@@ -1,6 +1,8 @@
 // SPEC §8: the stamp ledger — entries with the balance after each, and figures per period.
 #include "tests/engine/warehouse.hpp"
 
+#include <vector>
+
 namespace stampd::testing {
 namespace {
 
@@ -88,6 +90,118 @@ TEST_F(ledger, stamps_available_to_promise_subtract_reservations) {
     start(add_po(sh, {{vape15, region::ab, 70}}));
     EXPECT_EQ(balance(region::ab), 25'000);
     EXPECT_EQ(stamps_available_to_promise(s, region::ab), 24'930);
+}
+
+// The entries a ledger read returns, page after page (each of at most `limit`), as sequences.
+std::vector<u32> all_pages(const state& s, ledger_entries_query q, u32 limit, u32& pages) {
+    std::vector<u32> out;
+    q.limit = limit;
+    pages = 0;
+    for (;;) {
+        const ledger_entries_page page = ledger_entries(s, q);
+        ++pages;
+        EXPECT_LE(page.rows.size(), limit);
+        for (const ledger_row& row : page.rows)
+            out.push_back(row.sequence);
+        if (!page.more) return out;
+        EXPECT_GT(page.next_after, q.after) << "a page that does not move on";
+        q.after = page.next_after;
+    }
+}
+
+TEST_F(ledger, entries_page_after_the_last_sequence_until_none_is_left) {
+    const shipment_id sh = add_shipment("SH-1", vape15, 7, 10);
+    const stamp_order_id order = add_stamps(region::on, 500);
+    const po_id po = add_po(sh, {{vape15, region::on, 70}});
+    start(po);
+    confirm_all(po);  // 7 USAGE entries after the RECEIPT
+
+    const ledger_entries_page first = ledger_entries(s, {.stamp_region = region::on, .limit = 3});
+    ASSERT_EQ(first.rows.size(), 3u);
+    EXPECT_TRUE(first.more);
+    EXPECT_EQ(first.next_after, 3u);
+    const ledger_entry& receipt = *first.rows[0].entry;
+    EXPECT_EQ(first.rows[0].sequence, 1u);
+    EXPECT_EQ(receipt.kind, ledger_kind::receipt);
+    EXPECT_EQ(receipt.source, order);
+    EXPECT_EQ(receipt.balance_after, 25'000);
+    EXPECT_EQ(receipt.user, supervisor);
+    EXPECT_EQ(receipt.station, station);
+    const ledger_entry& usage = *first.rows[1].entry;
+    EXPECT_EQ(usage.kind, ledger_kind::usage);
+    EXPECT_EQ(usage.source, po);
+    EXPECT_NE(usage.box, id_none);
+    EXPECT_EQ(usage.quantity, -10);
+    EXPECT_EQ(usage.balance_after, 24'990);
+
+    u32 pages = 0;
+    const std::vector<u32> seen = all_pages(s, {.stamp_region = region::on}, 3, pages);
+    EXPECT_EQ(seen, (std::vector<u32>{1, 2, 3, 4, 5, 6, 7, 8}));
+    EXPECT_EQ(pages, 3u);
+    // Another region's ledger is its own.
+    EXPECT_TRUE(ledger_entries(s, {.stamp_region = region::qc}).rows.empty());
+    EXPECT_FALSE(ledger_entries(s, {.stamp_region = region::qc}).more);
+}
+
+TEST_F(ledger, entries_filter_by_period_and_kind) {
+    const shipment_id sh = add_shipment("SH-1", vape15, 3, 10);
+    add_stamps(region::fed, 500);
+    const i64 after_first_receipt = now_us + 1;
+    const po_id po = add_po(sh, {{vape15, region::fed, 30}});
+    start(po);
+    confirm_all(po);
+    verify(po, {{.line = 0, .stamps = 25}});  // REFUND_VERIFY of 5
+    const i64 before_second_receipt = now_us + 1;
+    add_stamps(region::fed, 600);
+
+    const auto kinds = [&](ledger_entries_query q) {
+        std::vector<ledger_kind> out;
+        for (const ledger_row& row : ledger_entries(s, q).rows)
+            out.push_back(row.entry->kind);
+        return out;
+    };
+    using enum ledger_kind;
+    EXPECT_EQ(kinds({.stamp_region = region::fed}),
+              (std::vector{receipt, usage, usage, usage, refund_verify, receipt}));
+    EXPECT_EQ(kinds({.stamp_region = region::fed, .kind = receipt}),
+              (std::vector{receipt, receipt}));
+    EXPECT_EQ(kinds({.stamp_region = region::fed, .kind = refund_verify}),
+              (std::vector{refund_verify}));
+    EXPECT_EQ(kinds({.stamp_region = region::fed,
+                     .from_us = after_first_receipt,
+                     .to_us = before_second_receipt}),
+              (std::vector{usage, usage, usage, refund_verify}));
+    // The period's entries keep their place in the whole ledger: sequences, not positions.
+    const ledger_entries_page late =
+        ledger_entries(s, {.stamp_region = region::fed, .from_us = before_second_receipt});
+    ASSERT_EQ(late.rows.size(), 1u);
+    EXPECT_EQ(late.rows[0].sequence, 6u);
+    EXPECT_EQ(late.rows[0].entry->balance_after, 25'000 - 25 + 30'000);
+    // A period that ends before it starts, or before any entry, has none.
+    EXPECT_TRUE(
+        ledger_entries(s, {.stamp_region = region::fed, .from_us = 10, .to_us = 5}).rows.empty());
+    EXPECT_TRUE(ledger_entries(s, {.stamp_region = region::fed, .to_us = start_us}).rows.empty());
+}
+
+// A kind that matches few of many entries: each page looks at no more than
+// ledger_entries_scanned_max, ends early (even empty) and says where to go on.
+TEST_F(ledger, a_sparse_kind_filter_is_answered_in_bounded_pages) {
+    constexpr u32 boxes = constants::ledger_entries_scanned_max + 10;
+    const shipment_id sh = add_shipment("SH-1", vape15, boxes, 1);
+    add_stamps(region::ab, 2'000);  // 100 000 stamps: every box is confirmed
+    const po_id po = add_po(sh, {{vape15, region::ab, boxes}});
+    start(po);
+    confirm_all(po);
+    add_stamps(region::ab, 500);
+    const ledger_entries_query receipts{.stamp_region = region::ab, .kind = ledger_kind::receipt};
+    const ledger_entries_page first = ledger_entries(s, receipts);
+    ASSERT_EQ(first.rows.size(), 1u);
+    EXPECT_TRUE(first.more);
+    EXPECT_EQ(first.next_after, constants::ledger_entries_scanned_max);
+    u32 pages = 0;
+    const std::vector<u32> seen = all_pages(s, receipts, constants::ledger_entries_page_max, pages);
+    EXPECT_EQ(seen, (std::vector<u32>{1, boxes + 2}));
+    EXPECT_EQ(pages, 2u);
 }
 
 }  // namespace

@@ -1104,6 +1104,14 @@ TEST_F(server_test, each_role_is_pushed_what_it_may_read_and_nothing_else) {
         r, error));
     ASSERT_NE(r.outcome(), nullptr);
     EXPECT_EQ(r.outcome()->code(), proto::Code::FORBIDDEN);
+    ASSERT_TRUE(portal->call(
+        proto::Body::ListLedgerEntries,
+        [](flatbuffers::FlatBufferBuilder& b) {
+            return proto::CreateListLedgerEntries(b, fb::Region::FED).Union();
+        },
+        r, error));
+    ASSERT_NE(r.outcome(), nullptr);
+    EXPECT_EQ(r.outcome()->code(), proto::Code::FORBIDDEN);
 }
 
 // A Hello with `token` from a connection bound to `from` (127.0.0.2: another address on the

@@ -259,6 +259,81 @@ TEST_F(views, a_consignee_user_may_not_read_balances) {
     EXPECT_NE(as<proto::Balances>(get_balances(stamper)), nullptr);
 }
 
+// Issue 18: the ledger's entries, each with its running balance and its source, paged by sequence.
+TEST_F(views, ledger_entries_show_the_running_balance_and_the_source_of_each) {
+    const stamp_order_id order = add_stamps(region::on, 500);  // 25 000 stamps
+    const po_id po = add_po(sh, {{vape15, region::on, 30}});
+    start(po);
+    confirm_first(po, 2);
+    const auto entries = [&](user_id who, std::int16_t kind, u32 after, u32 limit) {
+        return ask(who, proto::Body::ListLedgerEntries, [&](auto& b) {
+            return proto::CreateListLedgerEntries(b, fb::Region::ON, 0, INT64_MAX, kind, after,
+                                                  limit);
+        });
+    };
+    const auto* page = as<proto::LedgerEntryList>(entries(finance, -1, 0, 2));
+    ASSERT_NE(page, nullptr);
+    EXPECT_EQ(page->region(), fb::Region::ON);
+    ASSERT_EQ(page->entries()->size(), 2u);
+    EXPECT_TRUE(page->more());
+    EXPECT_EQ(page->next_after(), 2u);
+    const proto::LedgerEntryView* receipt = page->entries()->Get(0);
+    EXPECT_EQ(receipt->sequence(), 1u);
+    EXPECT_EQ(receipt->kind(), fb::LedgerKind::RECEIPT);
+    EXPECT_EQ(receipt->quantity(), 25'000);
+    EXPECT_EQ(receipt->balance_after(), 25'000);
+    EXPECT_EQ(receipt->stamp_order(), order);
+    EXPECT_EQ(receipt->po(), 0u);
+    EXPECT_EQ(receipt->user(), supervisor);
+    EXPECT_EQ(receipt->station(), station);
+    const proto::LedgerEntryView* usage = page->entries()->Get(1);
+    EXPECT_EQ(usage->kind(), fb::LedgerKind::USAGE);
+    EXPECT_EQ(usage->quantity(), -10);
+    EXPECT_EQ(usage->balance_after(), 24'990);
+    EXPECT_EQ(usage->po(), po);
+    EXPECT_EQ(usage->stamp_order(), 0u);
+    EXPECT_NE(usage->box(), 0u);
+    EXPECT_EQ(usage->user(), stamper);
+    EXPECT_FALSE(usage->overridden());
+
+    const auto* rest = as<proto::LedgerEntryList>(entries(admin, -1, page->next_after(), 0));
+    ASSERT_NE(rest, nullptr);
+    ASSERT_EQ(rest->entries()->size(), 1u);
+    EXPECT_FALSE(rest->more());
+    EXPECT_EQ(rest->entries()->Get(0)->sequence(), 3u);
+    EXPECT_EQ(rest->entries()->Get(0)->balance_after(), 24'980);
+    const auto* receipts = as<proto::LedgerEntryList>(
+        entries(stamper, static_cast<std::int16_t>(ledger_kind::receipt), 0, 0));
+    ASSERT_NE(receipts, nullptr);
+    ASSERT_EQ(receipts->entries()->size(), 1u);
+    EXPECT_EQ(receipts->entries()->Get(0)->stamp_order(), order);
+}
+
+TEST_F(views, ledger_entries_are_not_a_consignee_users_and_refuse_what_is_out_of_range) {
+    add_stamps(region::on, 500);
+    const auto ask_entries = [&](user_id who, int r, i64 from_us, i64 to_us, std::int16_t kind,
+                                 u32 limit) {
+        return ask(who, proto::Body::ListLedgerEntries, [&](auto& b) {
+            return proto::CreateListLedgerEntries(b, static_cast<fb::Region>(r), from_us, to_us,
+                                                  kind, 0, limit);
+        });
+    };
+    const auto* refused = ask_entries(portal, 1, 0, INT64_MAX, -1, 0);
+    ASSERT_EQ(code_of(refused), proto::Code::FORBIDDEN);
+    EXPECT_NE(refused->reply_as_Outcome()->message()->string_view().find("ledger"),
+              std::string_view::npos);
+    EXPECT_EQ(code_of(ask_entries(admin, 9, 0, INT64_MAX, -1, 0)), proto::Code::INVALID_ARGUMENT);
+    EXPECT_EQ(code_of(ask_entries(admin, 1, 10, 5, -1, 0)), proto::Code::INVALID_ARGUMENT);
+    EXPECT_EQ(code_of(ask_entries(admin, 1, 0, INT64_MAX, 5, 0)), proto::Code::INVALID_ARGUMENT);
+    EXPECT_EQ(
+        code_of(ask_entries(admin, 1, 0, INT64_MAX, -1, constants::ledger_entries_page_max + 1)),
+        proto::Code::LIMIT_EXCEEDED);
+    const auto* full = as<proto::LedgerEntryList>(
+        ask_entries(admin, 1, 0, INT64_MAX, -1, constants::ledger_entries_page_max));
+    ASSERT_NE(full, nullptr);
+    EXPECT_EQ(full->entries()->size(), 1u);
+}
+
 // Issue 16: the lists a person needs narrowed — stamp orders by region and status, invoices by
 // status, POs not yet on a day — and a filter past its enum refused.
 TEST_F(views, lists_filter_stamp_orders_invoices_requests_and_unscheduled_pos) {

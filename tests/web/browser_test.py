@@ -5,7 +5,8 @@
 # everything else goes through the screens: a shipment received by scanning, a PO created and
 # scheduled today, a stamper's run box by box (wedge-typed barcodes) that runs out of stamps,
 # a supervisor's dashboard following it live in a second browser, the four-eyes verification,
-# and the access rules (roles, wrong passwords and their throttle, idle sessions, CSRF, Origin).
+# the access rules (roles, wrong passwords and their throttle, idle sessions, CSRF, Origin), and
+# the office (issue 18): a stamp order from submission to receipt by four people and the ledger.
 #
 #   /usr/bin/python3 tests/web/browser_test.py --stampd build/bin/stampd \
 #       --stamp-web build/bin/stamp-web --stampctl build/bin/stampctl \
@@ -64,7 +65,7 @@ def parse_args(argv):
 ARGS = None  # set in main
 WAIT_S = 15  # the longest any one thing may take to appear
 PASSWORD = {'sup': 'supervisor-pass-1', 'stella': 'stamper-pass-22', 'vic': 'verifier-pass-3',
-            'temp': 'throwaway-pass-4', 'admin': None, 'acme': 'consignee-pass-5'}
+            'temp': 'throwaway-pass-4', 'admin': None, 'acme': 'consignee-pass-5', 'fin': 'finance-pass-66'}
 BOX_UNITS = 120  # each box's good units; 6 boxes, 500 ON stamps: box 5 and 6 find too few
 BARCODES = [f'BX-{i}' for i in range(1, 7)]
 
@@ -443,6 +444,7 @@ class StampWebBrowserTest(unittest.TestCase):
         # The warehouse runs on UTC here, so that "today" is the same day for this script.
         ctl(admin, 'set-time-zone', '--name', 'UTC')
         ctl(admin, 'set-bundle-size', '--region', 'on', '--stamps', '1')  # 500 bundles = 500 stamps
+        ctl(admin, 'set-deposit-rate', '--region', 'qc', '--cents', '2')  # QC: 50 stamps a bundle, 2¢ each
         cls.consignee = int(ctl(admin, 'create-consignee', '--key', 'ACME', '--name', 'Acme Vapes', '--province', 'on'))
         cls.product = int(ctl(admin, 'create-product', '--sku', 'MINT15', '--consignee', str(cls.consignee),
                               '--name', 'Mint 15 mL', '--volume-ul', '15000'))
@@ -451,7 +453,7 @@ class StampWebBrowserTest(unittest.TestCase):
         cls.users, cls.tokens = {}, {}
         for key, name, roles in (('sup', 'Sam Supervisor', 'supervisor'), ('stella', 'Stella Stamper', 'stamper'),
                                  ('vic', 'Vic Verifier', 'verifier'), ('temp', 'Tom Temp', 'stamper'),
-                                 ('acme', 'Acme Portal', 'consignee')):
+                                 ('acme', 'Acme Portal', 'consignee'), ('fin', 'Fiona Finance', 'finance')):
             tok = cls.secret_file(f'{key}.token', secrets.token_hex(24))
             extra = ['--consignee', str(cls.consignee)] if roles == 'consignee' else []
             cls.users[key] = int(ctl(admin, 'create-user', '--key', key, '--name', name, '--roles', roles,
@@ -1041,6 +1043,189 @@ class StampWebBrowserTest(unittest.TestCase):
         self.assertEqual(status, 401, 'the session is over on the server too')
         T.login_ok('stella', PASSWORD['stella'], 'Stella Stamper')
         self.assertEqual(T.route(), going, 'after logging in again the person is where they were going')
+
+    # ------------------------------------------------------------------ 15–17. stamp orders and the ledger
+
+    def sign_in(self, b, key, name):
+        """`b` logged in as `key` on this test's stamp-web (whoever was logged in before)."""
+        if not b.d.current_url.startswith(self.base):
+            b.d.get(self.base + '/')
+        b.wait(lambda: b.present(sel('app-shell')) or b.present(sel('screen-login')), 'the shell or the login')
+        if b.present(sel('app-shell')):
+            if b.text(sel('user-name')) == name:
+                return
+            b.logout()
+        b.login_ok(key, PASSWORD[key], name)
+
+    @staticmethod
+    def open_order(b, order):
+        """Opens stamp order `order` anew (a page showing it already is read again)."""
+        if b.route() == f'#/stamp-orders/{order}':
+            b.d.refresh()
+        else:
+            b.go(f'stamp-orders/{order}')
+        b.el(sel('screen-stamp-order', id=order) + ' ' + sel('stamp-order-status'))
+
+    def order_status(self, b, order, status):
+        b.wait(lambda: b.find(sel('screen-stamp-order', id=order) + ' ' + sel('stamp-order-status')).get_attribute('data-status') == status,
+               f'stamp order {order} to be {status}')
+
+    def test_15_stamp_order_from_submission_to_receipt(self):
+        self.need('login')
+        F, A, S = self.T, self.S, self.D  # finance, the admin, the supervisor
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        self.sign_in(S, 'sup', 'Sam Supervisor')
+        F.click(sel('nav-stamp-orders'))
+        F.el(sel('screen-stamp-orders'))
+        F.click(sel('stamp-orders-new'))
+        F.el(sel('stamp-order-form'))
+        F.choose(sel('stamp-order-region'), 'QC')
+        # Below CRA's minimum the button is disabled and says why, before anything is sent.
+        F.type_into(sel('stamp-order-bundles'), '400')
+        F.wait_text(sel('stamp-order-stamps'), '20,000')
+        F.wait_text(sel('stamp-order-deposit'), '$400.00')
+        F.wait_text(sel('stamp-order-minimum'), 'CRA’s minimum is 500 bundles per order: 400 is too few.')
+        self.assertFalse(F.find(sel('stamp-order-submit')).is_enabled(), 'below 500 bundles the order cannot be submitted')
+        F.shot('29-stamp-order-below-minimum')
+        F.type_into(sel('stamp-order-bundles'), '600')
+        F.wait_text(sel('stamp-order-stamps'), '30,000')
+        F.wait_text(sel('stamp-order-deposit'), '$600.00')
+        F.wait(lambda: F.find(sel('stamp-order-submit')).is_enabled(), 'the submit button to be enabled')
+        self.assertFalse(F.find(sel('stamp-order-minimum')).is_displayed())
+        F.type_into(sel('stamp-order-notes'), 'for the July runs')
+        F.shot('30-stamp-order-new')
+        F.click(sel('stamp-order-submit'))
+        F.el(sel('screen-stamp-order'))
+        order = int(F.find(sel('screen-stamp-order')).get_attribute('data-id'))
+        self.order_status(F, order, 'AdminReview')
+        self.assertFalse(F.present(sel('review-approve')), 'finance does not review')
+        # The admin sends it back once with a note.
+        self.sign_in(A, 'admin', 'Administrator')
+        A.click(sel('nav-stamp-orders'))
+        A.el(sel('review-queue-row', id=order))
+        A.shot('31-stamp-orders-review-queue')
+        A.click(sel('review-queue-row', id=order) + ' ' + sel('review-open'))
+        self.order_status(A, order, 'AdminReview')
+        A.shot('32-stamp-order-review')
+        A.click(sel('review-request-changes'))
+        A.el(sel('dialog-request-changes'))
+        A.type_into(sel('dialog-request-changes-text'), 'increase to 800 bundles for July')
+        A.click(sel('dialog-request-changes-confirm'))
+        A.wait_gone(sel('dialog-request-changes'))
+        self.order_status(A, order, 'ChangesRequested')
+        # The submitter revises; it goes back to review.
+        self.open_order(F, order)
+        self.order_status(F, order, 'ChangesRequested')
+        F.wait_text(sel('stamp-order-review-note'), 'increase to 800 bundles for July')
+        F.type_into(sel('revise-bundles'), '450')
+        F.el(sel('revise-minimum'))
+        self.assertFalse(F.find(sel('revise-submit')).is_enabled())
+        F.type_into(sel('revise-bundles'), '800')
+        F.wait_text(sel('revise-stamps'), '40,000')
+        F.wait_text(sel('revise-deposit'), '$800.00')
+        F.shot('33-stamp-order-revise')
+        F.click(sel('revise-submit'))
+        self.order_status(F, order, 'AdminReview')
+        # The admin approves; finance marks it ordered.
+        self.open_order(A, order)
+        self.order_status(A, order, 'AdminReview')
+        A.click(sel('review-approve'))
+        self.order_status(A, order, 'Approved')
+        self.open_order(F, order)
+        self.order_status(F, order, 'Approved')
+        F.click(sel('mark-ordered'))
+        self.order_status(F, order, 'Ordered')
+        self.assertFalse(F.present(sel('receive-form')), 'finance does not receive stamps')
+        # The supervisor receives the bundles counted, fewer than ordered.
+        self.open_order(S, order)
+        self.order_status(S, order, 'Ordered')
+        S.type_into(sel('receive-bundles'), '780')
+        S.wait_text(sel('receive-stamps'), '39,000')
+        S.wait_text(sel('receive-differs'), '780 counted, 800 ordered: both are kept.')
+        S.shot('34-stamp-order-receive')
+        S.click(sel('receive-submit'))
+        self.order_status(S, order, 'Received')
+        facts = S.text(sel('stamp-order-facts'))
+        self.assertIn('Bundles received\n780', facts)
+        self.assertIn('Bundles ordered\n800', facts)
+        S.shot('35-stamp-order-received')
+        self.made['stamp_order'] = order
+        # An admin's own order: the screen offers no review, and stampd refuses one if tried.
+        own = int(self.ctl(os.path.join(self.srv.dir, 'admin.token'), 'submit-stamp-order', '--region', 'qc', '--bundles', '500'))
+        A.go(f'stamp-orders/{own}')
+        A.el(sel('review-not-yours'))
+        self.assertFalse(A.present(sel('review-approve')), 'no review of one’s own order is offered')
+        A.shot('36-stamp-order-own')
+        tried = A.api('ReviewStampOrder', {'order': own, 'action': 'Approve', 'note': ''})
+        self.assertEqual(tried['outcome']['code'], 'SAME_USER', tried)
+        self.assertEqual(tried['words'], 'You submitted this stamp order; another administrator must review it.')
+        # The list filters by region and status.
+        A.go('stamp-orders?region=2&status=3')
+        A.el(sel('stamp-order-row', id=order))
+        self.assertFalse(A.present(sel('stamp-order-row', id=own)), 'a received-only list leaves out the one in review')
+        A.shot('37-stamp-orders-list')
+
+    def test_16_ledger_shows_the_receipt_and_its_source(self):
+        self.need('stamp_order')
+        S = self.D
+        order = self.made['stamp_order']
+        self.sign_in(S, 'sup', 'Sam Supervisor')
+        S.click(sel('nav-ledger'))
+        S.el(sel('screen-ledger'))
+        S.wait_text(sel('ledger-balance-row', region='QC') + ' ' + sel('ledger-balance'), '39,000')
+        S.choose(sel('ledger-filter-region'), '2')
+        row = sel('ledger-entry', kind='RECEIPT')
+        S.el(row)
+        self.assertEqual(S.text(row + ' ' + sel('ledger-quantity')), '+39,000')
+        self.assertEqual(S.text(row + ' ' + sel('ledger-balance-after')), '39,000')
+        self.assertIn('Sam Supervisor', S.text(row))
+        link = S.find(row + ' ' + sel('ledger-source'))
+        self.assertTrue(link.get_attribute('href').endswith(f'#/stamp-orders/{order}'))
+        S.d.execute_script('arguments[0].scrollIntoView()', S.find(sel('ledger-entries')))
+        S.shot('38-ledger-qc')
+        # Ontario: the running balance of every entry follows from the one before it.
+        S.choose(sel('ledger-filter-region'), '1')
+        S.wait(lambda: len(S.all(sel('ledger-entry'))) > 1 and S.present(sel('ledger-entry', kind='USAGE')), 'Ontario’s entries')
+        balance = 0
+        for e in S.all(sel('ledger-entry')):
+            balance += int(e.find_element(By.CSS_SELECTOR, sel('ledger-quantity')).text.replace(',', '').replace('−', '-'))
+            self.assertEqual(int(e.find_element(By.CSS_SELECTOR, sel('ledger-balance-after')).text.replace(',', '')), balance)
+        self.assertEqual(S.find(sel('ledger-entry', kind='USAGE') + ' ' + sel('ledger-source')).get_attribute('data-kind'), 'po')
+        S.d.execute_script('arguments[0].scrollIntoView()', S.find(sel('ledger-entries')))
+        S.shot('39-ledger-on')
+        S.choose(sel('ledger-filter-kind'), '3')  # REFUND_VERIFY
+        S.wait(lambda: S.present(sel('ledger-empty')) or all(e.get_attribute('data-kind') == 'REFUND_VERIFY' for e in S.all(sel('ledger-entry'))),
+               'only refunds at verification')
+        # The period: from tomorrow there is none; up to today the receipt is there.
+        S.choose(sel('ledger-filter-region'), '2')
+        S.choose(sel('ledger-filter-kind'), '0')
+        S.el(sel('ledger-entry', kind='RECEIPT'))
+        set_day = 'arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event("change"));'
+        tomorrow = (self.today() + datetime.timedelta(days=1)).isoformat()
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-from')), tomorrow)
+        S.el(sel('ledger-empty'))
+        self.assertIn(f'from={tomorrow}', S.route())
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-from')), '')
+        S.d.execute_script(set_day, S.find(sel('ledger-filter-to')), self.today().isoformat())
+        S.el(sel('ledger-entry', kind='RECEIPT'))
+        # The receipt's source opens its order.
+        S.click(sel('ledger-entry', kind='RECEIPT') + ' ' + sel('ledger-source'))
+        self.order_status(S, order, 'Received')
+
+    def test_17_a_consignee_user_cannot_reach_stamp_orders_or_the_ledger(self):
+        self.need('login')
+        T = self.T
+        self.sign_in(T, 'acme', 'Acme Portal')
+        nav = {e.get_attribute('data-test') for e in T.all(sel('nav') + ' a')}
+        self.assertNotIn('nav-ledger', nav)
+        self.assertNotIn('nav-stamp-orders', nav)
+        for route in ('ledger', 'stamp-orders', 'stamp-orders/1'):
+            T.go(route)
+            T.wait(lambda: T.route() == '#/my-orders', f'#/{route} to send the consignee home')
+        for kind, body in (('ListLedgerEntries', {'region': 'ON'}), ('GetBalances', {}), ('ListStampOrders', {}),
+                           ('SubmitStampOrder', {'region': 'ON', 'bundles': 500})):
+            tried = T.api(kind, body)
+            self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
 
 
 def main():

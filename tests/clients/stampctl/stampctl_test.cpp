@@ -467,7 +467,8 @@ TEST_F(stampctl_test, help_marks_every_required_flag) {
 TEST_F(stampctl_test, dry_run_is_offered_only_by_commands_that_change_things) {
     const ran script = run_program(dir, STAMPCTL, {"completion"});
     ASSERT_EQ(script.code, 0);
-    const std::set<std::string> reads = {"balances", "scan-box", "watch", "whoami", "completion"};
+    const std::set<std::string> reads = {"balances", "ledger", "scan-box",
+                                         "watch",    "whoami", "completion"};
     std::istringstream lines(script.out);
     std::size_t commands = 0, reads_seen = 0;
     for (std::string line; std::getline(lines, line);) {
@@ -612,6 +613,34 @@ TEST_F(stampctl_test, readable_output_shows_dollars_and_barcodes) {
               "1");
     const json::value json_invoice = parse_json(ok(finance_token, {"--json", "get-invoice", "1"}));
     EXPECT_EQ(text(field(field(json_invoice, "totals"), "total")), "2604");
+}
+
+TEST_F(stampctl_test, ledger_lists_entries_with_their_balance_by_kind_and_period) {
+    set_up_reference();
+    receive_shipment();
+    ok(finance_token, {"submit-stamp-order", "--region", "on", "--bundles", "500"});
+    ok(admin_token, {"review-stamp-order", "--order", "1", "--action", "approve"});
+    ok(finance_token, {"mark-stamp-order-ordered", "--order", "1"});
+    ok(supervisor_token, {"receive-stamps", "--order", "1", "--bundles", "500"});
+    ok(supervisor_token, {"create-po", "--consignee", "1", "--shipment", "1", "--line", "1:on:24"});
+    ok(stamper_token, {"start-run", "--po", "1"});
+    for (const char* box : {"1", "2", "3"})
+        ok(stamper_token, {"confirm-box", "--po", "1", "--box", box});
+    const json::value all = parse_json(ok(finance_token, {"--json", "ledger", "--region", "on"}));
+    EXPECT_EQ(text(field(all, "more")), "false");
+    const std::string shown = ok(finance_token, {"list-ledger-entries", "--region", "on"});
+    EXPECT_NE(shown.find("RECEIPT"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("25000"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("PO-000001 (1)"), std::string::npos) << shown;
+    const std::string receipts =
+        ok(finance_token, {"ledger", "--region", "on", "--kind", "receipt"});
+    EXPECT_EQ(receipts.find("USAGE"), std::string::npos) << receipts;
+    EXPECT_NE(receipts.find("RECEIPT"), std::string::npos) << receipts;
+    EXPECT_EQ(ok(finance_token, {"ledger", "--region", "on", "--to", "2000-01-01"}), "(none)\n");
+    EXPECT_EQ(ok(finance_token, {"ledger", "--region", "qc"}), "(none)\n");
+    const ran portal = ctl(consignee_token, {"ledger", "--region", "on"});
+    EXPECT_EQ(portal.code, 1);
+    EXPECT_NE(portal.err.find("FORBIDDEN"), std::string::npos) << portal.err;
 }
 
 TEST_F(stampctl_test, an_outbound_record_ships_once_and_says_who_shipped_it) {

@@ -66,5 +66,7 @@ int main(int argc, char** argv) {
     read(dir, proto::Body::ListReference,
          [](auto& b) { return proto::CreateListReference(b, proto::ReferenceKind::Products); });
     read(dir, proto::Body::GetSettings, [](auto& b) { return proto::CreateGetSettings(b); });
+    read(dir, proto::Body::ListLedgerEntries,
+         [](auto& b) { return proto::CreateListLedgerEntries(b, fb::Region::ON); });
     return 0;
 }

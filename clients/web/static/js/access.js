@@ -9,6 +9,8 @@ const ROLES_OF = {
   supervisor: ['supervisor'],
   stamping: ['stamper', 'supervisor'],
   verifying: ['verifier', 'supervisor'],
+  ordering: ['supervisor', 'admin', 'finance'],
+  purchasing: ['admin', 'finance'],
 };
 
 // engine/command_table.hpp: X(command, protocol table, roles allowed).
@@ -30,6 +32,11 @@ const COMMAND_ROLES = {
   ApproveRequest: ROLES_OF.warehouse,
   RejectRequest: ROLES_OF.warehouse,
   SetUserToken: ROLES_OF.admin,
+  SubmitStampOrder: ROLES_OF.ordering,
+  ReviewStampOrder: ROLES_OF.admin,
+  ReviseStampOrder: ROLES_OF.ordering,
+  MarkStampOrderOrdered: ROLES_OF.purchasing,
+  ReceiveStamps: ROLES_OF.warehouse,
 };
 
 let roles = new Set();
@@ -69,6 +76,8 @@ export const SCREENS = [
   { route: 'workspace', label: 'Stamper’s workspace', test: 'nav-workspace', staff: true, needs: ['StartRun', 'ConfirmBox'] },
   { route: 'verify', label: 'Verification', test: 'nav-verify', staff: true, needs: ['VerifyPo', 'AmendLine'] },
   { route: 'receiving', label: 'Receiving', test: 'nav-receiving', staff: true, needs: ['CreateShipment', 'ReceiveBox'] },
+  { route: 'stamp-orders', label: 'Stamp orders', test: 'nav-stamp-orders', staff: true },
+  { route: 'ledger', label: 'Stamp ledger', test: 'nav-ledger', staff: true },
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
   { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
   { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },

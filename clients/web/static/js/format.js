@@ -162,6 +162,40 @@ export function localDay(zone = DEFAULT_ZONE, ms = Date.now()) {
   return dayOf(Number(parts.year), Number(parts.month), Number(parts.day));
 }
 
+// The zone's offset from UTC at the instant `ms`, in ms (local wall clock − UTC).
+function zoneOffsetMs(zone, ms) {
+  let format = null;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone.time_zone, hourCycle: 'h23', year: 'numeric',
+      month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  } catch {
+    return (zone.utc_offset_minutes + (inDst(zone, ms) ? 60 : 0)) * 60000;
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24,
+    Number(p.minute), Number(p.second));
+  return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** The instant (ms since the epoch) the day `day` begins in the warehouse's zone, as stampctl
+ * reckons a period's bounds (engine/calendar_time.cpp start_of_day_us). */
+export function dayStartMs(zone, day) {
+  const wall = day * DAY_MS;
+  const first = wall - zoneOffsetMs(zone, wall);
+  return wall - zoneOffsetMs(zone, first);
+}
+
+/** An instant (µs since the epoch) as the warehouse's wall clock: "Mon 7 Dec 2026 17:40:05". */
+export function instant(zone, us) {
+  if (us === null || us === undefined || Number(us) === 0) return '—';
+  const ms = Math.floor(Number(us) / 1000);
+  const local = ms + zoneOffsetMs(zone, ms);
+  const day = Math.floor(local / DAY_MS);
+  const rest = local - day * DAY_MS;
+  const two = (n) => String(n).padStart(2, '0');
+  return `${date(day)} ${two(Math.floor(rest / 3600000))}:${two(Math.floor(rest / 60000) % 60)}:${two(Math.floor(rest / 1000) % 60)}`;
+}
+
 // ---------------------------------------------------------------- names
 
 // engine/codec/events.fbs, enum Region, in its order.
@@ -194,6 +228,16 @@ const BOX_STATE_NAMES = { Pending: 'waiting', Confirmed: 'confirmed', Skipped: '
   Overridden: 'confirmed past a stamp shortage' };
 const STAMP_ORDER_STATUS = ['AdminReview', 'Approved', 'Ordered', 'Received', 'Rejected',
   'ChangesRequested'];
+export const STAMP_ORDER_STATUSES = STAMP_ORDER_STATUS;
+const STAMP_ORDER_STATUS_NAMES = { AdminReview: 'In admin review', Approved: 'Approved',
+  Ordered: 'Ordered from CRA', Received: 'Received', Rejected: 'Rejected',
+  ChangesRequested: 'Changes requested' };
+
+/** "ChangesRequested" (or 5) → "Changes requested". */
+export function stampOrderStatusName(status) {
+  const key = typeof status === 'number' ? STAMP_ORDER_STATUS[status] : status;
+  return STAMP_ORDER_STATUS_NAMES[key] ?? String(status ?? '—');
+}
 const INVOICE_STATUS = ['Draft', 'Issued', 'Paid', 'Archived'];
 const REQUEST_STATUS = ['Pending', 'Approved', 'Rejected'];
 
@@ -238,6 +282,15 @@ export function listWords(items, joiner = 'and') {
   return `${list.slice(0, -1).join(', ')} ${joiner} ${list[list.length - 1]}`;
 }
 
+// engine/codec/events.fbs, enum LedgerKind, in its order.
+export const LEDGER_KINDS = ['RECEIPT', 'USAGE', 'ADJUST_VERIFY', 'REFUND_VERIFY', 'REFUND_CANCEL'];
+
+/** "REFUND_VERIFY" → "Refund at verification". */
+export function ledgerKindName(kind) {
+  const words = LEDGER_KIND_NAMES[kind];
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : String(kind ?? '—');
+}
+
 const LEDGER_KIND_NAMES = { RECEIPT: 'receipt', USAGE: 'used', ADJUST_VERIFY: 'extra deduction at verification',
   REFUND_VERIFY: 'refund at verification', REFUND_CANCEL: 'refund on cancellation' };
 
@@ -268,6 +321,7 @@ function stateWords(about, state) {
   if (key === undefined) return `state ${state}`;
   if (about === 'ProductionOrder') return poStatusName(key);
   if (about === 'Box') return boxStateName(key);
+  if (about === 'StampOrder') return stampOrderStatusName(key);
   return splitCamel(key);
 }
 

@@ -22,6 +22,8 @@ import * as workspaceScreen from './screens/workspace.js';
 import * as verifyScreen from './screens/verify.js';
 import * as receivingScreen from './screens/receiving.js';
 import * as usersScreen from './screens/users.js';
+import * as stampOrdersScreen from './screens/stamp-orders.js';
+import * as ledgerScreen from './screens/ledger.js';
 import * as passwordScreen from './screens/password.js';
 import * as myOrdersScreen from './screens/my-orders.js';
 
@@ -34,6 +36,8 @@ const MODULES = {
   verify: verifyScreen,
   receiving: receivingScreen,
   users: usersScreen,
+  'stamp-orders': stampOrdersScreen,
+  ledger: ledgerScreen,
   password: passwordScreen,
   'my-orders': myOrdersScreen,
 };
