@@ -40,8 +40,19 @@ void store_box(state& s, const box_received& e, bool index_barcode) {
                           .units = static_cast<u16>(e.units),
                           .damaged = static_cast<u16>(e.damaged),
                           .barcode_size = static_cast<u8>(e.barcode.size())});
-    if (!index_barcode) return;
+    if (!index_barcode || s.barcode_index_deferred) return;
     s.box_by_barcode.insert(e.barcode.view(), e.id, [&s](box_id id) { return s.barcode_of(id); });
+}
+
+barcode_index_deferral::barcode_index_deferral(state& s)
+    : _s(s), _outer(!s.barcode_index_deferred && s.box_by_barcode.size() == s.boxes.size()) {
+    if (_outer) _s.barcode_index_deferred = true;
+}
+
+barcode_index_deferral::~barcode_index_deferral() {
+    if (!_outer) return;
+    _s.barcode_index_deferred = false;
+    _s.box_by_barcode.index_up_to(_s.boxes.size(), [this](box_id id) { return _s.barcode_of(id); });
 }
 
 std::string po_number_key(consignee_id consignee, std::string_view number) {

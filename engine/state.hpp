@@ -281,6 +281,7 @@ struct state {
 
     // Lookup indexes, derived from the tables above (not part of the digest).
     code_index box_by_barcode;
+    bool barcode_index_deferred = false;  // while a log is replayed (barcode_index_deferral)
     std::unordered_map<std::string, user_id> user_by_key;
     std::unordered_map<std::string, consignee_id> consignee_by_key;
     std::unordered_map<std::string, product_id> product_by_sku;
@@ -336,6 +337,25 @@ struct state {
 // Adds the box's row, its barcode and (unless told not to) its index entry — not the shipment's
 // figures.
 void store_box(state& s, const box_received& e, bool index_barcode = true);
+
+// While a log is replayed nothing is decided, and only deciding looks a box up by its barcode
+// (receive_box's duplicate check): the boxes a replay adds are indexed once, when it ends, in
+// one pass over their barcodes in order (code_index::index_up_to) — a cache miss a box saved,
+// the largest cost of a full replay. The index is whole again when the deferral is destroyed,
+// however the replay ended (if it was whole when the deferral began).
+class barcode_index_deferral {
+public:
+    explicit barcode_index_deferral(state& s);
+    ~barcode_index_deferral();
+    barcode_index_deferral(const barcode_index_deferral&) = delete;
+    barcode_index_deferral& operator=(const barcode_index_deferral&) = delete;
+
+private:
+    state& _s;
+    // Whether this deferral indexes at the end: the outermost one, of a state whose boxes were
+    // all indexed (a state loaded without indexes, for a report, is left without them).
+    bool _outer;
+};
 
 // The key of po_by_number: PO numbers are unique within a consignee.
 std::string po_number_key(consignee_id consignee, std::string_view number);

@@ -1,7 +1,6 @@
 // See replay.hpp.
 #include "clients/audit/replay.hpp"
 
-#include <algorithm>
 #include <chrono>
 
 #include "clients/audit/progress.hpp"
@@ -16,13 +15,8 @@ replay_result replay(const wal::lmdb_env& log, state& s, const replay_options& o
     replay_result r;
     progress bar(o.progress_label, o.to_lsn == UINT64_MAX ? 0 : o.to_lsn,
                  o.quiet || o.progress_label.empty());
-    // A fresh state's barcode index sized once for the most boxes the log can hold (one a
-    // record): no rehash of every barcode each time it doubles. It is derived data, outside the
-    // digest, so the replayed state is the same.
-    if (s.boxes.size() == 0 && o.to_lsn != UINT64_MAX) {
-        const std::uint64_t boxes = std::min<std::uint64_t>(o.to_lsn, constants::boxes_max);
-        s.box_by_barcode.reserve(boxes, [&s](box_id id) { return s.barcode_of(id); });
-    }
+    // The barcodes indexed once, when the replay ends (state.hpp): nothing replayed looks one up.
+    const barcode_index_deferral deferral(s);
     event_list events;
     const auto consume = [&](const log_chunk& chunk) {
         for (std::size_t i = 0; i < chunk.records.size(); ++i) {

@@ -39,6 +39,7 @@ bool apply_record(state& s, const record_view& record, event_list& events) {
 status replay(const lmdb_env& log, state& s, std::uint64_t& lsn, std::uint64_t& chain,
               std::uint64_t to, std::uint64_t& applied) {
     assert(s.last_lsn == lsn);
+    const barcode_index_deferral deferral(s);  // the barcodes indexed once, at the end
     log_reader reader(log, lsn + 1, chain);
     record_view record;
     event_list events;
