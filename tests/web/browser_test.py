@@ -450,6 +450,13 @@ class StampWebBrowserTest(unittest.TestCase):
                               '--name', 'Mint 15 mL', '--volume-ul', '15000'))
         ctl(admin, 'set-duty-rate', '--region', 'on', '--cents', '12')
         ctl(admin, 'set-tax-rate', '--province', 'on', '--basis-points', '1300')
+        # Fee presets for the invoice (issue 18): a flat handling fee and a per-unit labelling fee.
+        cls.presets = {
+            'HANDLING': int(ctl(admin, 'create-fee-preset', '--key', 'HANDLING', '--name', 'Handling',
+                                '--kind', 'flat', '--amount-cents', '2500')),
+            'LABEL': int(ctl(admin, 'create-fee-preset', '--key', 'LABEL', '--name', 'Labelling',
+                             '--kind', 'per-unit', '--amount-cents', '3')),
+        }
         cls.users, cls.tokens = {}, {}
         for key, name, roles in (('sup', 'Sam Supervisor', 'supervisor'), ('stella', 'Stella Stamper', 'stamper'),
                                  ('vic', 'Vic Verifier', 'verifier'), ('temp', 'Tom Temp', 'stamper'),
@@ -907,7 +914,7 @@ class StampWebBrowserTest(unittest.TestCase):
         T.login_ok('acme', PASSWORD['acme'], 'Acme Portal')
         self.assertEqual(T.route(), '#/my-orders', 'a consignee user starts on its orders')
         nav = {e.get_attribute('data-test') for e in T.all(sel('nav') + ' a')}
-        self.assertEqual(nav, {'nav-my-orders', 'nav-password'}, 'a consignee sees only its portal')
+        self.assertEqual(nav, {'nav-my-orders', 'nav-my-invoices', 'nav-password'}, 'a consignee sees only its portal')
         T.el(sel('my-order-row', id=self.small_po))
         if 'po' in self.made:
             T.click(sel('my-order-row', id=self.made['po']) + ' ' + sel('my-order-open'))
@@ -1226,6 +1233,141 @@ class StampWebBrowserTest(unittest.TestCase):
                            ('SubmitStampOrder', {'region': 'ON', 'bundles': 500})):
             tried = T.api(kind, body)
             self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+
+    # ------------------------------------------------------------------ 10. invoices (issue 18)
+
+    @staticmethod
+    def cents(text):
+        """"$1,234.56" / "−$1.00" → cents."""
+        t = text.strip().replace(',', '').replace('$', '')
+        sign = -1 if t.startswith('−') or t.startswith('-') else 1
+        whole, _, frac = t.lstrip('−-').partition('.')
+        return sign * (int(whole) * 100 + int(frac or 0))
+
+    def totals(self, b, test='invoice-totals'):
+        return {k: self.cents(b.text(sel(f'{test}-{k}'))) for k in ('duty', 'fees', 'subtotal', 'hst', 'total')}
+
+    @staticmethod
+    def half_up(num, den):
+        """num / den rounded half-up (away from zero at the half), as SPEC §1 rounds tax."""
+        q, r = divmod(abs(num), den)
+        q += 1 if 2 * r >= den else 0
+        return q if num >= 0 else -q
+
+    def test_18_invoice_from_draft_to_archive_with_a_fee_and_a_credit_note(self):
+        self.need('completed')
+        F, C = self.T, self.S  # finance; the consignee's portal
+        po = self.made['po']
+        stamped = 5 * BOX_UNITS
+        duty_per_unit = 8 * 12  # 15 mL: 8 increments of 2 mL, ON duty 12¢ an increment
+        duty = stamped * duty_per_unit
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        F.click(sel('nav-invoices'))
+        F.el(sel('screen-invoices'))
+        F.choose(sel('invoices-filter-status'), '0')
+        row = sel('invoice-row', status='Draft')
+        F.el(row)
+        inv = int(F.find(row).get_attribute('data-id'))
+        F.shot('40-invoices-drafts')
+        F.choose(sel('invoices-filter-status'), '2')
+        F.el(sel('invoices-empty'))
+        F.go(f'invoices/{inv}')
+        F.el(sel('screen-invoice', id=inv))
+        F.wait_text(sel('invoice-status'), 'Draft')
+        self.assertTrue(F.find(sel('invoice-po')).get_attribute('href').endswith(f'#/orders/{po}'))
+        F.wait_text(sel('invoice-line', line=0) + ' ' + sel('invoice-line-duty'), f'${duty // 100:,}.{duty % 100:02d}')
+        self.assertEqual(self.totals(F), {'duty': duty, 'fees': 0, 'subtotal': duty, 'hst': self.half_up(duty * 13, 100),
+                                          'total': duty + self.half_up(duty * 13, 100)})
+        # The consignee never sees a draft: not in its list, and stampd answers NOT_FOUND to it.
+        self.sign_in(C, 'acme', 'Acme Portal')
+        tried = C.api('GetInvoice', {'invoice': inv})
+        self.assertEqual(tried.get('outcome', {}).get('code'), 'NOT_FOUND', tried)
+        for kind, body in (('AddInvoiceFee', {'invoice': inv, 'preset': self.presets['HANDLING']}),
+                           ('AdvanceInvoice', {'invoice': inv, 'to': 'Issued'})):
+            tried = C.api(kind, body)
+            self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+        C.click(sel('nav-my-invoices'))
+        C.el(sel('invoices-empty'))
+        # A flat fee: the dry run's totals first, then added; a per-unit one added and removed.
+        F.choose(sel('invoice-fee-preset'), self.presets['HANDLING'])
+        fees = 2500
+        tax = self.half_up((duty + fees) * 13, 100)
+        total = duty + fees + tax
+        F.wait_text(sel('invoice-fee-preview-total'), lambda t: t.endswith(f'total ${total // 100:,}.{total % 100:02d}.'))
+        F.shot('41-invoice-draft-fee-preview')
+        F.click(sel('invoice-fee-add'))
+        F.el(sel('invoice-fee', line=0))
+        F.wait(lambda: self.totals(F)['total'] == total, 'the total with the fee')
+        self.assertEqual(self.totals(F), {'duty': duty, 'fees': fees, 'subtotal': duty + fees, 'hst': tax, 'total': total})
+        F.choose(sel('invoice-fee-preset'), self.presets['LABEL'])
+        F.wait_text(sel('invoice-fee-preview'), lambda t: t.startswith(f'With this fee: Labelling ${3 * stamped // 100}.{3 * stamped % 100:02d}.'))
+        F.click(sel('invoice-fee-add'))
+        F.el(sel('invoice-fee', line=1))
+        F.wait(lambda: self.totals(F)['fees'] == fees + 3 * stamped, 'the per-unit fee in the totals')
+        F.click(sel('invoice-fee', line=1) + ' ' + sel('invoice-fee-remove'))
+        F.wait_gone(sel('invoice-fee', line=1))
+        F.wait(lambda: self.totals(F)['total'] == total, 'the total without the removed fee')
+        # Notes and the due date.
+        due = self.today() + datetime.timedelta(days=30)
+        F.type_into(sel('invoice-edit-notes'), 'Net 30, browser test')
+        F.d.execute_script('arguments[0].value = arguments[1];', F.find(sel('invoice-edit-due')), due.isoformat())
+        F.click(sel('invoice-edit-save'))
+        F.wait_text(sel('invoice-notes'), 'Net 30, browser test')
+        self.assertIn(f'{due.day} ', F.text(sel('invoice-facts')))
+        F.shot('42-invoice-draft')
+        # Issue: locked, and the consignee sees it without a reload.
+        F.click(sel('invoice-issue'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Issued')
+        self.assertFalse(F.present(sel('invoice-fee-preset')), 'an issued invoice takes no fees')
+        self.assertFalse(F.present(sel('invoice-edit')), 'an issued invoice is locked')
+        C.el(sel('invoice-row', id=inv))
+        # A credit note of 100 units, its totals shown (dry run) before it is drafted.
+        F.click(sel('invoice-credit'))
+        F.el(sel('dialog-credit'))
+        self.assertEqual(F.text(sel('credit-left', line=0)), f'{stamped:,}')
+        F.type_into(sel('credit-units', line=0), '100')
+        F.type_into(sel('credit-reason'), '100 units came back damaged')
+        credit = -100 * duty_per_unit
+        credit_tax = self.half_up(credit * 13, 100)
+        F.wait(lambda: F.present(sel('credit-totals-total')) and self.cents(F.text(sel('credit-totals-total'))) == credit + credit_tax,
+               'the credit note’s total in the preview')
+        F.shot('43-invoice-credit-note-dialog')
+        F.click(sel('credit-submit'))
+        F.wait_gone(sel('dialog-credit'))
+        F.wait(lambda: F.route() != f'#/invoices/{inv}', 'the credit note to open')
+        note = int(F.route().rsplit('/', 1)[1])
+        F.el(sel('screen-invoice', id=note))
+        F.wait_text(sel('invoice-status'), 'Draft')
+        self.assertTrue(F.find(sel('invoice-credit-of')).get_attribute('href').endswith(f'#/invoices/{inv}'))
+        self.assertEqual(self.totals(F), {'duty': credit, 'fees': 0, 'subtotal': credit, 'hst': credit_tax, 'total': credit + credit_tax})
+        self.assertFalse(F.present(sel('invoice-fee-preset')), 'a credit note takes no fees of its own')
+        F.shot('44-credit-note-draft')
+        F.click(sel('invoice-issue'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Issued')
+        # Back on the invoice: the note listed, then paid and archived, one way.
+        F.click(sel('invoice-credit-of'))
+        F.el(sel('invoice-credit-note', id=note))
+        F.click(sel('invoice-mark-paid'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Paid')
+        F.click(sel('invoice-archive'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Archived')
+        self.assertFalse(F.present(sel('invoice-actions')), 'nothing moves an archived invoice on')
+        tried = F.api('AdvanceInvoice', {'invoice': inv, 'to': 'Paid'})
+        self.assertEqual(tried['outcome']['code'], 'WRONG_STATE', tried)
+        F.shot('45-invoice-archived')
+        # The consignee's portal: the invoice and its note, read-only.
+        C.el(sel('invoice-row', id=note))
+        C.click(sel('invoice-row', id=inv) + ' a')
+        C.el(sel('screen-invoice', id=inv))
+        C.wait_text(sel('invoice-status'), 'Archived')
+        C.wait(lambda: self.cents(C.text(sel('invoice-totals-total'))) == total, 'the consignee’s total')
+        self.assertFalse(C.present(sel('invoice-actions')) or C.present(sel('invoice-credit')))
+        C.shot('46-portal-invoice')
+        self.made['invoice'] = inv
 
 
 def main():

@@ -11,6 +11,7 @@ const ROLES_OF = {
   verifying: ['verifier', 'supervisor'],
   ordering: ['supervisor', 'admin', 'finance'],
   purchasing: ['admin', 'finance'],
+  invoicing: ['finance', 'admin'],
 };
 
 // engine/command_table.hpp: X(command, protocol table, roles allowed).
@@ -37,6 +38,11 @@ const COMMAND_ROLES = {
   ReviseStampOrder: ROLES_OF.ordering,
   MarkStampOrderOrdered: ROLES_OF.purchasing,
   ReceiveStamps: ROLES_OF.warehouse,
+  AddInvoiceFee: ROLES_OF.invoicing,
+  RemoveInvoiceFee: ROLES_OF.invoicing,
+  EditInvoice: ROLES_OF.invoicing,
+  AdvanceInvoice: ROLES_OF.invoicing,
+  CreateCreditNote: ROLES_OF.invoicing,
 };
 
 let roles = new Set();
@@ -78,8 +84,10 @@ export const SCREENS = [
   { route: 'receiving', label: 'Receiving', test: 'nav-receiving', staff: true, needs: ['CreateShipment', 'ReceiveBox'] },
   { route: 'stamp-orders', label: 'Stamp orders', test: 'nav-stamp-orders', staff: true },
   { route: 'ledger', label: 'Stamp ledger', test: 'nav-ledger', staff: true },
+  { route: 'invoices', label: 'Invoices', test: 'nav-invoices', staff: true, needs: ['AdvanceInvoice'] },
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
   { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
+  { route: 'my-invoices', label: 'My invoices', test: 'nav-my-invoices', consignee: true },
   { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },
 ];
 

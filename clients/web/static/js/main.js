@@ -24,6 +24,7 @@ import * as receivingScreen from './screens/receiving.js';
 import * as usersScreen from './screens/users.js';
 import * as stampOrdersScreen from './screens/stamp-orders.js';
 import * as ledgerScreen from './screens/ledger.js';
+import * as invoicesScreen from './screens/invoices.js';
 import * as passwordScreen from './screens/password.js';
 import * as myOrdersScreen from './screens/my-orders.js';
 
@@ -38,6 +39,8 @@ const MODULES = {
   users: usersScreen,
   'stamp-orders': stampOrdersScreen,
   ledger: ledgerScreen,
+  invoices: invoicesScreen,
+  'my-invoices': invoicesScreen,
   password: passwordScreen,
   'my-orders': myOrdersScreen,
 };
