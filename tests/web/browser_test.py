@@ -1369,6 +1369,124 @@ class StampWebBrowserTest(unittest.TestCase):
         C.shot('46-portal-invoice')
         self.made['invoice'] = inv
 
+    # ------------------------------------------------------------------ 11. settings and people (issue 18)
+
+    def read_in_page(self, b, kind, body, type_):
+        """A read sent from the page through its api.js: the reply table, or {'error': …}."""
+        return b.d.execute_async_script("""
+            const [kind, body, type, done] = arguments;
+            import('/js/api.js').then((api) => api.read(kind, body, type)).then(done, (e) => done({ error: String(e) }));""",
+                                        kind, body, type_)
+
+    @staticmethod
+    def notice_says(b, ok):
+        """Waits for a notice (of the two shown at most) whose text satisfies `ok`."""
+        def look():
+            for e in b.all(sel('notice')):
+                try:
+                    if ok(e.text):
+                        return True
+                except StaleElementReferenceException:
+                    pass
+            return False
+        b.wait(look, 'the notice')
+
+    def test_19_admin_manages_people_and_settings(self):
+        self.need('login')
+        A, F = self.S, self.T  # the admin; finance
+        self.sign_in(A, 'admin', 'Administrator')
+        A.click(sel('nav-users'))
+        A.el(sel('new-user'))
+        # A new user with two roles and a first password, then a reset.
+        A.type_into(sel('new-user-key'), 'olga')
+        A.type_into(sel('new-user-name'), 'Olga Office')
+        A.click(sel('new-user-role', role='finance'))
+        A.click(sel('new-user-role', role='auditor'))
+        A.type_into(sel('new-user-password'), 'office-pass-77')
+        A.shot('47-users-new')
+        A.click(sel('new-user-create'))
+        created = A.el(sel('dialog-token') + ' ' + sel('token-shown')).text  # every new user gets one, shown once
+        A.click(sel('token-close'))
+        A.wait_gone(sel('dialog-token'))
+        row = sel('user-row', key='olga')
+        A.wait_text(row + ' ' + sel('user-roles-cell'), 'Finance and Auditor')
+        olga = int(A.find(row).get_attribute('data-id'))
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-77'})
+        self.assertEqual(status, 200, 'the first password logs in')
+        A.click(row + ' ' + sel('user-set-password'))
+        A.type_into(sel('set-password-new'), 'office-pass-88')
+        A.type_into(sel('set-password-repeat'), 'office-pass-88')
+        A.click(sel('set-password-submit'))
+        A.wait_gone(sel('dialog-set-password'))
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-88'})
+        self.assertEqual(status, 200, 'the reset password logs in')
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-77'})
+        self.assertEqual(status, 401, 'the old password no longer does')
+        # A station token, shown once; a second replaces it and the first stops working.
+        tokens = []
+        for _ in range(2):
+            A.click(row + ' ' + sel('user-new-token'))
+            A.click(sel('dialog-new-token-confirm'))
+            tokens.append(A.el(sel('token-shown')).text)
+            A.shot('48-users-station-token')
+            A.click(sel('token-close'))
+            A.wait_gone(sel('dialog-token'))
+        self.assertNotEqual(tokens[0], tokens[1])
+        self.assertNotIn(created, tokens)
+        self.assertEqual(len(tokens[1]), 64)
+        first, second = (self.secret_file(f'olga-{i}.token', t) for i, t in enumerate(tokens))
+        self.assertIn('capacity_units', json.loads(self.ctl(second, 'get-settings', '--json')))
+        with self.assertRaises(RuntimeError, msg='the replaced token is refused'):
+            self.ctl(first, 'get-settings')
+        A.shot('49-users')
+        # Settings: each change says what it applies to; what was computed before stays.
+        A.click(sel('nav-settings'))
+        A.el(sel('screen-settings'))
+        on = sel('settings-region', region='ON')
+        self.assertEqual(A.el(on + ' ' + sel('settings-duty')).get_attribute('value'), '0.12')
+        A.type_into(on + ' ' + sel('settings-duty'), '0.13')
+        A.click(on + ' ' + sel('settings-region-save'))
+        self.notice_says(A, lambda t: t.startswith('Ontario: duty $0.13 an increment.') and 'Invoices already drafted keep' in t)
+        A.wait(lambda: A.find(on + ' ' + sel('settings-duty')).get_attribute('value') == '0.13', 'the new duty rate read back')
+        if 'invoice' in self.made:
+            inv = self.read_in_page(A, 'GetInvoice', {'invoice': self.made['invoice']}, 'InvoiceView')
+            self.assertEqual(inv['lines'][0]['duty_cents_per_increment'], 12, 'a drafted invoice keeps its duty rate')
+        pe = sel('settings-tax-row', province='PE')
+        A.type_into(pe + ' ' + sel('settings-tax-rate', kind='HST'), '14.5')
+        A.click(pe + ' ' + sel('settings-tax-save'))
+        self.notice_says(A, lambda t: t.startswith('PE: HST 14.5 %.') and 'Applies to invoices drafted from now on' in t)
+        wed = sel('settings-capacity', day='Wednesday')
+        A.type_into(wed + ' ' + sel('settings-capacity-units'), '4321')
+        A.click(wed + ' ' + sel('settings-capacity-save'))
+        self.notice_says(A, lambda t: t.startswith('Wednesday: 4,321 units a day.') and 'nothing is moved' in t)
+        settings = json.loads(self.ctl(os.path.join(self.srv.dir, 'admin.token'), 'get-settings', '--json'))
+        self.assertEqual(settings['capacity_units'][2], 4321)
+        self.assertEqual(settings['tax_rates'][9]['hst'], 14500)
+        A.type_into(sel('settings-zone-name'), 'Mars/Olympus_Mons')
+        A.click(sel('settings-zone-save'))
+        A.el(sel('settings-zone-result') + ' ' + sel('refusal'))
+        A.type_into(sel('settings-zone-name'), 'UTC')
+        A.click(sel('settings-zone-save'))
+        self.notice_says(A, lambda t: t.startswith('The warehouse’s time zone is UTC.'))
+        A.type_into(sel('settings-preset-key'), 'RUSH')
+        A.type_into(sel('settings-preset-name'), 'Rush order')
+        A.type_into(sel('settings-preset-amount'), '50.00')
+        A.click(sel('settings-preset-create'))
+        A.wait_text(sel('settings-preset', key='RUSH'), lambda t: '$50.00' in t)
+        A.d.execute_script('window.scrollTo(0, 0)')
+        A.shot('50-settings')
+        A.d.execute_script('arguments[0].scrollIntoView()', A.find(sel('settings-presets')))
+        A.shot('51-settings-presets')
+        # Finance has no settings or users screen, and stampd refuses its settings commands.
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        nav = {e.get_attribute('data-test') for e in F.all(sel('nav') + ' a')}
+        self.assertFalse({'nav-settings', 'nav-users'} & nav, nav)
+        F.go('settings')
+        F.wait(lambda: F.route() == '#/dashboard', '#/settings to send finance home')
+        for kind, body in (('SetDutyRate', {'region': 'ON', 'cents_per_increment': 1}), ('SetUserToken', {'user': olga, 'token': 'x' * 32})):
+            tried = F.api(kind, body)
+            self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+
 
 def main():
     global ARGS

@@ -17,6 +17,13 @@ const ROLES_OF = {
 // engine/command_table.hpp: X(command, protocol table, roles allowed).
 const COMMAND_ROLES = {
   CreateUser: ROLES_OF.admin,
+  SetBundleSize: ROLES_OF.admin,
+  SetDepositRate: ROLES_OF.admin,
+  SetDutyRate: ROLES_OF.admin,
+  SetTaxRate: ROLES_OF.admin,
+  SetCapacity: ROLES_OF.admin,
+  SetTimeZone: ROLES_OF.admin,
+  CreateFeePreset: ROLES_OF.admin,
   CreateShipment: ROLES_OF.warehouse,
   StartReceiving: ROLES_OF.warehouse,
   ReceiveBox: ROLES_OF.warehouse,
@@ -86,6 +93,7 @@ export const SCREENS = [
   { route: 'ledger', label: 'Stamp ledger', test: 'nav-ledger', staff: true },
   { route: 'invoices', label: 'Invoices', test: 'nav-invoices', staff: true, needs: ['AdvanceInvoice'] },
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
+  { route: 'settings', label: 'Settings', test: 'nav-settings', staff: true, needs: ['SetDutyRate'] },
   { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
   { route: 'my-invoices', label: 'My invoices', test: 'nav-my-invoices', consignee: true },
   { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },

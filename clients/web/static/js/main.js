@@ -22,6 +22,7 @@ import * as workspaceScreen from './screens/workspace.js';
 import * as verifyScreen from './screens/verify.js';
 import * as receivingScreen from './screens/receiving.js';
 import * as usersScreen from './screens/users.js';
+import * as settingsScreen from './screens/settings.js';
 import * as stampOrdersScreen from './screens/stamp-orders.js';
 import * as ledgerScreen from './screens/ledger.js';
 import * as invoicesScreen from './screens/invoices.js';
@@ -37,6 +38,7 @@ const MODULES = {
   verify: verifyScreen,
   receiving: receivingScreen,
   users: usersScreen,
+  settings: settingsScreen,
   'stamp-orders': stampOrdersScreen,
   ledger: ledgerScreen,
   invoices: invoicesScreen,

@@ -9,7 +9,7 @@
 
 import { command, read, readAll } from '../api.js';
 import { isConsignee, may } from '../access.js';
-import { date, dayToIso, isoToDay, money, num, regionName, toDay } from '../format.js';
+import { date, dayToIso, fixedText, isoToDay, money, num, regionName, toDay } from '../format.js';
 import * as ref from '../ref.js';
 import { actionButton, confirmDialog, dialog, errorBox, field, fill, h, heading, keepFilters, loading, notice, refusal, select, table } from '../ui.js';
 
@@ -51,10 +51,7 @@ function statusBadge(inv, extra = []) {
 
 /** 13000 (thousandths of a percent) → "13 %"; 9975 → "9.975 %". */
 export function ratePercent(rate) {
-  const r = Number(rate);
-  const whole = Math.trunc(r / 1000);
-  const frac = String(Math.abs(r % 1000)).padStart(3, '0').replace(/0+$/, '');
-  return `${whole}${frac ? `.${frac}` : ''} %`;
+  return `${fixedText(rate, 3, true)} %`;
 }
 
 function kindWords(inv) {
