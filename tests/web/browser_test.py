@@ -914,7 +914,7 @@ class StampWebBrowserTest(unittest.TestCase):
         T.login_ok('acme', PASSWORD['acme'], 'Acme Portal')
         self.assertEqual(T.route(), '#/my-orders', 'a consignee user starts on its orders')
         nav = {e.get_attribute('data-test') for e in T.all(sel('nav') + ' a')}
-        self.assertEqual(nav, {'nav-my-orders', 'nav-my-invoices', 'nav-password'}, 'a consignee sees only its portal')
+        self.assertEqual(nav, {'nav-my-orders', 'nav-my-requests', 'nav-my-invoices', 'nav-password'}, 'a consignee sees only its portal')
         T.el(sel('my-order-row', id=self.small_po))
         if 'po' in self.made:
             T.click(sel('my-order-row', id=self.made['po']) + ' ' + sel('my-order-open'))
@@ -1372,10 +1372,10 @@ class StampWebBrowserTest(unittest.TestCase):
     # ------------------------------------------------------------------ 11. settings and people (issue 18)
 
     def read_in_page(self, b, kind, body, type_):
-        """A read sent from the page through its api.js: the reply table, or {'error': …}."""
+        """A read sent from the page through its api.js: the reply table, or {'error', 'code'} (the refusal's)."""
         return b.d.execute_async_script("""
             const [kind, body, type, done] = arguments;
-            import('/js/api.js').then((api) => api.read(kind, body, type)).then(done, (e) => done({ error: String(e) }));""",
+            import('/js/api.js').then((api) => api.read(kind, body, type)).then(done, (e) => done({ error: String(e), code: e.code || null }));""",
                                         kind, body, type_)
 
     @staticmethod
@@ -1486,6 +1486,142 @@ class StampWebBrowserTest(unittest.TestCase):
         for kind, body in (('SetDutyRate', {'region': 'ON', 'cents_per_increment': 1}), ('SetUserToken', {'user': olga, 'token': 'x' * 32})):
             tried = F.api(kind, body)
             self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+
+    # ------------------------------------------------------------------ 12. the consignee portal (issue 18)
+
+    @classmethod
+    def second_consignee(cls):
+        """Beta Vapes: a PO on `full_day` that leaves it 100 units of room, and a completed PO with its
+        invoice issued — another consignee's data for Acme's portal to be refused."""
+        admin, sup, vic = os.path.join(cls.srv.dir, 'admin.token'), cls.tokens['sup'], cls.tokens['vic']
+        ctl = cls.ctl
+        beta = int(ctl(admin, 'create-consignee', '--key', 'BETA', '--name', 'Beta Vapes', '--province', 'qc'))
+        product = int(ctl(admin, 'create-product', '--sku', 'BERRY30', '--consignee', str(beta), '--name', 'Berry 30 mL', '--volume-ul', '30000'))
+        sh = ctl(sup, 'create-shipment', '--key', 'SH-BETA', '--consignee', str(beta))
+        ctl(sup, 'start-receiving', '--shipment', sh)
+        ctl(sup, 'receive-box', '--shipment', sh, '--barcode', 'BETA-BIG', '--product', str(product), '--units', '20000')
+        ctl(sup, 'finish-receiving', '--shipment', sh)
+        # The first weekday after the run's day: its room is filled but for 100 units.
+        full_day = cls.run_day() + datetime.timedelta(days=1)
+        while full_day.weekday() >= 5:
+            full_day += datetime.timedelta(days=1)
+        day = json.loads(ctl(sup, 'get-calendar', '--from', full_day.isoformat(), '--days', '1', '--json'))['days'][0]
+        room = int(day['capacity']) - int(day['load'])
+        big = int(ctl(sup, 'create-po', '--consignee', str(beta), '--shipment', sh, '--number', 'PO-BETA-BIG',
+                      '--line', f'{product}:qc:{room - 100}', '--on', full_day.isoformat()))
+        sh2 = ctl(sup, 'create-shipment', '--key', 'SH-BETA-2', '--consignee', str(beta))
+        ctl(sup, 'start-receiving', '--shipment', sh2)
+        ctl(sup, 'receive-box', '--shipment', sh2, '--barcode', 'BETA-1', '--product', str(product), '--units', '5')
+        ctl(sup, 'finish-receiving', '--shipment', sh2)
+        small = int(ctl(sup, 'create-po', '--consignee', str(beta), '--shipment', sh2, '--number', 'PO-BETA-SMALL', '--line', f'{product}:fed:5'))
+        ctl(sup, 'start-run', '--po', str(small), '--acknowledge-shortage')
+        ctl(sup, 'confirm-box', '--po', str(small), '--barcode', 'BETA-1', '--action', 'override')
+        ctl(vic, 'verify-po', '--po', str(small), '--override-shortage')
+        po = json.loads(ctl(sup, 'get-po', '--po', str(small), '--json'))
+        ctl(cls.tokens['fin'], 'advance-invoice', '--invoice', str(po['invoice']), '--to', 'issued')
+        return {'consignee': beta, 'full_day': full_day, 'big_po': big, 'small_po': small, 'invoice': po['invoice'],
+                'shipment': int(sh), 'product': product}
+
+    def test_20_portal_request_approved_in_a_second_session_and_every_refusal(self):
+        self.need('login')
+        C, S = self.T, self.D  # the consignee's portal; the supervisor's dashboard
+        beta = self.second_consignee()
+        sup = self.tokens['sup']
+        sh = self.ctl(sup, 'create-shipment', '--key', 'SH-PORTAL', '--consignee', str(self.consignee))
+        self.ctl(sup, 'start-receiving', '--shipment', sh)
+        self.ctl(sup, 'receive-box', '--shipment', sh, '--barcode', 'PORTAL-1', '--product', str(self.product), '--units', '300', '--damaged', '20')
+        self.ctl(sup, 'finish-receiving', '--shipment', sh)
+        self.sign_in(C, 'acme', 'Acme Portal')
+        self.sign_in(S, 'sup', 'Sam Supervisor')
+        C.click(sel('nav-my-requests'))
+        C.el(sel('screen-my-requests'))
+        # Its shipments only, with availability per product (damaged units never count).
+        avail = sel('my-shipment-product', id=sh, product=self.product) + ' ' + sel('my-shipment-available')
+        C.wait_text(avail, '280')
+        self.assertFalse(C.present(sel('my-shipment-product', id=beta['big_po'])))
+        self.assertNotIn('SH-BETA', C.text(sel('my-shipments')))
+        C.choose(sel('request-shipment'), sh)
+        C.wait_text(sel('request-line', product=self.product) + ' ' + sel('request-available'), '280')
+        # Too many: said before sending. Then 250 units: the day without room for them is not offered.
+        C.type_into(sel('request-quantity', product=self.product), '281')
+        C.wait(lambda: not C.find(sel('request-submit')).is_enabled(), 'the submit to be disabled past availability')
+        C.type_into(sel('request-quantity', product=self.product), '250')
+        full = beta['full_day'].isoformat()
+        C.wait(lambda: C.find(sel('request-submit')).is_enabled(), 'a day to be offered')
+        offered = [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')]
+        self.assertNotIn(full, offered, 'the day with room for 100 units is not offered for 250')
+        self.assertTrue(all(datetime.date.fromisoformat(d).weekday() < 5 for d in offered), offered)
+        C.wait_text(sel('request-day-note'), lambda t: t.startswith('1 weekday has no room for 250 units'))
+        C.type_into(sel('request-quantity', product=self.product), '90')
+        C.wait(lambda: full in [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')], 'the day offered for 90 units')
+        C.type_into(sel('request-quantity', product=self.product), '250')
+        C.wait(lambda: full not in [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')], 'the day taken away again')
+        # stampd refuses that day too when asked directly: the page only offers what stampd would take.
+        tried = C.api('SubmitRequest', {'shipment': int(sh), 'on': (beta['full_day'] - datetime.date(1970, 1, 1)).days,
+                                        'lines': [{'product': self.product, 'region': 'ON', 'quantity': 250}]})
+        self.assertEqual(tried['outcome']['code'], 'CAPACITY_EXCEEDED', tried)
+        day = offered[0]
+        offered_day = datetime.date.fromisoformat(day)
+        C.choose(sel('request-day'), str((datetime.date.fromisoformat(day) - datetime.date(1970, 1, 1)).days))
+        C.shot('52-portal-request-form')
+        C.click(sel('request-submit'))
+        row = sel('my-request', status='Pending')
+        C.el(row)
+        request = int(C.find(row).get_attribute('data-id'))
+        C.wait_text(avail, '280')  # a request reserves nothing
+        C.shot('53-portal-request-pending')
+        # The supervisor approves in a second session; the portal shows it without a reload.
+        S.click(sel('nav-dashboard'))
+        S.d.refresh()
+        S.click(sel('request-row', id=request) + ' ' + sel('request-approve'))
+        C.wait_text(sel('my-request', id=request) + ' ' + sel('my-request-status'), 'Approved')
+        C.wait_text(avail, '30')  # now its PO holds 250
+        C.shot('54-portal-request-approved')
+        # A second request, rejected with a reason: the portal shows it, reason and all, live.
+        C.type_into(sel('request-quantity', product=self.product), '30')
+        C.wait(lambda: C.find(sel('request-submit')).is_enabled(), 'a day for 30')
+        C.click(sel('request-submit'))
+        C.wait(lambda: len(C.all(sel('my-request', status='Pending'))) == 1, 'the second request')
+        second = int(C.find(sel('my-request', status='Pending')).get_attribute('data-id'))
+        S.d.refresh()
+        S.click(sel('request-row', id=second) + ' ' + sel('request-reject'))
+        S.type_into(sel('reject-reason'), 'the line is full that week')
+        S.click(sel('dialog-reject') + ' [data-test$="confirm"]')
+        C.wait_text(sel('my-request', id=second) + ' ' + sel('my-request-reason'), 'Reason: the line is full that week')
+        C.shot('55-portal-request-rejected')
+        # Its POs: the approved one is there, live.
+        C.click(sel('nav-my-orders'))
+        approved = json.loads(self.ctl(sup, 'list-requests', '--json'))
+        po = next(r['po'] for r in approved['requests'] if r['id'] == request)
+        C.el(sel('my-order-row', id=po))
+        # Every refusal of the access rules, tried from the portal: stampd says no.
+        for kind, body, codes in (
+                ('GetPo', {'po': beta['big_po']}, ('NOT_FOUND',)),
+                ('GetInvoice', {'invoice': beta['invoice']}, ('NOT_FOUND',)),
+                ('GetShipment', {'shipment': beta['shipment']}, ('NOT_FOUND',)),
+                ('ListInvoices', {'consignee': beta['consignee']}, ('NOT_FOUND',)),  # no other consignee exists to it
+                ('ListPos', {'consignee': beta['consignee']}, ('NOT_FOUND',)),
+                ('SubmitRequest', {'shipment': beta['shipment'], 'on': (offered_day - datetime.date(1970, 1, 1)).days,
+                                   'lines': [{'product': beta['product'], 'region': 'QC', 'quantity': 1}]}, ('NOT_FOUND',)),
+                ('GetBalances', {}, ('FORBIDDEN',)),
+                ('ListLedgerEntries', {'region': 'ON'}, ('FORBIDDEN',)),
+                ('GetLedgerFigures', {'region': 'ON'}, ('FORBIDDEN',)),
+                ('ListStampOrders', {}, ('FORBIDDEN',))):
+            if kind == 'SubmitRequest':
+                tried = C.api(kind, body)
+                code = tried.get('outcome', {}).get('code')
+            else:
+                tried = self.read_in_page(C, kind, body, None)
+                code = tried.get('code')
+            self.assertIn(code, codes, (kind, body, tried))
+        mine = self.read_in_page(C, 'ListInvoices', {}, 'InvoiceList')
+        self.assertTrue(all(i['consignee'] == self.consignee and i['status'] != 'Draft' for i in mine['invoices']), mine)
+        C.click(sel('nav-my-invoices'))
+        C.el(sel('screen-invoices'))
+        self.assertFalse(C.present(sel('invoice-row', id=beta['invoice'])))
+        C.go(f'my-invoices/{beta["invoice"]}')
+        C.el(sel('screen-invoice') + ' ' + sel('refusal'))
+        C.shot('56-portal-another-consignees-invoice')
 
 
 def main():

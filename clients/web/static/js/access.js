@@ -37,6 +37,7 @@ const COMMAND_ROLES = {
   AmendLine: ROLES_OF.supervisor,
   CancelPo: ROLES_OF.warehouse,
   SchedulePo: ROLES_OF.warehouse,
+  SubmitRequest: ['consignee'],
   ApproveRequest: ROLES_OF.warehouse,
   RejectRequest: ROLES_OF.warehouse,
   SetUserToken: ROLES_OF.admin,
@@ -95,6 +96,7 @@ export const SCREENS = [
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
   { route: 'settings', label: 'Settings', test: 'nav-settings', staff: true, needs: ['SetDutyRate'] },
   { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
+  { route: 'my-requests', label: 'Shipments and requests', test: 'nav-my-requests', consignee: true },
   { route: 'my-invoices', label: 'My invoices', test: 'nav-my-invoices', consignee: true },
   { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },
 ];

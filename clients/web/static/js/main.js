@@ -28,6 +28,7 @@ import * as ledgerScreen from './screens/ledger.js';
 import * as invoicesScreen from './screens/invoices.js';
 import * as passwordScreen from './screens/password.js';
 import * as myOrdersScreen from './screens/my-orders.js';
+import * as myRequestsScreen from './screens/my-requests.js';
 
 // route's first part → the module that draws it (the module picks list or detail from the rest).
 const MODULES = {
@@ -45,6 +46,7 @@ const MODULES = {
   'my-invoices': invoicesScreen,
   password: passwordScreen,
   'my-orders': myOrdersScreen,
+  'my-requests': myRequestsScreen,
 };
 
 let current = { cleanup: null, disposers: [] };
