@@ -450,6 +450,13 @@ class StampWebBrowserTest(unittest.TestCase):
                               '--name', 'Mint 15 mL', '--volume-ul', '15000'))
         ctl(admin, 'set-duty-rate', '--region', 'on', '--cents', '12')
         ctl(admin, 'set-tax-rate', '--province', 'on', '--basis-points', '1300')
+        # Fee presets for the invoice (issue 18): a flat handling fee and a per-unit labelling fee.
+        cls.presets = {
+            'HANDLING': int(ctl(admin, 'create-fee-preset', '--key', 'HANDLING', '--name', 'Handling',
+                                '--kind', 'flat', '--amount-cents', '2500')),
+            'LABEL': int(ctl(admin, 'create-fee-preset', '--key', 'LABEL', '--name', 'Labelling',
+                             '--kind', 'per-unit', '--amount-cents', '3')),
+        }
         cls.users, cls.tokens = {}, {}
         for key, name, roles in (('sup', 'Sam Supervisor', 'supervisor'), ('stella', 'Stella Stamper', 'stamper'),
                                  ('vic', 'Vic Verifier', 'verifier'), ('temp', 'Tom Temp', 'stamper'),
@@ -907,7 +914,7 @@ class StampWebBrowserTest(unittest.TestCase):
         T.login_ok('acme', PASSWORD['acme'], 'Acme Portal')
         self.assertEqual(T.route(), '#/my-orders', 'a consignee user starts on its orders')
         nav = {e.get_attribute('data-test') for e in T.all(sel('nav') + ' a')}
-        self.assertEqual(nav, {'nav-my-orders', 'nav-password'}, 'a consignee sees only its portal')
+        self.assertEqual(nav, {'nav-my-orders', 'nav-my-requests', 'nav-my-invoices', 'nav-password'}, 'a consignee sees only its portal')
         T.el(sel('my-order-row', id=self.small_po))
         if 'po' in self.made:
             T.click(sel('my-order-row', id=self.made['po']) + ' ' + sel('my-order-open'))
@@ -1226,6 +1233,395 @@ class StampWebBrowserTest(unittest.TestCase):
                            ('SubmitStampOrder', {'region': 'ON', 'bundles': 500})):
             tried = T.api(kind, body)
             self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+
+    # ------------------------------------------------------------------ 10. invoices (issue 18)
+
+    @staticmethod
+    def cents(text):
+        """"$1,234.56" / "−$1.00" → cents."""
+        t = text.strip().replace(',', '').replace('$', '')
+        sign = -1 if t.startswith('−') or t.startswith('-') else 1
+        whole, _, frac = t.lstrip('−-').partition('.')
+        return sign * (int(whole) * 100 + int(frac or 0))
+
+    def totals(self, b, test='invoice-totals'):
+        return {k: self.cents(b.text(sel(f'{test}-{k}'))) for k in ('duty', 'fees', 'subtotal', 'hst', 'total')}
+
+    @staticmethod
+    def half_up(num, den):
+        """num / den rounded half-up (away from zero at the half), as SPEC §1 rounds tax."""
+        q, r = divmod(abs(num), den)
+        q += 1 if 2 * r >= den else 0
+        return q if num >= 0 else -q
+
+    def test_18_invoice_from_draft_to_archive_with_a_fee_and_a_credit_note(self):
+        self.need('completed')
+        F, C = self.T, self.S  # finance; the consignee's portal
+        po = self.made['po']
+        stamped = 5 * BOX_UNITS
+        duty_per_unit = 8 * 12  # 15 mL: 8 increments of 2 mL, ON duty 12¢ an increment
+        duty = stamped * duty_per_unit
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        F.click(sel('nav-invoices'))
+        F.el(sel('screen-invoices'))
+        F.choose(sel('invoices-filter-status'), '0')
+        row = sel('invoice-row', status='Draft')
+        F.el(row)
+        inv = int(F.find(row).get_attribute('data-id'))
+        F.shot('40-invoices-drafts')
+        F.choose(sel('invoices-filter-status'), '2')
+        F.el(sel('invoices-empty'))
+        F.go(f'invoices/{inv}')
+        F.el(sel('screen-invoice', id=inv))
+        F.wait_text(sel('invoice-status'), 'Draft')
+        self.assertTrue(F.find(sel('invoice-po')).get_attribute('href').endswith(f'#/orders/{po}'))
+        F.wait_text(sel('invoice-line', line=0) + ' ' + sel('invoice-line-duty'), f'${duty // 100:,}.{duty % 100:02d}')
+        self.assertEqual(self.totals(F), {'duty': duty, 'fees': 0, 'subtotal': duty, 'hst': self.half_up(duty * 13, 100),
+                                          'total': duty + self.half_up(duty * 13, 100)})
+        # The consignee never sees a draft: not in its list, and stampd answers NOT_FOUND to it.
+        self.sign_in(C, 'acme', 'Acme Portal')
+        tried = C.api('GetInvoice', {'invoice': inv})
+        self.assertEqual(tried.get('outcome', {}).get('code'), 'NOT_FOUND', tried)
+        for kind, body in (('AddInvoiceFee', {'invoice': inv, 'preset': self.presets['HANDLING']}),
+                           ('AdvanceInvoice', {'invoice': inv, 'to': 'Issued'})):
+            tried = C.api(kind, body)
+            self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+        C.click(sel('nav-my-invoices'))
+        C.el(sel('invoices-empty'))
+        # A flat fee: the dry run's totals first, then added; a per-unit one added and removed.
+        F.choose(sel('invoice-fee-preset'), self.presets['HANDLING'])
+        fees = 2500
+        tax = self.half_up((duty + fees) * 13, 100)
+        total = duty + fees + tax
+        F.wait_text(sel('invoice-fee-preview-total'), lambda t: t.endswith(f'total ${total // 100:,}.{total % 100:02d}.'))
+        F.shot('41-invoice-draft-fee-preview')
+        F.click(sel('invoice-fee-add'))
+        F.el(sel('invoice-fee', line=0))
+        F.wait(lambda: self.totals(F)['total'] == total, 'the total with the fee')
+        self.assertEqual(self.totals(F), {'duty': duty, 'fees': fees, 'subtotal': duty + fees, 'hst': tax, 'total': total})
+        F.choose(sel('invoice-fee-preset'), self.presets['LABEL'])
+        F.wait_text(sel('invoice-fee-preview'), lambda t: t.startswith(f'With this fee: Labelling ${3 * stamped // 100}.{3 * stamped % 100:02d}.'))
+        F.click(sel('invoice-fee-add'))
+        F.el(sel('invoice-fee', line=1))
+        F.wait(lambda: self.totals(F)['fees'] == fees + 3 * stamped, 'the per-unit fee in the totals')
+        F.click(sel('invoice-fee', line=1) + ' ' + sel('invoice-fee-remove'))
+        F.wait_gone(sel('invoice-fee', line=1))
+        F.wait(lambda: self.totals(F)['total'] == total, 'the total without the removed fee')
+        # Notes and the due date.
+        due = self.today() + datetime.timedelta(days=30)
+        F.type_into(sel('invoice-edit-notes'), 'Net 30, browser test')
+        F.d.execute_script('arguments[0].value = arguments[1];', F.find(sel('invoice-edit-due')), due.isoformat())
+        F.click(sel('invoice-edit-save'))
+        F.wait_text(sel('invoice-notes'), 'Net 30, browser test')
+        self.assertIn(f'{due.day} ', F.text(sel('invoice-facts')))
+        F.shot('42-invoice-draft')
+        # Issue: locked, and the consignee sees it without a reload.
+        F.click(sel('invoice-issue'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Issued')
+        self.assertFalse(F.present(sel('invoice-fee-preset')), 'an issued invoice takes no fees')
+        self.assertFalse(F.present(sel('invoice-edit')), 'an issued invoice is locked')
+        C.el(sel('invoice-row', id=inv))
+        # A credit note of 100 units, its totals shown (dry run) before it is drafted.
+        F.click(sel('invoice-credit'))
+        F.el(sel('dialog-credit'))
+        self.assertEqual(F.text(sel('credit-left', line=0)), f'{stamped:,}')
+        F.type_into(sel('credit-units', line=0), '100')
+        F.type_into(sel('credit-reason'), '100 units came back damaged')
+        credit = -100 * duty_per_unit
+        credit_tax = self.half_up(credit * 13, 100)
+        F.wait(lambda: F.present(sel('credit-totals-total')) and self.cents(F.text(sel('credit-totals-total'))) == credit + credit_tax,
+               'the credit note’s total in the preview')
+        F.shot('43-invoice-credit-note-dialog')
+        F.click(sel('credit-submit'))
+        F.wait_gone(sel('dialog-credit'))
+        F.wait(lambda: F.route() != f'#/invoices/{inv}', 'the credit note to open')
+        note = int(F.route().rsplit('/', 1)[1])
+        F.el(sel('screen-invoice', id=note))
+        F.wait_text(sel('invoice-status'), 'Draft')
+        self.assertTrue(F.find(sel('invoice-credit-of')).get_attribute('href').endswith(f'#/invoices/{inv}'))
+        self.assertEqual(self.totals(F), {'duty': credit, 'fees': 0, 'subtotal': credit, 'hst': credit_tax, 'total': credit + credit_tax})
+        self.assertFalse(F.present(sel('invoice-fee-preset')), 'a credit note takes no fees of its own')
+        F.shot('44-credit-note-draft')
+        F.click(sel('invoice-issue'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Issued')
+        # Back on the invoice: the note listed, then paid and archived, one way.
+        F.click(sel('invoice-credit-of'))
+        F.el(sel('invoice-credit-note', id=note))
+        F.click(sel('invoice-mark-paid'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Paid')
+        F.click(sel('invoice-archive'))
+        F.click(sel('dialog-advance-confirm'))
+        F.wait_text(sel('invoice-status'), 'Archived')
+        self.assertFalse(F.present(sel('invoice-actions')), 'nothing moves an archived invoice on')
+        tried = F.api('AdvanceInvoice', {'invoice': inv, 'to': 'Paid'})
+        self.assertEqual(tried['outcome']['code'], 'WRONG_STATE', tried)
+        F.shot('45-invoice-archived')
+        # The consignee's portal: the invoice and its note, read-only.
+        C.el(sel('invoice-row', id=note))
+        C.click(sel('invoice-row', id=inv) + ' a')
+        C.el(sel('screen-invoice', id=inv))
+        C.wait_text(sel('invoice-status'), 'Archived')
+        C.wait(lambda: self.cents(C.text(sel('invoice-totals-total'))) == total, 'the consignee’s total')
+        self.assertFalse(C.present(sel('invoice-actions')) or C.present(sel('invoice-credit')))
+        C.shot('46-portal-invoice')
+        self.made['invoice'] = inv
+
+    # ------------------------------------------------------------------ 11. settings and people (issue 18)
+
+    def read_in_page(self, b, kind, body, type_):
+        """A read sent from the page through its api.js: the reply table, or {'error', 'code'} (the refusal's)."""
+        return b.d.execute_async_script("""
+            const [kind, body, type, done] = arguments;
+            import('/js/api.js').then((api) => api.read(kind, body, type)).then(done, (e) => done({ error: String(e), code: e.code || null }));""",
+                                        kind, body, type_)
+
+    @staticmethod
+    def notice_says(b, ok):
+        """Waits for a notice (of the two shown at most) whose text satisfies `ok`."""
+        def look():
+            for e in b.all(sel('notice')):
+                try:
+                    if ok(e.text):
+                        return True
+                except StaleElementReferenceException:
+                    pass
+            return False
+        b.wait(look, 'the notice')
+
+    def test_19_admin_manages_people_and_settings(self):
+        self.need('login')
+        A, F = self.S, self.T  # the admin; finance
+        self.sign_in(A, 'admin', 'Administrator')
+        A.click(sel('nav-users'))
+        A.el(sel('new-user'))
+        # A new user with two roles and a first password, then a reset.
+        A.type_into(sel('new-user-key'), 'olga')
+        A.type_into(sel('new-user-name'), 'Olga Office')
+        A.click(sel('new-user-role', role='finance'))
+        A.click(sel('new-user-role', role='auditor'))
+        A.type_into(sel('new-user-password'), 'office-pass-77')
+        A.shot('47-users-new')
+        A.click(sel('new-user-create'))
+        created = A.el(sel('dialog-token') + ' ' + sel('token-shown')).text  # every new user gets one, shown once
+        A.click(sel('token-close'))
+        A.wait_gone(sel('dialog-token'))
+        row = sel('user-row', key='olga')
+        A.wait_text(row + ' ' + sel('user-roles-cell'), 'Finance and Auditor')
+        olga = int(A.find(row).get_attribute('data-id'))
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-77'})
+        self.assertEqual(status, 200, 'the first password logs in')
+        A.click(row + ' ' + sel('user-set-password'))
+        A.type_into(sel('set-password-new'), 'office-pass-88')
+        A.type_into(sel('set-password-repeat'), 'office-pass-88')
+        A.click(sel('set-password-submit'))
+        A.wait_gone(sel('dialog-set-password'))
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-88'})
+        self.assertEqual(status, 200, 'the reset password logs in')
+        status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-77'})
+        self.assertEqual(status, 401, 'the old password no longer does')
+        # A station token, shown once; a second replaces it and the first stops working.
+        tokens = []
+        for _ in range(2):
+            A.click(row + ' ' + sel('user-new-token'))
+            A.click(sel('dialog-new-token-confirm'))
+            tokens.append(A.el(sel('token-shown')).text)
+            A.shot('48-users-station-token')
+            A.click(sel('token-close'))
+            A.wait_gone(sel('dialog-token'))
+        self.assertNotEqual(tokens[0], tokens[1])
+        self.assertNotIn(created, tokens)
+        self.assertEqual(len(tokens[1]), 64)
+        first, second = (self.secret_file(f'olga-{i}.token', t) for i, t in enumerate(tokens))
+        self.assertIn('capacity_units', json.loads(self.ctl(second, 'get-settings', '--json')))
+        with self.assertRaises(RuntimeError, msg='the replaced token is refused'):
+            self.ctl(first, 'get-settings')
+        A.shot('49-users')
+        # Settings: each change says what it applies to; what was computed before stays.
+        A.click(sel('nav-settings'))
+        A.el(sel('screen-settings'))
+        on = sel('settings-region', region='ON')
+        self.assertEqual(A.el(on + ' ' + sel('settings-duty')).get_attribute('value'), '0.12')
+        A.type_into(on + ' ' + sel('settings-duty'), '0.13')
+        A.click(on + ' ' + sel('settings-region-save'))
+        self.notice_says(A, lambda t: t.startswith('Ontario: duty $0.13 an increment.') and 'Invoices already drafted keep' in t)
+        A.wait(lambda: A.find(on + ' ' + sel('settings-duty')).get_attribute('value') == '0.13', 'the new duty rate read back')
+        if 'invoice' in self.made:
+            inv = self.read_in_page(A, 'GetInvoice', {'invoice': self.made['invoice']}, 'InvoiceView')
+            self.assertEqual(inv['lines'][0]['duty_cents_per_increment'], 12, 'a drafted invoice keeps its duty rate')
+        pe = sel('settings-tax-row', province='PE')
+        A.type_into(pe + ' ' + sel('settings-tax-rate', kind='HST'), '14.5')
+        A.click(pe + ' ' + sel('settings-tax-save'))
+        self.notice_says(A, lambda t: t.startswith('PE: HST 14.5 %.') and 'Applies to invoices drafted from now on' in t)
+        wed = sel('settings-capacity', day='Wednesday')
+        A.type_into(wed + ' ' + sel('settings-capacity-units'), '4321')
+        A.click(wed + ' ' + sel('settings-capacity-save'))
+        self.notice_says(A, lambda t: t.startswith('Wednesday: 4,321 units a day.') and 'nothing is moved' in t)
+        settings = json.loads(self.ctl(os.path.join(self.srv.dir, 'admin.token'), 'get-settings', '--json'))
+        self.assertEqual(settings['capacity_units'][2], 4321)
+        self.assertEqual(settings['tax_rates'][9]['hst'], 14500)
+        A.type_into(sel('settings-zone-name'), 'Mars/Olympus_Mons')
+        A.click(sel('settings-zone-save'))
+        A.el(sel('settings-zone-result') + ' ' + sel('refusal'))
+        A.type_into(sel('settings-zone-name'), 'UTC')
+        A.click(sel('settings-zone-save'))
+        self.notice_says(A, lambda t: t.startswith('The warehouse’s time zone is UTC.'))
+        A.type_into(sel('settings-preset-key'), 'RUSH')
+        A.type_into(sel('settings-preset-name'), 'Rush order')
+        A.type_into(sel('settings-preset-amount'), '50.00')
+        A.click(sel('settings-preset-create'))
+        A.wait_text(sel('settings-preset', key='RUSH'), lambda t: '$50.00' in t)
+        A.d.execute_script('window.scrollTo(0, 0)')
+        A.shot('50-settings')
+        A.d.execute_script('arguments[0].scrollIntoView()', A.find(sel('settings-presets')))
+        A.shot('51-settings-presets')
+        # Finance has no settings or users screen, and stampd refuses its settings commands.
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        nav = {e.get_attribute('data-test') for e in F.all(sel('nav') + ' a')}
+        self.assertFalse({'nav-settings', 'nav-users'} & nav, nav)
+        F.go('settings')
+        F.wait(lambda: F.route() == '#/dashboard', '#/settings to send finance home')
+        for kind, body in (('SetDutyRate', {'region': 'ON', 'cents_per_increment': 1}), ('SetUserToken', {'user': olga, 'token': 'x' * 32})):
+            tried = F.api(kind, body)
+            self.assertEqual(tried.get('outcome', {}).get('code'), 'FORBIDDEN', (kind, tried))
+
+    # ------------------------------------------------------------------ 12. the consignee portal (issue 18)
+
+    @classmethod
+    def second_consignee(cls):
+        """Beta Vapes: a PO on `full_day` that leaves it 100 units of room, and a completed PO with its
+        invoice issued — another consignee's data for Acme's portal to be refused."""
+        admin, sup, vic = os.path.join(cls.srv.dir, 'admin.token'), cls.tokens['sup'], cls.tokens['vic']
+        ctl = cls.ctl
+        beta = int(ctl(admin, 'create-consignee', '--key', 'BETA', '--name', 'Beta Vapes', '--province', 'qc'))
+        product = int(ctl(admin, 'create-product', '--sku', 'BERRY30', '--consignee', str(beta), '--name', 'Berry 30 mL', '--volume-ul', '30000'))
+        sh = ctl(sup, 'create-shipment', '--key', 'SH-BETA', '--consignee', str(beta))
+        ctl(sup, 'start-receiving', '--shipment', sh)
+        ctl(sup, 'receive-box', '--shipment', sh, '--barcode', 'BETA-BIG', '--product', str(product), '--units', '20000')
+        ctl(sup, 'finish-receiving', '--shipment', sh)
+        # The first weekday after the run's day: its room is filled but for 100 units.
+        full_day = cls.run_day() + datetime.timedelta(days=1)
+        while full_day.weekday() >= 5:
+            full_day += datetime.timedelta(days=1)
+        day = json.loads(ctl(sup, 'get-calendar', '--from', full_day.isoformat(), '--days', '1', '--json'))['days'][0]
+        room = int(day['capacity']) - int(day['load'])
+        big = int(ctl(sup, 'create-po', '--consignee', str(beta), '--shipment', sh, '--number', 'PO-BETA-BIG',
+                      '--line', f'{product}:qc:{room - 100}', '--on', full_day.isoformat()))
+        sh2 = ctl(sup, 'create-shipment', '--key', 'SH-BETA-2', '--consignee', str(beta))
+        ctl(sup, 'start-receiving', '--shipment', sh2)
+        ctl(sup, 'receive-box', '--shipment', sh2, '--barcode', 'BETA-1', '--product', str(product), '--units', '5')
+        ctl(sup, 'finish-receiving', '--shipment', sh2)
+        small = int(ctl(sup, 'create-po', '--consignee', str(beta), '--shipment', sh2, '--number', 'PO-BETA-SMALL', '--line', f'{product}:fed:5'))
+        ctl(sup, 'start-run', '--po', str(small), '--acknowledge-shortage')
+        ctl(sup, 'confirm-box', '--po', str(small), '--barcode', 'BETA-1', '--action', 'override')
+        ctl(vic, 'verify-po', '--po', str(small), '--override-shortage')
+        po = json.loads(ctl(sup, 'get-po', '--po', str(small), '--json'))
+        ctl(cls.tokens['fin'], 'advance-invoice', '--invoice', str(po['invoice']), '--to', 'issued')
+        return {'consignee': beta, 'full_day': full_day, 'big_po': big, 'small_po': small, 'invoice': po['invoice'],
+                'shipment': int(sh), 'product': product}
+
+    def test_20_portal_request_approved_in_a_second_session_and_every_refusal(self):
+        self.need('login')
+        C, S = self.T, self.D  # the consignee's portal; the supervisor's dashboard
+        beta = self.second_consignee()
+        sup = self.tokens['sup']
+        sh = self.ctl(sup, 'create-shipment', '--key', 'SH-PORTAL', '--consignee', str(self.consignee))
+        self.ctl(sup, 'start-receiving', '--shipment', sh)
+        self.ctl(sup, 'receive-box', '--shipment', sh, '--barcode', 'PORTAL-1', '--product', str(self.product), '--units', '300', '--damaged', '20')
+        self.ctl(sup, 'finish-receiving', '--shipment', sh)
+        self.sign_in(C, 'acme', 'Acme Portal')
+        self.sign_in(S, 'sup', 'Sam Supervisor')
+        C.click(sel('nav-my-requests'))
+        C.el(sel('screen-my-requests'))
+        # Its shipments only, with availability per product (damaged units never count).
+        avail = sel('my-shipment-product', id=sh, product=self.product) + ' ' + sel('my-shipment-available')
+        C.wait_text(avail, '280')
+        self.assertFalse(C.present(sel('my-shipment-product', id=beta['big_po'])))
+        self.assertNotIn('SH-BETA', C.text(sel('my-shipments')))
+        C.choose(sel('request-shipment'), sh)
+        C.wait_text(sel('request-line', product=self.product) + ' ' + sel('request-available'), '280')
+        # Too many: said before sending. Then 250 units: the day without room for them is not offered.
+        C.type_into(sel('request-quantity', product=self.product), '281')
+        C.wait(lambda: not C.find(sel('request-submit')).is_enabled(), 'the submit to be disabled past availability')
+        C.type_into(sel('request-quantity', product=self.product), '250')
+        full = beta['full_day'].isoformat()
+        C.wait(lambda: C.find(sel('request-submit')).is_enabled(), 'a day to be offered')
+        offered = [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')]
+        self.assertNotIn(full, offered, 'the day with room for 100 units is not offered for 250')
+        self.assertTrue(all(datetime.date.fromisoformat(d).weekday() < 5 for d in offered), offered)
+        C.wait_text(sel('request-day-note'), lambda t: t.startswith('1 weekday has no room for 250 units'))
+        C.type_into(sel('request-quantity', product=self.product), '90')
+        C.wait(lambda: full in [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')], 'the day offered for 90 units')
+        C.type_into(sel('request-quantity', product=self.product), '250')
+        C.wait(lambda: full not in [o.get_attribute('data-day') for o in C.all(sel('request-day') + ' option')], 'the day taken away again')
+        # stampd refuses that day too when asked directly: the page only offers what stampd would take.
+        tried = C.api('SubmitRequest', {'shipment': int(sh), 'on': (beta['full_day'] - datetime.date(1970, 1, 1)).days,
+                                        'lines': [{'product': self.product, 'region': 'ON', 'quantity': 250}]})
+        self.assertEqual(tried['outcome']['code'], 'CAPACITY_EXCEEDED', tried)
+        day = offered[0]
+        offered_day = datetime.date.fromisoformat(day)
+        C.choose(sel('request-day'), str((datetime.date.fromisoformat(day) - datetime.date(1970, 1, 1)).days))
+        C.shot('52-portal-request-form')
+        C.click(sel('request-submit'))
+        row = sel('my-request', status='Pending')
+        C.el(row)
+        request = int(C.find(row).get_attribute('data-id'))
+        C.wait_text(avail, '280')  # a request reserves nothing
+        C.shot('53-portal-request-pending')
+        # The supervisor approves in a second session; the portal shows it without a reload.
+        S.click(sel('nav-dashboard'))
+        S.d.refresh()
+        S.click(sel('request-row', id=request) + ' ' + sel('request-approve'))
+        C.wait_text(sel('my-request', id=request) + ' ' + sel('my-request-status'), 'Approved')
+        C.wait_text(avail, '30')  # now its PO holds 250
+        C.shot('54-portal-request-approved')
+        # A second request, rejected with a reason: the portal shows it, reason and all, live.
+        C.type_into(sel('request-quantity', product=self.product), '30')
+        C.wait(lambda: C.find(sel('request-submit')).is_enabled(), 'a day for 30')
+        C.click(sel('request-submit'))
+        C.wait(lambda: len(C.all(sel('my-request', status='Pending'))) == 1, 'the second request')
+        second = int(C.find(sel('my-request', status='Pending')).get_attribute('data-id'))
+        S.d.refresh()
+        S.click(sel('request-row', id=second) + ' ' + sel('request-reject'))
+        S.type_into(sel('reject-reason'), 'the line is full that week')
+        S.click(sel('dialog-reject') + ' [data-test$="confirm"]')
+        C.wait_text(sel('my-request', id=second) + ' ' + sel('my-request-reason'), 'Reason: the line is full that week')
+        C.shot('55-portal-request-rejected')
+        # Its POs: the approved one is there, live.
+        C.click(sel('nav-my-orders'))
+        approved = json.loads(self.ctl(sup, 'list-requests', '--json'))
+        po = next(r['po'] for r in approved['requests'] if r['id'] == request)
+        C.el(sel('my-order-row', id=po))
+        # Every refusal of the access rules, tried from the portal: stampd says no.
+        for kind, body, codes in (
+                ('GetPo', {'po': beta['big_po']}, ('NOT_FOUND',)),
+                ('GetInvoice', {'invoice': beta['invoice']}, ('NOT_FOUND',)),
+                ('GetShipment', {'shipment': beta['shipment']}, ('NOT_FOUND',)),
+                ('ListInvoices', {'consignee': beta['consignee']}, ('NOT_FOUND',)),  # no other consignee exists to it
+                ('ListPos', {'consignee': beta['consignee']}, ('NOT_FOUND',)),
+                ('SubmitRequest', {'shipment': beta['shipment'], 'on': (offered_day - datetime.date(1970, 1, 1)).days,
+                                   'lines': [{'product': beta['product'], 'region': 'QC', 'quantity': 1}]}, ('NOT_FOUND',)),
+                ('GetBalances', {}, ('FORBIDDEN',)),
+                ('ListLedgerEntries', {'region': 'ON'}, ('FORBIDDEN',)),
+                ('GetLedgerFigures', {'region': 'ON'}, ('FORBIDDEN',)),
+                ('ListStampOrders', {}, ('FORBIDDEN',))):
+            if kind == 'SubmitRequest':
+                tried = C.api(kind, body)
+                code = tried.get('outcome', {}).get('code')
+            else:
+                tried = self.read_in_page(C, kind, body, None)
+                code = tried.get('code')
+            self.assertIn(code, codes, (kind, body, tried))
+        mine = self.read_in_page(C, 'ListInvoices', {}, 'InvoiceList')
+        self.assertTrue(all(i['consignee'] == self.consignee and i['status'] != 'Draft' for i in mine['invoices']), mine)
+        C.click(sel('nav-my-invoices'))
+        C.el(sel('screen-invoices'))
+        self.assertFalse(C.present(sel('invoice-row', id=beta['invoice'])))
+        C.go(f'my-invoices/{beta["invoice"]}')
+        C.el(sel('screen-invoice') + ' ' + sel('refusal'))
+        C.shot('56-portal-another-consignees-invoice')
 
 
 def main():

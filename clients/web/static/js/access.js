@@ -11,11 +11,19 @@ const ROLES_OF = {
   verifying: ['verifier', 'supervisor'],
   ordering: ['supervisor', 'admin', 'finance'],
   purchasing: ['admin', 'finance'],
+  invoicing: ['finance', 'admin'],
 };
 
 // engine/command_table.hpp: X(command, protocol table, roles allowed).
 const COMMAND_ROLES = {
   CreateUser: ROLES_OF.admin,
+  SetBundleSize: ROLES_OF.admin,
+  SetDepositRate: ROLES_OF.admin,
+  SetDutyRate: ROLES_OF.admin,
+  SetTaxRate: ROLES_OF.admin,
+  SetCapacity: ROLES_OF.admin,
+  SetTimeZone: ROLES_OF.admin,
+  CreateFeePreset: ROLES_OF.admin,
   CreateShipment: ROLES_OF.warehouse,
   StartReceiving: ROLES_OF.warehouse,
   ReceiveBox: ROLES_OF.warehouse,
@@ -29,6 +37,7 @@ const COMMAND_ROLES = {
   AmendLine: ROLES_OF.supervisor,
   CancelPo: ROLES_OF.warehouse,
   SchedulePo: ROLES_OF.warehouse,
+  SubmitRequest: ['consignee'],
   ApproveRequest: ROLES_OF.warehouse,
   RejectRequest: ROLES_OF.warehouse,
   SetUserToken: ROLES_OF.admin,
@@ -37,6 +46,11 @@ const COMMAND_ROLES = {
   ReviseStampOrder: ROLES_OF.ordering,
   MarkStampOrderOrdered: ROLES_OF.purchasing,
   ReceiveStamps: ROLES_OF.warehouse,
+  AddInvoiceFee: ROLES_OF.invoicing,
+  RemoveInvoiceFee: ROLES_OF.invoicing,
+  EditInvoice: ROLES_OF.invoicing,
+  AdvanceInvoice: ROLES_OF.invoicing,
+  CreateCreditNote: ROLES_OF.invoicing,
 };
 
 let roles = new Set();
@@ -78,8 +92,12 @@ export const SCREENS = [
   { route: 'receiving', label: 'Receiving', test: 'nav-receiving', staff: true, needs: ['CreateShipment', 'ReceiveBox'] },
   { route: 'stamp-orders', label: 'Stamp orders', test: 'nav-stamp-orders', staff: true },
   { route: 'ledger', label: 'Stamp ledger', test: 'nav-ledger', staff: true },
+  { route: 'invoices', label: 'Invoices', test: 'nav-invoices', staff: true, needs: ['AdvanceInvoice'] },
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
+  { route: 'settings', label: 'Settings', test: 'nav-settings', staff: true, needs: ['SetDutyRate'] },
   { route: 'my-orders', label: 'My production orders', test: 'nav-my-orders', consignee: true },
+  { route: 'my-requests', label: 'Shipments and requests', test: 'nav-my-requests', consignee: true },
+  { route: 'my-invoices', label: 'My invoices', test: 'nav-my-invoices', consignee: true },
   { route: 'password', label: 'Change password', test: 'nav-password', everyone: true },
 ];
 

@@ -24,6 +24,26 @@ export function money(cents) {
   return `${sign}$${integerFormat.format(dollars)}.${rest}`;
 }
 
+/**
+ * A decimal typed as text → an integer of `decimals` places: parseFixed("1.25", 2) → 125 (cents),
+ * parseFixed("9.975", 3) → 9975 (thousandths of a percent). null when it is not such a number.
+ * Parsed as text, never through floating point.
+ */
+export function parseFixed(text, decimals, wholeDigits = 12) {
+  const m = new RegExp(`^\\s*(\\d{1,${wholeDigits}})(?:\\.(\\d{1,${decimals}}))?\\s*$`).exec(String(text ?? ''));
+  if (!m) return null;
+  return Number(m[1]) * 10 ** decimals + Number((m[2] ?? '').padEnd(decimals, '0'));
+}
+
+/** The other way: fixedText(125, 2) → "1.25"; with `trim`, fixedText(13000, 3, true) → "13". */
+export function fixedText(value, decimals, trim = false) {
+  const v = Number(value);
+  const unit = 10 ** decimals;
+  let frac = String(Math.abs(v % unit)).padStart(decimals, '0');
+  if (trim) frac = frac.replace(/0+$/, '');
+  return `${Math.trunc(v / unit)}${frac ? `.${frac}` : ''}`;
+}
+
 /** A count with its noun: plural(1, 'box', 'boxes') → "1 box". */
 export function plural(n, one, many) {
   return `${num(n)} ${Number(n) === 1 ? one : many}`;

@@ -22,10 +22,13 @@ import * as workspaceScreen from './screens/workspace.js';
 import * as verifyScreen from './screens/verify.js';
 import * as receivingScreen from './screens/receiving.js';
 import * as usersScreen from './screens/users.js';
+import * as settingsScreen from './screens/settings.js';
 import * as stampOrdersScreen from './screens/stamp-orders.js';
 import * as ledgerScreen from './screens/ledger.js';
+import * as invoicesScreen from './screens/invoices.js';
 import * as passwordScreen from './screens/password.js';
 import * as myOrdersScreen from './screens/my-orders.js';
+import * as myRequestsScreen from './screens/my-requests.js';
 
 // route's first part → the module that draws it (the module picks list or detail from the rest).
 const MODULES = {
@@ -36,10 +39,14 @@ const MODULES = {
   verify: verifyScreen,
   receiving: receivingScreen,
   users: usersScreen,
+  settings: settingsScreen,
   'stamp-orders': stampOrdersScreen,
   ledger: ledgerScreen,
+  invoices: invoicesScreen,
+  'my-invoices': invoicesScreen,
   password: passwordScreen,
   'my-orders': myOrdersScreen,
+  'my-requests': myRequestsScreen,
 };
 
 let current = { cleanup: null, disposers: [] };

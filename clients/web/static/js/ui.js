@@ -282,6 +282,16 @@ export function table(headers, rows, attrs = {}) {
     h('tbody', {}, rows)));
 }
 
+/**
+ * Keeps a list's filters in the URL without a new history entry: keepFilters('invoices',
+ * [['status', select.value, '-1'], ...]) leaves out each filter at its "any" value.
+ */
+export function keepFilters(route, filters) {
+  const p = new URLSearchParams();
+  for (const [name, value, any] of filters) if (value !== any && value !== '') p.set(name, value);
+  history.replaceState(null, '', `#/${route}${p.toString() ? `?${p}` : ''}`);
+}
+
 /** A placeholder while a screen loads. */
 export function loading(text = 'Loading…') {
   return h('p', { class: 'loading', 'data-test': 'loading' }, text);

@@ -9,7 +9,7 @@ import { command, read, readAll } from '../api.js';
 import { may, me } from '../access.js';
 import { money, num, REGIONS, regionName, STAMP_ORDER_STATUSES, stampOrderStatusName } from '../format.js';
 import * as ref from '../ref.js';
-import { actionButton, dialog, errorBox, field, fill, h, heading, loading, notice, refusal, select, table } from '../ui.js';
+import { actionButton, dialog, errorBox, field, fill, h, heading, keepFilters, loading, notice, refusal, select, table } from '../ui.js';
 
 // engine/constants.hpp: bundles_min (CRA's minimum per order), bundles_max, stamps_per_order_max.
 export const BUNDLES_MIN = 500;
@@ -155,10 +155,7 @@ function mountList(root, ctx) {
     }
   };
   const changed = () => {
-    const p = new URLSearchParams();
-    if (region.value !== '-1') p.set('region', region.value);
-    if (status.value !== '-1') p.set('status', status.value);
-    history.replaceState(null, '', `#/stamp-orders${p.toString() ? `?${p}` : ''}`);
+    keepFilters('stamp-orders', [['region', region.value, '-1'], ['status', status.value, '-1']]);
     load();
   };
   region.addEventListener('change', changed);
