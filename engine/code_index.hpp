@@ -108,7 +108,7 @@ private:
     void place_dense(std::size_t first, std::size_t last, CodeOf&& code_of) {
         constexpr std::size_t ahead = 16;  // a power of two
         const std::size_t mask = _slots.size() - 1;
-        u64 hashes[ahead];
+        u64 hashes[ahead] = {};
         for (std::size_t id = first; id <= last + ahead; ++id) {
             if (id >= first + ahead) {
                 const std::size_t placed = id - ahead;
