@@ -38,15 +38,6 @@ public:
         ++_count;
     }
 
-    // Makes room for `count` keys at once (a snapshot being loaded knows how many).
-    template <typename CodeOf>
-    void reserve(std::size_t count, CodeOf&& code_of) {
-        std::size_t slots = 64;
-        while (count * 4 > slots * 3)
-            slots *= 2;
-        if (slots > _slots.size()) grow_to(slots, code_of);
-    }
-
     // Ids _count+1..count indexed at once, for a table whose ids are 1..count and whose codes
     // were stored without being indexed (a replay, which decides nothing and so looks nothing
     // up): one pass over the codes in order instead of one cache miss a key.
