@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "engine/queries.hpp"
+
 namespace stampd::report {
 namespace {
 
@@ -79,6 +81,27 @@ std::optional<invoice_status> parse_invoice_status(std::string_view text) {
         if (to_string(status) == text) return status;
     }
     return std::nullopt;
+}
+
+std::vector<packed_box> packed_boxes(const state& s, po_id po) {
+    std::vector<packed_box> out;
+    const production_order& order = s.po_at(po);
+    // Bounded by the run's queue; a box's entries are contiguous in it.
+    for (const queue_item& item : run_queue(s, po)) {
+        if (item.state != box_state::confirmed && item.state != box_state::overridden) continue;
+        if (out.empty() || out.back().box != item.box) out.push_back({.box = item.box});
+        out.back().units += item.units;
+        out.back().stamps[index(order.lines[item.line].stamp_region)] += item.units;
+    }
+    return out;
+}
+
+std::string key_of(const code& c) {
+    return std::string{c.view()};
+}
+
+std::string date_or_blank(const time_zone& zone, i64 time_us) {
+    return time_us == 0 ? std::string{} : format_day(local_day(zone, time_us));
 }
 
 }  // namespace stampd::report

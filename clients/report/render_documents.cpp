@@ -1,6 +1,12 @@
 // Invoice documents and outbound manifests as CSV, JSON or PDF (render.hpp).
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "clients/lib/json.hpp"
 #include "clients/report/documents.hpp"
+#include "clients/report/documents_pdf.hpp"
 #include "clients/report/pdf_document.hpp"
 #include "clients/report/render.hpp"
 #include "clients/report/report_text.hpp"
@@ -8,14 +14,6 @@
 
 namespace stampd::report {
 namespace {
-
-std::string key_of(const code& c) {
-    return std::string{c.view()};
-}
-
-std::string date_or_blank(const time_zone& zone, i64 time_us) {
-    return time_us == 0 ? std::string{} : format_day(local_day(zone, time_us));
-}
 
 std::string invoice_title(const state& s, const invoice& i) {
     if (i.credit_of != id_none) {
@@ -166,66 +164,6 @@ json::value invoice_json(const state& s, const invoice& i) {
                                       {"total", i.totals.total}}}};
 }
 
-// --- invoices: PDF ---
-
-void invoice_pdf(pdf_document& pdf, const state& s, const invoice& i,
-                 const std::string& warehouse) {
-    const time_zone& zone = s.settings.zone;
-    const consignee& c = s.consignee_at(i.consignee);
-    pdf.title(invoice_title(s, i));
-    if (!warehouse.empty()) pdf.field("From", warehouse);
-    pdf.field("Status", std::string{to_string(i.status)});
-    pdf.field(i.status == invoice_status::draft ? "Drafted" : "Invoice date",
-              date_or_blank(zone, invoice_date_us(i)));
-    if (i.due != no_day) pdf.field("Due", format_day(i.due));
-    pdf.field("Bill to",
-              c.name + " (" + key_of(c.key) + "), " + std::string{to_string(c.primary_province)});
-    pdf.field("Production order", key_of(s.po_at(i.po).number));
-    if (!i.reason.empty()) pdf.field("Reason", i.reason);
-    pdf.space(6);
-    pdf.begin_table({{"Product", 120, align::left},
-                     {"Region", 40, align::left},
-                     {"Units", 50, align::right},
-                     {"Volume", 48, align::right},
-                     {"Incr./unit", 50, align::right},
-                     {"Rate/incr.", 56, align::right},
-                     {"Duty/unit", 58, align::right},
-                     {"Line duty", 90, align::right}});
-    for (const invoice_line& l : i.lines) {
-        const product& p = s.product_at(l.product);
-        pdf.row({key_of(p.sku) + " " + p.name, std::string{to_string(l.stamp_region)},
-                 format_count(l.units), format_ml(l.volume_ul) + " mL",
-                 std::to_string(l.increments), format_cents(l.duty_cents_per_increment),
-                 format_cents(l.duty_per_unit), format_cents(l.line_duty)});
-    }
-    pdf.end_table();
-    if (!i.fees.empty()) {
-        pdf.begin_table({{"Fee", 260, align::left},
-                         {"Kind", 80, align::left},
-                         {"Amount", 86, align::right},
-                         {"Charge", 86, align::right}});
-        for (const invoice_fee& f : i.fees) {
-            pdf.row({f.name, f.kind == fee_kind::per_unit ? "per unit" : "flat",
-                     format_cents(f.amount_cents), format_cents(f.charge_cents)});
-        }
-        pdf.end_table();
-    }
-    const invoice_totals& t = i.totals;
-    pdf.statement_line("Excise duty", format_cents(t.duty));
-    pdf.statement_line("Fees", format_cents(t.fees));
-    pdf.statement_line("Subtotal", format_cents(t.subtotal));
-    for (const tax_kind k : charged_taxes(i)) {
-        pdf.statement_line(std::string{to_string(k)} + " " + rate_text(i.rates[index(k)]) + " (" +
-                               std::string{to_string(i.tax_province)} + ")",
-                           format_cents(t.taxes[index(k)]));
-    }
-    pdf.statement_line("Total (CAD)", format_cents(t.total), true);
-    if (!i.notes.empty()) {
-        pdf.space(8);
-        pdf.field("Notes", i.notes);
-    }
-}
-
 // --- outbound manifests ---
 
 std::string outbound_status_name(outbound_status status) {
@@ -277,14 +215,31 @@ std::string outbound_json(const state& s, const provenance& from,
                                          {"region", to_string(l.stamp_region)},
                                          {"units", std::uint64_t{l.units}}});
         }
-        manifests.push_back(json::object{{"outbound", outbound_number(id)},
-                                         {"po", key_of(s.po_at(o.po).number)},
-                                         {"consignee", key_of(s.consignee_at(o.consignee).key)},
-                                         {"date", date_or_blank(s.settings.zone, o.created_us)},
-                                         {"status", outbound_status_name(o.status)},
-                                         {"shipped_date", shipped_date(s, o)},
-                                         {"shipped_by", shipped_by(s, o)},
-                                         {"lines", std::move(lines)}});
+        json::array boxes;
+        for (const packed_box& b : packed_boxes(s, o.po)) {
+            json::object stamps;
+            for (const region r : all_regions) {
+                if (b.stamps[index(r)] != 0)
+                    stamps.emplace_back(std::string{to_string(r)}, b.stamps[index(r)]);
+            }
+            boxes.push_back(
+                json::object{{"barcode", std::string{s.barcode_of(b.box)}},
+                             {"product", key_of(s.product_at(s.box_at(b.box).product).sku)},
+                             {"units", std::uint64_t{b.units}},
+                             {"stamps", std::move(stamps)}});
+        }
+        const consignee& c = s.consignee_at(o.consignee);
+        manifests.push_back(json::object{
+            {"outbound", outbound_number(id)},
+            {"po", key_of(s.po_at(o.po).number)},
+            {"consignee", key_of(c.key)},
+            {"ship_to", c.shipping_address.empty() ? c.billing_address : c.shipping_address},
+            {"date", date_or_blank(s.settings.zone, o.created_us)},
+            {"status", outbound_status_name(o.status)},
+            {"shipped_date", shipped_date(s, o)},
+            {"shipped_by", shipped_by(s, o)},
+            {"lines", std::move(lines)},
+            {"boxes", std::move(boxes)}});
     }
     return json::to_string(json::object{{"report", "outbound"},
                                         {"computed_from", provenance_json(from)},
@@ -292,28 +247,33 @@ std::string outbound_json(const state& s, const provenance& from,
            "\n";
 }
 
-void outbound_pdf(pdf_document& pdf, const state& s, outbound_id id) {
-    const outbound& o = s.outbound_at(id);
-    const consignee& c = s.consignee_at(o.consignee);
-    pdf.heading("Outbound " + outbound_number(id) + " - " + key_of(s.po_at(o.po).number));
-    pdf.field("Consignee", c.name + " (" + key_of(c.key) + ")");
-    pdf.field("Completed", date_or_blank(s.settings.zone, o.created_us));
-    pdf.field("Status", outbound_status_name(o.status));
-    if (o.status == outbound_status::shipped)
-        pdf.field("Shipped", shipped_date(s, o) + " by " + shipped_by(s, o));
-    pdf.space(4);
-    pdf.begin_table({{"Product", 250, align::left},
-                     {"Region", 80, align::left},
-                     {"Verified units", 110, align::right}});
-    u64 total = 0;
-    for (const outbound_line& l : o.lines) {
-        const product& p = s.product_at(l.product);
-        pdf.row({key_of(p.sku) + " " + p.name, std::string{to_string(l.stamp_region)},
-                 format_count(l.units)});
-        total += l.units;
+// Each invoice's own footer: its number, then what it was computed from.
+std::string invoice_footer(const invoice& i, const provenance& from) {
+    return key_of(i.number) + " - " + describe(from);
+}
+
+bool is_directory_target(const std::string& path) {
+    struct stat st {};
+    return (!path.empty() && path.back() == '/') ||
+           (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+// One file an invoice, named after it, in `dir` (made if missing).
+bool invoice_files(const state& s, const provenance& from, const std::vector<invoice_id>& ids,
+                   const issuer& who, const std::string& dir, std::string& error) {
+    if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
+        error = "cannot make the directory " + dir + ": " + std::strerror(errno);
+        return false;
     }
-    pdf.row({"Total", "", format_count(static_cast<i64>(total))}, true, true);
-    pdf.end_table();
+    for (const invoice_id id : ids) {
+        const invoice& i = s.invoice_at(id);
+        pdf_document pdf(invoice_title(s, i), invoice_footer(i, from),
+                         i.status == invoice_status::draft);
+        invoice_pdf(pdf, s, i, who);
+        const std::string path = dir + (dir.back() == '/' ? "" : "/") + invoice_file_name(i);
+        if (!pdf.save(path, error)) return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -338,12 +298,23 @@ bool render_invoices(const state& s, const provenance& from, const std::vector<i
         }
         case format::pdf: {
             if (!pdf_path_ok(path, error)) return false;
-            pdf_document pdf("Invoices", describe(from));
-            for (std::size_t k = 0; k < ids.size(); ++k) {
-                if (k > 0) pdf.new_page();
-                invoice_pdf(pdf, s, s.invoice_at(ids[k]), warehouse);
+            const issuer who = issuer_of(s, warehouse);
+            if (is_directory_target(path)) return invoice_files(s, from, ids, who, path, error);
+            if (ids.empty()) {
+                pdf_document pdf("Invoices", describe(from));
+                pdf.line("No invoice matches.");
+                return pdf.save(path, error);
             }
-            if (ids.empty()) pdf.line("No invoice matches.");
+            // Several invoices in one file: each its own document, numbered on its own.
+            const invoice& first = s.invoice_at(ids.front());
+            pdf_document pdf(ids.size() == 1 ? invoice_title(s, first) : "Invoices",
+                             invoice_footer(first, from), first.status == invoice_status::draft);
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                const invoice& i = s.invoice_at(ids[k]);
+                if (k > 0)
+                    pdf.begin_document(invoice_footer(i, from), i.status == invoice_status::draft);
+                invoice_pdf(pdf, s, i, who);
+            }
             return pdf.save(path, error);
         }
     }
@@ -360,12 +331,19 @@ bool render_outbound(const state& s, const provenance& from, const std::vector<o
             return write_output(path, outbound_json(s, from, ids), error);
         case format::pdf: {
             if (!pdf_path_ok(path, error)) return false;
-            pdf_document pdf("Outbound manifests", describe(from));
-            pdf.title("Outbound manifests");
-            if (!warehouse.empty()) pdf.field("Warehouse", warehouse);
-            pdf.line(std::to_string(ids.size()) + " manifest(s)");
-            for (const outbound_id id : ids)
-                outbound_pdf(pdf, s, id);
+            const issuer who = issuer_of(s, warehouse);
+            if (ids.empty()) {
+                pdf_document pdf("Packing lists", describe(from));
+                pdf.line("No outbound shipment matches.");
+                return pdf.save(path, error);
+            }
+            // One packing list a shipment, each numbered on its own.
+            pdf_document pdf("Packing lists",
+                             outbound_number(ids.front()) + " - " + describe(from));
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                if (k > 0) pdf.begin_document(outbound_number(ids[k]) + " - " + describe(from));
+                packing_list_pdf(pdf, s, ids[k], who);
+            }
             return pdf.save(path, error);
         }
     }

@@ -21,34 +21,6 @@ std::uint64_t magnitude(std::int64_t n) {
     return n < 0 ? ~static_cast<std::uint64_t>(n) + 1 : static_cast<std::uint64_t>(n);
 }
 
-// The Windows-1252 byte of a code point in 0x80–0x9F's typographic block, or 0.
-unsigned char win1252_special(char32_t cp) {
-    switch (cp) {
-        case U'\u20AC':
-            return 0x80;  // €
-        case U'\u2018':
-            return 0x91;
-        case U'\u2019':
-            return 0x92;
-        case U'\u201C':
-            return 0x93;
-        case U'\u201D':
-            return 0x94;
-        case U'\u2022':
-            return 0x95;  // •
-        case U'\u2013':
-            return 0x96;  // –
-        case U'\u2014':
-            return 0x97;  // —
-        case U'\u2122':
-            return 0x99;
-        case U'\u2212':
-            return '-';  // minus sign
-        default:
-            return 0;
-    }
-}
-
 // GCC 12 warns falsely (-Wrestrict) on `"-" + std::string`: signs are appended instead.
 std::string with_sign(std::string_view sign, std::string digits) {
     std::string out{sign};
@@ -114,33 +86,42 @@ void append_csv_row(std::string& out, const std::vector<std::string>& fields) {
     out += "\r\n";
 }
 
-std::string to_win1252(std::string_view utf8) {
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+    const auto b = static_cast<unsigned char>(text[at]);
+    const std::size_t length = b < 0x80           ? 1
+                               : (b >> 5) == 0x6  ? 2
+                               : (b >> 4) == 0xE  ? 3
+                               : (b >> 3) == 0x1E ? 4
+                                                  : 0;
+    if (length == 0 || at + length > text.size()) return 0;
+    char32_t cp = length == 1 ? b : b & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[at + k]);
+        if ((next & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and what lies past U+10FFFF are not UTF-8.
+    constexpr char32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[length] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
+    return length;
+}
+
+std::string valid_utf8(std::string_view text) {
     std::string out;
-    out.reserve(utf8.size());
+    out.reserve(text.size());
     // Bounded by the input: each pass consumes at least one byte.
-    for (std::size_t i = 0; i < utf8.size();) {
-        const auto b = static_cast<unsigned char>(utf8[i]);
-        std::size_t length = b < 0x80           ? 1
-                             : (b >> 5) == 0x6  ? 2
-                             : (b >> 4) == 0xE  ? 3
-                             : (b >> 3) == 0x1E ? 4
-                                                : 0;
-        if (length == 0 || i + length > utf8.size()) {
-            out += '?';
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
             ++i;
             continue;
         }
-        char32_t cp = length == 1 ? b : b & (0x7F >> length);
-        for (std::size_t k = 1; k < length; ++k)
-            cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+        const auto b = static_cast<unsigned char>(text[i]);
+        // Control characters would print as boxes: a tab or a newline is a space here.
+        out += length == 1 && b < 0x20 ? ' ' : text[i];
+        out.append(text.substr(i + 1, length - 1));
         i += length;
-        if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) {
-            out += static_cast<char>(cp);
-        } else if (const unsigned char special = win1252_special(cp); special != 0) {
-            out += static_cast<char>(special);
-        } else {
-            out += '?';
-        }
     }
     return out;
 }

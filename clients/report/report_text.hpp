@@ -1,7 +1,7 @@
 // How reports write figures: money from integer cents ("$1,234.56", "-$0.50"), counts with
 // thousands separators ("42,150"), basis points as percent ("13.00 %"), microlitres as mL,
-// CSV fields (RFC 4180: every field quoted, quotes doubled), and UTF-8 text turned into the
-// Windows-1252 bytes of the PDF's standard fonts. Pure functions; any thread.
+// CSV fields (RFC 4180: every field quoted, quotes doubled), and text made valid UTF-8 for the
+// PDF's embedded Unicode font. Pure functions; any thread.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,12 @@ std::string format_hex64(std::uint64_t value);     // "0x0123456789abcdef"
 // One CSV record: fields quoted, separated by commas, ended by CRLF (RFC 4180).
 void append_csv_row(std::string& out, const std::vector<std::string>& fields);
 
-// Windows-1252 for the PDF's base-14 fonts: Latin-1 letters (Québec, Montréal) and the
-// typographic signs those fonts hold map across; anything else becomes '?'.
-std::string to_win1252(std::string_view utf8);
+// The length of the UTF-8 sequence at `at` (1–4), or 0 when it is not one (a stray or cut
+// byte, an overlong form, a surrogate).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+
+// `text` as valid UTF-8: each byte that is not part of a sequence becomes U+FFFD, and a control
+// character (tab, newline) a space. What the PDF's font draws.
+std::string valid_utf8(std::string_view text);
 
 }  // namespace stampd::report

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "clients/report/documents.hpp"
+#include "clients/report/documents_pdf.hpp"
 #include "clients/report/render.hpp"
 #include "clients/report/report_source.hpp"
 #include "clients/report/stamp_accounting.hpp"
@@ -160,13 +161,29 @@ int run_documents(const options& o, const std::string& what, Select select, Rend
     return exit_ok;
 }
 
+// A tax invoice names its supplier and the supplier's registration numbers: say which of them
+// the warehouse's identity lacks, for the invoices about to be written.
+void warn_of_gaps(const options& o, const state& s, const std::vector<invoice_id>& ids) {
+    bool quebec = false;
+    for (const invoice_id id : ids)
+        quebec = quebec || s.invoice_at(id).tax_province == province::qc;
+    const std::string gaps = issuer_gaps(issuer_of(s, o.warehouse), quebec);
+    if (ids.empty() || gaps.empty() || o.format_name != "pdf") return;
+    std::fprintf(stderr,
+                 "stamp-report: warning: the invoices lack %s (stampctl set-warehouse-identity "
+                 "sets them)\n",
+                 gaps.c_str());
+}
+
 int run_invoices(const options& o, const period& span) {
     invoice_filter filter{.numbers = o.invoices, .consignee = o.consignee, .span = span};
     if (!o.status.empty()) filter.status = parse_invoice_status(o.status);
     return run_documents<invoice_id>(
         o, "invoice(s)",
-        [&filter](const state& s, std::vector<invoice_id>& ids, std::string& error) {
-            return select_invoices(s, filter, ids, error);
+        [&](const state& s, std::vector<invoice_id>& ids, std::string& error) {
+            if (!select_invoices(s, filter, ids, error)) return false;
+            warn_of_gaps(o, s, ids);
+            return true;
         },
         render_invoices);
 }
@@ -200,15 +217,20 @@ int main(int argc, char** argv) {
     accounting->add_option("--region", o.regions,
                            "FED, ON, QC, AB or MB (repeatable; default all)");
     accounting->add_flag("--entries", o.entries, "also list every ledger entry");
-    auto* invoices = app.add_subcommand("invoices",
-                                        "invoice documents with every line, fee, tax "
-                                        "and total (a PDF page each)");
+    auto* invoices = app.add_subcommand(
+        "invoices",
+        "tax invoices and credit notes with every line, fee, tax component and total; as PDF, "
+        "--out DIR/ writes one file each (INV-000001.pdf), --out FILE.pdf one file holding "
+        "each as its own numbered document");
     add_common(*invoices, o, true);
     invoices->add_option("--invoice", o.invoices, "INV-000001 or CN-000002 (repeatable)");
     invoices->add_option("--consignee", o.consignee, "a consignee's key");
     invoices->add_option("--status", o.status, "Draft, Issued, Paid or Archived")
         ->check(CLI::IsMember({"Draft", "Issued", "Paid", "Archived"}));
-    auto* outbound = app.add_subcommand("outbound", "outbound manifests of completed orders");
+    auto* outbound = app.add_subcommand(
+        "outbound",
+        "packing lists of completed orders: ship-to, every box with its barcode (Code 128 in "
+        "the PDF), units and stamps per region, totals, signature lines");
     add_common(*outbound, o, true);
     outbound->add_option("--consignee", o.consignee, "a consignee's key");
     try {

@@ -268,11 +268,10 @@ TEST(report_text, figures_money_and_csv) {
     std::string row;
     append_csv_row(row, {"Smith, \"Vapes\" Inc.", "Québec", ""});
     EXPECT_EQ(row, "\"Smith, \"\"Vapes\"\" Inc.\",\"Québec\",\"\"\r\n");
-    EXPECT_EQ(to_win1252("Québec – 5 €"),
-              "Qu\xE9"
-              "bec \x96 5 \x80");
-    EXPECT_EQ(to_win1252("日本"), "??");
-    EXPECT_EQ(to_win1252(std::string{"\xC3", 1}), "?");  // cut in the middle of a letter
+    EXPECT_EQ(valid_utf8("Québec – Œuvre 5 € 日本"), "Québec – Œuvre 5 € 日本");
+    EXPECT_EQ(valid_utf8(std::string{"a\xC3", 2}), "a\uFFFD");          // cut in a letter
+    EXPECT_EQ(valid_utf8(std::string{"\xC0\xAF", 2}), "\uFFFD\uFFFD");  // an overlong '/'
+    EXPECT_EQ(valid_utf8("line\none\ttab"), "line one tab");
 }
 
 }  // namespace

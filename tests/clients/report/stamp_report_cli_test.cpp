@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "clients/report/report_text.hpp"
+#include "tests/clients/report/report_cli.hpp"
 #include "tests/clients/report/seed_warehouse.hpp"
 #include "tests/support/data_dir_writer.hpp"
 #include "tests/support/json_check.hpp"
@@ -67,17 +68,8 @@ protected:
         chain = write_data_dir(dir / "data", journal);
     }
 
-    ran report(std::vector<std::string> args) {
-        args.push_back("--data");
-        args.push_back(dir / "data");
-        return run_program(dir, STAMP_REPORT, args);
-    }
-
-    std::string pdf_text(const std::string& pdf) {
-        const ran r = run_program(dir, PDFTOTEXT, {"-layout", pdf, "-"});
-        EXPECT_EQ(r.code, 0) << r.err;
-        return r.out;
-    }
+    ran report(std::vector<std::string> args) { return report_cli{dir}.report(std::move(args)); }
+    std::string pdf_text(const std::string& pdf) { return report_cli{dir}.pdf_text(pdf); }
 };
 
 TEST_F(stamp_report_cli, accounting_csv_has_a_stable_header_and_the_seed_figures) {
@@ -161,7 +153,7 @@ TEST_F(stamp_report_cli, invoice_pdf_and_csv_carry_every_line_fee_tax_and_total)
     for (const char* expected :
          {"Invoice INV-000001", "Issued", "2026-03-21", "PO-0089", "NORWOOD", "3,650", "15 mL",
           "$1.12", "$8.96", "$32,704.00", "Stamping, per unit", "$73.00", "Handling", "$25.00",
-          "$32,802.00", "HST 13 % (ON)", "$4,264.26", "$37,066.26"}) {
+          "$32,802.00", "HST 13 % (Ontario)", "$4,264.26", "$37,066.26"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n" << text;
     }
     r = report({"invoices", "--invoice", "INV-000001", "--format", "csv"});
