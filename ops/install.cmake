@@ -95,9 +95,10 @@ server (stampd, run by systemd as the user stampd), the web console
 (stamp-web), the command-line client (stampctl), the station simulator
 (stamp-scan), and the report and audit tools (stamp-report, stamp-audit).")
 # Runtime libraries come from dpkg-shlibdeps. Besides them: adduser (postinst), tzdata (the
-# calendar reads /usr/share/zoneinfo by name, which no linker sees).
+# calendar reads /usr/share/zoneinfo by name, which no linker sees), fonts-dejavu-core (stamp-report
+# embeds DejaVu Sans in its PDFs, read from /usr/share/fonts by path).
 set(CPACK_DEBIAN_STAMPD_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_STAMPD_PACKAGE_DEPENDS "adduser, tzdata")
+set(CPACK_DEBIAN_STAMPD_PACKAGE_DEPENDS "adduser, tzdata, fonts-dejavu-core")
 set(CPACK_DEBIAN_STAMPD_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/ops/deb/conffiles ${PROJECT_SOURCE_DIR}/ops/deb/postinst
     ${PROJECT_SOURCE_DIR}/ops/deb/prerm ${PROJECT_SOURCE_DIR}/ops/deb/postrm)

@@ -49,7 +49,7 @@ echo "Depends: $depends"
 # under pipefail and hide what it found.
 packages=$(tr ',' '\n' <<<"$depends")
 if grep -Eq -- '-dev( |$)' <<<"$packages"; then fail "a -dev package in Depends: $depends"; fi
-for package in libc6 libstdc++6 liblmdb0 adduser tzdata; do
+for package in libc6 libstdc++6 liblmdb0 libzint2.11 adduser tzdata fonts-dejavu-core; do
   grep -q "^ *$package\b" <<<"$packages" || fail "Depends lacks $package: $depends"
 done
 
