@@ -116,22 +116,50 @@ void pdf_document::new_page() {
     if (_in_table) table_header();
 }
 
+// DRAFT is drawn as strokes, not set as text: the word is for the eye, and a reader of the
+// text layer (pdftotext, a screen reader, a copy and paste) gets the document without it.
 void pdf_document::watermark(HPDF_Page page) {
-    if (_bold == nullptr) return;
-    constexpr float size = 140;
-    const float angle = 0.9f;  // radians: corner to corner, about
-    HPDF_Page_GSave(page);
-    HPDF_Page_SetGrayFill(page, 0.88f);
-    HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, _bold, size);
-    const float width = HPDF_Page_TextWidth(page, "DRAFT");
+    constexpr float scale = 105;         // points a unit: letters 1.4 units high
+    constexpr float word_width = 5.05f;  // units, D R A F T with their gaps
+    const float angle = std::atan2(page_height, page_width);  // corner to corner
     const float c = std::cos(angle), s = std::sin(angle);
-    // The word's centre at the page's centre.
-    const float x = page_width / 2 - (c * width - s * size * 0.7f) / 2;
-    const float y = page_height / 2 - (s * width + c * size * 0.7f) / 2;
-    HPDF_Page_SetTextMatrix(page, c, s, -s, c, x, y);
-    HPDF_Page_ShowText(page, "DRAFT");
-    HPDF_Page_EndText(page);
+    HPDF_Page_GSave(page);
+    // The word's centre, (word_width / 2, 0.7), at the page's centre.
+    HPDF_Page_Concat(page, scale * c, scale * s, -scale * s, scale * c,
+                     page_width / 2 - scale * (word_width / 2 * c - 0.7f * s),
+                     page_height / 2 - scale * (word_width / 2 * s + 0.7f * c));
+    HPDF_Page_SetGrayStroke(page, 0.86f);
+    HPDF_Page_SetLineWidth(page, 0.24f);
+    HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
+    HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
+    const auto stroke = [page](float x, std::initializer_list<std::pair<float, float>> points) {
+        bool first = true;
+        for (const auto& [u, v] : points) {
+            if (first)
+                HPDF_Page_MoveTo(page, x + u, v);
+            else
+                HPDF_Page_LineTo(page, x + u, v);
+            first = false;
+        }
+    };
+    // D
+    stroke(0, {{0.45f, 0}, {0, 0}, {0, 1.4f}, {0.45f, 1.4f}});
+    HPDF_Page_CurveTo(page, 1.0f, 1.4f, 1.0f, 0, 0.45f, 0);
+    // R
+    stroke(1.15f, {{0, 0}, {0, 1.4f}, {0.45f, 1.4f}});
+    HPDF_Page_CurveTo(page, 1.15f + 0.9f, 1.4f, 1.15f + 0.9f, 0.72f, 1.15f + 0.45f, 0.72f);
+    stroke(1.15f, {{0.45f, 0.72f}, {0, 0.72f}});
+    stroke(1.15f, {{0.4f, 0.72f}, {0.85f, 0}});
+    // A
+    stroke(2.25f, {{0, 0}, {0.45f, 1.4f}, {0.9f, 0}});
+    stroke(2.25f, {{0.17f, 0.5f}, {0.73f, 0.5f}});
+    // F
+    stroke(3.4f, {{0, 0}, {0, 1.4f}, {0.75f, 1.4f}});
+    stroke(3.4f, {{0, 0.75f}, {0.6f, 0.75f}});
+    // T
+    stroke(4.15f, {{0, 1.4f}, {0.9f, 1.4f}});
+    stroke(4.15f, {{0.45f, 1.4f}, {0.45f, 0}});
+    HPDF_Page_Stroke(page);
     HPDF_Page_GRestore(page);
 }
 

@@ -116,6 +116,32 @@ protected:
     ran report(std::vector<std::string> args) { return report_cli{dir}.report(std::move(args)); }
     std::string pdf_text(const std::string& pdf) { return report_cli{dir}.pdf_text(pdf); }
 
+    // The share of the first page's pixels in the watermark's light grey, rendered at 20 dpi
+    // (pdftoppm -gray: a PGM, "P5 width height 255" then a byte a pixel).
+    double light_grey_share(const std::string& pdf) {
+        const ran r = run_program(dir, PDFTOPPM,
+                                  {"-gray", "-r", "20", "-f", "1", "-l", "1", pdf, dir / "grey"});
+        EXPECT_EQ(r.code, 0) << r.err;
+        std::string pgm;
+        for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+            if (entry.path().filename().string().starts_with("grey")) pgm = slurp(entry.path());
+        std::size_t at = 0;
+        for (int fields = 0; fields < 4 && at < pgm.size(); ++fields) {
+            at = pgm.find_first_of(" \n", at);
+            if (at != std::string::npos) ++at;
+        }
+        if (at == std::string::npos || at >= pgm.size()) return -1;
+        std::size_t grey = 0;
+        for (std::size_t i = at; i < pgm.size(); ++i) {
+            const auto v = static_cast<unsigned char>(pgm[i]);
+            if (v >= 200 && v <= 236) ++grey;
+        }
+        for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+            if (entry.path().filename().string().starts_with("grey"))
+                std::filesystem::remove(entry);
+        return static_cast<double>(grey) / static_cast<double>(pgm.size() - at);
+    }
+
     // The text of the strip of page `width` points wide from the left margin (the first
     // column of a table), each run of white space one space: a cell wrapped over lines reads as
     // one phrase again.
@@ -179,6 +205,7 @@ TEST_F(documents_cli, ontario_charges_hst_on_its_own_line) {
     EXPECT_NE(column_text(pdf, 130).find("Excise duty: VAPE-15 (VAPE-15)"), std::string::npos);
     EXPECT_EQ(text.find("GST 5 %"), std::string::npos) << text;
     EXPECT_EQ(text.find("DRAFT"), std::string::npos) << text;
+    EXPECT_LT(light_grey_share(pdf), 0.03);  // the text's anti-aliased edges only
 }
 
 // Quebec: GST and QST, each its own line and rate; the customer's accented address; the QST
@@ -205,6 +232,9 @@ TEST_F(documents_cli, quebec_charges_gst_and_qst_and_a_draft_says_draft) {
     EXPECT_NE(flat.find("Excise duty: " + menthe_name + " (MENTHE-15)"), std::string::npos) << flat;
     EXPECT_EQ(text.find("Tax Invoice"), std::string::npos) << text;
     EXPECT_EQ(text.find("HST 1"), std::string::npos) << text;  // "GST/HST registration" is there
+    // DRAFT across the page, drawn (a tenth of the page or more in its grey), not in the text.
+    EXPECT_GT(light_grey_share(pdf), 0.08);
+    EXPECT_EQ(count_of(text, "DRAFT"), 1u) << text;  // "GST/HST registration" is there
 }
 
 TEST_F(documents_cli, alberta_charges_gst_alone_and_a_credit_note_names_what_it_credits) {
