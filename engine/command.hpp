@@ -305,6 +305,21 @@ struct reject_request {
     bool operator==(const reject_request&) const = default;
 };
 
+// §2 the warehouse's identity, printed on every document: what settings keep and
+// set_warehouse_identity replaces whole. Empty until set.
+struct warehouse_identity {
+    std::string legal_name;
+    std::string address;         // lines separated by '\n'
+    std::string gst_hst_number;  // CRA's business number and GST/HST account: 123456789RT0001
+    std::string qst_number;      // Revenu Québec's: 1234567890TQ0001; empty: not registered
+    std::string excise_licence;  // the licence the stamps are issued under
+    bool operator==(const warehouse_identity&) const = default;
+};
+struct set_warehouse_identity {
+    warehouse_identity identity;  // every field the new value
+    bool operator==(const set_warehouse_identity&) const = default;
+};
+
 #define STAMPD_COMMAND_TYPE(type, wire, roles) type,
 using command = table_variant<STAMPD_COMMANDS(STAMPD_COMMAND_TYPE) table_end>;
 #undef STAMPD_COMMAND_TYPE

@@ -14,6 +14,8 @@ inline constexpr std::size_t notes_size_max = 1024;
 inline constexpr std::size_t address_size_max = 512;  // a consignee's billing or shipping
 inline constexpr std::size_t tax_registration_size_max =
     32;  // "123456789RT0001", "1234567890TQ0001"
+// The warehouse's excise licence number (its identity, §2).
+inline constexpr std::size_t excise_licence_size_max = 32;
 inline constexpr std::uint32_t users_max = 1u << 16;
 inline constexpr std::uint32_t consignees_max = 1u << 16;
 inline constexpr std::uint32_t products_max = 1u << 20;
@@ -38,6 +40,9 @@ inline constexpr std::int64_t deposit_cents_per_stamp_max = 100'000;
 inline constexpr std::uint32_t stamp_orders_max = 1u << 22;
 // One ledger entry holds a 32-bit signed quantity, so one order's stamps stay below 2^31.
 inline constexpr std::int64_t stamps_per_order_max = (std::int64_t{1} << 31) - 1;
+// Physical counts (§8) kept: a count a day of each region for 35 years.
+inline constexpr std::uint32_t physical_counts_max = 1u << 16;
+inline constexpr std::int64_t physical_count_stamps_max = 1'000'000'000'000;
 // A page of ledger entries (ListLedgerEntries): at most this many, and at most this many entries
 // looked at to find them, so that a filter matching few of a long ledger's entries still answers
 // in bounded time on the writer thread (the page then ends early, with where to go on).

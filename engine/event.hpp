@@ -42,6 +42,10 @@ struct consignee_edited {
     std::string tax_registration;
     bool operator==(const consignee_edited&) const = default;
 };
+struct warehouse_identity_set {
+    warehouse_identity identity;
+    bool operator==(const warehouse_identity_set&) const = default;
+};
 struct product_created {
     product_id id = id_none;
     code sku;

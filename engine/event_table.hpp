@@ -51,5 +51,6 @@
     X(request_rejected,      RequestRejected)              \
     X(user_password_set,     UserPasswordSet)              \
     X(consignee_edited,      ConsigneeEdited)              \
-    X(outbound_shipped,      OutboundShipped)
+    X(outbound_shipped,      OutboundShipped)              \
+    X(warehouse_identity_set, WarehouseIdentitySet)
 // clang-format on

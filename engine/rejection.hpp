@@ -81,6 +81,8 @@ enum class subject : u8 {
     token,
     password,
     outbound,
+    gst_hst_number,  // the warehouse's identity (§2)
+    qst_number,
 };
 
 std::string_view to_string(subject s);

@@ -272,6 +272,16 @@ void fields(A& a, U& st) requires std::is_same_v<std::remove_const_t<U>, setting
         }
     }
     a(st.capacity_units, st.zone.name, st.zone.utc_offset_minutes, st.zone.north_american_dst);
+    if (a.version >= 7) a(st.identity);
+}
+template <typename A, typename U>
+void fields(A& a, U& c) requires std::is_same_v<std::remove_const_t<U>, physical_count> {
+    a(c.stamp_region, c.as_of, c.counted, c.recorded_by, c.recorded_us, c.lsn, c.counted_by,
+      c.notes);
+}
+template <typename A, typename U>
+void fields(A& a, U& id) requires std::is_same_v<std::remove_const_t<U>, warehouse_identity> {
+    a(id.legal_name, id.address, id.gst_hst_number, id.qst_number, id.excise_licence);
 }
 
 struct vector_sink {
@@ -326,6 +336,7 @@ void encode_tables(writer<Sink>& w, const state& s) {
     for (const auto& [on, d] : s.calendar)
         w(on, d);
     w(s.outbounds, s.invoices, s.requests, s.sessions);
+    if (w.version >= 7) w(s.physical_counts);
 }
 
 bool readable(u32 version) {
@@ -391,6 +402,8 @@ void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
         s.calendar.emplace_hint(s.calendar.end(), on, std::move(d));
     }
     r(s.outbounds, s.invoices, s.requests, s.sessions);
+    if (version >= 7) r(s.physical_counts);
+    if (s.physical_counts.size() > constants::physical_counts_max) return r.fail();
 }
 
 // The lookup indexes are derived from the tables (state.hpp).

@@ -24,7 +24,9 @@ namespace stampd {
 //    or GST).
 // 6: a PO keeps the history of its states and its cancel reason, an outbound record who shipped
 //    it and when (3 to 5 still read: no history, no reason, not shipped).
-inline constexpr u32 snapshot_format_version = 6;
+// 7: the warehouse's identity in settings, the physical counts of stamps (3 to 6 still read: no
+//    identity, no counts).
+inline constexpr u32 snapshot_format_version = 7;
 inline constexpr u32 snapshot_format_readable_min = 3;
 // The earliest format the encoder can still write (for digests only, below): 3 and 4 kept one
 // combined tax rate that is not written back.

@@ -172,6 +172,20 @@ struct region_account {
     chunked_vector<ledger_entry, 14> ledger;
 };
 
+// A physical count of a region's stamps (§8): how many were on hand at the close of a day (the
+// warehouse's), who recorded it and when. Append-only: a recount is a later row for the same
+// region and day, and the latest is the one a statement uses.
+struct physical_count {
+    region stamp_region = region::fed;
+    day as_of = no_day;
+    i64 counted = 0;  // stamps
+    user_id recorded_by = id_none;
+    i64 recorded_us = 0;  // the record's time
+    u64 lsn = 0;
+    std::string counted_by;  // who counted, when not (only) the one recording it; may be empty
+    std::string notes;
+};
+
 // A day on the calendar, from the moment its first PO is scheduled (§5).
 struct day_schedule {
     u64 capacity = 0;  // the setting when the day was first planned
@@ -185,6 +199,7 @@ struct settings {
     std::array<tax_rates, province_count> tax_by_province = default_tax_rates();
     std::array<u64, 5> capacity_units = {12'000, 12'000, 12'000, 12'000, 12'000};  // Mon–Fri
     time_zone zone;
+    warehouse_identity identity;  // engine/command.hpp; printed on every document
 };
 
 struct fee_preset {
@@ -275,6 +290,7 @@ struct state {
     std::vector<invoice> invoices;
     std::vector<customer_request> requests;
     std::vector<client_session> sessions;
+    std::vector<physical_count> physical_counts;  // in the order recorded (snapshot format 7)
     u32 po_number_next = 1;
     u64 last_lsn = 0;
     i64 last_time_us = 0;

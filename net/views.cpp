@@ -634,9 +634,14 @@ void get_settings(const reader& r) {
     const auto bundles = region_figures(r.b, bundle);
     const auto deposits = region_figures(r.b, deposit);
     const auto zone = text(r.b, set.zone.name);
+    const warehouse_identity& id = set.identity;
+    const auto identity = fb::CreateWarehouseIdentity(
+        r.b, text(r.b, id.legal_name), text(r.b, id.address), text(r.b, id.gst_hst_number),
+        text(r.b, id.qst_number), text(r.b, id.excise_licence));
     reply(r, proto::Reply::SettingsView,
           proto::CreateSettingsView(r.b, duty, capacity, bundles, deposits, zone,
-                                    set.zone.utc_offset_minutes, set.zone.north_american_dst, tax));
+                                    set.zone.utc_offset_minutes, set.zone.north_american_dst, tax,
+                                    identity));
 }
 
 // The request's body, as the kind its type says (the Verifier has checked they agree).

@@ -144,6 +144,14 @@ struct fields_of {
                 {"shipping_address", text(e.shipping_address)},
                 {"tax_registration", text(e.tax_registration)}};
     }
+    object operator()(const warehouse_identity_set& e) const {
+        const warehouse_identity& id = e.identity;
+        return {{"legal_name", text(id.legal_name)},
+                {"address", text(id.address)},
+                {"gst_hst_number", text(id.gst_hst_number)},
+                {"qst_number", text(id.qst_number)},
+                {"excise_licence", text(id.excise_licence)}};
+    }
     object operator()(const product_created& e) const {
         return {{"id", num(e.id)},
                 {"sku", text(e.sku)},

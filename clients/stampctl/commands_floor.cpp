@@ -100,12 +100,8 @@ spec<edit_consignee> cli<edit_consignee>() {
                 c.primary_province = static_cast<province>(row->province());
             }
             // Typed on one line, a backslash and an n stand for a line break.
-            for (std::string* address : {&c.billing_address, &c.shipping_address}) {
-                for (std::size_t at = address->find("\\n"); at != std::string::npos;
-                     at = address->find("\\n", at + 1)) {
-                    address->replace(at, 2, "\n");
-                }
-            }
+            typed_line_breaks(c.billing_address);
+            typed_line_breaks(c.shipping_address);
             return exit_done;
         }};
 }

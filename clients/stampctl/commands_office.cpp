@@ -208,6 +208,62 @@ spec<set_user_password> cli<set_user_password>() {
         }};
 }
 
+// The flags not given keep the identity's current values, read first (GetSettings).
+template <>
+spec<set_warehouse_identity> cli<set_warehouse_identity>() {
+    struct given {
+        std::array<CLI::Option*, 5> flags{};
+    };
+    auto flags = std::make_shared<given>();
+    return {
+        "Set the warehouse's identity, printed on every document (SPEC §2): legal name, address, "
+        "GST/HST and QST registration numbers, excise licence number. Flags not given stay as "
+        "they are.",
+        [flags](CLI::App& s, set_warehouse_identity& c) {
+            warehouse_identity& id = c.identity;
+            flags->flags = {
+                s.add_option("--legal-name", id.legal_name, "the licensee's legal name"),
+                s.add_option("--address", id.address, "its address (\\n between lines)"),
+                s.add_option("--gst-hst", id.gst_hst_number,
+                             "GST/HST registration number, CRA's format: 123456789RT0001"),
+                s.add_option("--qst", id.qst_number,
+                             "QST registration number, 1234567890TQ0001 (\"\": none)"),
+                s.add_option("--excise-licence", id.excise_licence,
+                             "the excise licence number the stamps are issued under")};
+        },
+        [](const set_warehouse_identity& c, u32) {
+            return "the warehouse is now " + c.identity.legal_name + ", GST/HST " +
+                   c.identity.gst_hst_number;
+        },
+        [flags](client::connection& conn, set_warehouse_identity& c) -> int {
+            client::response answer;
+            const int rc = call_read(
+                conn, proto::Body::GetSettings,
+                [](flatbuffers::FlatBufferBuilder& b) {
+                    return proto::CreateGetSettings(b).Union();
+                },
+                answer);
+            if (rc != exit_done) return rc;
+            if (const proto::Outcome* o = answer.outcome()) return print_refusal(*o);
+            const proto::SettingsView* view = answer.get()->reply_as_SettingsView();
+            const fb::WarehouseIdentity* now = view != nullptr ? view->identity() : nullptr;
+            warehouse_identity& id = c.identity;
+            const std::array<std::pair<std::string*, const flatbuffers::String*>, 5> fields = {{
+                {&id.legal_name, now != nullptr ? now->legal_name() : nullptr},
+                {&id.address, now != nullptr ? now->address() : nullptr},
+                {&id.gst_hst_number, now != nullptr ? now->gst_hst_number() : nullptr},
+                {&id.qst_number, now != nullptr ? now->qst_number() : nullptr},
+                {&id.excise_licence, now != nullptr ? now->excise_licence() : nullptr},
+            }};
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                const auto& [field, current] = fields[i];
+                if (flags->flags[i]->count() == 0) field->assign(current ? current->str() : "");
+            }
+            typed_line_breaks(id.address);
+            return exit_done;
+        }};
+}
+
 // ---------------------------------------------------------------- §5 calendar, §9 invoices
 template <>
 spec<schedule_po> cli<schedule_po>() {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
 
 #include "clients/stampctl/stampctl.hpp"
 
@@ -77,6 +78,17 @@ CLI::CheckedTransformer tax_kind_names() {
                                             {"hst", tax_kind::hst},
                                             {"qst", tax_kind::qst},
                                             {"pst", tax_kind::pst}}});
+}
+
+void typed_line_breaks(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool escape = text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'n';
+        out += escape ? '\n' : text[i];
+        i += escape ? 1 : 0;
+    }
+    text = std::move(out);
 }
 
 i32 parse_percent_arg(const std::string& text) {

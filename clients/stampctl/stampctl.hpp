@@ -109,6 +109,8 @@ role_set parse_roles_arg(const std::string& text);   // "stamper,supervisor"
 line_input parse_line_arg(const std::string& text);  // PRODUCT:REGION:QTY
 std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what);  // A:B
 u32 parse_id_arg(const std::string& text, const char* what);                    // 12
+// An address typed on one line: each backslash-n becomes a line break.
+void typed_line_breaks(std::string& text);
 
 // ---------------------------------------------------------------- references.cpp
 // What a flag or argument names: an object given by its id, or by its number or key

@@ -256,6 +256,18 @@ event read(checker& c, const fb::ParentClosed& t) {
 event read(checker&, const fb::OutboundShipped& t) {
     return outbound_shipped{t.outbound(), t.po(), t.consignee()};
 }
+event read(checker& c, const fb::WarehouseIdentitySet& t) {
+    const fb::WarehouseIdentity* id = c.required(t.identity());
+    if (id == nullptr) return warehouse_identity_set{};
+    constexpr std::size_t registration_max = constants::tax_registration_size_max;
+    return warehouse_identity_set{
+        .identity = {
+            .legal_name = c.text(id->legal_name(), name_max),
+            .address = c.text(id->address(), constants::address_size_max),
+            .gst_hst_number = c.text(id->gst_hst_number(), registration_max),
+            .qst_number = c.text(id->qst_number(), registration_max),
+            .excise_licence = c.text(id->excise_licence(), constants::excise_licence_size_max)}};
+}
 event read(checker& c, const fb::OutboundCreated& t) {
     outbound_created e{t.id(), t.po(), t.consignee()};
     if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {

@@ -218,6 +218,13 @@ encoded to_fb(FlatBufferBuilder& b, const outbound_shipped& e) {
     return done(fb::Event::OutboundShipped,
                 fb::CreateOutboundShipped(b, e.outbound, e.po, e.consignee));
 }
+encoded to_fb(FlatBufferBuilder& b, const warehouse_identity_set& e) {
+    const warehouse_identity& id = e.identity;
+    const auto table = fb::CreateWarehouseIdentity(
+        b, text(b, id.legal_name), text(b, id.address), text(b, id.gst_hst_number),
+        text(b, id.qst_number), text(b, id.excise_licence));
+    return done(fb::Event::WarehouseIdentitySet, fb::CreateWarehouseIdentitySet(b, table));
+}
 encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
     std::vector<fb::InvoiceLine> out;
     for (const invoice_line& l : e.lines) {

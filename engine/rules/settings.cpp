@@ -1,6 +1,6 @@
 // SPEC §2 settings: duty rate per region, tax rate per province, capacity per weekday, the
-// warehouse's time zone and fee presets. A change applies to what happens after it: invoices
-// keep the rates they were drafted with, planned days keep their capacity.
+// warehouse's time zone, fee presets and the warehouse's identity. A change applies to what happens
+// after it: invoices keep the rates they were drafted with, planned days keep their capacity.
 #include "engine/rules/rules.hpp"
 
 namespace stampd::rules {
@@ -11,6 +11,22 @@ rejection out_of_range(subject about, i64 value, i64 max) {
     r.needed = value;
     r.available = max;
     return r;
+}
+
+// `size` digits from `at`.
+bool digits(std::string_view text, std::size_t at, std::size_t size) {
+    if (at + size > text.size()) return false;
+    for (std::size_t i = at; i < at + size; ++i) {
+        if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+}
+
+// A registration number as its agency writes it: `lead` digits, the program's two letters, a
+// four-digit account (CRA's GST/HST 123456789RT0001, Revenu Québec's QST 1234567890TQ0001).
+bool registration_number(std::string_view text, std::size_t lead, std::string_view program) {
+    return text.size() == lead + program.size() + 4 && digits(text, 0, lead) &&
+           text.substr(lead, program.size()) == program && digits(text, lead + program.size(), 4);
 }
 
 }  // namespace
@@ -109,6 +125,32 @@ void apply(state& s, const fee_preset_created& e, const context&) {
     assert(e.id == s.fee_presets.size() + 1);
     s.fee_presets.push_back(
         fee_preset{.key = e.key, .name = e.name, .kind = e.kind, .amount_cents = e.amount_cents});
+}
+
+// Every document names who issues it (§2): a legal name and a GST/HST number are required; the
+// QST number only of a warehouse registered in Quebec.
+rejection decide(const state&, const set_warehouse_identity& c, const context&, event_list& out) {
+    const warehouse_identity& id = c.identity;
+    if (id.legal_name.empty()) return reject(rejection_code::invalid_argument, subject::text);
+    if (rejection r = check_text(id.legal_name, constants::name_size_max); !r.ok()) return r;
+    if (rejection r = check_text(id.address, constants::address_size_max); !r.ok()) return r;
+    if (rejection r = check_text(id.excise_licence, constants::excise_licence_size_max); !r.ok()) {
+        return r;
+    }
+    static_assert(constants::tax_registration_size_max >= 16, "both numbers' formats fit");
+    if (!registration_number(id.gst_hst_number, 9, "RT")) {
+        return reject(rejection_code::invalid_argument, subject::gst_hst_number);
+    }
+    if (!id.qst_number.empty() && !registration_number(id.qst_number, 10, "TQ")) {
+        return reject(rejection_code::invalid_argument, subject::qst_number);
+    }
+    out.push(warehouse_identity_set{.identity = id});
+    return {};
+}
+
+void apply(state& s, const warehouse_identity_set& e, const context&) {
+    assert(!e.identity.legal_name.empty());
+    s.settings.identity = e.identity;
 }
 
 }  // namespace stampd::rules

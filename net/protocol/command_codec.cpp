@@ -139,6 +139,15 @@ void read(reader& r, const proto::EditConsignee& m, edit_consignee& c) {
 void read(reader&, const proto::ShipOutbound& m, ship_outbound& c) {
     c.outbound = m.outbound();
 }
+void read(reader& r, const proto::SetWarehouseIdentity& m, set_warehouse_identity& c) {
+    const fb::WarehouseIdentity* id = m.identity();
+    if (id == nullptr) return;  // the engine refuses an identity without a legal name
+    c.identity = {.legal_name = r.text(id->legal_name()),
+                  .address = r.text(id->address()),
+                  .gst_hst_number = r.text(id->gst_hst_number()),
+                  .qst_number = r.text(id->qst_number()),
+                  .excise_licence = r.text(id->excise_licence())};
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -365,6 +374,13 @@ Offset<proto::EditConsignee> write(FlatBufferBuilder& b, const edit_consignee& c
 }
 Offset<proto::ShipOutbound> write(FlatBufferBuilder& b, const ship_outbound& c) {
     return proto::CreateShipOutbound(b, c.outbound);
+}
+Offset<proto::SetWarehouseIdentity> write(FlatBufferBuilder& b, const set_warehouse_identity& c) {
+    const warehouse_identity& id = c.identity;
+    const auto identity = fb::CreateWarehouseIdentity(
+        b, text(b, id.legal_name), text(b, id.address), text(b, id.gst_hst_number),
+        text(b, id.qst_number), text(b, id.excise_licence));
+    return proto::CreateSetWarehouseIdentity(b, identity);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

@@ -93,6 +93,8 @@ std::vector<event> samples() {
     out.push_back(consignee_edited{3, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                                    "Dock 4\nCalgary AB", "123456789RT0001"});
     out.push_back(outbound_shipped{4, 9, 3});
+    out.push_back(warehouse_identity_set{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
+                                          "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}});
     return out;
 }
 

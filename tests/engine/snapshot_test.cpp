@@ -42,6 +42,12 @@ protected:
         verify(po);
         expect_ok<invoice_fee_added>(finance, add_invoice_fee{.invoice = 1, .preset = 1});
         expect_ok<outbound_shipped>(supervisor, ship_outbound{.outbound = 1});
+        expect_ok<warehouse_identity_set>(
+            admin, set_warehouse_identity{.identity = {.legal_name = "Entrepôt Boréal Inc.",
+                                                       .address = "12 rue du Port\nQuébec QC",
+                                                       .gst_hst_number = "123456789RT0001",
+                                                       .qst_number = "1234567890TQ0001",
+                                                       .excise_licence = "VL-2026-0042"}});
         start(s.po_at(parent).segments.at(1));
         const context ctx{
             .lsn = ++lsn, .time_us = now_us += 1000, .user = finance, .client = 42, .request = 1};
@@ -73,6 +79,9 @@ TEST_F(snapshot, the_whole_state_round_trips) {
     EXPECT_EQ(decoded.outbound_at(1).shipped_by, supervisor);
     EXPECT_EQ(decoded.outbound_at(1).shipped_us, s.outbound_at(1).shipped_us);
     EXPECT_EQ(decoded.outbound_at(1).status, outbound_status::shipped);
+    // The warehouse's identity (version 7).
+    EXPECT_EQ(decoded.settings.identity, s.settings.identity);
+    EXPECT_EQ(decoded.settings.identity.qst_number, "1234567890TQ0001");
 }
 
 TEST_F(snapshot, a_decoded_state_goes_on_like_the_original) {
@@ -102,9 +111,8 @@ TEST_F(snapshot, a_decoded_state_goes_on_like_the_original) {
 // newest format cannot give: the digest in format 5 leaves out what format 6 added (a PO's
 // history and cancel reason, who shipped an outbound record), and only that.
 TEST_F(snapshot, the_digest_in_an_earlier_format_leaves_out_only_what_it_did_not_hold) {
-    const u64 in_5 = state_digest(s, 5), in_6 = state_digest(s);
+    const u64 in_5 = state_digest(s, 5), in_6 = state_digest(s, 6);
     EXPECT_NE(in_5, in_6);
-    EXPECT_EQ(state_digest(s, snapshot_format_version), in_6);
     // The state is not copyable: what format 6 added is taken out here and put back after.
     const std::vector<production_order> orders = s.production_orders;
     const std::vector<outbound> outbounds = s.outbounds;
@@ -117,13 +125,35 @@ TEST_F(snapshot, the_digest_in_an_earlier_format_leaves_out_only_what_it_did_not
         o.shipped_us = 0;
     }
     EXPECT_EQ(state_digest(s, 5), in_5);
-    EXPECT_NE(state_digest(s), in_6);
+    EXPECT_NE(state_digest(s, 6), in_6);
     s.account(region::fed).balance += 1;  // a figure format 5 holds
     EXPECT_NE(state_digest(s, 5), in_5);
     s.account(region::fed).balance -= 1;
     s.production_orders = orders;
     s.outbounds = outbounds;
-    EXPECT_EQ(state_digest(s), in_6);
+    EXPECT_EQ(state_digest(s, 6), in_6);
+}
+
+// Format 7 added the warehouse's identity and the physical counts, and only those: format 6's
+// digest ignores them.
+TEST_F(snapshot, the_digest_in_format_6_leaves_out_the_identity_and_the_physical_counts) {
+    const u64 in_6 = state_digest(s, 6), in_7 = state_digest(s, 7);
+    EXPECT_NE(in_6, in_7);
+    EXPECT_EQ(state_digest(s), in_7);
+    const warehouse_identity identity = s.settings.identity;
+    s.settings.identity = {};
+    EXPECT_EQ(state_digest(s, 6), in_6);
+    EXPECT_NE(state_digest(s), in_7);
+    s.settings.identity = identity;
+    s.settings.identity.excise_licence = "VL-2026-0043";
+    EXPECT_NE(state_digest(s), in_7);
+    s.settings.identity = identity;
+    EXPECT_EQ(state_digest(s), in_7);
+    s.physical_counts.push_back(physical_count{.as_of = day_of(2026, 1, 2), .counted = 50'000});
+    EXPECT_EQ(state_digest(s, 6), in_6);
+    EXPECT_NE(state_digest(s), in_7);
+    s.physical_counts.clear();
+    EXPECT_EQ(state_digest(s), in_7);
     std::vector<u8> bytes;
     encode_snapshot(s, bytes);
     EXPECT_EQ(snapshot_format_of(bytes), snapshot_format_version);

@@ -52,6 +52,8 @@ inline std::vector<command> one_of_each() {
         edit_consignee{36, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                        "Dock 4\n2 Rail Rd\nCalgary AB", "123456789RT0001"},
         ship_outbound{37},
+        set_warehouse_identity{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
+                                "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}},
     };
 }
 

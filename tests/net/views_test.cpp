@@ -622,9 +622,29 @@ TEST_F(views, settings_hold_one_entry_per_province_weekday_and_region) {
     EXPECT_EQ(stamps_of(view->stamps_per_bundle(), region::mb), 50);
     EXPECT_EQ(stamps_of(view->deposit_cents_per_stamp(), region::fed), 0);
     EXPECT_EQ(view->time_zone()->string_view(), "America/Toronto");
+    ASSERT_NE(view->identity(), nullptr);  // not set: every field empty
+    EXPECT_EQ(view->identity()->legal_name()->string_view(), "");
     EXPECT_EQ(code_of(ask(portal, proto::Body::GetSettings,
                           [](auto& b) { return proto::CreateGetSettings(b); })),
               proto::Code::FORBIDDEN);
+}
+
+TEST_F(views, settings_show_the_warehouse_identity_documents_print) {
+    expect_ok<warehouse_identity_set>(
+        admin, set_warehouse_identity{.identity = {.legal_name = "Entrepôt Boréal Inc.",
+                                                   .address = "12 rue du Port\nQuébec QC",
+                                                   .gst_hst_number = "123456789RT0001",
+                                                   .excise_licence = "VL-2026-0042"}});
+    const auto* view = as<proto::SettingsView>(ask(
+        finance, proto::Body::GetSettings, [](auto& b) { return proto::CreateGetSettings(b); }));
+    ASSERT_NE(view, nullptr);
+    const fb::WarehouseIdentity* id = view->identity();
+    ASSERT_NE(id, nullptr);
+    EXPECT_EQ(id->legal_name()->string_view(), "Entrepôt Boréal Inc.");
+    EXPECT_EQ(id->address()->string_view(), "12 rue du Port\nQuébec QC");
+    EXPECT_EQ(id->gst_hst_number()->string_view(), "123456789RT0001");
+    EXPECT_EQ(id->qst_number()->string_view(), "");
+    EXPECT_EQ(id->excise_licence()->string_view(), "VL-2026-0042");
 }
 
 TEST_F(views, a_consignee_user_lists_only_its_own_products) {

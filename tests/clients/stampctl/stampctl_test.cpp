@@ -395,6 +395,28 @@ TEST_F(stampctl_test, edit_consignee_changes_what_is_given_and_keeps_the_rest) {
     EXPECT_EQ(missing.err.rfind("NOT_FOUND: consignee 9", 0), 0u) << missing.err;
 }
 
+TEST_F(stampctl_test, the_warehouse_identity_is_set_kept_in_part_and_shown_in_settings) {
+    set_up_reference();
+    ok(admin_token, {"set-warehouse-identity", "--legal-name", "Entrepôt Boréal Inc.", "--address",
+                     "12 rue du Port\\nQuébec QC", "--gst-hst", "123456789RT0001", "--qst",
+                     "1234567890TQ0001", "--excise-licence", "VL-2026-0042"});
+    ok(admin_token, {"set-warehouse-identity", "--excise-licence", "VL-2026-0043"});
+    const std::string json = ok(finance_token, {"--json", "get-settings"});
+    for (const char* expected :
+         {"\"legal_name\":\"Entrepôt Boréal Inc.\"", "\"address\":\"12 rue du Port\\nQuébec QC\"",
+          "\"gst_hst_number\":\"123456789RT0001\"", "\"qst_number\":\"1234567890TQ0001\"",
+          "\"excise_licence\":\"VL-2026-0043\""}) {
+        EXPECT_NE(json.find(expected), std::string::npos) << expected << " missing in " << json;
+    }
+    const std::string readable = ok(admin_token, {"get-settings"});
+    EXPECT_NE(readable.find("123456789RT0001"), std::string::npos) << readable;
+    const ran bad = ctl(admin_token, {"set-warehouse-identity", "--gst-hst", "123456789"});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_NE(bad.err.find("INVALID_ARGUMENT"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("gst_hst_number"), std::string::npos) << bad.err;
+    EXPECT_EQ(ctl(supervisor_token, {"set-warehouse-identity", "--legal-name", "X"}).code, 1);
+}
+
 // Issue 16: a mistyped command got "The following arguments were not expected".
 TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     const ran typo = ctl(admin_token, {"create-pp", "--consignee", "1"});
