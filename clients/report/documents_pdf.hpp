@@ -12,15 +12,9 @@
 
 namespace stampd::report {
 
-// Who issues the documents: the warehouse's identity (its setting), or, when none is set, the
+// Who issues the documents: the warehouse's identity (its setting), or, while none is set, the
 // free text of stamp-report's --warehouse as its name.
-struct issuer {
-    std::string legal_name;
-    std::string address;
-    std::string gst_hst_number;
-    std::string qst_number;
-    std::string excise_licence;
-};
+using issuer = warehouse_identity;
 
 issuer issuer_of(const state& s, const std::string& warehouse);
 // What a tax invoice lacks of its supplier ("the GST/HST registration number"), or "".

@@ -127,9 +127,8 @@ std::string invoice_file_name(const invoice& i) {
 }
 
 issuer issuer_of(const state& s, const std::string& warehouse) {
-    (void)s;
-    issuer who;
-    who.legal_name = warehouse;
+    issuer who = s.settings.identity;
+    if (who.legal_name.empty()) who.legal_name = warehouse;
     return who;
 }
 

@@ -61,7 +61,8 @@ void add_common(CLI::App& command, options& o, bool with_period) {
                      "state the state digest even when records were replayed after the "
                      "snapshot (one more pass over the state)");
     command.add_option("--warehouse", o.warehouse,
-                       "who issues the documents: a name and address printed at their head");
+                       "who issues the documents, while the warehouse's identity is not set "
+                       "(stampctl set-warehouse-identity): a name printed at their head");
     command.add_flag("--normal-priority", o.normal_priority,
                      "run at normal CPU priority (default: idle priority, SCHED_IDLE)");
     command.add_flag("-q,--quiet", o.quiet, "no summary line on standard error");

@@ -63,7 +63,7 @@ protected:
                                                      "Montréal (Québec) H3G 1P1",
                                   .shipping_address = "88, boulevard de l'Entrepôt\n"
                                                       "Laval (Québec) H7L 4S3",
-                                  .tax_registration = "1234567890TQ0001"});
+                                  .tax_registration = "9876543210TQ0001"});
         alberta = add_consignee("PRAIRIE", province::ab);
         menthe = expect_ok<product_created>(admin, create_product{.sku = code{"MENTHE-15"},
                                                                   .consignee = quebec,
@@ -90,7 +90,16 @@ protected:
         credit = expect_ok<invoice_drafted>(
                      finance, create_credit_note{.invoice = on_invoice, .reason = "damaged box"})
                      .id;
+        expect_ok<warehouse_identity_set>(admin, set_warehouse_identity{.identity = identity()});
         write_data_dir(dir / "data", journal);
+    }
+
+    static warehouse_identity identity() {
+        return {.legal_name = "Entrepôt Lévis Œuvre Inc.",
+                .address = "400, rue du Port\nLévis (Québec) G6V 6P9",
+                .gst_hst_number = "123456789RT0001",
+                .qst_number = "1234567890TQ0001",
+                .excise_licence = "NDX-ON-2026-0042"};
     }
 
     shipment_id qc_shipment() {
@@ -182,8 +191,13 @@ TEST_F(documents_cli, invoices_to_a_directory_are_one_pdf_each_numbered_on_their
         EXPECT_NE(text.find(std::string{i.number.view()} + " - Computed from LSN"),
                   std::string::npos)
             << text;
-        EXPECT_NE(text.find("Entrepôt Lévis Œuvre Inc."), std::string::npos) << text;
-        EXPECT_NE(text.find("GST/HST registration no."), std::string::npos) << text;
+        for (const std::string& expected :
+             {std::string{"Entrepôt Lévis Œuvre Inc."}, std::string{"Lévis (Québec) G6V 6P9"},
+              std::string{"GST/HST registration no.: 123456789RT0001"},
+              std::string{"Excise licence no.: NDX-ON-2026-0042"}}) {
+            EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n"
+                                                              << text;
+        }
     }
 }
 
@@ -224,8 +238,8 @@ TEST_F(documents_cli, quebec_charges_gst_and_qst_and_a_draft_says_draft) {
          {std::string{"DRAFT Invoice "} + std::string{i.number.view()}, std::string{"GST 5 %"},
           std::string{"QST 9.975 % (Québec)"}, money(gst), money(qst),
           money(i.totals.subtotal + gst + qst), std::string{"Vapeurs Œuvre Québec"},
-          std::string{"Montréal (Québec) H3G 1P1"}, std::string{"1234567890TQ0001"},
-          std::string{"QST registration no."}}) {
+          std::string{"Montréal (Québec) H3G 1P1"}, std::string{"9876543210TQ0001"},
+          std::string{"QST registration no.: 1234567890TQ0001"}}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n" << text;
     }
     const std::string flat = column_text(pdf, 130);
@@ -271,6 +285,7 @@ TEST_F(documents_cli, packing_list_barcodes_print_whole_and_scan_back) {
     const std::string text = pdf_text(pdf);
     for (const std::string& expected :
          {std::string{"Packing list OUT-"}, std::string{"Ship to"},
+          std::string{"Entrepôt Lévis Œuvre Inc."}, std::string{"NDX-ON-2026-0042"},
           std::string{"Laval (Québec) H7L 4S3"}, std::string{"Total: 3 boxes"},
           std::string{"QC 36"}, std::string{"Received by the consignee"}}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n" << text;
