@@ -92,6 +92,7 @@ export const SCREENS = [
   { route: 'receiving', label: 'Receiving', test: 'nav-receiving', staff: true, needs: ['CreateShipment', 'ReceiveBox'] },
   { route: 'stamp-orders', label: 'Stamp orders', test: 'nav-stamp-orders', staff: true },
   { route: 'ledger', label: 'Stamp ledger', test: 'nav-ledger', staff: true },
+  { route: 'accounting', label: 'Stamp Accounting', test: 'nav-accounting', staff: true, needs: ['AdvanceInvoice'] },
   { route: 'invoices', label: 'Invoices', test: 'nav-invoices', staff: true, needs: ['AdvanceInvoice'] },
   { route: 'users', label: 'Users', test: 'nav-users', staff: true, needs: ['CreateUser'] },
   { route: 'settings', label: 'Settings', test: 'nav-settings', staff: true, needs: ['SetDutyRate'] },
