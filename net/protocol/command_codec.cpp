@@ -139,6 +139,10 @@ void read(reader& r, const proto::EditConsignee& m, edit_consignee& c) {
 void read(reader&, const proto::ShipOutbound& m, ship_outbound& c) {
     c.outbound = m.outbound();
 }
+void read(reader&, const proto::SetUserRoles& m, set_user_roles& c) {
+    c.user = m.user();
+    c.roles = m.roles();
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -365,6 +369,9 @@ Offset<proto::EditConsignee> write(FlatBufferBuilder& b, const edit_consignee& c
 }
 Offset<proto::ShipOutbound> write(FlatBufferBuilder& b, const ship_outbound& c) {
     return proto::CreateShipOutbound(b, c.outbound);
+}
+Offset<proto::SetUserRoles> write(FlatBufferBuilder& b, const set_user_roles& c) {
+    return proto::CreateSetUserRoles(b, c.user, c.roles);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

@@ -93,6 +93,8 @@ std::vector<event> samples() {
     out.push_back(consignee_edited{3, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                                    "Dock 4\nCalgary AB", "123456789RT0001"});
     out.push_back(outbound_shipped{4, 9, 3});
+    out.push_back(user_roles_set{
+        5, static_cast<role_set>(role_bit(role::stamper) | role_bit(role::verifier))});
     return out;
 }
 

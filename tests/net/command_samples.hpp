@@ -52,6 +52,8 @@ inline std::vector<command> one_of_each() {
         edit_consignee{36, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                        "Dock 4\n2 Rail Rd\nCalgary AB", "123456789RT0001"},
         ship_outbound{37},
+        set_user_roles{38,
+                       static_cast<role_set>(role_bit(role::finance) | role_bit(role::auditor))},
     };
 }
 

@@ -41,6 +41,7 @@ const COMMAND_ROLES = {
   ApproveRequest: ROLES_OF.warehouse,
   RejectRequest: ROLES_OF.warehouse,
   SetUserToken: ROLES_OF.admin,
+  SetUserRoles: ROLES_OF.admin,
   SubmitStampOrder: ROLES_OF.ordering,
   ReviewStampOrder: ROLES_OF.admin,
   ReviseStampOrder: ROLES_OF.ordering,
