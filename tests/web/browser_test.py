@@ -302,11 +302,17 @@ class Browser:
         self.wait(attempt, f'{css} to be clickable', timeout)
 
     def type_into(self, css, text, clear=True):
-        e = self.el(css)
-        if clear:
-            e.clear()
-        e.send_keys(text)
-        return e
+        """Types into `css`; a field a redraw replaced meanwhile is found again and typed anew
+        (with clear=False once only: a second try would type the text twice)."""
+        def attempt():
+            e = self.el(css)
+            if clear:
+                e.clear()
+            e.send_keys(text)
+            return e
+        if not clear:
+            return attempt()
+        return self.wait(attempt, f'{css} to take {text!r}')
 
     def choose(self, css, value):
         """Picks the option `value` of the select `css`, once the select offers it."""
