@@ -236,6 +236,14 @@ struct set_user_token {
     std::string token;
     bool operator==(const set_user_token&) const = default;
 };
+// A user's roles from now on (admin). A consignee user keeps the consignee role alone; staff never
+// take it (a consignee user is made with its consignee, by create_user); the last admin keeps
+// admin, so that someone can still give roles.
+struct set_user_roles {
+    user_id user = id_none;
+    role_set roles = 0;
+    bool operator==(const set_user_roles&) const = default;
+};
 // A person's password. On the wire (SetUserPassword) `password` is the password itself; stampd
 // replaces it with its Argon2id hash in the PHC string format ("$argon2id$v=19$m=...") off the
 // writer thread (net/session.cpp), and the engine accepts nothing else: it never sees a password.

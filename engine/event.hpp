@@ -231,6 +231,11 @@ struct fee_preset_created {
     i64 amount_cents = 0;
     bool operator==(const fee_preset_created&) const = default;
 };
+struct user_roles_set {
+    user_id user = id_none;
+    role_set roles = 0;
+    bool operator==(const user_roles_set&) const = default;
+};
 struct user_token_set {
     user_id user = id_none;
     token_hash token_sha256{};

@@ -276,6 +276,9 @@ struct fields_of {
                 {"kind", text(to_string(e.kind))},
                 {"amount_cents", num(e.amount_cents)}};
     }
+    object operator()(const user_roles_set& e) const {
+        return {{"user", num(e.user)}, {"roles", roles(e.roles)}};
+    }
     object operator()(const user_token_set& e) const {
         return {{"user", num(e.user)}, {"token_sha256", hash(e.token_sha256)}};
     }

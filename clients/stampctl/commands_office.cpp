@@ -185,6 +185,22 @@ spec<set_user_token> cli<set_user_token>() {
 }
 
 template <>
+spec<set_user_roles> cli<set_user_roles>() {
+    return {
+        "Give a user its roles from now on (SPEC §2, §11): a consignee user keeps the consignee "
+        "role alone, staff never take it, and the last admin keeps admin.",
+        [](CLI::App& s, set_user_roles& c) {
+            id_flag(s, "--user", c.user, "user id");
+            s.add_option_function<std::string>(
+                 "--roles", [&c](const std::string& t) { c.roles = parse_roles_arg(t); },
+                 "comma-separated, all of them: stamper,supervisor,verifier,admin,finance,"
+                 "auditor (or consignee, for a consignee user)")
+                ->required();
+        },
+        [](const set_user_roles& c, u32) { return "set the roles of user " + id_text(c.user); }};
+}
+
+template <>
 spec<set_user_password> cli<set_user_password>() {
     return {
         "Set a person's password for the web console: one's own, or anyone's as an admin "

@@ -127,7 +127,7 @@ void session_registry::close_all() {
 
 bool session_registry::attach(web_session& s, live_socket* socket) {
     if (s.sockets.size() >= sockets_per_session_max) return false;
-    s.sockets.emplace_back(socket, std::set<std::uint32_t>{});
+    s.sockets.emplace_back(socket, page_watch{});
     return true;
 }
 
@@ -136,48 +136,61 @@ void session_registry::detach(web_session& s, live_socket* socket) {
     resubscribe(s);
 }
 
-void session_registry::watch(web_session& s, live_socket* socket, std::set<std::uint32_t> pos) {
+void session_registry::watch(web_session& s, live_socket* socket, page_watch what) {
     for (auto& [who, watched] : s.sockets) {
-        if (who == socket) watched = std::move(pos);
+        if (who == socket) watched = std::move(what);
     }
     resubscribe(s);
 }
 
-// stampd's subscriptions follow the union of what the session's pages watch (the first
-// watched_pos_max of it), and a consignee user's own consignee while any page is open.
+// stampd's subscriptions follow the union of what the session's pages watch: the first
+// watched_pos_max - 1 POs, and the consignees — a consignee user's own while any page is open,
+// a staff person's the first watched_consignees_max its pages ask for.
 void session_registry::resubscribe(web_session& s) {
-    std::set<std::uint32_t> wanted;
-    for (const auto& [socket, pos] : s.sockets) {
-        for (const std::uint32_t po : pos) {
+    std::set<std::uint32_t> wanted, consignees;
+    for (const auto& [socket, page] : s.sockets) {
+        for (const std::uint32_t po : page.pos) {
             if (wanted.size() < watched_pos_max - 1) wanted.insert(po);
         }
+        if (s.who.consignee != 0) continue;
+        for (const std::uint32_t c : page.consignees) {
+            if (consignees.size() < watched_consignees_max) consignees.insert(c);
+        }
     }
-    const std::uint32_t consignee = s.sockets.empty() ? 0 : s.who.consignee;
+    if (s.who.consignee != 0 && !s.sockets.empty()) consignees.insert(s.who.consignee);
+    // A request the connection cannot take now (requests_in_flight_max) is not counted as done:
+    // the next resubscribe tries it again.
     const auto send = [&](proto::Body kind, std::uint32_t po, std::uint32_t c) {
-        s.up->call(
-            [&](std::uint64_t id, std::vector<std::uint8_t>& out) {
-                flatbuffers::FlatBufferBuilder b(64);
-                flatbuffers::Offset<void> body =
-                    kind == proto::Body::Subscribe ? proto::CreateSubscribe(b, po, c, true).Union()
-                                                   : proto::CreateUnsubscribe(b, po, c).Union();
-                b.Finish(proto::CreateRequest(b, id, kind, body));
-                out.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
-                return true;
-            },
-            [](const std::string&, frame) {});  // a PO the person may not see: nothing comes
+        return s.up->call(
+                   [&](std::uint64_t id, std::vector<std::uint8_t>& out) {
+                       flatbuffers::FlatBufferBuilder b(64);
+                       flatbuffers::Offset<void> body =
+                           kind == proto::Body::Subscribe
+                               ? proto::CreateSubscribe(b, po, c, true).Union()
+                               : proto::CreateUnsubscribe(b, po, c).Union();
+                       b.Finish(proto::CreateRequest(b, id, kind, body));
+                       out.assign(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+                       return true;
+                   },
+                   [](const std::string&, frame) {}) ==  // one the person may not see: no push
+               upstream::call_result::sent;
     };
-    for (const std::uint32_t po : s.subscribed) {
-        if (!wanted.contains(po)) send(proto::Body::Unsubscribe, po, 0);
-    }
-    for (const std::uint32_t po : wanted) {
-        if (!s.subscribed.contains(po)) send(proto::Body::Subscribe, po, 0);
-    }
-    if (consignee != s.consignee_subscribed) {
-        if (s.consignee_subscribed != 0) send(proto::Body::Unsubscribe, 0, s.consignee_subscribed);
-        if (consignee != 0) send(proto::Body::Subscribe, 0, consignee);
-        s.consignee_subscribed = consignee;
-    }
-    s.subscribed = std::move(wanted);
+    const auto follow = [&](std::set<std::uint32_t>& now, const std::set<std::uint32_t>& target,
+                            bool of_pos) {
+        const std::set<std::uint32_t> before = now;
+        for (const std::uint32_t id : before) {
+            if (!target.contains(id) &&
+                send(proto::Body::Unsubscribe, of_pos ? id : 0, of_pos ? 0 : id))
+                now.erase(id);
+        }
+        for (const std::uint32_t id : target) {
+            if (!before.contains(id) &&
+                send(proto::Body::Subscribe, of_pos ? id : 0, of_pos ? 0 : id))
+                now.insert(id);
+        }
+    };
+    follow(s.subscribed, wanted, true);
+    follow(s.consignees_subscribed, consignees, false);
 }
 
 // stampd tells what each commit group changed (Subscribe.changes_only): gathered here, and sent

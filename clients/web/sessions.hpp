@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "clients/web/upstream.hpp"
+#include "net/protocol/frame_format.hpp"
 
 namespace stampd::web {
 
@@ -37,7 +38,20 @@ public:
 };
 
 inline constexpr std::size_t watched_pos_max = 16;  // stampd's subscriptions a connection
+// A staff page may watch consignees too (the dashboard: a new customer request is a consignee's
+// event, of no PO yet); a consignee user's pages watch its own consignee only, whatever they ask.
+// With the POs, a burst of subscriptions stays under requests_in_flight_max.
+inline constexpr std::size_t watched_consignees_max = 8;
+static_assert(watched_pos_max + watched_consignees_max <= net::subscriptions_per_connection_max,
+              "stampd takes this many subscriptions from one connection");
+static_assert(watched_pos_max + watched_consignees_max < requests_in_flight_max,
+              "a page's subscriptions fit in the requests a session may have in flight");
 inline constexpr std::size_t sockets_per_session_max = 8;
+
+// What one page shows, as its watch message said.
+struct page_watch {
+    std::set<std::uint32_t> pos, consignees;
+};
 
 struct session_limits {
     std::chrono::seconds idle{30 * 60};
@@ -56,9 +70,9 @@ struct web_session {
     clock::time_point created, last_used;
 
     // The live feed.
-    std::vector<std::pair<live_socket*, std::set<std::uint32_t>>> sockets;  // each page's POs
-    std::set<std::uint32_t> subscribed;                                     // on stampd
-    std::uint32_t consignee_subscribed = 0;
+    std::vector<std::pair<live_socket*, page_watch>> sockets;  // what each page shows
+    std::set<std::uint32_t> subscribed;                        // POs, on stampd
+    std::set<std::uint32_t> consignees_subscribed;             // on stampd
     std::set<std::uint32_t> changed_pos, changed_consignees;
     std::uint64_t lsn = 0;
     bool flush_armed = false;
@@ -83,8 +97,9 @@ public:
     // Live sockets.
     bool attach(web_session& s, live_socket* socket);
     void detach(web_session& s, live_socket* socket);
-    // The POs a page shows (at most watched_pos_max across the session's pages).
-    void watch(web_session& s, live_socket* socket, std::set<std::uint32_t> pos);
+    // The POs a page shows (at most watched_pos_max across the session's pages), and the
+    // consignees (at most watched_consignees_max; a consignee user's own only).
+    void watch(web_session& s, live_socket* socket, page_watch what);
 
     // Closes every session (stamp-web stopping).
     void close_all();

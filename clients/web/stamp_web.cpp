@@ -1,6 +1,8 @@
 // stamp-web: the web console. Serves the front end and a JSON API to browsers, and speaks to
-// stampd as each logged-in person over their own connection (clients/web/web_server.hpp). It
-// never opens the data directory and decides no access itself: stampd's roles decide.
+// stampd as each logged-in person over their own connection (clients/web/web_server.hpp), and
+// stampd's roles decide what each may read and do. With --data-dir it also makes the Stamp
+// Accounting report and invoice documents from the data directory, read-only, as stamp-report
+// does (clients/web/report_worker.hpp), checking the same roles on the state it loads.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -88,6 +90,13 @@ int main(int argc, char** argv) {
                    "sessions at once (each holds one stampd connection)")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
+    app.add_option("--data-dir", o.data_dir,
+                   "stampd's data directory, opened read-only: the Stamp Accounting report and "
+                   "invoice PDFs are made from it (without it, the console makes none)")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("--warehouse", o.warehouse,
+                   "who issues the documents: a name and address printed at their head (as "
+                   "stamp-report --warehouse)");
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->capture_default_str();
     try {
@@ -170,8 +179,9 @@ int main(int argc, char** argv) {
         context.stop();
     });
     std::signal(SIGPIPE, SIG_IGN);
-    spdlog::info("stamp-web on {}://{}:{}, stampd at {}", tls_cert.empty() ? "http" : "https",
-                 o.host, web->port(), server);
+    spdlog::info("stamp-web on {}://{}:{}, stampd at {}, reports {}",
+                 tls_cert.empty() ? "http" : "https", o.host, web->port(), server,
+                 o.data_dir.empty() ? std::string("off (no --data-dir)") : "from " + o.data_dir);
     context.run();
     return 0;
 }

@@ -10,11 +10,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "clients/lib/json.hpp"
 #include "clients/web/api_json.hpp"
+#include "clients/web/report_worker.hpp"
 
 namespace stampd::web {
 
@@ -115,6 +117,73 @@ json::array role_names(role_set roles) {
     return out;
 }
 
+// A JSON object's text field, or "".
+std::string text_field(const nlohmann::json& o, const char* name) {
+    const auto it = o.find(name);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+// A JSON object's id field (1 to 2^32 - 1), or id_none.
+std::uint32_t id_field(const nlohmann::json& o, const char* name) {
+    const auto it = o.find(name);
+    if (it == o.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() > 0xFFFFFFFFu)
+        return id_none;
+    return it->get<std::uint32_t>();
+}
+
+struct job_refusal {
+    http::status status = http::status::bad_request;
+    std::string code = "BAD_REQUEST", message;
+};
+
+// /api/report's body as a job: {"report": "stamp-accounting" (a period; "at_lsn"), "invoice"
+// ("invoice") or "stamp-order-history" ("stamp_order")}, "format" json (an invoice: pdf), csv or
+// pdf. Who may have which is checked here on the session's roles, so that nothing is loaded for
+// a refusal, and again by the worker on the state it loads (the roles may have changed since).
+std::optional<job_refusal> read_report_job(const nlohmann::json& body, role_set roles,
+                                           report_job& job) {
+    const bool consignee = (roles & role_bit(role::consignee)) != 0;
+    const bool office = (roles & (role_bit(role::finance) | role_bit(role::admin))) != 0;
+    const std::string format = text_field(body, "format");
+    if (format != "json" && format != "csv" && format != "pdf" && !format.empty())
+        return job_refusal{.message = "format: json, csv or pdf"};
+    job.how = format == "pdf"   ? report::format::pdf
+              : format == "csv" ? report::format::csv
+                                : report::format::json;
+    const std::string what = text_field(body, "report");
+    const auto forbidden = [](std::string why) {
+        return job_refusal{.status = http::status::forbidden, .code = "FORBIDDEN", .message = why};
+    };
+    if (what == "stamp-accounting") {
+        if (!office || consignee)
+            return forbidden("the Stamp Accounting is finance's and the admin's");
+        std::string error;
+        if (!report::parse_period(text_field(body, "from"), text_field(body, "to"),
+                                  text_field(body, "month"), text_field(body, "quarter"), job.span,
+                                  error)) {
+            return job_refusal{.message = error};
+        }
+        if (const auto at = body.find("at_lsn"); at != body.end()) {
+            if (!at->is_number_unsigned()) return job_refusal{.message = "at_lsn: an LSN"};
+            job.at_lsn = at->get<std::uint64_t>();
+        }
+    } else if (what == "invoice") {
+        if (!office && !consignee) return forbidden("invoices are finance's and the admin's");
+        job.what = report_job::kind::invoice;
+        job.invoice = id_field(body, "invoice");
+        if (job.invoice == id_none) return job_refusal{.message = "invoice: an invoice id"};
+        if (format.empty()) job.how = report::format::pdf;
+    } else if (what == "stamp-order-history") {
+        if (consignee) return forbidden("stamp orders are the warehouse's");
+        job.what = report_job::kind::stamp_order_history;
+        job.stamp_order = id_field(body, "stamp_order");
+        if (job.stamp_order == id_none) return job_refusal{.message = "stamp_order: an id"};
+    } else {
+        return job_refusal{.message = "report: stamp-accounting, invoice or stamp-order-history"};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 struct web_server::impl : std::enable_shared_from_this<impl> {
@@ -124,6 +193,7 @@ struct web_server::impl : std::enable_shared_from_this<impl> {
     tcp::acceptor acceptor;
     session_registry sessions;
     request_reader reader;
+    std::unique_ptr<report_worker> reports;  // null without --data-dir
     std::size_t connections = 0;
     bool stopped = false;
 
@@ -132,7 +202,10 @@ struct web_server::impl : std::enable_shared_from_this<impl> {
           options(std::move(o)),
           files(load_static(options.static_dir)),
           acceptor(c),
-          sessions(c, options.sessions, [this](const std::string& line) { log(line); }) {}
+          sessions(c, options.sessions, [this](const std::string& line) { log(line); }) {
+        if (!options.data_dir.empty())
+            reports = std::make_unique<report_worker>(c, options.data_dir, options.warehouse);
+    }
 
     void log(const std::string& line) const {
         if (options.log) options.log(line);
@@ -149,6 +222,7 @@ struct web_server::impl : std::enable_shared_from_this<impl> {
         json::object session{
             {"user", std::move(user)},
             {"csrf", s.csrf},
+            {"reports", reports != nullptr},
             {"idle_timeout_s", std::int64_t{options.sessions.idle.count()}},
             {"absolute_timeout_s", std::int64_t{options.sessions.absolute.count()}}};
         return json::to_string(json::value(std::move(session)));
@@ -249,22 +323,25 @@ private:
                            self->read();
                        });
     }
-    // {"watch":{"pos":[3,4]}}: the POs this page shows.
+    // {"watch":{"pos":[3,4],"consignees":[1]}}: the POs and consignees this page shows.
     void received(const std::string& text) {
         const nlohmann::json m = nlohmann::json::parse(text, nullptr, false);
         auto s = _session.lock();
         if (!s || m.is_discarded() || !m.is_object() || !m.contains("watch")) return;
-        std::set<std::uint32_t> pos;
+        page_watch what;
         const nlohmann::json& w = m["watch"];
-        if (w.is_object() && w.contains("pos") && w["pos"].is_array()) {
-            for (const nlohmann::json& p : w["pos"]) {
-                if (p.is_number_unsigned() && p.get<std::uint64_t>() <= 0xFFFFFFFFu &&
-                    pos.size() < watched_pos_max) {
-                    pos.insert(p.get<std::uint32_t>());
+        const auto ids = [&w](const char* name, std::set<std::uint32_t>& out, std::size_t max) {
+            if (!w.is_object() || !w.contains(name) || !w[name].is_array()) return;
+            for (const nlohmann::json& p : w[name]) {
+                if (p.is_number_unsigned() && p.get<std::uint64_t>() != 0 &&
+                    p.get<std::uint64_t>() <= 0xFFFFFFFFu && out.size() < max) {
+                    out.insert(p.get<std::uint32_t>());
                 }
             }
-        }
-        _server->sessions.watch(*s, this, std::move(pos));
+        };
+        ids("pos", what.pos, watched_pos_max);
+        ids("consignees", what.consignees, watched_consignees_max);
+        _server->sessions.watch(*s, this, std::move(what));
     }
     void write_next() {
         if (_writing || !_next) return;
@@ -409,6 +486,7 @@ private:
             if (target == "/api/logout") return logout(*s);
             if (target == "/api/call") return call(s);
             if (target == "/api/password") return password(s);
+            if (target == "/api/report") return report(s);
             return refuse(http::status::not_found, "NOT_FOUND", "no API at " + target);
         }
         if (verb != http::verb::get && verb != http::verb::head) {
@@ -448,10 +526,6 @@ private:
             return false;
         }
         return true;
-    }
-    static std::string text_field(const nlohmann::json& o, const char* name) {
-        const auto it = o.find(name);
-        return it != o.end() && it->is_string() ? it->get<std::string>() : std::string{};
     }
 
     void login() {
@@ -609,6 +683,51 @@ private:
             });
     }
 
+    // POST /api/report: a report job for the worker, or refused here at once — no data
+    // directory, a malformed body, a consignee user asking for what is staff's (the worker checks
+    // the roles again on the state it loads), or the queue full.
+    void report(const std::shared_ptr<web_session>& s) {
+        if (!_server->reports) {
+            return refuse(http::status::not_found, "NO_DATA_DIR",
+                          "stamp-web was started without --data-dir: it makes no reports (run "
+                          "stamp-report on the data directory, or start stamp-web with it)");
+        }
+        nlohmann::json body;
+        if (!body_object(body)) return;
+        report_job job{.viewer = s->who.user};
+        if (const std::optional<job_refusal> no = read_report_job(body, s->who.roles, job)) {
+            return refuse(no->status, no->code, no->message);
+        }
+        const bool queued = _server->reports->submit(
+            std::move(job), [self = this->shared_from_this()](report_result r) {
+                self->reply_report(std::move(r));
+            });
+        if (!queued) {
+            response res = make_response(
+                _request, http::status::service_unavailable,
+                error_json("BUSY", "stamp-web is making " +
+                                       std::to_string(reports_waiting_max + 1) +
+                                       " reports already: try again in a few seconds"));
+            res.set(http::field::retry_after, std::to_string(report_retry_after_s));
+            return reply(std::move(res));
+        }
+    }
+    void reply_report(report_result r) {
+        // The report may have taken longer than a request's time: the answer gets its own.
+        beast::get_lowest_layer(_stream).expires_after(request_timeout);
+        if (r.http_status != 200) {
+            return refuse(static_cast<http::status>(r.http_status), r.code, r.message);
+        }
+        response res =
+            make_response(_request, http::status::ok, std::move(r.body), r.content_type.c_str());
+        res.set(http::field::content_disposition,
+                (r.content_type == "application/json" ? "inline" : "attachment") +
+                    std::string("; filename=\"") + r.filename + "\"");
+        res.set("X-Computed-From", report::describe(r.from));
+        res.set("X-Computed-To-Lsn", std::to_string(r.from.to_lsn));
+        reply(std::move(res));
+    }
+
     void live() {
         if (!same_origin(_request)) {
             return refuse(http::status::forbidden, "ORIGIN",
@@ -693,6 +812,8 @@ void web_server::stop() {
     boost::system::error_code ignored;
     _impl->acceptor.close(ignored);
     _impl->sessions.close_all();
+    // A report being computed finishes first: its result is posted to the context still alive.
+    if (_impl->reports) _impl->reports->stop();
 }
 
 }  // namespace stampd::web

@@ -8,6 +8,10 @@
 //   POST /api/call      {"kind","body","dry_run"}: any command or read of stampd's protocol,
 //                       sent as the person over their own stampd connection
 //   POST /api/password  {"current","new"} one's own; {"user","new"} an admin's setting
+//   POST /api/report    {"report":"stamp-accounting","month"|"quarter"|"from","to","format",
+//                       "at_lsn"} or {"report":"invoice","invoice","format"}: a document made
+//                       from --data-dir by the report library (report_worker.hpp); 404
+//                       NO_DATA_DIR without one, 503 BUSY with Retry-After when reports queue
 //   GET  /api/live      WebSocket: {"watch":{"pos":[...]}} in, {"type":"changed",...} out
 //   GET  /healthz       "ok" while stamp-web runs (stampd may still be down)
 //
@@ -43,6 +47,8 @@ struct web_options {
     std::size_t connections_max = 512;
     asio::ssl::context* tls = nullptr;  // set: HTTPS
     bool cookie_secure = false;         // Secure cookies without TLS here (a TLS proxy in front)
+    std::string data_dir;               // set: reports from stampd's data directory, read-only
+    std::string warehouse;              // printed at the head of the reports' documents
     std::function<void(const std::string&)> log;
 };
 

@@ -233,6 +233,9 @@ event read(checker& c, const fb::FeePresetCreated& t) {
     return fee_preset_created{t.id(), c.key(t.key()), c.text(t.name(), name_max),
                               c.enumerated<fee_kind>(t.kind()), t.amount_cents()};
 }
+event read(checker&, const fb::UserRolesSet& t) {
+    return user_roles_set{t.user(), t.roles()};
+}
 event read(checker& c, const fb::UserTokenSet& t) {
     return user_token_set{t.user(), token(c, t.token_sha256())};
 }

@@ -185,6 +185,9 @@ encoded to_fb(FlatBufferBuilder& b, const fee_preset_created& e) {
                 fb::CreateFeePresetCreated(b, e.id, text(b, e.key.view()), text(b, e.name),
                                            to_wire(e.kind), e.amount_cents));
 }
+encoded to_fb(FlatBufferBuilder& b, const user_roles_set& e) {
+    return done(fb::Event::UserRolesSet, fb::CreateUserRolesSet(b, e.user, e.roles));
+}
 encoded to_fb(FlatBufferBuilder& b, const user_token_set& e) {
     const fb::Token t = token(e.token_sha256);
     return done(fb::Event::UserTokenSet, fb::CreateUserTokenSet(b, e.user, &t));

@@ -1,5 +1,7 @@
 // SPEC §2 reference data: users, consignees, products, and the stamp settings of §8
 // (bundle size and deposit rate per region). A setting applies to what happens after it.
+#include <algorithm>
+
 #include "engine/access.hpp"
 #include "engine/rules/rules.hpp"
 
@@ -80,6 +82,35 @@ rejection decide(const state& s, const set_user_token& c, const context&, event_
     if (rejection r = check_token(s, c.token, hash); !r.ok()) return r;
     out.push(user_token_set{.user = c.user, .token_sha256 = hash});
     return {};
+}
+
+rejection decide(const state& s, const set_user_roles& c, const context&, event_list& out) {
+    if (!s.has_user(c.user)) return reject(rejection_code::not_found, subject::user, c.user);
+    if (c.roles == 0 || c.roles >= (1u << role_count)) {
+        return reject(rejection_code::invalid_argument, subject::roles, c.user);
+    }
+    // A consignee user belongs to its consignee (create_user) and holds that role alone; staff
+    // belong to none, so never take it.
+    const user& u = s.user_at(c.user);
+    const bool is_consignee = u.consignee != id_none;
+    if (((c.roles & role_bit(role::consignee)) != 0) != is_consignee ||
+        (is_consignee && c.roles != role_bit(role::consignee))) {
+        return reject(rejection_code::invalid_argument, subject::roles, c.user);
+    }
+    // The last admin keeps the role: without one, nobody could give roles again. Bounded by
+    // users_max, and off the hot path.
+    const role_set admin = role_bit(role::admin);
+    if ((u.roles & admin) != 0 && (c.roles & admin) == 0) {
+        const auto admins = std::count_if(s.users.begin(), s.users.end(),
+                                          [&](const user& v) { return (v.roles & admin) != 0; });
+        if (admins == 1) return reject(rejection_code::forbidden, subject::roles, c.user);
+    }
+    out.push(user_roles_set{.user = c.user, .roles = c.roles});
+    return {};
+}
+
+void apply(state& s, const user_roles_set& e, const context&) {
+    s.user_at(e.user).roles = e.roles;
 }
 
 // Only one's own password, or an admin's setting of anyone's (a first password, a reset). The

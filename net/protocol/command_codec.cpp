@@ -148,6 +148,10 @@ void read(reader& r, const proto::SetWarehouseIdentity& m, set_warehouse_identit
                   .qst_number = r.text(id->qst_number()),
                   .excise_licence = r.text(id->excise_licence())};
 }
+void read(reader&, const proto::SetUserRoles& m, set_user_roles& c) {
+    c.user = m.user();
+    c.roles = m.roles();
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -381,6 +385,9 @@ Offset<proto::SetWarehouseIdentity> write(FlatBufferBuilder& b, const set_wareho
         b, text(b, id.legal_name), text(b, id.address), text(b, id.gst_hst_number),
         text(b, id.qst_number), text(b, id.excise_licence));
     return proto::CreateSetWarehouseIdentity(b, identity);
+}
+Offset<proto::SetUserRoles> write(FlatBufferBuilder& b, const set_user_roles& c) {
+    return proto::CreateSetUserRoles(b, c.user, c.roles);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

@@ -73,6 +73,45 @@ TEST_F(access, consignee_users_belong_to_exactly_one_consignee) {
     add_user("portal", role_bit(role::consignee), norwood);
 }
 
+TEST_F(access, an_admins_change_of_roles_decides_the_users_next_command) {
+    const rejection before =
+        run(stamper, submit_stamp_order{.stamp_region = region::fed, .bundles = 500});
+    EXPECT_EQ(before.code, rejection_code::forbidden);
+    const role_set more = role_bit(role::stamper) | role_bit(role::supervisor);
+    EXPECT_EQ(run(supervisor, set_user_roles{.user = stamper, .roles = more}).code,
+              rejection_code::forbidden);
+    EXPECT_EQ(expect_ok<user_roles_set>(admin, set_user_roles{.user = stamper, .roles = more}),
+              (user_roles_set{.user = stamper, .roles = more}));
+    EXPECT_EQ(s.user_at(stamper).roles, more);
+    expect_ok<stamp_order_submitted>(
+        stamper, submit_stamp_order{.stamp_region = region::fed, .bundles = 500});
+    expect_ok<user_roles_set>(admin,
+                              set_user_roles{.user = stamper, .roles = role_bit(role::stamper)});
+    EXPECT_EQ(run(stamper, submit_stamp_order{.stamp_region = region::fed, .bundles = 500}).code,
+              rejection_code::forbidden);
+}
+
+TEST_F(access, roles_keep_consignee_users_apart_and_the_warehouse_an_admin) {
+    const user_id portal = add_user("portal", role_bit(role::consignee), norwood);
+    const auto set = [&](user_id who, role_set roles) {
+        return run(admin, set_user_roles{.user = who, .roles = roles}).code;
+    };
+    EXPECT_EQ(set(portal, role_bit(role::consignee) | role_bit(role::stamper)),
+              rejection_code::invalid_argument);
+    EXPECT_EQ(set(stamper, role_bit(role::consignee)), rejection_code::invalid_argument);
+    EXPECT_EQ(set(stamper, 0), rejection_code::invalid_argument);
+    EXPECT_EQ(set(stamper, static_cast<role_set>(1u << role_count)),
+              rejection_code::invalid_argument);
+    EXPECT_EQ(set(999, role_bit(role::stamper)), rejection_code::not_found);
+    expect_ok<user_roles_set>(admin,
+                              set_user_roles{.user = portal, .roles = role_bit(role::consignee)});
+    // Two admins: one may drop the other's admin role, then not its own — the last one's.
+    expect_ok<user_roles_set>(admin,
+                              set_user_roles{.user = admin2, .roles = role_bit(role::finance)});
+    EXPECT_EQ(set(admin, role_bit(role::finance)), rejection_code::forbidden);
+    EXPECT_NE(s.user_at(admin).roles & role_bit(role::admin), 0);
+}
+
 TEST_F(access, every_ledger_entry_records_user_and_station) {
     add_stamps(region::fed, 500);
     const ledger_entry& e = s.account(region::fed).ledger.back();

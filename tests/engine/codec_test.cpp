@@ -95,6 +95,8 @@ std::vector<event> samples() {
     out.push_back(outbound_shipped{4, 9, 3});
     out.push_back(warehouse_identity_set{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
                                           "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}});
+    out.push_back(user_roles_set{
+        5, static_cast<role_set>(role_bit(role::stamper) | role_bit(role::verifier))});
     return out;
 }
 

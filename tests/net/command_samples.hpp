@@ -54,6 +54,8 @@ inline std::vector<command> one_of_each() {
         ship_outbound{37},
         set_warehouse_identity{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
                                 "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}},
+        set_user_roles{38,
+                       static_cast<role_set>(role_bit(role::finance) | role_bit(role::auditor))},
     };
 }
 

@@ -6,11 +6,14 @@
 # scheduled today, a stamper's run box by box (wedge-typed barcodes) that runs out of stamps,
 # a supervisor's dashboard following it live in a second browser, the four-eyes verification,
 # the access rules (roles, wrong passwords and their throttle, idle sessions, CSRF, Origin), and
-# the office (issue 18): a stamp order from submission to receipt by four people and the ledger.
+# the office (issue 18): a stamp order from submission to receipt by four people and the ledger,
+# invoices, people and settings, the consignee portal, and the Stamp Accounting and invoice PDFs
+# that stamp-web makes from stampd's data directory (checked against stamp-report's own output,
+# the downloaded files read back with pdftotext).
 #
 #   /usr/bin/python3 tests/web/browser_test.py --stampd build/bin/stampd \
 #       --stamp-web build/bin/stamp-web --stampctl build/bin/stampctl \
-#       --static-dir clients/web/static --screenshots /tmp/shots [unittest arguments]
+#       --stamp-report build/bin/stamp-report --static-dir clients/web/static --screenshots /tmp/shots [unittest arguments]
 #
 # Every flag defaults to this tree (build/bin, clients/web/static). Screenshots of every screen
 # go to $STAMP_WEB_SCREENSHOTS, else --screenshots, else ./screenshots; a failed test adds
@@ -53,6 +56,7 @@ def parse_args(argv):
     p.add_argument('--stampd', default=os.path.join(REPO, 'build/bin/stampd'))
     p.add_argument('--stamp-web', default=os.path.join(REPO, 'build/bin/stamp-web'))
     p.add_argument('--stampctl', default=os.path.join(REPO, 'build/bin/stampctl'))
+    p.add_argument('--stamp-report', default=os.path.join(REPO, 'build/bin/stamp-report'))
     p.add_argument('--static-dir', default=os.path.join(REPO, 'clients/web/static'))
     p.add_argument('--screenshots', default=None)
     p.add_argument('--chromedriver', default='/usr/bin/chromedriver')
@@ -208,6 +212,12 @@ class Browser:
                   '--disable-default-apps', '--disable-sync', '--password-store=basic'):
             o.add_argument(a)
         o.binary_location = '/usr/bin/chromium'
+        # Files the pages hand over as downloads land here (one folder a browser, emptied first).
+        self.downloads = os.path.join(ARGS.screenshots, f'downloads-{name}')
+        shutil.rmtree(self.downloads, ignore_errors=True)
+        os.makedirs(self.downloads)
+        o.add_experimental_option('prefs', {'download.default_directory': self.downloads,
+                                            'download.prompt_for_download': False})
         o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
         # Browsers start in parallel: each chromedriver gets its own log and a port no other took
         # (two picking one freed port raced: the second exited 1). A start that fails for a port
@@ -218,6 +228,7 @@ class Browser:
         except WebDriverException:
             self.d = webdriver.Chrome(service=Service(ARGS.chromedriver, port=driver_port(), log_path=log), options=o)
         self.d.set_script_timeout(30)
+        self.d.execute_cdp_cmd('Page.setDownloadBehavior', {'behavior': 'allow', 'downloadPath': self.downloads})
         self.console = []
 
     def quit(self):
@@ -291,11 +302,17 @@ class Browser:
         self.wait(attempt, f'{css} to be clickable', timeout)
 
     def type_into(self, css, text, clear=True):
-        e = self.el(css)
-        if clear:
-            e.clear()
-        e.send_keys(text)
-        return e
+        """Types into `css`; a field a redraw replaced meanwhile is found again and typed anew
+        (with clear=False once only: a second try would type the text twice)."""
+        def attempt():
+            e = self.el(css)
+            if clear:
+                e.clear()
+            e.send_keys(text)
+            return e
+        if not clear:
+            return attempt()
+        return self.wait(attempt, f'{css} to take {text!r}')
 
     def choose(self, css, value):
         """Picks the option `value` of the select `css`, once the select offers it."""
@@ -350,6 +367,29 @@ class Browser:
               }
             })();''', kind, body, dry_run)
 
+    def downloaded(self, name, timeout=WAIT_S):
+        """The path of the finished download `name` (Chromium writes NAME.crdownload first)."""
+        path = os.path.join(self.downloads, name)
+        self.wait(lambda: os.path.exists(path) and not os.path.exists(path + '.crdownload') and os.path.getsize(path) > 0,
+                  f'the download {name}', timeout)
+        return path
+
+    def fetch_report(self, body):
+        """POST /api/report from the page (its session and CSRF token): {status, code, bytes (base64)}."""
+        return self.d.execute_async_script('''
+            const [body, done] = arguments;
+            import('/js/api.js').then(async (api) => {
+              try {
+                const file = await api.reportFile(body);
+                const bytes = new Uint8Array(await file.blob.arrayBuffer());
+                let text = '';
+                for (const b of bytes) text += String.fromCharCode(b);
+                done({ status: 200, filename: file.filename, computed_from: file.computedFrom, base64: btoa(text) });
+              } catch (err) {
+                done({ status: err.status ?? null, code: err.code ?? null, message: String(err.message || err) });
+              }
+            });''', body)
+
     def read_console(self):
         """The console's new entries (kept: the browser hands each out once)."""
         try:
@@ -390,6 +430,7 @@ class StampWebBrowserTest(unittest.TestCase):
         d = cls.srv.dir
         data = os.path.join(d, 'data')
         os.mkdir(data, 0o700)
+        cls.data_dir = data
         cls.stampd_port = free_port()
         cls.srv.start('stampd', [ARGS.stampd, '--data', data, '--listen', f'127.0.0.1:{cls.stampd_port}',
                                  '--admin-token-file', os.path.join(d, 'admin.token'),
@@ -399,7 +440,7 @@ class StampWebBrowserTest(unittest.TestCase):
         cls.web_port = free_port()
         cls.srv.start('stamp-web', [ARGS.stamp_web, '--listen', f'127.0.0.1:{cls.web_port}',
                                     '--stampd', f'127.0.0.1:{cls.stampd_port}', '--static-dir', ARGS.static_dir,
-                                    '--log-level', 'info'],
+                                    '--data-dir', data, '--log-level', 'info'],
                       lambda: healthy(cls.web_port))
         with open(os.path.join(d, 'admin.password')) as f:
             PASSWORD['admin'] = f.readline().strip()
@@ -1155,6 +1196,13 @@ class StampWebBrowserTest(unittest.TestCase):
         facts = S.text(sel('stamp-order-facts'))
         self.assertIn('Bundles received\n780', facts)
         self.assertIn('Bundles ordered\n800', facts)
+        # Its history, read by stamp-web from stampd's log: every step, who took it, in order.
+        steps = ['submitted', 'changes_requested', 'revised', 'approved', 'ordered', 'received']
+        S.wait(lambda: [e.get_attribute('data-what') for e in S.all(sel('stamp-order-history-step'))] == steps, 'the history')
+        self.assertEqual([e.text for e in S.all(sel('stamp-order-history-step') + ' ' + sel('stamp-order-history-user'))],
+                         ['Fiona Finance', 'Administrator', 'Fiona Finance', 'Administrator', 'Fiona Finance', 'Sam Supervisor'])
+        self.assertIn('increase to 800 bundles for July', S.text(sel('stamp-order-history')))
+        S.d.execute_script('arguments[0].scrollIntoView()', S.find(sel('stamp-order-history')))
         S.shot('35-stamp-order-received')
         self.made['stamp_order'] = order
         # An admin's own order: the screen offers no review, and stampd refuses one if tried.
@@ -1368,6 +1416,7 @@ class StampWebBrowserTest(unittest.TestCase):
         self.assertFalse(C.present(sel('invoice-actions')) or C.present(sel('invoice-credit')))
         C.shot('46-portal-invoice')
         self.made['invoice'] = inv
+        self.made['invoice_total'] = total
 
     # ------------------------------------------------------------------ 11. settings and people (issue 18)
 
@@ -1438,6 +1487,29 @@ class StampWebBrowserTest(unittest.TestCase):
         self.assertIn('capacity_units', json.loads(self.ctl(second, 'get-settings', '--json')))
         with self.assertRaises(RuntimeError, msg='the replaced token is refused'):
             self.ctl(first, 'get-settings')
+        # Roles changed after creation: the next login has them; the last admin keeps admin.
+        A.click(row + ' ' + sel('user-edit-roles'))
+        A.el(sel('dialog-edit-roles'))
+        A.click(sel('edit-roles-role', role='auditor'))
+        A.click(sel('edit-roles-role', role='supervisor'))
+        self.assertFalse(A.present(sel('edit-roles-role', role='consignee')), 'staff are not offered the consignee role')
+        A.shot('49a-users-edit-roles')
+        A.click(sel('edit-roles-save'))
+        A.wait_gone(sel('dialog-edit-roles'))
+        A.wait_text(row + ' ' + sel('user-roles-cell'), 'Supervisor and Finance')
+        status, session = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-88'})
+        self.assertEqual((status, sorted(session['user']['roles'])), (200, ['finance', 'supervisor']), session)
+        admin_row = sel('user-row', key='admin')
+        A.click(admin_row + ' ' + sel('user-edit-roles'))
+        A.click(sel('edit-roles-role', role='admin'))
+        A.click(sel('edit-roles-role', role='finance'))
+        A.click(sel('edit-roles-save'))
+        A.wait_text(sel('edit-roles-result') + ' ' + sel('refusal'), lambda t: t.startswith('The last administrator keeps the admin role'))
+        self.assertEqual(A.find(sel('edit-roles-result') + ' ' + sel('refusal')).get_attribute('data-code'), 'FORBIDDEN')
+        A.shot('49b-users-last-admin-refused')
+        A.click(sel('edit-roles-cancel'))
+        A.wait_gone(sel('dialog-edit-roles'))
+        A.wait_text(admin_row + ' ' + sel('user-roles-cell'), 'Administrator')
         A.shot('49-users')
         # Settings: each change says what it applies to; what was computed before stays.
         A.click(sel('nav-settings'))
@@ -1526,6 +1598,7 @@ class StampWebBrowserTest(unittest.TestCase):
         self.need('login')
         C, S = self.T, self.D  # the consignee's portal; the supervisor's dashboard
         beta = self.second_consignee()
+        self.made['beta_invoice'] = beta['invoice']
         sup = self.tokens['sup']
         sh = self.ctl(sup, 'create-shipment', '--key', 'SH-PORTAL', '--consignee', str(self.consignee))
         self.ctl(sup, 'start-receiving', '--shipment', sh)
@@ -1533,6 +1606,11 @@ class StampWebBrowserTest(unittest.TestCase):
         self.ctl(sup, 'finish-receiving', '--shipment', sh)
         self.sign_in(C, 'acme', 'Acme Portal')
         self.sign_in(S, 'sup', 'Sam Supervisor')
+        # The supervisor's dashboard is open before the requests come: they appear on it live.
+        S.click(sel('nav-dashboard'))
+        S.el(sel('pending-requests') + ' h2')
+        S.wait(lambda: S.find(sel('live-status')).get_attribute('data-status') == 'live', 'the live channel')
+        S.wait(lambda: not S.present(sel('pending-requests') + ' ' + sel('loading')), 'the requests panel')
         C.click(sel('nav-my-requests'))
         C.el(sel('screen-my-requests'))
         # Its shipments only, with availability per product (damaged units never count).
@@ -1570,12 +1648,15 @@ class StampWebBrowserTest(unittest.TestCase):
         request = int(C.find(row).get_attribute('data-id'))
         C.wait_text(avail, '280')  # a request reserves nothing
         C.shot('53-portal-request-pending')
-        # The supervisor approves in a second session; the portal shows it without a reload.
-        S.click(sel('nav-dashboard'))
-        S.d.refresh()
+        # The supervisor approves in a second session (the request came to the dashboard without a
+        # reload, well before its 30 s fallback refresh); the portal shows the approval live.
+        S.el(sel('request-row', id=request))
+        S.shot('53b-dashboard-request-arrived-live')
         S.click(sel('request-row', id=request) + ' ' + sel('request-approve'))
         C.wait_text(sel('my-request', id=request) + ' ' + sel('my-request-status'), 'Approved')
         C.wait_text(avail, '30')  # now its PO holds 250
+        # The request form follows too: what is left to ask for, without a reload.
+        C.wait_text(sel('request-line', product=self.product) + ' ' + sel('request-available'), '30')
         C.shot('54-portal-request-approved')
         # A second request, rejected with a reason: the portal shows it, reason and all, live.
         C.type_into(sel('request-quantity', product=self.product), '30')
@@ -1583,7 +1664,6 @@ class StampWebBrowserTest(unittest.TestCase):
         C.click(sel('request-submit'))
         C.wait(lambda: len(C.all(sel('my-request', status='Pending'))) == 1, 'the second request')
         second = int(C.find(sel('my-request', status='Pending')).get_attribute('data-id'))
-        S.d.refresh()
         S.click(sel('request-row', id=second) + ' ' + sel('request-reject'))
         S.type_into(sel('reject-reason'), 'the line is full that week')
         S.click(sel('dialog-reject') + ' [data-test$="confirm"]')
@@ -1623,11 +1703,193 @@ class StampWebBrowserTest(unittest.TestCase):
         C.el(sel('screen-invoice') + ' ' + sel('refusal'))
         C.shot('56-portal-another-consignees-invoice')
 
+    # ------------------------------------------------------------------ 13. Stamp Accounting and invoice PDFs (issue 18)
+
+    def stamp_report(self, *args):
+        """stamp-report run on stampd's data directory, as finance's batch job runs it: its output."""
+        argv = [ARGS.stamp_report, *args[:1], '--data', self.data_dir, '--normal-priority', '--quiet', *args[1:]]
+        r = subprocess.run(argv, capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f'stamp-report {" ".join(args)}: exit {r.returncode}: {r.stderr.decode().strip()}')
+        return r.stdout
+
+    @staticmethod
+    def pdf_text(path):
+        r = subprocess.run(['pdftotext', '-layout', path, '-'], capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            raise RuntimeError(f'pdftotext {path}: exit {r.returncode}: {r.stderr}')
+        return r.stdout
+
+    @staticmethod
+    def same_state(csv_text):
+        """A report's CSV less how its state was loaded: a snapshot stampd wrote in between may be
+        the starting point of one load and not the other's (the same LSN and chain either way)."""
+        import re
+        return re.sub(r'(, state digest 0x[0-9a-f]+)? \(snapshot at LSN \d+ \+ \d+ records\)', '', csv_text)
+
+    @staticmethod
+    def report_csv(text):
+        """stamp-report's CSV → ({region: {figure: n}}, {region: [(kind, source, quantity)]}, computed_from row)."""
+        import csv
+        import io
+        figures, sources, provenance = {}, {}, None
+        for row in csv.DictReader(io.StringIO(text)):
+            kind, region = row['row'], row['region']
+            if kind == 'computed_from':
+                provenance = row
+            elif kind in ('opening', 'closing'):
+                figures.setdefault(region, {})[kind] = int(row['balance'])
+                sources.setdefault(region, [])
+            elif kind in ('received', 'used', 'refunded'):
+                figures.setdefault(region, {})[kind] = int(row['quantity'])
+            elif kind == 'source':
+                sources.setdefault(region, []).append((row['kind'], row['source'], abs(int(row['quantity']))))
+        return figures, sources, provenance
+
+    def screen_accounting(self, b):
+        """The Stamp Accounting screen's figures, as the CSV reader gives stamp-report's."""
+        figures, sources = {}, {}
+        for panel in b.all(sel('accounting-region')):
+            region = panel.get_attribute('data-region')
+            figures[region] = {k: int(panel.find_element(By.CSS_SELECTOR, sel(f'accounting-{k}')).text.replace(',', ''))
+                               for k in ('opening', 'received', 'used', 'refunded', 'closing')}
+            sources[region] = [(r.get_attribute('data-kind'), r.get_attribute('data-source'),
+                                int(r.find_element(By.CSS_SELECTOR, sel('accounting-source-quantity')).text.replace(',', '')))
+                               for r in panel.find_elements(By.CSS_SELECTOR, sel('accounting-source'))]
+        return figures, sources
+
+    def test_21_stamp_accounting_on_screen_matches_stamp_report_and_invoice_pdfs(self):
+        self.need('login')
+        F, C, S = self.T, self.S, self.D  # finance; the consignee's portal; a supervisor
+        today = self.today()
+        quarter = f'{today.year}Q{(today.month - 1) // 3 + 1}'
+        self.sign_in(F, 'fin', 'Fiona Finance')
+        F.click(sel('nav-accounting'))
+        F.el(sel('screen-accounting'))
+        F.choose(sel('accounting-kind'), 'quarter')
+        F.type_into(sel('accounting-quarter'), quarter)
+        F.click(sel('accounting-show'))
+        F.wait_text(sel('accounting-label'), f'Period {quarter}')
+        F.el(sel('accounting-region', region='ON'))
+        lsn = int(F.find(sel('accounting-provenance')).get_attribute('data-lsn'))
+        chain = F.find(sel('accounting-provenance')).get_attribute('data-chain')
+        self.assertGreater(lsn, 0)
+        shown, shown_sources = self.screen_accounting(F)
+        F.shot('57-stamp-accounting-quarter')
+        F.d.execute_script('arguments[0].scrollIntoView()', F.find(sel('accounting-region', region='ON')))
+        F.shot('57b-stamp-accounting-quarter-ontario')
+        # stamp-report on the same data directory at the same LSN: the same figures, one by one.
+        csv_text = self.stamp_report('stamp-accounting', '--quarter', quarter, '--at-lsn', str(lsn), '--format', 'csv').decode()
+        figures, sources, provenance = self.report_csv(csv_text)
+        self.assertEqual(shown, figures)
+        self.assertEqual(shown_sources, sources)
+        self.assertEqual(int(provenance['lsn']), lsn)
+        self.assertIn(chain, provenance['note'])
+        self.assertEqual(shown['ON']['received'], 500, 'the 500 ON stamps received at the start')
+        self.assertGreater(shown['ON']['used'], 0, 'the run used ON stamps')
+        self.assertIn(('RECEIPT', 'SO-000001', 500), shown_sources['ON'])
+        # The CSV downloaded from the screen is stamp-report's, byte for byte; the PDF says the same.
+        F.click(sel('accounting-csv'))
+        with open(F.downloaded(f'stamp-accounting-{quarter}.csv'), encoding='utf-8', newline='') as f:
+            self.assertEqual(self.same_state(f.read()), self.same_state(csv_text))
+        F.click(sel('accounting-pdf'))
+        text = self.pdf_text(F.downloaded(f'stamp-accounting-{quarter}.pdf'))
+        self.assertIn('Stamp Accounting Report', text)
+        self.assertIn(quarter, text)
+        self.assertIn(f'LSN 1 to {lsn}', text)
+        self.assertIn(chain, text)
+        on = text[text.index('Ontario stamps (ON)'):]
+        self.assertRegex(on, rf'Closing balance\s+{shown["ON"]["closing"]:,}')
+        self.assertRegex(on, rf'Received from stamp order SO-000001\s+500')
+        # A month and a range are computed too (the month of today holds the same ON receipt).
+        F.choose(sel('accounting-kind'), 'month')
+        F.d.execute_script('arguments[0].value = arguments[1];', F.find(sel('accounting-month')), today.strftime('%Y-%m'))
+        F.click(sel('accounting-show'))
+        F.wait_text(sel('accounting-label'), f'Period {today.strftime("%Y-%m")}')
+        F.choose(sel('accounting-kind'), 'range')
+        F.d.execute_script('arguments[0].value = arguments[1]; arguments[2].value = arguments[1];',
+                           F.find(sel('accounting-from')), today.isoformat(), F.find(sel('accounting-to')))
+        F.click(sel('accounting-show'))
+        F.wait_text(sel('accounting-label'), f'Period {today.isoformat()} to {today.isoformat()}')
+        F.el(sel('accounting-region', region='ON'))
+        F.shot('58-stamp-accounting-range')
+        # An invoice's PDF, downloaded from its page and read back.
+        self.need('invoice')
+        inv = self.read_in_page(F, 'GetInvoice', {'invoice': self.made['invoice']}, 'InvoiceView')
+        F.go(f'invoices/{inv["id"]}')
+        F.el(sel('screen-invoice', id=inv['id']))
+        F.click(sel('invoice-pdf'))
+        text = self.pdf_text(F.downloaded(f'{inv["number"]}.pdf'))
+        self.assertIn(inv['number'], text)
+        total = self.made['invoice_total']
+        self.assertIn(f'${total // 100:,}.{total % 100:02d}', text)
+        self.assertIn('Acme Vapes', text)
+        F.shot('59-invoice-pdf-button')
+        # A draft credit note against it: finance has its PDF, the consignee does not.
+        draft = int(self.ctl(self.tokens['fin'], 'create-credit-note', '--invoice', str(inv['id']), '--line', '0:10',
+                             '--reason', 'ten more units came back'))
+        got = F.fetch_report({'report': 'invoice', 'invoice': draft, 'format': 'pdf'})
+        self.assertEqual(got['status'], 200, got)
+        self.sign_in(C, 'acme', 'Acme Portal')
+        mine = C.fetch_report({'report': 'invoice', 'invoice': inv['id']})
+        self.assertEqual(mine['status'], 200, mine)
+        import base64
+        self.assertTrue(base64.b64decode(mine['base64']).startswith(b'%PDF'), 'its own issued invoice is a PDF')
+        for body, status, code in (
+                ({'report': 'invoice', 'invoice': draft}, 404, 'NOT_FOUND'),  # a draft: as if it did not exist
+                ({'report': 'invoice', 'invoice': 999}, 404, 'NOT_FOUND'),
+                ({'report': 'stamp-accounting', 'quarter': quarter}, 403, 'FORBIDDEN'),
+                ({'report': 'stamp-accounting', 'quarter': quarter, 'format': 'pdf'}, 403, 'FORBIDDEN')):
+            tried = C.fetch_report(body)
+            self.assertEqual((tried['status'], tried['code']), (status, code), (body, tried))
+        if 'beta_invoice' in self.made:
+            tried = C.fetch_report({'report': 'invoice', 'invoice': self.made['beta_invoice']})
+            self.assertEqual((tried['status'], tried['code']), (404, 'NOT_FOUND'), tried)
+        self.assertFalse(C.present(sel('nav-accounting')))
+        C.go('accounting')
+        C.wait(lambda: C.route() == '#/my-orders', '#/accounting to send the consignee home')
+        C.go(f'my-invoices/{inv["id"]}')
+        C.el(sel('screen-invoice', id=inv['id']) + ' ' + sel('invoice-pdf'))
+        C.click(sel('invoice-pdf'))
+        self.assertIn(inv['number'], self.pdf_text(C.downloaded(f'{inv["number"]}.pdf')))
+        C.shot('60-portal-invoice-pdf')
+        # A supervisor is staff, but the accounting is finance's and the admin's: stamp-web checks
+        # the roles of the user in the data it loads.
+        self.sign_in(S, 'sup', 'Sam Supervisor')
+        self.assertFalse(S.present(sel('nav-accounting')))
+        tried = S.fetch_report({'report': 'stamp-accounting', 'quarter': quarter})
+        self.assertEqual((tried['status'], tried['code']), (403, 'FORBIDDEN'), tried)
+
+    def test_22_without_a_data_dir_the_console_says_it_makes_no_reports(self):
+        self.need('login')
+        port = free_port()
+        self.srv.start('stamp-web-no-data', [ARGS.stamp_web, '--listen', f'127.0.0.1:{port}',
+                                             '--stampd', f'127.0.0.1:{self.stampd_port}', '--static-dir', ARGS.static_dir],
+                       lambda: healthy(port))
+        status, session = http_request(port, 'POST', '/api/login', {'user': 'fin', 'password': PASSWORD['fin']})
+        self.assertEqual(status, 200, session)
+        self.assertIs(session['reports'], False)
+        # The console on this one (by the name localhost: its own cookies) says so on both screens.
+        B = self.D
+        B.d.get(f'http://localhost:{port}/')
+        B.el(sel('screen-login'))
+        B.login_ok('fin', PASSWORD['fin'], 'Fiona Finance')
+        B.d.get(f'http://localhost:{port}/#/accounting')
+        B.el(sel('accounting-unavailable'))
+        self.assertIn('--data-dir', B.text(sel('accounting-unavailable')))
+        B.shot('61-stamp-accounting-without-data-dir')
+        tried = B.fetch_report({'report': 'stamp-accounting', 'quarter': '2026Q1'})
+        self.assertEqual((tried['status'], tried['code']), (404, 'NO_DATA_DIR'), tried)
+        if 'invoice' in self.made:
+            B.d.get(f'http://localhost:{port}/#/invoices/{self.made["invoice"]}')
+            B.el(sel('invoice-pdf-unavailable'))
+        B.logout()
+
 
 def main():
     global ARGS
     ARGS, rest = parse_args(sys.argv[1:])
-    for path in (ARGS.stampd, ARGS.stamp_web, ARGS.stampctl, ARGS.chromedriver):
+    for path in (ARGS.stampd, ARGS.stamp_web, ARGS.stampctl, ARGS.stamp_report, ARGS.chromedriver):
         if not os.access(path, os.X_OK):
             sys.exit(f'browser_test: {path} is not an executable')
     began = time.monotonic()

@@ -417,6 +417,25 @@ TEST_F(stampctl_test, the_warehouse_identity_is_set_kept_in_part_and_shown_in_se
     EXPECT_EQ(ctl(supervisor_token, {"set-warehouse-identity", "--legal-name", "X"}).code, 1);
 }
 
+// Issue 18: a user's roles change after creation, and its next command is decided with them; a
+// consignee user keeps its one role, and the last admin keeps admin.
+TEST_F(stampctl_test, set_user_roles_decides_the_users_next_command) {
+    set_up_reference();
+    const std::vector<std::string> order = {"submit-stamp-order", "--region", "on", "--bundles",
+                                            "500"};
+    const ran before = ctl(stamper_token, order);
+    EXPECT_EQ(before.code, 1);
+    EXPECT_EQ(before.err.rfind("FORBIDDEN", 0), 0u) << before.err;
+    ok(admin_token, {"set-user-roles", "--user", "3", "--roles", "stamper,supervisor"});
+    ok(stamper_token, order);
+    const ran portal = ctl(admin_token, {"set-user-roles", "--user", "6", "--roles", "stamper"});
+    EXPECT_EQ(portal.code, 1);
+    EXPECT_EQ(portal.err.rfind("INVALID_ARGUMENT", 0), 0u) << portal.err;
+    const ran last = ctl(admin_token, {"set-user-roles", "--user", "1", "--roles", "finance"});
+    EXPECT_EQ(last.code, 1);
+    EXPECT_EQ(last.err.rfind("FORBIDDEN", 0), 0u) << last.err;
+}
+
 // Issue 16: a mistyped command got "The following arguments were not expected".
 TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     const ran typo = ctl(admin_token, {"create-pp", "--consignee", "1"});

@@ -25,6 +25,7 @@ export class RefusalError extends Error {
 }
 
 let csrf = null;
+let reportsOn = false;
 let expiredHandler = () => {};
 
 /** Called (once per expiry) when the server says the session is over. */
@@ -74,7 +75,13 @@ async function send(method, path, body, { retryCsrf = true, expireOn401 = true }
 
 function remember(s) {
   csrf = s?.csrf ?? null;
+  reportsOn = Boolean(s?.reports);
   return s;
+}
+
+/** Whether this stamp-web makes reports (it was started with --data-dir). */
+export function reportsAvailable() {
+  return reportsOn;
 }
 
 /** POST /api/login → the session {user, csrf, idle_timeout_s, absolute_timeout_s}. */
@@ -156,4 +163,57 @@ export async function readAll(kind, body, type, rowsKey, { pagesMax = 20, idKey 
     after = rows[rows.length - 1][idKey];
   }
   return out;
+}
+
+/**
+ * POST /api/report as JSON: {report: 'stamp-accounting', month | quarter | from, to, at_lsn} →
+ * the report (the same figures the PDF and CSV print).
+ */
+export async function report(body) {
+  return send('POST', '/api/report', { ...body, format: 'json' });
+}
+
+/**
+ * POST /api/report for a file (format 'pdf' or 'csv'): {blob, filename, computedFrom}. Errors as
+ * send()'s (403 FORBIDDEN, 404 NOT_FOUND / NO_DATA_DIR, 503 BUSY with the seconds to wait).
+ */
+export async function reportFile(body) {
+  let res;
+  try {
+    res = await fetch('/api/report', {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf ?? '' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'Cannot reach stamp-web: check the network and try again.');
+  }
+  if (!res.ok) {
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      // not JSON: said by its status below
+    }
+    if (res.status === 401) expired();
+    const retry = res.headers.get('Retry-After');
+    const message = data?.error?.message ?? `HTTP ${res.status}`;
+    throw new ApiError(res.status, data?.error?.code ?? `HTTP_${res.status}`, retry ? `${message} (retry in ${retry} s)` : message);
+  }
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const named = /filename="([^"]*)"/.exec(disposition);
+  return { blob: await res.blob(), filename: named ? named[1] : 'report', computedFrom: res.headers.get('X-Computed-From') };
+}
+
+/** Hands a fetched file to the browser as a download. */
+export function saveFile({ blob, filename }) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }

@@ -412,6 +412,7 @@ export function describeOutcome(o, context = {}) {
     case 'OK':
       return o.duplicate ? 'Already done: this is the answer it got the first time.' : 'Done.';
     case 'INVALID_ARGUMENT':
+      if (kind === 'SetUserRoles' && o.about === 'Roles') return 'Not these roles: a consignee user has the consignee role alone, staff never take it, and a user has at least one role.';
       if (o.about === 'ProductionOrder' && kind === 'VerifyPo') {
         return `Nothing was counted as stamped on ${subjectName(o, names)}: a production order with no stamped unit is cancelled, not completed (its stamps come back).`;
       }
@@ -443,6 +444,7 @@ export function describeOutcome(o, context = {}) {
     case 'UNKNOWN_USER':
       return 'That user does not exist.';
     case 'FORBIDDEN':
+      if (kind === 'SetUserRoles' && o.about === 'Roles' && !o.needed) return 'The last administrator keeps the admin role: give it to another user first.';
       return forbiddenSentence(o);
     case 'SAME_USER':
       if (kind === 'ReviewStampOrder') return 'You submitted this stamp order; another administrator must review it.';
@@ -598,6 +600,8 @@ export function describeEvent(e, names = {}) {
       return `Sets the details of ${nameOf(names, 'consignee', e.consignee)}: “${e.name}”, ${e.primary_province}${e.tax_registration ? `, registration ${e.tax_registration}` : ''}.`;
     case 'UserPasswordSet':
       return `Sets the password of ${nameOf(names, 'user', e.user)}.`;
+    case 'UserRolesSet':
+      return `Gives ${nameOf(names, 'user', e.user)} the roles of ${roleWords(e.roles) || 'nobody'} from now on.`;
     case 'RequestSubmitted':
       return `Customer request ${e.id} for ${date(e.on)}: ${linesWords(e.lines, names)}.`;
     case 'StampsReceived':

@@ -1,5 +1,5 @@
 // The live channel: one WebSocket to /api/live (same origin, cookie auth) per page. A screen says
-// which POs (at most 16) or which consignee it shows with watch(); stamp-web pushes "changed"
+// which POs (at most 16) and consignees (at most 8) it shows with watch(); stamp-web pushes "changed"
 // (coalesced, at most ~10 a second) and the screen re-fetches what it shows. On a drop the socket
 // reconnects with a growing delay; after a reconnect every listener is told to re-fetch, since
 // pushes may have been missed. {"type":"expired"} ends the session (api.js's expired handler).
@@ -8,6 +8,7 @@
 import { session } from './api.js';
 
 const WATCH_POS_MAX = 16;
+const WATCH_CONSIGNEES_MAX = 8; // clients/web/sessions.hpp watched_consignees_max
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
 
@@ -15,7 +16,7 @@ let socket = null;
 let running = false;
 let backoffMs = BACKOFF_MIN_MS;
 let reconnectTimer = null;
-let wanted = { pos: [], consignee: 0 };
+let wanted = { pos: [], consignees: [] };
 let expiredHandler = () => {};
 const listeners = new Set();
 const statusListeners = new Set();
@@ -54,10 +55,13 @@ function sendWatch() {
   }
 }
 
-/** Replaces the set of watched POs (the first 16) and the watched consignee (0: none). */
-export function watch(pos = [], consignee = 0) {
-  const unique = [...new Set(pos.map(Number).filter((id) => id > 0))].slice(0, WATCH_POS_MAX);
-  const next = { pos: unique, consignee: Number(consignee) || 0 };
+/**
+ * Replaces the watched POs (the first 16) and consignees (an id or a list, the first 8; 0: none).
+ * A consignee user's pages follow its own consignee whatever they name (stamp-web decides).
+ */
+export function watch(pos = [], consignees = []) {
+  const ids = (list, max) => [...new Set(list.map(Number).filter((id) => id > 0))].slice(0, max);
+  const next = { pos: ids(pos, WATCH_POS_MAX), consignees: ids([consignees].flat(), WATCH_CONSIGNEES_MAX) };
   if (JSON.stringify(next) === JSON.stringify(wanted)) return; // screens re-send on every refresh
   wanted = next;
   sendWatch();
@@ -142,7 +146,7 @@ export function start() {
 export function stop() {
   running = false;
   clearTimeout(reconnectTimer);
-  wanted = { pos: [], consignee: 0 };
+  wanted = { pos: [], consignees: [] };
   const ws = socket;
   socket = null;
   if (ws) ws.close();

@@ -10,7 +10,7 @@ import * as live from './live.js';
 import * as ref from './ref.js';
 import { SCREENS, homeRoute, mayOpen, me, setUser } from './access.js';
 import { roleName } from './format.js';
-import { clearNotices, fill, h } from './ui.js';
+import { clearNotices, clearStaleNotices, fill, h } from './ui.js';
 
 import * as loginScreen from './screens/login.js';
 import * as dashboardScreen from './screens/dashboard.js';
@@ -25,6 +25,7 @@ import * as usersScreen from './screens/users.js';
 import * as settingsScreen from './screens/settings.js';
 import * as stampOrdersScreen from './screens/stamp-orders.js';
 import * as ledgerScreen from './screens/ledger.js';
+import * as accountingScreen from './screens/accounting.js';
 import * as invoicesScreen from './screens/invoices.js';
 import * as passwordScreen from './screens/password.js';
 import * as myOrdersScreen from './screens/my-orders.js';
@@ -42,6 +43,7 @@ const MODULES = {
   settings: settingsScreen,
   'stamp-orders': stampOrdersScreen,
   ledger: ledgerScreen,
+  accounting: accountingScreen,
   invoices: invoicesScreen,
   'my-invoices': invoicesScreen,
   password: passwordScreen,
@@ -82,7 +84,7 @@ function unmount() {
     }
   }
   current = { cleanup: null, disposers: [] };
-  live.watch([], 0);
+  live.watch([], []);
 }
 
 function moduleFor(parts) {
@@ -131,6 +133,7 @@ function markNav(first) {
 
 function route() {
   unmount();
+  clearStaleNotices();
   const { parts, query } = parseHash();
   if (!me()) {
     if (parts[0] && parts[0] !== 'login') returnTo = location.hash;
@@ -158,7 +161,7 @@ function route() {
     navigate,
     /** Whether the screen is still the one shown (async results for a left screen are dropped). */
     alive: () => current.disposers === disposers,
-    watch: (pos, consignee = 0) => live.watch(pos, consignee),
+    watch: (pos, consignees = []) => live.watch(pos, consignees),
     onLive: (fn) => disposers.push(live.onChanged(fn)),
     onDispose: (fn) => disposers.push(fn),
     setTitle: (title) => { document.title = `${title} — stamp-web`; },

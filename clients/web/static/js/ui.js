@@ -95,9 +95,21 @@ export function notice(text, kind = 'ok') {
   const host = document.getElementById('notices');
   if (!host) return;
   const el = h('div', { class: ['notice', kind], role: 'status', 'data-test': 'notice' }, text);
+  el.dataset.shownAt = String(Date.now());
   host.appendChild(el);
   while (host.children.length > NOTICES_SHOWN_MAX) host.firstElementChild.remove(); // a pile hid the screen
   setTimeout(() => el.remove(), 5000);
+}
+
+// A notice younger than this outlives a change of screen: it tells what brought the person to the
+// new one ("Credit note drafted." as the note opens); an older one belongs to the screen left.
+const NOTICE_CARRIED_MS = 1500;
+
+/** On a change of screen: removes the notices that belong to the screen left. */
+export function clearStaleNotices(now = Date.now()) {
+  for (const el of [...(document.getElementById('notices')?.children ?? [])]) {
+    if (now - Number(el.dataset.shownAt ?? 0) >= NOTICE_CARRIED_MS) el.remove();
+  }
 }
 
 /** Removes every notice (logout: the next person must not read the last one's). */

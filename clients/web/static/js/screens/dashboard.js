@@ -1,7 +1,8 @@
 // Dashboard: today's runs with live progress (POs scheduled today and every PO in production:
 // boxes done / skipped / left), the week's load against capacity, pending customer requests
 // (approve / reject for supervisors and admins), and stamp balances per region (available =
-// balance − reserved). Live: watches the runs shown; every push re-fetches the screen.
+// balance − reserved). Live: watches the runs shown and the consignees (a new customer request is
+// a consignee's event); every push re-fetches the screen.
 'use strict';
 
 import { read, readAll, command } from '../api.js';
@@ -12,8 +13,8 @@ import * as ref from '../ref.js';
 import { actionButton, dialog, errorBox, fill, h, heading, loading, notice, pool, refresher, refusal, stackedBar, table } from '../ui.js';
 
 const RUNS_SHOWN_MAX = 40;
-// Pushes come only for the POs shown: a run started on a PO of another day, or a new customer
-// request, shows at the next fallback refresh.
+// Pushes come for the POs shown and the first 8 consignees: a run started on a PO of another
+// day, or a request of a consignee past them, shows at the next fallback refresh.
 const FALLBACK_REFRESH_MS = 30000;
 
 export function mount(root, ctx) {
@@ -66,7 +67,8 @@ async function drawRuns(el, today, ctx) {
     pos.forEach((p) => ref.rememberPo(p.id, p.number));
     // Running first, then the day's run order.
     pos.sort((a, b) => (b.status === 'InProduction') - (a.status === 'InProduction'));
-    ctx.watch(pos.filter((p) => p.status === 'InProduction' || p.status === 'Open').map((p) => p.id));
+    ctx.watch(pos.filter((p) => p.status === 'InProduction' || p.status === 'Open').map((p) => p.id),
+      ref.rows('Consignees').map((c) => c.id));
     if (!pos.length) return h('p', { class: 'muted', 'data-test': 'today-runs-empty' }, `Nothing scheduled today (${date(today)}) and nothing in production.`);
     return h('ul', { class: 'runs' }, pos.map((po) => runRow(po, today)));
   });

@@ -7,7 +7,7 @@
 // (stampd answers NOT_FOUND for a draft or another consignee's), read-only.
 'use strict';
 
-import { command, read, readAll } from '../api.js';
+import { command, read, readAll, reportFile, reportsAvailable, saveFile } from '../api.js';
 import { isConsignee, may } from '../access.js';
 import { date, dayToIso, fixedText, isoToDay, money, num, regionName, toDay } from '../format.js';
 import * as ref from '../ref.js';
@@ -200,7 +200,7 @@ function mountInvoice(root, ctx, id) {
       facts.push(['Reason', inv.reason]);
     }
     fill(body,
-      heading(`${kindWords(inv)} ${inv.number}`, statusBadge(inv, ['big-status'])),
+      heading(`${kindWords(inv)} ${inv.number}`, statusBadge(inv, ['big-status']), pdfButton(inv, result)),
       h('p', {}, h('a', { href: `#/${base()}` }, isConsignee() ? '← My invoices' : '← All invoices')),
       h('div', { class: 'two-col' },
         h('section', { class: 'panel' }, h('h2', {}, 'Details'),
@@ -217,6 +217,22 @@ function mountInvoice(root, ctx, id) {
   };
   ctx.onLive(() => draw());
   draw();
+}
+
+// The invoice's document, made by stamp-report's renderer from the data directory (stamp-web
+// checks the engine's rule on it again: a consignee user gets its own issued invoices only).
+function pdfButton(inv, result) {
+  if (!reportsAvailable()) {
+    return h('small', { class: 'muted', 'data-test': 'invoice-pdf-unavailable' }, 'No PDF here: stamp-web runs without --data-dir.');
+  }
+  return actionButton('Download PDF', { 'data-test': 'invoice-pdf' }, async () => {
+    try {
+      saveFile(await reportFile({ report: 'invoice', invoice: inv.id, format: 'pdf' }));
+      fill(result);
+    } catch (err) {
+      fill(result, errorBox(err));
+    }
+  });
 }
 
 function feesPanel(inv, presets, editable, run, say) {

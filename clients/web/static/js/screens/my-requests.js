@@ -25,7 +25,7 @@ export function mount(root, ctx) {
     h('p', { class: 'muted' }, 'Ask the warehouse to stamp goods of one of your received shipments on a day with room left; a supervisor approves or rejects the request.'),
     shipmentsEl, formEl, requestsEl));
   let shipments = [];
-  let formDrawn = false;
+  let updateForm = null; // the form once drawn: brings its availability and days up to date
 
   const refresh = refresher(async () => {
     try {
@@ -38,10 +38,8 @@ export function mount(root, ctx) {
       shipments = views;
       drawShipments(shipmentsEl, views);
       drawRequests(requestsEl, requests, ctx);
-      if (!formDrawn) {
-        formDrawn = true;
-        requestForm(formEl, () => shipments, () => refresh());
-      }
+      if (updateForm) updateForm();
+      else updateForm = requestForm(formEl, () => shipments, () => refresh());
     } catch (err) {
       fill(shipmentsEl, errorBox(err));
     }
@@ -83,7 +81,10 @@ function drawRequests(el, requests, ctx) {
 }
 
 // The form: the shipment, a quantity and region per product (within availability), then a day
-// among those with room for the units asked (the others are not offered).
+// among those with room for the units asked (the others are not offered). Returns the function
+// that brings it up to date after a change (an approval elsewhere takes units and room: what was
+// typed stays, the figures and the days offered follow), or null while no shipment is
+// inventoried (the next refresh draws it again).
 function requestForm(el, shipmentsNow, done) {
   const shipment = select({ 'data-test': 'request-shipment' }, [], '');
   const lines = h('div', { 'data-test': 'request-lines' });
@@ -155,6 +156,7 @@ function requestForm(el, shipmentsNow, done) {
     const s = shipmentsNow().find((x) => String(x.id) === shipment.value);
     inputs = (s?.products ?? []).filter((p) => Number(p.available) > 0).map((p) => ({
       product: p.product, available: Number(p.available),
+      availableCell: h('td', { class: 'num', 'data-test': 'request-available' }, num(p.available)),
       quantity: h('input', { type: 'number', min: '0', max: String(p.available), step: '1', inputmode: 'numeric', 'data-test': 'request-quantity', 'data-product': p.product }),
       region: select({ 'data-test': 'request-region', 'data-product': p.product }, REGIONS.map((r) => ({ value: r, label: regionName(r) })), 'ON'),
     }));
@@ -162,7 +164,7 @@ function requestForm(el, shipmentsNow, done) {
     fill(lines, inputs.length === 0 ? h('p', { class: 'muted', 'data-test': 'request-nothing-available' }, 'Nothing of this shipment is left to stamp.')
       : table(['Product', { label: 'Available', class: 'num' }, 'Quantity', 'Stamps of'], inputs.map((i) => h('tr', { 'data-test': 'request-line', 'data-product': i.product },
         h('td', {}, ref.productName(i.product) ?? `product ${i.product}`),
-        h('td', { class: 'num', 'data-test': 'request-available' }, num(i.available)),
+        i.availableCell,
         h('td', {}, i.quantity), h('td', {}, i.region)))));
     drawDays();
   };
@@ -170,7 +172,7 @@ function requestForm(el, shipmentsNow, done) {
   const inventoried = shipmentsNow().filter((s) => s.status === 'Inventoried');
   if (inventoried.length === 0) {
     fill(el, h('h2', {}, 'New request'), h('p', { class: 'muted', 'data-test': 'request-no-shipment' }, 'A request needs a shipment the warehouse has received in full (inventoried).'));
-    return;
+    return null;
   }
   fill(shipment, inventoried.map((s) => h('option', { value: String(s.id) }, s.key)));
   shipment.addEventListener('change', drawLines);
@@ -182,4 +184,29 @@ function requestForm(el, shipmentsNow, done) {
     h('div', { class: 'row' }, submit), result);
   drawLines();
   offerDays();
+
+  return () => {
+    const fresh = shipmentsNow().filter((x) => x.status === 'Inventoried');
+    const chosen = shipment.value;
+    fill(shipment, fresh.map((x) => h('option', { value: String(x.id) }, x.key)));
+    if (fresh.some((x) => String(x.id) === chosen)) shipment.value = chosen;
+    const now = new Map((shipmentsNow().find((x) => String(x.id) === shipment.value)?.products ?? [])
+      .filter((p) => Number(p.available) > 0).map((p) => [p.product, Number(p.available)]));
+    const same = shipment.value === chosen && now.size === inputs.length && inputs.every((i) => now.has(i.product));
+    if (same) {
+      for (const i of inputs) {
+        i.available = now.get(i.product);
+        i.quantity.max = String(i.available);
+        i.availableCell.textContent = num(i.available);
+      }
+    } else {
+      const typed = new Map(inputs.map((i) => [i.product, [i.quantity.value, i.region.value]]));
+      drawLines();
+      for (const i of inputs) {
+        if (!typed.has(i.product)) continue;
+        [i.quantity.value, i.region.value] = typed.get(i.product);
+      }
+    }
+    offerDays();
+  };
 }

@@ -2,12 +2,14 @@
 // review queue (orders in AdminReview), a new order (#/stamp-orders/new) with its stamps and
 // deposit worked out as it is typed and the 500-bundle minimum said before submitting, and one
 // order (#/stamp-orders/3): where it stands in its workflow and what the person may do next —
-// review (not one's own), revise after changes were requested, mark ordered, receive the count.
+// review (not one's own), revise after changes were requested, mark ordered, receive the count —
+// and its history, who took each step and when, which stamp-web reads from stampd's log
+// (POST /api/report stamp-order-history; the state keeps only where an order is now).
 'use strict';
 
-import { command, read, readAll } from '../api.js';
+import { command, read, readAll, report, reportsAvailable } from '../api.js';
 import { may, me } from '../access.js';
-import { money, num, REGIONS, regionName, STAMP_ORDER_STATUSES, stampOrderStatusName } from '../format.js';
+import { instant, money, num, REGIONS, regionName, STAMP_ORDER_STATUSES, stampOrderStatusName } from '../format.js';
 import * as ref from '../ref.js';
 import { actionButton, dialog, errorBox, field, fill, h, heading, keepFilters, loading, notice, refusal, select, table } from '../ui.js';
 
@@ -289,9 +291,45 @@ function mountOrder(root, ctx, id) {
         o.status === 'Received' ? h('p', {}, h('a', { href: `#/ledger?region=${REGIONS.indexOf(o.region)}&kind=0`, 'data-test': 'stamp-order-ledger' },
           'See the receipt in the stamp ledger')) : null),
       actions(o, settings, run, say),
-      result);
+      result,
+      history);
+    drawHistory(history, id, settings);
   };
+  const history = h('section', { class: 'panel', 'data-test': 'stamp-order-history' });
   draw();
+}
+
+const STEP_WORDS = {
+  submitted: 'Submitted', approved: 'Approved', rejected: 'Rejected', changes_requested: 'Changes requested',
+  revised: 'Revised', ordered: 'Ordered from CRA', received: 'Received',
+};
+
+async function drawHistory(el, id, settings) {
+  if (!reportsAvailable()) {
+    fill(el, h('h2', {}, 'History'), h('p', { class: 'muted', 'data-test': 'stamp-order-history-unavailable' },
+      'Who took each step, and when, is read from stampd’s log: this stamp-web runs without --data-dir.'));
+    return;
+  }
+  if (!el.firstChild) fill(el, h('h2', {}, 'History'), loading());
+  let r;
+  try {
+    r = await report({ report: 'stamp-order-history', stamp_order: id });
+  } catch (err) {
+    fill(el, h('h2', {}, 'History'), errorBox(err));
+    return;
+  }
+  const zone = settings ?? (await ref.warehouseSettings().catch(() => null));
+  const steps = r.steps ?? [];
+  fill(el, h('h2', {}, 'History'), steps.length === 0 ? h('p', { class: 'muted' }, 'Nothing in the log yet.')
+    : table(['When', 'Step', 'Who', { label: 'Bundles', class: 'num' }, 'Note', { label: 'LSN', class: 'num' }],
+      steps.map((st) => h('tr', { 'data-test': 'stamp-order-history-step', 'data-what': st.what },
+        h('td', { class: 'nowrap' }, instant(zone, st.time_us)),
+        h('td', {}, STEP_WORDS[st.what] ?? st.what),
+        h('td', { 'data-test': 'stamp-order-history-user' }, ref.userName(st.user) ?? `user ${st.user}`),
+        h('td', { class: 'num' }, st.bundles ? num(st.bundles) : ''),
+        h('td', {}, st.note || ''),
+        h('td', { class: 'num' }, num(st.lsn))))),
+    h('small', { class: 'muted block' }, `Read from stampd’s log up to LSN ${num(r.to_lsn)}.`));
 }
 
 // What the person may do with the order now: each offered only to roles that may, in its state.

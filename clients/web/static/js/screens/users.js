@@ -2,12 +2,14 @@
 // key, name, roles, its consignee for a consignee user) with an optional first password; a
 // person's password set or reset (POST /api/password {user, new}; at least 10 characters); and a
 // station token (SetUserToken), made in the browser from 32 random bytes and shown once: stampd
-// keeps only its hash, so nobody can read it again, and the one it replaces stops working.
+// keeps only its hash, so nobody can read it again, and the one it replaces stops working; and a
+// user's roles changed (SetUserRoles): a consignee user keeps that role alone, staff never take
+// it, the last admin keeps admin — stampd decides each.
 'use strict';
 
 import { command, password } from '../api.js';
 import * as ref from '../ref.js';
-import { ROLE_ORDER, roleName, roleWords } from '../format.js';
+import { ROLE_ORDER, roleList, roleName, roleWords } from '../format.js';
 import { actionButton, confirmDialog, dialog, errorBox, field, fill, h, heading, loading, notice, refusal, select, table } from '../ui.js';
 
 export const PASSWORD_LENGTH_MIN = 10;
@@ -26,6 +28,7 @@ export function mount(root, ctx) {
         h('td', { 'data-test': 'user-roles-cell' }, roleWords(u.roles)),
         h('td', {}, u.consignee ? ref.consigneeName(u.consignee) ?? `consignee ${u.consignee}` : ''),
         h('td', { class: 'actions' },
+          h('button', { type: 'button', 'data-test': 'user-edit-roles', onclick: () => editRoles(u, draw) }, 'Roles…'),
           h('button', { type: 'button', 'data-test': 'user-set-password', onclick: () => setPassword(u) }, 'Set password'),
           h('button', { type: 'button', 'data-test': 'user-new-token', onclick: () => newToken(u) }, 'New station token'))))),
       newUserForm(draw));
@@ -34,7 +37,7 @@ export function mount(root, ctx) {
     }
   };
   root.append(h('div', { class: 'screen', 'data-test': 'screen-users' }, heading('Users'),
-    h('p', { class: 'muted' }, 'People log in with their user key and a password; stations and scripts with a token. Roles are given when a user is created.'),
+    h('p', { class: 'muted' }, 'People log in with their user key and a password; stations and scripts with a token. A change of roles decides the person’s next request.'),
     list));
   draw();
 }
@@ -158,6 +161,44 @@ function setPassword(user) {
           }
           close();
           notice(`Password of ${user.name || user.key} set.`);
+        } catch (err) {
+          fill(result, errorBox(err));
+        }
+      } },
+    ],
+  });
+}
+
+function editRoles(user, redraw) {
+  const held = new Set(roleList(user.roles));
+  const portal = Boolean(user.consignee);
+  // A consignee user has the consignee role alone; staff never take it: offered accordingly.
+  const boxes = ROLE_ORDER.filter((r) => (r === 'consignee') === portal).map((r) => h('input', {
+    type: 'checkbox', value: r, checked: held.has(r), 'data-test': 'edit-roles-role', 'data-role': r }));
+  const result = h('div', { 'aria-live': 'polite', 'data-test': 'edit-roles-result' });
+  const who = user.name || user.key;
+  dialog({
+    title: `Roles of ${who}`, test: 'dialog-edit-roles',
+    body: [h('p', {}, `From now on: ${who}’s next request is decided with these roles.`),
+      h('fieldset', { class: 'roles' }, h('legend', {}, 'Roles'), boxes.map((b) => h('label', { class: 'check' }, b, ` ${roleName(b.value)}`))),
+      portal ? h('p', { class: 'muted' }, 'A consignee user belongs to its consignee and has no other role.') : null, result],
+    actions: [
+      { label: 'Back', test: 'edit-roles-cancel', onClick: (close) => close() },
+      { label: 'Save roles', test: 'edit-roles-save', kind: 'primary', onClick: async (close) => {
+        const roles = boxes.reduce((bits, b) => (b.checked ? bits | (1 << ROLE_ORDER.indexOf(b.value)) : bits), 0);
+        if (!roles) {
+          fill(result, h('p', { class: 'refusal', 'data-test': 'refusal' }, 'Give the user at least one role.'));
+          return;
+        }
+        try {
+          const outcome = await command('SetUserRoles', { user: user.id, roles });
+          if (outcome.code !== 'OK') {
+            fill(result, refusal(outcome, { kind: 'SetUserRoles', names: ref.names() }));
+            return;
+          }
+          close();
+          notice(`${who} has the roles of ${roleWords(roles)} from now on.`);
+          await redraw();
         } catch (err) {
           fill(result, errorBox(err));
         }
