@@ -94,7 +94,9 @@ inline constexpr role_set anyone =
     /* §2 reference data, continued */                                       \
     X(edit_consignee,           EditConsignee,         roles_of::admin)      \
     /* §7 outbound records */                                                \
-    X(ship_outbound,            ShipOutbound,          roles_of::warehouse)
+    X(ship_outbound,            ShipOutbound,          roles_of::warehouse)  \
+    /* §3 boxes in batches (issue 19: shipment manifests in) */              \
+    X(receive_boxes,            ReceiveBoxes,          roles_of::warehouse)
 // clang-format on
 
 }  // namespace stampd

@@ -51,5 +51,6 @@
     X(request_rejected,      RequestRejected)              \
     X(user_password_set,     UserPasswordSet)              \
     X(consignee_edited,      ConsigneeEdited)              \
-    X(outbound_shipped,      OutboundShipped)
+    X(outbound_shipped,      OutboundShipped)              \
+    X(boxes_received,        BoxesReceived)
 // clang-format on

@@ -52,6 +52,7 @@ inline std::vector<command> one_of_each() {
         edit_consignee{36, "Norwood Vapes West", province::ab, "1 Main St\nCalgary AB",
                        "Dock 4\n2 Rail Rd\nCalgary AB", "123456789RT0001"},
         ship_outbound{37},
+        receive_boxes{38, {{code{"BOX-000124"}, 4, 24, 2}, {code{"BOX-000125"}, 5, 65'535, 0}}},
     };
 }
 
