@@ -64,6 +64,7 @@ std::optional<event> visible_event(const viewer& who, const event& e) {
                                  std::is_same_v<E, shipment_created> ||
                                  std::is_same_v<E, receiving_started> ||
                                  std::is_same_v<E, box_received> ||
+                                 std::is_same_v<E, boxes_received> ||
                                  std::is_same_v<E, shipment_inventoried> ||
                                  std::is_same_v<E, product_created> ||
                                  std::is_same_v<E, request_submitted> ||

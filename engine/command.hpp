@@ -100,6 +100,23 @@ struct finish_receiving {
     shipment_id shipment = id_none;
     bool operator==(const finish_receiving&) const = default;
 };
+// One box of a batch (receive_boxes, boxes_received).
+struct box_input {
+    code barcode;
+    product_id product = id_none;
+    u32 units = 0;
+    u32 damaged = 0;
+    bool operator==(const box_input&) const = default;
+};
+// Up to constants::boxes_per_batch_max boxes of one shipment at once (an advance shipping
+// notice, stampctl import-shipment), decided all or nothing: each box is new, or already in the
+// shipment with the same product and figures (skipped: a retried import completes, never
+// duplicates), and one box that is neither refuses the whole batch, its place in `item`.
+struct receive_boxes {
+    shipment_id shipment = id_none;
+    std::vector<box_input> boxes;
+    bool operator==(const receive_boxes&) const = default;
+};
 
 // §4 production orders.
 struct line_input {

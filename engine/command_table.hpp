@@ -98,7 +98,9 @@ inline constexpr role_set anyone =
     /* §2 the warehouse's identity */                                        \
     X(set_warehouse_identity,   SetWarehouseIdentity,  roles_of::admin)      \
     /* §2 users, continued */                                                \
-    X(set_user_roles,           SetUserRoles,          roles_of::admin)
+    X(set_user_roles,           SetUserRoles,          roles_of::admin)      \
+    /* §3 boxes in batches (issue 19: shipment manifests in) */              \
+    X(receive_boxes,            ReceiveBoxes,          roles_of::warehouse)
 // clang-format on
 
 }  // namespace stampd

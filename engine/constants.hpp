@@ -26,6 +26,10 @@ inline constexpr std::uint32_t volume_ul_max = 1'000'000;  // one litre per unit
 // Boxes and runs.
 inline constexpr std::uint32_t boxes_max = 1u << 28;
 inline constexpr std::uint32_t units_per_box_max = 65'535;  // box units are stored in 16 bits
+// One receive_boxes command (an advance shipping notice arrives in batches of at most this
+// many): 512 boxes with 32-byte barcodes are under 28 KiB on the wire (net::frame_size_max is
+// 64 KiB) and in the log's record (1 MiB), and their decision stays a few tens of microseconds.
+inline constexpr std::uint32_t boxes_per_batch_max = 512;
 inline constexpr std::uint32_t queue_entries_max = 1u << 29;
 inline constexpr std::uint32_t production_orders_max = 1u << 24;
 inline constexpr std::uint32_t lines_per_po_max = 32;

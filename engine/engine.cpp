@@ -64,7 +64,9 @@ u32 result_of(const event_list& events) {
     if (events.empty()) return 0;
     return std::visit(
         [](const auto& e) -> u32 {
-            if constexpr (requires { e.id; }) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(e)>, boxes_received>) {
+                return static_cast<u32>(e.boxes.size());  // a batch's result: the boxes it added
+            } else if constexpr (requires { e.id; }) {
                 return e.id;
             } else if constexpr (requires { e.po; }) {
                 return e.po;
@@ -126,6 +128,10 @@ bool asks_for_what_exists(const state& s, const command& c, const rejection& r) 
         return existing.shipment == b->shipment && existing.product == b->product &&
                existing.units == b->units && existing.damaged == b->damaged;
     }
+    if (const auto* batch = std::get_if<receive_boxes>(&c); batch && r.about == subject::box) {
+        // decide refuses a batch ALREADY_EXISTS with no item only when every box is there as sent.
+        return r.item == 0;
+    }
     return false;
 }
 
@@ -148,7 +154,9 @@ outcome execute_request(state& s, const command& c, const context& ctx, event_li
     if (asks_for_what_exists(s, c, r)) {
         // Answered as the first time, and logged no more than a retry is: the object's LSN is not
         // kept, so the answer names the state's, at or after it.
-        return {.lsn = s.last_lsn, .result = r.id, .duplicate = true};
+        // A batch's result is the number of boxes it added: none.
+        const u32 result = std::holds_alternative<receive_boxes>(c) ? 0 : r.id;
+        return {.lsn = s.last_lsn, .result = result, .duplicate = true};
     }
     if (!r.ok()) return {.verdict = r};
     return {.lsn = ctx.lsn, .result = result_of(out)};

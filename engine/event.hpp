@@ -84,6 +84,15 @@ struct box_received {
     u32 damaged = 0;
     bool operator==(const box_received&) const = default;
 };
+// The new boxes of one receive_boxes, ids first, first + 1, ... in order; `skipped` of the
+// command's boxes were already in the shipment, identical, and are left as they were.
+struct boxes_received {
+    box_id first = id_none;
+    shipment_id shipment = id_none;
+    std::vector<box_input> boxes;
+    u32 skipped = 0;
+    bool operator==(const boxes_received&) const = default;
+};
 struct shipment_inventoried {
     shipment_id shipment = id_none;
     bool operator==(const shipment_inventoried&) const = default;

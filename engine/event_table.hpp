@@ -53,5 +53,6 @@
     X(consignee_edited,      ConsigneeEdited)              \
     X(outbound_shipped,      OutboundShipped)              \
     X(warehouse_identity_set, WarehouseIdentitySet)        \
-    X(user_roles_set,        UserRolesSet)
+    X(user_roles_set,        UserRolesSet)                 \
+    X(boxes_received,        BoxesReceived)
 // clang-format on

@@ -76,6 +76,7 @@ std::string describe(const rejection& r) {
         text += " available=" + std::to_string(r.available);
     }
     if (r.state != 0xFF) text += " state=" + std::to_string(r.state);
+    if (r.item != 0) text += " item=" + std::to_string(r.item);
     return text;
 }
 

@@ -95,6 +95,7 @@ struct rejection {
     i64 available = 0;       // what there is (or the limit)
     u8 region_index = 0xFF;  // the region concerned, 0xFF when none
     u8 state = 0xFF;         // the object's current status (for wrong_state / already_confirmed)
+    u32 item = 0;            // a batch's refused item (receive_boxes' box), from 1; 0: none
 
     bool ok() const { return code == rejection_code::ok; }
     std::optional<region> region_of() const {

@@ -235,6 +235,27 @@ void scan(const reader& r, const proto::ScanBox& q) {
                                   to_wire(box.state), part_vector, needed));
 }
 
+// The box of each barcode, in the request's order (stampctl import-shipment checks a manifest's
+// rows against what is received): box 0 for a barcode no box has, or one the viewer may not see.
+void find_boxes(const reader& r, const proto::FindBoxes& q) {
+    std::vector<proto::FoundBox> found;
+    const auto* barcodes = q.barcodes();
+    // check_read bounded the count to constants::boxes_per_batch_max.
+    assert(barcodes == nullptr || barcodes->size() <= constants::boxes_per_batch_max);
+    found.reserve(barcodes != nullptr ? barcodes->size() : 0);
+    for (flatbuffers::uoffset_t i = 0; barcodes != nullptr && i < barcodes->size(); ++i) {
+        const box_id id = r.s.find_box(barcodes->Get(i)->string_view());
+        if (id == id_none || !r.sees(r.s.shipment_at(r.s.box_at(id).shipment).consignee)) {
+            found.emplace_back(0, 0, 0, 0, 0);
+            continue;
+        }
+        const box& b = r.s.box_at(id);
+        found.emplace_back(id, b.shipment, b.product, b.units, b.damaged);
+    }
+    const auto vector = r.b.CreateVectorOfStructs(found);
+    reply(r, proto::Reply::BoxesFound, proto::CreateBoxesFound(r.b, vector));
+}
+
 // ---------------------------------------------------------------- stamps
 
 void get_balances(const reader& r) {
@@ -681,6 +702,8 @@ void dispatch(const reader& r, const proto::Request& q) {
             return list_outbounds(r, *q.body_as_ListOutbounds());
         case proto::Body::ListLedgerEntries:
             return list_ledger_entries(r, *q.body_as_ListLedgerEntries());
+        case proto::Body::FindBoxes:
+            return find_boxes(r, *q.body_as_FindBoxes());
         default:
             break;
     }

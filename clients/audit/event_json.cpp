@@ -178,6 +178,22 @@ struct fields_of {
                 {"units", num(e.units)},
                 {"damaged", num(e.damaged)}};
     }
+    // Each box as the single box_received writes it, with its id (first + i).
+    object operator()(const boxes_received& e) const {
+        array boxes;
+        for (std::size_t i = 0; i < e.boxes.size(); ++i) {
+            const box_input& b = e.boxes[i];
+            boxes.push_back(object{{"id", num(e.first + static_cast<i64>(i))},
+                                   {"barcode", text(b.barcode)},
+                                   {"product", num(b.product)},
+                                   {"units", num(b.units)},
+                                   {"damaged", num(b.damaged)}});
+        }
+        return {{"first", num(e.first)},
+                {"shipment", num(e.shipment)},
+                {"boxes", std::move(boxes)},
+                {"skipped", num(e.skipped)}};
+    }
     object operator()(const shipment_inventoried& e) const {
         return {{"shipment", num(e.shipment)}};
     }

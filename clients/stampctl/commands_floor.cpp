@@ -184,6 +184,31 @@ spec<receive_box> cli<receive_box>() {
             }};
 }
 
+// A few boxes at once, by hand; a whole manifest is import-shipment's (import_shipment.cpp).
+template <>
+spec<receive_boxes> cli<receive_boxes>() {
+    return {
+        "Receive up to 512 boxes of a shipment that is Receiving, all or nothing (SPEC §3): a "
+        "box already received with the same product and figures is skipped. A whole "
+        "manifest (CSV): import-shipment.",
+        [](CLI::App& s, receive_boxes& c) {
+            id_flag(s, "--shipment", c.shipment, "shipment id");
+            s.add_option_function<std::vector<std::string>>(
+                 "--box",
+                 [&c](const std::vector<std::string>& all) {
+                     for (const std::string& t : all)
+                         c.boxes.push_back(parse_box_arg(t));
+                 },
+                 "BARCODE:PRODUCT:UNITS:DAMAGED, once per box (product id)")
+                ->required();
+        },
+        [](const receive_boxes& c, u32 added) {
+            return "received " + std::to_string(added) + " of " + std::to_string(c.boxes.size()) +
+                   " boxes into shipment " + id_text(c.shipment) +
+                   " (the others were already received, identical)";
+        }};
+}
+
 template <>
 spec<finish_receiving> cli<finish_receiving>() {
     return {"Finish receiving: the shipment is Inventoried (SPEC §3).",

@@ -1,6 +1,7 @@
 // Command-line values → engine values (stampctl.hpp): enum names, dates, codes, role lists,
 // PO lines. Errors are CLI::ValidationError, which main() turns into exit code 2.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -264,6 +265,30 @@ line_input parse_line_arg(const std::string& text) {
     return line_input{.product = parse_u32(text.substr(0, a), "--line product"),
                       .stamp_region = *r,
                       .quantity = parse_u32(text.substr(b + 1), "--line quantity")};
+}
+
+box_input parse_box_arg(const std::string& text) {
+    // The barcode is what comes before the last three colons: a barcode may hold colons.
+    std::array<std::size_t, 3> colons{};
+    std::size_t end = text.size();
+    for (std::size_t i = 0; i < colons.size(); ++i) {
+        const std::size_t colon = end == 0 ? std::string::npos : text.rfind(':', end - 1);
+        if (colon == std::string::npos || colon == 0) {
+            throw CLI::ValidationError("--box",
+                                       "'" + text + "' is not BARCODE:PRODUCT:UNITS:DAMAGED");
+        }
+        colons[colons.size() - 1 - i] = colon;
+        end = colon;
+    }
+    const auto field = [&](std::size_t i) {
+        const std::size_t from = colons[i] + 1;
+        const std::size_t to = i + 1 < colons.size() ? colons[i + 1] : text.size();
+        return text.substr(from, to - from);
+    };
+    return box_input{.barcode = parse_code_arg(text.substr(0, colons[0]), "--box barcode"),
+                     .product = parse_u32(field(0), "--box product"),
+                     .units = parse_u32(field(1), "--box units"),
+                     .damaged = parse_u32(field(2), "--box damaged")};
 }
 
 std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what) {

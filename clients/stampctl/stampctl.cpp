@@ -366,6 +366,7 @@ int main(int argc, char** argv) {
     registry r{.app = app, .g = g, .chosen = {}};
     define_commands(r);
     define_reads(r);
+    define_import_shipment(r);
     app.add_subcommand("completion",
                        "Print stampctl's bash completion script: stampctl completion > "
                        "/etc/bash_completion.d/stampctl (or source it from ~/.bashrc)")

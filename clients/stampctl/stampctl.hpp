@@ -46,6 +46,7 @@ struct registry {
 
 void define_commands(registry& r);  // commands.cpp: one per row of the command table
 void define_reads(registry& r);
+void define_import_shipment(registry& r);  // import_shipment.cpp
 
 // ---------------------------------------------------------------- stampctl.cpp
 // Opens and says Hello; on failure prints why and returns exit_unreachable.
@@ -107,6 +108,7 @@ code parse_code_arg(const std::string& text, const char* what);
 i32 parse_percent_arg(const std::string& text);
 role_set parse_roles_arg(const std::string& text);   // "stamper,supervisor"
 line_input parse_line_arg(const std::string& text);  // PRODUCT:REGION:QTY
+box_input parse_box_arg(const std::string& text);    // BARCODE:PRODUCT:UNITS:DAMAGED
 std::pair<u32, u32> parse_pair_arg(const std::string& text, const char* what);  // A:B
 u32 parse_id_arg(const std::string& text, const char* what);                    // 12
 // An address typed on one line: each backslash-n becomes a line break.

@@ -147,6 +147,28 @@ event read(checker& c, const fb::BoxReceived& t) {
     return box_received{t.id(),      t.shipment(), c.key(t.barcode()),
                         t.product(), t.units(),    t.damaged()};
 }
+event read(checker& c, const fb::BoxesReceived& t) {
+    boxes_received e{.first = t.first(), .shipment = t.shipment(), .skipped = t.skipped()};
+    const auto* barcodes = c.required(t.barcodes());
+    const auto* figures = c.required(t.figures());
+    if (barcodes == nullptr || figures == nullptr) return e;
+    if (barcodes->size() != figures->size() || barcodes->size() == 0 ||
+        !c.bounded(barcodes, constants::boxes_per_batch_max)) {
+        c.fail(decode_error::out_of_range);
+        return e;
+    }
+    e.boxes.reserve(barcodes->size());
+    for (flatbuffers::uoffset_t i = 0; i < barcodes->size(); ++i) {
+        const fb::BoxFigures* f = figures->Get(i);
+        e.boxes.push_back(box_input{.barcode = c.key(barcodes->Get(i)),
+                                    .product = f->product(),
+                                    .units = f->units(),
+                                    .damaged = f->damaged()});
+        if (f->units() > constants::units_per_box_max || f->damaged() > f->units())
+            c.fail(decode_error::out_of_range);
+    }
+    return e;
+}
 event read(checker&, const fb::ShipmentInventoried& t) {
     return shipment_inventoried{t.shipment()};
 }

@@ -100,6 +100,21 @@ encoded to_fb(FlatBufferBuilder& b, const box_received& e) {
                 fb::CreateBoxReceived(b, e.id, e.shipment, text(b, e.barcode.view()), e.product,
                                       e.units, e.damaged));
 }
+encoded to_fb(FlatBufferBuilder& b, const boxes_received& e) {
+    std::vector<Offset<flatbuffers::String>> barcodes;
+    std::vector<fb::BoxFigures> figures;
+    barcodes.reserve(e.boxes.size());
+    figures.reserve(e.boxes.size());
+    for (const box_input& box : e.boxes) {
+        barcodes.push_back(text(b, box.barcode.view()));
+        figures.emplace_back(box.product, box.units, box.damaged);
+    }
+    const auto barcode_vector = b.CreateVector(barcodes);
+    const auto figure_vector = b.CreateVectorOfStructs(figures);
+    return done(
+        fb::Event::BoxesReceived,
+        fb::CreateBoxesReceived(b, e.first, e.shipment, barcode_vector, figure_vector, e.skipped));
+}
 encoded to_fb(FlatBufferBuilder& b, const shipment_inventoried& e) {
     return done(fb::Event::ShipmentInventoried, fb::CreateShipmentInventoried(b, e.shipment));
 }

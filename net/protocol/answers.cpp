@@ -42,6 +42,7 @@ flatbuffers::Offset<proto::Outcome> build_outcome(
     out.add_duplicate(o.duplicate);
     if (!effects.IsNull()) out.add_effects(effects);
     if (!message.IsNull()) out.add_message(message);
+    out.add_item(r.item);
     return out.Finish();
 }
 

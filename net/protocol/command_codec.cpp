@@ -12,6 +12,7 @@
 
 #include <xxhash.h>
 
+#include "net/protocol/frame_format.hpp"
 #include "net/protocol/wire_enums.hpp"
 
 namespace stampd::net {
@@ -179,6 +180,31 @@ void read(reader& r, const proto::ReceiveBox& m, receive_box& c) {
     c.product = m.product();
     c.units = m.units();
     c.damaged = m.damaged();
+}
+// A full batch of the longest barcodes stays well inside a frame: per box a string (a 4-byte
+// length, 32 bytes, a NUL, padding to 4: 40 bytes) and its offset (4), and 12 bytes of figures.
+static_assert(constants::boxes_per_batch_max * (40 + 4 + 12) + 1024 <= frame_size_max / 2,
+              "a batch of boxes is at most half a frame");
+void read(reader& r, const proto::ReceiveBoxes& m, receive_boxes& c) {
+    c.shipment = m.shipment();
+    const auto* barcodes = m.barcodes();
+    const auto* figures = m.figures();
+    const std::size_t count = barcodes != nullptr ? barcodes->size() : 0;
+    if (count != (figures != nullptr ? figures->size() : 0)) {
+        return r.fail(proto::Code::OUT_OF_RANGE,
+                      "barcodes and figures differ in length: " + std::to_string(count) + " and " +
+                          std::to_string(figures != nullptr ? figures->size() : 0));
+    }
+    // The frame bounds the count (about 2,000 boxes in 64 KiB); the engine refuses more than a
+    // batch holds with the figures.
+    c.boxes.reserve(count);
+    for (flatbuffers::uoffset_t i = 0; i < count; ++i) {
+        const fb::BoxFigures* f = figures->Get(i);
+        c.boxes.push_back(box_input{.barcode = r.key(barcodes->Get(i), "barcode", true),
+                                    .product = f->product(),
+                                    .units = f->units(),
+                                    .damaged = f->damaged()});
+    }
 }
 void read(reader&, const proto::FinishReceiving& m, finish_receiving& c) {
     c.shipment = m.shipment();
@@ -407,6 +433,19 @@ Offset<proto::CreateShipment> write(FlatBufferBuilder& b, const create_shipment&
 Offset<proto::StartReceiving> write(FlatBufferBuilder& b, const start_receiving& c) {
     return proto::CreateStartReceiving(b, c.shipment);
 }
+Offset<proto::ReceiveBoxes> write(FlatBufferBuilder& b, const receive_boxes& c) {
+    std::vector<Offset<flatbuffers::String>> barcodes;
+    std::vector<fb::BoxFigures> figures;
+    barcodes.reserve(c.boxes.size());
+    figures.reserve(c.boxes.size());
+    for (const box_input& box : c.boxes) {
+        barcodes.push_back(b.CreateString(box.barcode.view().data(), box.barcode.size()));
+        figures.emplace_back(box.product, box.units, box.damaged);
+    }
+    const auto barcode_vector = b.CreateVector(barcodes);
+    const auto figure_vector = b.CreateVectorOfStructs(figures);
+    return proto::CreateReceiveBoxes(b, c.shipment, barcode_vector, figure_vector);
+}
 Offset<proto::ReceiveBox> write(FlatBufferBuilder& b, const receive_box& c) {
     const auto barcode = text(b, c.barcode, true);
     return proto::CreateReceiveBox(b, c.shipment, barcode, c.product, c.units, c.damaged);
@@ -615,6 +654,15 @@ proto::Code check_read(const proto::Request& request, std::string& why) {
         case proto::Body::ScanBox:
             r.key(request.body_as_ScanBox()->barcode(), "ScanBox: barcode", true);
             break;
+        case proto::Body::FindBoxes: {
+            const auto* barcodes = request.body_as_FindBoxes()->barcodes();
+            if (barcodes != nullptr && barcodes->size() > constants::boxes_per_batch_max) {
+                r.fail(proto::Code::OUT_OF_RANGE,
+                       "FindBoxes: " + std::to_string(barcodes->size()) + " barcodes, at most " +
+                           std::to_string(constants::boxes_per_batch_max));
+            }
+            break;
+        }
         case proto::Body::GetLedgerFigures:
             enumerated(static_cast<unsigned>(request.body_as_GetLedgerFigures()->region()),
                        static_cast<unsigned>(fb::Region::MAX), "GetLedgerFigures: region");

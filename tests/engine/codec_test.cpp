@@ -97,6 +97,8 @@ std::vector<event> samples() {
                                           "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}});
     out.push_back(user_roles_set{
         5, static_cast<role_set>(role_bit(role::stamper) | role_bit(role::verifier))});
+    out.push_back(boxes_received{
+        17, 5, {{code{"BX-000124"}, 4, 100, 7}, {code{"BX-000125"}, 9, 65'535, 0}}, 3});
     return out;
 }
 
@@ -180,6 +182,28 @@ TEST(codec, an_over_long_code_is_refused) {
     b.Finish(fb::CreateEventRecord(b, fb::Event::BoxReceived, body.Union()));
     event out;
     EXPECT_EQ(decode({b.GetBufferPointer(), b.GetSize()}, out), decode_error::out_of_range);
+}
+
+// Built by hand: a batch whose barcodes and figures differ in length, or that is over the bound.
+std::vector<std::uint8_t> boxes_received_with(std::size_t barcodes, std::size_t figures) {
+    flatbuffers::FlatBufferBuilder b;
+    std::vector<flatbuffers::Offset<flatbuffers::String>> codes;
+    for (std::size_t i = 0; i < barcodes; ++i)
+        codes.push_back(b.CreateString("BX-" + std::to_string(i)));
+    const std::vector<fb::BoxFigures> figure_rows(figures, fb::BoxFigures(1, 10, 1));
+    const auto body = fb::CreateBoxesReceived(b, 1, 1, b.CreateVector(codes),
+                                              b.CreateVectorOfStructs(figure_rows), 0);
+    b.Finish(fb::CreateEventRecord(b, fb::Event::BoxesReceived, body.Union()));
+    return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
+TEST(codec, a_batch_of_boxes_is_refused_unless_its_vectors_match_and_fit) {
+    event out;
+    EXPECT_EQ(decode(boxes_received_with(3, 3), out), decode_error::ok);
+    EXPECT_EQ(decode(boxes_received_with(3, 2), out), decode_error::out_of_range);
+    EXPECT_EQ(decode(boxes_received_with(0, 0), out), decode_error::out_of_range);
+    const std::size_t over = constants::boxes_per_batch_max + 1;
+    EXPECT_EQ(decode(boxes_received_with(over, over), out), decode_error::out_of_range);
 }
 
 TEST(codec, too_many_lines_are_refused) {

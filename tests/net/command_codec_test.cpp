@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "net/protocol/frame_format.hpp"
 #include "tests/net/command_samples.hpp"
 
 #include <set>
@@ -132,6 +133,55 @@ TEST(command_codec, a_missing_required_field_is_named) {
     std::string why;
     EXPECT_EQ(decode_command(*request, c, why), proto::Code::MISSING_FIELD);
     EXPECT_EQ(why, "ReceiveBox: barcode is required");
+}
+
+TEST(command_codec, a_full_batch_of_the_longest_barcodes_is_under_half_a_frame) {
+    receive_boxes batch{.shipment = 1};
+    for (u32 i = 0; i < constants::boxes_per_batch_max; ++i) {
+        std::string barcode = std::to_string(i);
+        barcode.insert(0, constants::code_size_max - barcode.size(), 'B');
+        batch.boxes.push_back({code{barcode}, 4'000'000'000u, 65'535, 65'535});
+    }
+    const auto bytes = request_bytes(batch);
+    EXPECT_LE(bytes.size(), frame_size_max / 2);
+    const proto::Request* request = nullptr;
+    ASSERT_EQ(verify_request(bytes, request), proto::Code::OK);
+    command back;
+    ASSERT_EQ(decode_command(*request, back), proto::Code::OK);
+    EXPECT_EQ(back, command{batch});
+}
+
+TEST(command_codec, a_batch_whose_barcodes_and_figures_differ_in_length_is_out_of_range) {
+    flatbuffers::FlatBufferBuilder b;
+    const std::vector<std::string> barcodes = {"BX1", "BX2"};
+    const std::vector<fb::BoxFigures> figures = {fb::BoxFigures(1, 10, 0)};
+    const auto body = proto::CreateReceiveBoxes(b, 1, b.CreateVectorOfStrings(barcodes),
+                                                b.CreateVectorOfStructs(figures));
+    b.Finish(proto::CreateRequest(b, 5, proto::Body::ReceiveBoxes, body.Union()));
+    const proto::Request* request = nullptr;
+    ASSERT_EQ(verify_request({b.GetBufferPointer(), b.GetSize()}, request), proto::Code::OK);
+    command c;
+    std::string why;
+    EXPECT_EQ(decode_command(*request, c, why), proto::Code::OUT_OF_RANGE);
+    EXPECT_EQ(why, "ReceiveBoxes: barcodes and figures differ in length: 2 and 1");
+}
+
+TEST(command_codec, find_boxes_asks_for_at_most_a_batch) {
+    for (const std::size_t count :
+         {std::size_t{constants::boxes_per_batch_max}, constants::boxes_per_batch_max + 1ul}) {
+        flatbuffers::FlatBufferBuilder b;
+        const std::vector<std::string> barcodes(count, "BX");
+        const auto body = proto::CreateFindBoxes(b, b.CreateVectorOfStrings(barcodes));
+        b.Finish(proto::CreateRequest(b, 5, proto::Body::FindBoxes, body.Union()));
+        const proto::Request* request = nullptr;
+        ASSERT_EQ(verify_request({b.GetBufferPointer(), b.GetSize()}, request), proto::Code::OK);
+        EXPECT_TRUE(is_read(request->body_type()));
+        std::string why;
+        EXPECT_EQ(check_read(*request, why), count > constants::boxes_per_batch_max
+                                                 ? proto::Code::OUT_OF_RANGE
+                                                 : proto::Code::OK)
+            << why;
+    }
 }
 
 TEST(command_codec, a_read_is_not_decoded_as_a_command) {

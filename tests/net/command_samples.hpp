@@ -56,6 +56,7 @@ inline std::vector<command> one_of_each() {
                                 "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}},
         set_user_roles{38,
                        static_cast<role_set>(role_bit(role::finance) | role_bit(role::auditor))},
+        receive_boxes{38, {{code{"BOX-000124"}, 4, 24, 2}, {code{"BOX-000125"}, 5, 65'535, 0}}},
     };
 }
 

@@ -647,6 +647,34 @@ TEST_F(views, settings_show_the_warehouse_identity_documents_print) {
     EXPECT_EQ(id->excise_licence()->string_view(), "VL-2026-0042");
 }
 
+TEST_F(views, find_boxes_answers_each_barcode_in_order_and_hides_what_a_viewer_may_not_see) {
+    const shipment_id theirs = add_shipment("SH-A", acme_vape, 1, 7, 2, acme);
+    const auto find = [&](user_id viewer) {
+        return as<proto::BoxesFound>(ask(viewer, proto::Body::FindBoxes, [](auto& b) {
+            const std::vector<std::string> barcodes = {"SH-A-000000", "NONE", "SH-1-000002"};
+            return proto::CreateFindBoxes(b, b.CreateVectorOfStrings(barcodes));
+        }));
+    };
+    const proto::BoxesFound* staff = find(supervisor);
+    ASSERT_NE(staff, nullptr);
+    ASSERT_EQ(staff->boxes()->size(), 3u);
+    const proto::FoundBox* a = staff->boxes()->Get(0);
+    EXPECT_EQ(a->box(), s.find_box("SH-A-000000"));
+    EXPECT_EQ(a->shipment(), theirs);
+    EXPECT_EQ(a->product(), acme_vape);
+    EXPECT_EQ(a->units(), 7u);
+    EXPECT_EQ(a->damaged(), 2u);
+    EXPECT_EQ(staff->boxes()->Get(1)->box(), 0u);
+    EXPECT_EQ(staff->boxes()->Get(2)->box(), s.find_box("SH-1-000002"));
+    EXPECT_EQ(staff->boxes()->Get(2)->shipment(), sh);
+    // Norwood's user: ACME's box is as unknown as a barcode nobody has.
+    const proto::BoxesFound* own = find(portal);
+    ASSERT_NE(own, nullptr);
+    EXPECT_EQ(own->boxes()->Get(0)->box(), 0u);
+    EXPECT_EQ(own->boxes()->Get(0)->shipment(), 0u);
+    EXPECT_EQ(own->boxes()->Get(2)->box(), s.find_box("SH-1-000002"));
+}
+
 TEST_F(views, a_consignee_user_lists_only_its_own_products) {
     const auto* list =
         as<proto::ReferenceList>(ask(portal, proto::Body::ListReference, [](auto& b) {

@@ -8,6 +8,11 @@
 
 namespace stampd::wal {
 
+// The largest event is a full batch of boxes (boxes_received): per box a barcode of up to 32
+// bytes (40 with its length, NUL and padding), its offset (4) and 12 bytes of figures.
+static_assert(constants::boxes_per_batch_max * (40 + 4 + 12) + 4096 <= record_payload_size_max,
+              "a batch of boxes fits one record");
+
 struct payload_encoder::impl {
     codec::event_encoder encoder;
 };

@@ -994,5 +994,230 @@ TEST_F(stampctl_test, a_token_comes_from_a_file_and_one_on_the_command_line_warn
         << r.err;
 }
 
+// ---------------------------------------------------------------- import-shipment (issue 19)
+
+class import_shipment : public stampctl_test {
+protected:
+    // Reference data; shipment SH0 (1) with box OLD-1, and SH1 (2) Receiving with box FIG-1
+    // (10 units); consignee 2 with product THEIRS.
+    void SetUp() override {
+        stampctl_test::SetUp();
+        set_up_reference();
+        ok(admin_token, {"create-consignee", "--key", "OTHER", "--province", "qc"});
+        ok(admin_token,
+           {"create-product", "--sku", "THEIRS", "--consignee", "2", "--volume-ul", "10000"});
+        ok(supervisor_token, {"create-shipment", "--key", "SH0", "--consignee", "1"});
+        ok(supervisor_token, {"start-receiving", "--shipment", "1"});
+        ok(supervisor_token, {"receive-box", "--shipment", "1", "--barcode", "OLD-1", "--product",
+                              "1", "--units", "10"});
+        ok(supervisor_token, {"create-shipment", "--key", "SH1", "--consignee", "1"});
+        ok(supervisor_token, {"start-receiving", "--shipment", "2"});
+        ok(supervisor_token, {"receive-box", "--shipment", "2", "--barcode", "FIG-1", "--product",
+                              "1", "--units", "10"});
+    }
+    std::string file(const std::string& name, const std::string& content) {
+        const std::string path = dir / name;
+        std::ofstream(path, std::ios::binary) << content;
+        return path;
+    }
+    // A manifest of `rows` boxes M-<from>... of V15, 24 units, every seventh with 1 damaged.
+    std::string manifest(const std::string& name, u32 from, u32 rows) {
+        std::string text = "barcode,sku,units,damaged\n";
+        for (u32 i = from; i < from + rows; ++i)
+            text += "M-" + std::to_string(i) + ",V15,24," + (i % 7 == 0 ? "1" : "0") + "\n";
+        return file(name, text);
+    }
+    ran import(const std::vector<std::string>& args) {
+        std::vector<std::string> all{"import-shipment"};
+        all.insert(all.end(), args.begin(), args.end());
+        return ctl(supervisor_token, all);
+    }
+    std::uint64_t boxes_of(const std::string& shipment) {
+        const json::value v =
+            parse_json(ok(supervisor_token, {"--json", "get-shipment", shipment}));
+        return std::stoull(text(field(v, "boxes")));
+    }
+};
+
+TEST_F(import_shipment, every_bad_row_is_refused_by_line_and_column_and_nothing_is_applied) {
+    const std::string long_barcode(33, 'L');
+    const std::string path = file("bad.csv",
+                                  "barcode,sku,units,damaged\r\n"
+                                  "A1,V15,10,0\r\n"    // 2: good
+                                  "A2,V15,0,0\n"       // 3: no units
+                                  "A3,V15,10,11\n"     // 4: damaged > units
+                                  "A1,V15,10,0\n"      // 5: barcode of line 2
+                                  " ,V15,10,0\n"       // 6: no barcode
+                                  "A6,NOPE,10,0\n"     // 7: no such SKU
+                                  "A7,THEIRS,10,0\n"   // 8: consignee 2's product
+                                  "OLD-1,V15,10,0\n"   // 9: a box of SH0
+                                  "FIG-1,V15,12,0\n"   // 10: in SH1 with 10 units
+                                  "A10,V15,ten,0\n"    // 11: units not a number
+                                  "\"A,11\",V15,10\n"  // 12: three fields
+                                  "\n"                 // 13: blank, skipped
+                                      + long_barcode +
+                                      ",V15,1,0\n"           // 14: 33 bytes
+                                      "A15,V15,70000,0\n");  // 15: over 65535
+    const ran r = import({path, "--shipment", "SH1"});
+    EXPECT_EQ(r.code, 1) << r.err << r.out;
+    const std::vector<std::string> expected = {
+        ":3: column units: BAD_UNITS: units '0'",
+        ":4: column damaged: BAD_DAMAGED: damaged 11 is more than the box's 10 units",
+        ":5: column barcode: DUPLICATE_BARCODE: barcode A1 is on line 2 too",
+        ":6: column barcode: BAD_BARCODE: the barcode is empty",
+        ":7: column sku: UNKNOWN_SKU: no product has SKU NOPE",
+        ":8: column sku: OTHER_CONSIGNEE: SKU THEIRS is consignee 2's, the shipment is consignee "
+        "1's",
+        ":9: column barcode: BARCODE_ON_OTHER_SHIPMENT: barcode OLD-1 is box 1 of shipment SH0 (1)",
+        ":10: column barcode: BARCODE_DIFFERS: barcode FIG-1 is already box 2 of this shipment "
+        "with SKU V15 (product 1), 10 units, 0 damaged; the file says SKU V15 (product 1), 12 "
+        "units, 0 damaged",
+        ":11: column units: BAD_UNITS: units 'ten'",
+        ":12: BAD_ROW: 3 fields, the header has 4",
+        ":14: column barcode: BAD_BARCODE: the barcode has 33 bytes, at most 32",
+        ":15: column units: BAD_UNITS: units '70000': a whole number from 1 to 65535",
+        "12 error(s) in 13 rows; nothing was applied"};
+    std::size_t at = 0;
+    for (const std::string& line : expected) {
+        const std::size_t found = r.err.find(line, at);
+        EXPECT_NE(found, std::string::npos) << "missing, or out of order: " << line << "\n"
+                                            << r.err;
+        if (found != std::string::npos) at = found;
+    }
+    EXPECT_EQ(r.err.find(":2:"), std::string::npos) << "line 2 is good: " << r.err;
+    EXPECT_EQ(boxes_of("2"), 1u);  // FIG-1 only: nothing applied
+    // --json: the same errors as objects a script can read.
+    const ran j = import({path, "--shipment", "SH1", "--json"});
+    EXPECT_EQ(j.code, 1);
+    const json::value v = parse_json(j.out);
+    EXPECT_EQ(text(field(v, "code")), "MANIFEST_REFUSED");
+    EXPECT_EQ(text(field(v, "applied")), "false");
+    const json::array* errors = field(v, "errors").as_array();
+    ASSERT_NE(errors, nullptr);
+    ASSERT_EQ(errors->size(), 12u);
+    EXPECT_EQ(text(field((*errors)[0], "line")), "3");
+    EXPECT_EQ(text(field((*errors)[0], "column")), "units");
+    EXPECT_EQ(text(field((*errors)[4], "code")), "UNKNOWN_SKU");
+}
+
+TEST_F(import_shipment, a_wrong_header_is_refused_before_any_row) {
+    for (const std::string& header :
+         {std::string{"barcode,sku,units\n"}, std::string{"barcode,sku,units,damaged,colour\n"},
+          std::string{"barcode,sku,sku,damaged\n"}, std::string{""}}) {
+        const ran r = import({file("h.csv", header + "A1,V15,10,0\n"), "--shipment", "SH1"});
+        EXPECT_EQ(r.code, 1) << header;
+        EXPECT_NE(r.err.find(":1: BAD_HEADER: "), std::string::npos) << r.err;
+    }
+    // The columns may come in any order.
+    const ran r =
+        import({file("h.csv", "SKU,Damaged,Barcode,Units\nV15,1,A1,10\n"), "--shipment", "SH1"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(boxes_of("2"), 2u);
+}
+
+TEST_F(import_shipment, a_good_file_is_received_whole_and_a_retry_is_a_no_op) {
+    const std::string path = manifest("asn.csv", 1, 1'200);  // three batches
+    const ran first = import({path, "--shipment", "SH1"});
+    ASSERT_EQ(first.code, 0) << first.err;
+    EXPECT_NE(first.out.find("1200 rows, 1200 boxes received, 0 already received"),
+              std::string::npos)
+        << first.out;
+    EXPECT_EQ(boxes_of("2"), 1'201u);
+    const ran again = import({path, "--shipment", "SH1", "--json"});
+    ASSERT_EQ(again.code, 0) << again.err;
+    const json::value v = parse_json(again.out);
+    EXPECT_EQ(text(field(v, "received")), "0");
+    EXPECT_EQ(text(field(v, "already_received")), "1200");
+    EXPECT_EQ(boxes_of("2"), 1'201u);
+    // --finish inventories it; the same file once more is still a no-op, not a refusal.
+    ASSERT_EQ(import({path, "--shipment", "SH1", "--finish"}).code, 0);
+    EXPECT_EQ(
+        text(field(parse_json(ok(supervisor_token, {"--json", "get-shipment", "2"})), "status")),
+        "Inventoried");
+    const ran after = import({path, "--shipment", "SH1"});
+    EXPECT_EQ(after.code, 0) << after.err;
+    EXPECT_NE(after.out.find("0 boxes received, 1200 already received"), std::string::npos);
+    // A row more is refused: the shipment no longer takes boxes.
+    const ran more = import({manifest("more.csv", 1, 1'201), "--shipment", "SH1"});
+    EXPECT_EQ(more.code, 1);
+    EXPECT_NE(more.err.find("WRONG_STATE: shipment SH1 (2) is Inventoried"), std::string::npos)
+        << more.err;
+}
+
+TEST_F(import_shipment, a_partial_import_is_completed_by_running_the_whole_file) {
+    // The first 700 rows went in (an import that was stopped), then the whole file is run.
+    ASSERT_EQ(import({manifest("part.csv", 1, 700), "--shipment", "SH1"}).code, 0);
+    const ran whole = import({manifest("whole.csv", 1, 2'000), "--shipment", "SH1"});
+    ASSERT_EQ(whole.code, 0) << whole.err;
+    EXPECT_NE(whole.out.find("2000 rows, 1300 boxes received, 700 already received"),
+              std::string::npos)
+        << whole.out;
+    EXPECT_EQ(boxes_of("2"), 2'001u);
+}
+
+TEST_F(import_shipment, an_import_killed_part_way_is_completed_by_running_it_again) {
+    const std::string path = manifest("big.csv", 1, 60'000);
+    const pid_t child =
+        testing::start_program(dir, "killed", STAMPCTL,
+                               {"--server", address, "import-shipment", path, "--shipment", "SH1"},
+                               {{"STAMPD_TOKEN", supervisor_token}});
+    // Killed as soon as stampd holds some of its boxes (or not, if it ended first).
+    int status = 0;
+    pid_t ended = 0;
+    while (boxes_of("2") == 1 && (ended = waitpid(child, &status, WNOHANG)) == 0) {
+    }
+    if (ended == 0) {
+        kill(child, SIGKILL);
+        waitpid(child, &status, 0);
+    }
+    const std::uint64_t before = boxes_of("2") - 1;
+    const ran again = import({path, "--shipment", "SH1", "--json"});
+    ASSERT_EQ(again.code, 0) << again.err;
+    const json::value v = parse_json(again.out);
+    EXPECT_EQ(text(field(v, "already_received")), std::to_string(before));
+    EXPECT_EQ(text(field(v, "received")), std::to_string(60'000 - before));
+    EXPECT_EQ(boxes_of("2"), 60'001u);
+}
+
+TEST_F(import_shipment, a_dry_run_checks_everything_and_records_nothing) {
+    const ran r = import({manifest("asn.csv", 1, 900), "--shipment", "SH1", "--dry-run"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("900 boxes would be received"), std::string::npos) << r.out;
+    EXPECT_EQ(boxes_of("2"), 1u);
+}
+
+TEST_F(import_shipment, an_expected_shipment_needs_start) {
+    ok(supervisor_token, {"create-shipment", "--key", "SH2", "--consignee", "1"});
+    const std::string path = manifest("asn.csv", 1, 10);
+    const ran refused = import({path, "--shipment", "SH2"});
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("is Expected; boxes are received while Receiving (start-receiving "
+                               "first, or --start)"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_EQ(boxes_of("3"), 0u);
+    const ran started = import({path, "--shipment", "SH2", "--start", "--finish"});
+    EXPECT_EQ(started.code, 0) << started.err;
+    EXPECT_EQ(boxes_of("3"), 10u);
+}
+
+TEST_F(import_shipment, a_large_file_is_received_whole) {
+    const ran r = import({manifest("large.csv", 1, 200'000), "--shipment", "SH1"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("200000 rows, 200000 boxes received"), std::string::npos) << r.out;
+    EXPECT_EQ(boxes_of("2"), 200'001u);
+}
+
+TEST_F(import_shipment, receive_boxes_takes_a_few_boxes_by_hand) {
+    const std::string out = ok(supervisor_token, {"receive-boxes", "--shipment", "SH1", "--box",
+                                                  "H:1:1:10:0", "--box", "H2:1:5:1"});
+    EXPECT_NE(out.find("received 2 of 2 boxes into shipment"), std::string::npos) << out;
+    const ran again = ctl(supervisor_token, {"receive-boxes", "--shipment", "SH1", "--box",
+                                             "H:1:1:10:0", "--box", "H2:1:5:2"});
+    EXPECT_EQ(again.code, 1);
+    EXPECT_NE(again.err.find("ALREADY_EXISTS"), std::string::npos) << again.err;
+    EXPECT_EQ(boxes_of("2"), 3u);
+}
+
 }  // namespace
 }  // namespace stampd

@@ -138,17 +138,32 @@ private:
             engine_only(supervisor, create_shipment{.key = code{key}, .consignee = 1});
             engine_only(supervisor, start_receiving{.shipment = sh});
             const u32 count = 3 + pick(8);
+            // Shipment 2 arrives as a manifest (receive_boxes): part of it, then all of it, as
+            // an import retried after an interruption sends it; the boxes in already are skipped.
+            receive_boxes manifest{.shipment = sh};
             for (u32 i = 0; i < count; ++i) {
                 const product_id p = 1 + pick(products);
                 const u32 units = 5 + pick(60), damaged = chance(30) ? pick(6) : 0;
                 char barcode[16];
                 std::snprintf(barcode, sizeof barcode, "S%u-B%04u", sh, i);
-                engine_only(supervisor, receive_box{.shipment = sh,
-                                                    .barcode = code{barcode},
-                                                    .product = p,
-                                                    .units = units,
-                                                    .damaged = damaged});
+                const box_input b{
+                    .barcode = code{barcode}, .product = p, .units = units, .damaged = damaged};
+                if (sh == 2) {
+                    manifest.boxes.push_back(b);
+                } else {
+                    engine_only(supervisor, receive_box{.shipment = sh,
+                                                        .barcode = b.barcode,
+                                                        .product = p,
+                                                        .units = units,
+                                                        .damaged = damaged});
+                }
                 _model.boxes[++box] = box_row{sh, p, units - damaged, units - damaged};
+            }
+            if (!manifest.boxes.empty()) {
+                receive_boxes part = manifest;
+                part.boxes.resize(1 + pick(static_cast<u32>(manifest.boxes.size())));
+                engine_only(supervisor, part);
+                if (part.boxes.size() < manifest.boxes.size()) engine_only(supervisor, manifest);
             }
             engine_only(supervisor, finish_receiving{.shipment = sh});
         }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "net/protocol/command_codec.hpp"
 #include "net/protocol/frame_format.hpp"
@@ -68,5 +69,9 @@ int main(int argc, char** argv) {
     read(dir, proto::Body::GetSettings, [](auto& b) { return proto::CreateGetSettings(b); });
     read(dir, proto::Body::ListLedgerEntries,
          [](auto& b) { return proto::CreateListLedgerEntries(b, fb::Region::ON); });
+    read(dir, proto::Body::FindBoxes, [](auto& b) {
+        const std::vector<std::string> barcodes = {"BX1", "BX2"};
+        return proto::CreateFindBoxes(b, b.CreateVectorOfStrings(barcodes));
+    });
     return 0;
 }
