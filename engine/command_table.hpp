@@ -96,7 +96,9 @@ inline constexpr role_set anyone =
     /* §7 outbound records */                                                \
     X(ship_outbound,            ShipOutbound,          roles_of::warehouse)  \
     /* §2 the warehouse's identity */                                        \
-    X(set_warehouse_identity,   SetWarehouseIdentity,  roles_of::admin)
+    X(set_warehouse_identity,   SetWarehouseIdentity,  roles_of::admin)      \
+    /* §8 physical counts of stamps */                                       \
+    X(record_physical_count,    RecordPhysicalCount,   roles_of::warehouse)
 // clang-format on
 
 }  // namespace stampd

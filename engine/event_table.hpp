@@ -52,5 +52,6 @@
     X(user_password_set,     UserPasswordSet)              \
     X(consignee_edited,      ConsigneeEdited)              \
     X(outbound_shipped,      OutboundShipped)              \
-    X(warehouse_identity_set, WarehouseIdentitySet)
+    X(warehouse_identity_set, WarehouseIdentitySet)               \
+    X(physical_count_recorded, PhysicalCountRecorded)
 // clang-format on

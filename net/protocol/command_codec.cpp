@@ -148,6 +148,13 @@ void read(reader& r, const proto::SetWarehouseIdentity& m, set_warehouse_identit
                   .qst_number = r.text(id->qst_number()),
                   .excise_licence = r.text(id->excise_licence())};
 }
+void read(reader& r, const proto::RecordPhysicalCount& m, record_physical_count& c) {
+    c.stamp_region = r.reg(m.region());
+    c.as_of = m.as_of();
+    c.counted = m.counted();
+    c.counted_by = r.text(m.counted_by());
+    c.notes = r.text(m.notes());
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -381,6 +388,12 @@ Offset<proto::SetWarehouseIdentity> write(FlatBufferBuilder& b, const set_wareho
         b, text(b, id.legal_name), text(b, id.address), text(b, id.gst_hst_number),
         text(b, id.qst_number), text(b, id.excise_licence));
     return proto::CreateSetWarehouseIdentity(b, identity);
+}
+Offset<proto::RecordPhysicalCount> write(FlatBufferBuilder& b, const record_physical_count& c) {
+    const auto counted_by = text(b, c.counted_by);
+    const auto notes = text(b, c.notes);
+    return proto::CreateRecordPhysicalCount(b, to_wire(c.stamp_region), c.as_of, c.counted,
+                                            counted_by, notes);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

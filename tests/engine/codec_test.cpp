@@ -95,6 +95,7 @@ std::vector<event> samples() {
     out.push_back(outbound_shipped{4, 9, 3});
     out.push_back(warehouse_identity_set{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
                                           "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}});
+    out.push_back(physical_count_recorded{2, region::qc, 20'543, 41'950, "Émilie Côté", "vault B"});
     return out;
 }
 

@@ -54,6 +54,7 @@ inline std::vector<command> one_of_each() {
         ship_outbound{37},
         set_warehouse_identity{{"Entrepôt Boréal Inc.", "12 rue du Port\nQuébec QC",
                                 "123456789RT0001", "1234567890TQ0001", "VL-2026-0042"}},
+        record_physical_count{region::qc, 20'543, 41'950, "Émilie Côté", "vault B"},
     };
 }
 
