@@ -176,6 +176,37 @@ TEST_F(snapshot, the_digest_in_format_6_leaves_out_the_identity_and_the_physical
     EXPECT_EQ(snapshot_format_of(std::span(bytes).first(3)), 0u);
 }
 
+// A report that looks at no box reads the snapshot without its boxes and run queue, and gets
+// every other table as the whole decode does.
+TEST_F(snapshot, without_boxes_the_other_tables_come_back_whole) {
+    std::vector<u8> bytes;
+    encode_snapshot(s, bytes);
+    state whole, boxless;
+    ASSERT_EQ(decode_snapshot(bytes, whole), snapshot_error::ok);
+    ASSERT_EQ(decode_snapshot(bytes, boxless, snapshot_indexes::without_boxes), snapshot_error::ok);
+    EXPECT_GT(whole.boxes.size(), 0u);
+    EXPECT_EQ(boxless.boxes.size(), 0u);
+    EXPECT_EQ(boxless.queue.size(), 0u);
+    EXPECT_EQ(boxless.box_by_barcode.size(), 0u);
+    // What the boxes and the queue are not: written again, the rest is byte for byte the same.
+    std::vector<u8> whole_rest, boxless_rest;
+    whole.boxes = {};
+    whole.barcodes = {};
+    whole.queue = {};
+    encode_snapshot(whole, whole_rest);
+    encode_snapshot(boxless, boxless_rest);
+    EXPECT_EQ(boxless_rest, whole_rest);
+    EXPECT_EQ(boxless.account(region::fed).ledger.size(), s.account(region::fed).ledger.size());
+    EXPECT_EQ(boxless.settings.identity, s.settings.identity);
+    for (std::size_t length = 0; length < bytes.size(); length += 1 + length / 8) {
+        state cut;
+        EXPECT_NE(
+            decode_snapshot(std::span(bytes).first(length), cut, snapshot_indexes::without_boxes),
+            snapshot_error::ok)
+            << "length " << length;
+    }
+}
+
 TEST_F(snapshot, a_truncated_snapshot_is_refused_at_any_length) {
     std::vector<u8> bytes;
     encode_snapshot(s, bytes);

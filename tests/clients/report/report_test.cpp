@@ -236,6 +236,43 @@ TEST_F(stamp_report, a_snapshot_and_the_records_after_it_give_the_whole_log_repo
     EXPECT_EQ(from_c.to_lsn, middle - 1);
 }
 
+// Without --entries no box is looked at: a snapshot at exactly the LSN asked for is read without
+// its boxes and run queue, one with records after it whole; the statement is the same.
+TEST_F(stamp_report, a_report_that_looks_at_no_box_reads_the_snapshot_without_boxes) {
+    temp_dir at_end, before_end;
+    write_data_dir(at_end.path(), journal, {journal.size()});
+    write_data_dir(before_end.path(), journal, {journal.size() - 1});
+    state whole, boxless, replayed;
+    provenance from_whole, from_boxless, from_replayed;
+    std::string error;
+    ASSERT_TRUE(load_into({.data_dir = at_end.path()}, whole, from_whole, error)) << error;
+    ASSERT_TRUE(
+        load_into({.data_dir = at_end.path(), .without_boxes = true}, boxless, from_boxless, error))
+        << error;
+    ASSERT_TRUE(load_into({.data_dir = before_end.path(), .without_boxes = true}, replayed,
+                          from_replayed, error))
+        << error;
+    EXPECT_EQ(boxless.boxes.size(), 0u);
+    EXPECT_EQ(boxless.queue.size(), 0u);
+    EXPECT_EQ(from_boxless.digest, from_whole.digest);
+    EXPECT_EQ(from_replayed.replayed, 1u);
+    EXPECT_EQ(replayed.boxes.size(), s.boxes.size()) << "records replayed: the whole state";
+    period q1;
+    ASSERT_TRUE(parse_period("", "", "", "2026Q1", q1, error)) << error;
+    const stamp_accounting w = compute_stamp_accounting(whole, from_whole, q1, {}, false);
+    for (const state* loaded : {&boxless, &replayed}) {
+        const stamp_accounting r = compute_stamp_accounting(*loaded, from_whole, q1, {}, false);
+        ASSERT_EQ(r.regions.size(), w.regions.size());
+        for (std::size_t i = 0; i < r.regions.size(); ++i) {
+            EXPECT_EQ(r.regions[i].figures.closing, w.regions[i].figures.closing);
+            EXPECT_EQ(r.regions[i].figures.entries, w.regions[i].figures.entries);
+            EXPECT_EQ(r.regions[i].sources.size(), w.regions[i].sources.size());
+        }
+        ASSERT_TRUE(r.regions[0].count.has_value());
+        EXPECT_EQ(r.regions[0].count->counted, 42'100);
+    }
+}
+
 TEST_F(stamp_report, a_directory_without_a_log_is_named) {
     state loaded;
     provenance from;
