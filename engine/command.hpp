@@ -345,6 +345,17 @@ struct set_warehouse_identity {
     bool operator==(const set_warehouse_identity&) const = default;
 };
 
+// §8 a physical count of a region's stamps: how many were on hand at the close of a day. Who
+// recorded it and when are the command's; a recount is recorded again, and the latest counts.
+struct record_physical_count {
+    region stamp_region = region::fed;
+    day as_of = no_day;      // the warehouse's day whose close was counted: today or before
+    i64 counted = 0;         // stamps
+    std::string counted_by;  // who counted, when not only the sender (free text; may be empty)
+    std::string notes;
+    bool operator==(const record_physical_count&) const = default;
+};
+
 #define STAMPD_COMMAND_TYPE(type, wire, roles) type,
 using command = table_variant<STAMPD_COMMANDS(STAMPD_COMMAND_TYPE) table_end>;
 #undef STAMPD_COMMAND_TYPE

@@ -100,7 +100,9 @@ inline constexpr role_set anyone =
     /* §2 users, continued */                                                \
     X(set_user_roles,           SetUserRoles,          roles_of::admin)      \
     /* §3 boxes in batches (issue 19: shipment manifests in) */              \
-    X(receive_boxes,            ReceiveBoxes,          roles_of::warehouse)
+    X(receive_boxes,            ReceiveBoxes,          roles_of::warehouse)  \
+    /* §8 physical counts of stamps */                                       \
+    X(record_physical_count,    RecordPhysicalCount,   roles_of::warehouse)
 // clang-format on
 
 }  // namespace stampd

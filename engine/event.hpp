@@ -46,6 +46,15 @@ struct warehouse_identity_set {
     warehouse_identity identity;
     bool operator==(const warehouse_identity_set&) const = default;
 };
+struct physical_count_recorded {
+    u32 id = 0;  // its place in state::physical_counts, from 1
+    region stamp_region = region::fed;
+    day as_of = no_day;
+    i64 counted = 0;
+    std::string counted_by;
+    std::string notes;
+    bool operator==(const physical_count_recorded&) const = default;
+};
 struct product_created {
     product_id id = id_none;
     code sku;

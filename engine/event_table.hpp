@@ -54,5 +54,6 @@
     X(outbound_shipped,      OutboundShipped)              \
     X(warehouse_identity_set, WarehouseIdentitySet)        \
     X(user_roles_set,        UserRolesSet)                 \
-    X(boxes_received,        BoxesReceived)
+    X(boxes_received,        BoxesReceived)                \
+    X(physical_count_recorded, PhysicalCountRecorded)
 // clang-format on

@@ -103,6 +103,11 @@ std::size_t ledger_index_at(const state& s, region r, i64 time_us) {
     return low;
 }
 
+i64 ledger_balance_at(const state& s, region r, i64 time_us) {
+    const std::size_t end = ledger_index_at(s, r, time_us);
+    return end == 0 ? 0 : s.account(r).ledger[end - 1].balance_after;
+}
+
 ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us) {
     const auto& ledger = s.account(r).ledger;
     ledger_figures out;

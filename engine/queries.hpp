@@ -79,6 +79,9 @@ ledger_figures figures(const state& s, region r, i64 from_us, i64 to_us);
 // order: the writer's clock never goes back); the ledger's size when there is none.
 std::size_t ledger_index_at(const state& s, region r, i64 time_us);
 
+// The region's balance just before time_us: after its last entry earlier than that (0: none).
+i64 ledger_balance_at(const state& s, region r, i64 time_us);
+
 // A page of a region's ledger entries (§8) of [from_us, to_us), oldest first, after the entry of
 // sequence `after`. An entry's sequence is its place in the region's ledger, from 1; it never
 // changes (the ledger is append-only). kind: only entries of that kind when set.

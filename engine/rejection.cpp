@@ -39,14 +39,18 @@ std::string_view to_string(rejection_code code) {
 }
 
 std::string_view to_string(subject s) {
-    static constexpr std::array<std::string_view, 31> names = {
-        "none",         "user",    "consignee", "product",     "shipment",
-        "box",          "po",      "line",      "stamp_order", "region",
-        "quantity",     "text",    "volume",    "bundles",     "stamps_per_bundle",
-        "deposit_rate", "roles",   "day",       "segments",    "invoice",
-        "fee_preset",   "request", "rate",      "province",    "time_zone",
-        "client",       "token",   "password",  "outbound",    "gst_hst_number",
-        "qst_number"};
+    static constexpr std::array<std::string_view, 32> names = {
+        "none",         "user",          "consignee",
+        "product",      "shipment",      "box",
+        "po",           "line",          "stamp_order",
+        "region",       "quantity",      "text",
+        "volume",       "bundles",       "stamps_per_bundle",
+        "deposit_rate", "roles",         "day",
+        "segments",     "invoice",       "fee_preset",
+        "request",      "rate",          "province",
+        "time_zone",    "client",        "token",
+        "password",     "outbound",      "gst_hst_number",
+        "qst_number",   "physical_count"};
     const auto i = static_cast<std::size_t>(s);
     assert(i < names.size());
     return names[i];

@@ -83,6 +83,7 @@ enum class subject : u8 {
     outbound,
     gst_hst_number,  // the warehouse's identity (§2)
     qst_number,
+    physical_count,  // the counts kept (§8)
 };
 
 std::string_view to_string(subject s);

@@ -122,6 +122,14 @@ public:
         }
         return n;
     }
+    // Steps over `size` bytes, as reading them would.
+    void skip(u64 size) {
+        if (_failed || size > _bytes.size() - _at) {
+            _failed = true;
+            return;
+        }
+        _at += size;
+    }
     void fail() { _failed = true; }
     bool failed() const { return _failed; }
     bool at_end() const { return _at == _bytes.size(); }
@@ -343,6 +351,21 @@ bool readable(u32 version) {
     return version >= snapshot_format_readable_min && version <= snapshot_format_version;
 }
 
+// Boxes and queue entries stepped over, never stored: a row's fields are fixed in size but for
+// the barcode, whose size comes first.
+void skip_boxes_and_queue(reader& r) {
+    constexpr u64 box_head = sizeof(shipment_id) + sizeof(product_id);
+    constexpr u64 box_tail = sizeof(u32) + 3 * sizeof(u16);  // first_entry, units, damaged, claimed
+    const u64 boxes = r.count(constants::boxes_max);
+    for (u64 i = 0; i < boxes && !r.failed(); ++i) {
+        r.skip(box_head);
+        r.skip(r.count(constants::code_size_max) + box_tail);
+    }
+    constexpr u64 entry_size = 4 * sizeof(u32) + sizeof(u16) + 2 * sizeof(u8);
+    static_assert(entry_size == 20, "a queue entry's fields, as fields(queue_entry) lists them");
+    r.skip(r.count(constants::queue_entries_max) * entry_size);
+}
+
 void decode_boxes(reader& r, state& s, snapshot_indexes indexes) {
     const bool index_barcodes = indexes == snapshot_indexes::all;
     const u64 n = r.count(constants::boxes_max);
@@ -373,12 +396,16 @@ void decode_tables(reader& r, state& s, snapshot_indexes indexes) {
     r.version = version;
     r(s.last_lsn, s.last_time_us, s.po_number_next);
     r(s.users, s.consignees, s.products, s.shipments);
-    decode_boxes(r, s, indexes);
-    const u64 entries = r.count(constants::queue_entries_max);
-    for (u64 i = 0; i < entries && !r.failed(); ++i) {
-        queue_entry e;
-        r.io(e);
-        s.queue.push_back(e);
+    if (indexes == snapshot_indexes::without_boxes) {
+        skip_boxes_and_queue(r);
+    } else {
+        decode_boxes(r, s, indexes);
+        const u64 entries = r.count(constants::queue_entries_max);
+        for (u64 i = 0; i < entries && !r.failed(); ++i) {
+            queue_entry e;
+            r.io(e);
+            s.queue.push_back(e);
+        }
     }
     r(s.production_orders, s.stamp_orders);
     for (region_account& a : s.regions) {

@@ -46,9 +46,12 @@ void encode_snapshot(const state& s, std::vector<u8>& out);
 enum class snapshot_error : u8 { ok, truncated, unknown_version, bad_value, trailing_bytes };
 std::string_view to_string(snapshot_error e);
 
-// Which lookup indexes decoding rebuilds. Only decide() looks boxes up by barcode, so readers
-// that never decide (reports) skip that index: at millions of boxes it is most of the decode.
-enum class snapshot_indexes : u8 { all, without_barcodes };
+// What decoding rebuilds. Only decide() looks boxes up by barcode, so readers that never decide
+// (reports) skip that index: at millions of boxes it is most of the decode. A reader that also
+// applies nothing after the snapshot and never looks at a box (the Stamp Accounting report
+// without its entries) skips the boxes and the run queue altogether — their bytes are stepped
+// over, still bounded by the input — and gets a state without them: not one to apply events to.
+enum class snapshot_indexes : u8 { all, without_barcodes, without_boxes };
 
 // Replaces `out` with the decoded state. On an error `out` is left empty.
 snapshot_error decode_snapshot(std::span<const u8> bytes, state& out,

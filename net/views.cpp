@@ -338,6 +338,29 @@ void list_ledger_entries(const reader& r, const proto::ListLedgerEntries& q) {
           proto::CreateLedgerEntryList(r.b, q.region(), vector, page.more, page.next_after));
 }
 
+// The physical counts (§8), with the ledger's balance at the close of each count's day.
+void list_physical_counts(const reader& r, const proto::ListPhysicalCounts& q) {
+    if (r.who.restricted) return forbidden(r, "physical counts");
+    if (!filter_ok(r, q.region(), region_count, "region")) return;
+    const auto admits = [&](u32 id) {
+        return q.region() == -1 ||
+               r.s.physical_counts[id - 1].stamp_region == static_cast<region>(q.region());
+    };
+    const auto build = [&](u32 id) {
+        const physical_count& c = r.s.physical_counts[id - 1];
+        const i64 close_us = start_of_day_us(r.s.settings.zone, c.as_of + 1);
+        const i64 balance = ledger_balance_at(r.s, c.stamp_region, close_us);
+        const auto counted_by = text(r.b, c.counted_by);
+        const auto notes = text(r.b, c.notes);
+        return proto::CreatePhysicalCountView(r.b, id, to_wire(c.stamp_region), c.as_of, c.counted,
+                                              c.recorded_by, c.recorded_us, c.lsn, counted_by,
+                                              notes, balance, c.counted - balance);
+    };
+    bool more = false;
+    const auto rows = list_rows(r.b, q.after(), r.s.physical_counts.size(), admits, build, more);
+    reply(r, proto::Reply::PhysicalCountList, proto::CreatePhysicalCountList(r.b, rows, more));
+}
+
 Offset<proto::StampOrderView> stamp_order_view(FlatBufferBuilder& b, stamp_order_id id,
                                                const stamp_order& o) {
     const auto number = text(b, o.number.view());
@@ -704,6 +727,8 @@ void dispatch(const reader& r, const proto::Request& q) {
             return list_ledger_entries(r, *q.body_as_ListLedgerEntries());
         case proto::Body::FindBoxes:
             return find_boxes(r, *q.body_as_FindBoxes());
+        case proto::Body::ListPhysicalCounts:
+            return list_physical_counts(r, *q.body_as_ListPhysicalCounts());
         default:
             break;
     }

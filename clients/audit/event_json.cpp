@@ -152,6 +152,14 @@ struct fields_of {
                 {"qst_number", text(id.qst_number)},
                 {"excise_licence", text(id.excise_licence)}};
     }
+    object operator()(const physical_count_recorded& e) const {
+        return {{"id", num(e.id)},
+                {"region", name_of(e.stamp_region)},
+                {"as_of", on_day(e.as_of)},
+                {"counted", num(e.counted)},
+                {"counted_by", text(e.counted_by)},
+                {"notes", text(e.notes)}};
+    }
     object operator()(const product_created& e) const {
         return {{"id", num(e.id)},
                 {"sku", text(e.sku)},

@@ -91,7 +91,7 @@ json::value role_names(std::uint64_t bits) {
 
 bool is_day_field(std::string_view name) {
     return name == "scheduled" || name == "on" || name == "due" || name == "day" ||
-           name == "from_day";
+           name == "from_day" || name == "as_of";
 }
 
 // An integer as a person reads it: enum names, days, roles, "none" markers as null.

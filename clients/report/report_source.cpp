@@ -26,11 +26,10 @@ wal::status load_state(const source_options& options, state& out, provenance& fr
                                  std::to_string(from.log_end_lsn) + ")");
     }
     wal::loaded_snapshot loaded;
-    if (wal::status st =
-            dir->load_newest_snapshot(to, wal::snapshot_reading::for_reading, out, loaded);
-        !st.ok()) {
-        return st;
-    }
+    const wal::snapshot_reading how = options.without_boxes
+                                          ? wal::snapshot_reading::for_reading_without_boxes
+                                          : wal::snapshot_reading::for_reading;
+    if (wal::status st = dir->load_newest_snapshot(to, how, out, loaded); !st.ok()) return st;
     from.snapshot_lsn = from.to_lsn = loaded.lsn;
     from.chain = loaded.chain;
     from.digest = loaded.digest;

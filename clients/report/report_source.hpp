@@ -35,6 +35,11 @@ struct source_options {
     // Compute the state digest when records were replayed after the snapshot (a pass over the
     // whole state); without it the digest is known only when the state is a snapshot's.
     bool digest = false;
+    // The report looks at no box (the Stamp Accounting report without --entries): a snapshot
+    // at exactly the LSN asked for is read without its boxes and run queue, the largest part
+    // of it. The state is then not one to apply events to, and not complete: only for such a
+    // report.
+    bool without_boxes = false;
 };
 
 // Errors name what could not be read and where: ENOENT (not a data directory), ERANGE (--at-lsn

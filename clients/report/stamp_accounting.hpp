@@ -1,10 +1,13 @@
-// The Stamp Accounting report (SPEC §8, seed 001): per region, for a period, the opening
-// balance, what was received, used and refunded, the closing balance, and where each movement
-// came from — one line per (kind, source) in the order they first happened, as the seed's
-// statement reads ("Used in production PO-0088: 4,200"), and optionally every ledger entry.
+// The Stamp Accounting report (SPEC §8, seed 001): the licensee's identity; per region, for a
+// period, the opening balance, what was received, used and refunded, the closing balance, where
+// each movement came from — one line per (kind, source) in the order they first happened, as the
+// seed's statement reads ("Used in production PO-0088: 4,200") —, the physical count entered for
+// the period's end and its discrepancy with the closing balance, and optionally every ledger
+// entry. Every figure is the period's, never the present's: the same LSN gives the same report.
 // Pure functions of a state; any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,10 +29,24 @@ struct source_line {
     i64 first_time_us = 0;
 };
 
+// The physical count entered for the close of the period's last day (engine/state.hpp): the
+// latest recorded for the region and that day, and how far it is from the ledger.
+struct count_line {
+    day as_of = no_day;
+    i64 counted = 0;
+    i64 discrepancy = 0;      // counted − closing: negative when stamps are missing
+    std::string recorded_by;  // the user's name (its key when it has none)
+    i64 recorded_us = 0;
+    u64 lsn = 0;
+    std::string counted_by;
+    std::string notes;
+    std::size_t recounts = 0;  // earlier counts of the same day, superseded by this one
+};
+
 struct region_accounting {
     region stamp_region = region::fed;
     ledger_figures figures;
-    i64 available_to_promise = 0;  // at the end of the state, not of the period
+    std::optional<count_line> count;  // none when nobody counted at the period's end
     std::vector<source_line> sources;
     std::vector<statement_entry> entries;  // filled when asked for (engine/ledger_statement.hpp)
 };
@@ -39,7 +56,8 @@ struct stamp_accounting {
     time_zone zone;
     provenance from;
     bool with_entries = false;
-    std::string warehouse;  // printed at the head of the PDF when set
+    warehouse_identity licensee;  // the engine's setting at the report's LSN
+    std::string warehouse;        // --warehouse: printed when the licensee's identity is not set
     std::vector<region_accounting> regions;
 };
 
@@ -47,6 +65,10 @@ struct stamp_accounting {
 stamp_accounting compute_stamp_accounting(const state& s, const provenance& from,
                                           const period& span, const std::vector<region>& regions,
                                           bool with_entries);
+
+// The count a statement for a period ending on `last` uses: the latest recorded for the region
+// and that day (a recount supersedes a count), with the number of earlier ones; nullptr for none.
+const physical_count* count_at_close(const state& s, region r, day last, std::size_t* earlier);
 
 // "Received from stamp order", "Used in production", … : the seed's words for a source line.
 std::string_view describe(ledger_kind kind);

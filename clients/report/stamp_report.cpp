@@ -130,7 +130,9 @@ int run_accounting(const options& o, const period& span) {
         regions.push_back(*r);
     }
     loaded& data = leaked_state();
-    if (const int rc = load(o, data); rc != exit_ok) return rc;
+    options boxless = o;  // without --entries no box is looked at (report_source.hpp)
+    boxless.source.without_boxes = !o.entries;
+    if (const int rc = load(boxless, data); rc != exit_ok) return rc;
     stamp_accounting report = compute_stamp_accounting(data.s, data.from, span, regions, o.entries);
     report.warehouse = o.warehouse;
     std::string error;

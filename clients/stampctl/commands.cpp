@@ -15,6 +15,8 @@ void define_commands(registry& r) {
 #define STAMPD_ADD_SUBCOMMAND(type, wire, roles) add<type>(r, cli<type>());
     STAMPD_COMMANDS(STAMPD_ADD_SUBCOMMAND)
 #undef STAMPD_ADD_SUBCOMMAND
+    // The name people say on the floor.
+    r.app.get_subcommand("record-physical-count")->alias("record-count");
 }
 
 }  // namespace stampd::ctl

@@ -280,6 +280,32 @@ spec<set_warehouse_identity> cli<set_warehouse_identity>() {
         }};
 }
 
+// ---------------------------------------------------------------- §8 physical counts
+template <>
+spec<record_physical_count> cli<record_physical_count>() {
+    return {
+        "Record a physical count of a region's stamps: how many were on hand at the close of "
+        "a day (SPEC §8). The Stamp Accounting report of a period ending that day shows it "
+        "beside the closing balance, with the discrepancy. A recount is recorded again; the "
+        "latest of a day is the one reports use.",
+        [](CLI::App& s, record_physical_count& c) {
+            enum_flag(s, "--region", c.stamp_region, region_names(), "fed, on, qc, ab or mb")
+                ->required();
+            day_flag(s, "--as-of", c.as_of,
+                     "the day whose close was counted, YYYY-MM-DD (today or before)")
+                ->required();
+            id_flag(s, "--counted", c.counted, "stamps counted");
+            s.add_option("--counted-by", c.counted_by,
+                         "who counted, when not (only) you: a name or names");
+            s.add_option("--notes", c.notes, "notes (where, how, what was found)");
+        },
+        [](const record_physical_count& c, u32 id) {
+            return "recorded physical count " + id_text(id) + ": " + std::to_string(c.counted) +
+                   " " + std::string(to_string(c.stamp_region)) + " stamps at the close of " +
+                   format_day(c.as_of);
+        }};
+}
+
 // ---------------------------------------------------------------- §5 calendar, §9 invoices
 template <>
 spec<schedule_po> cli<schedule_po>() {

@@ -522,6 +522,28 @@ void define_ledger_entries(registry& r) {
     });
 }
 
+void define_count_reads(registry& r) {
+    add(r,
+        {"list-physical-counts",
+         "Physical counts of stamps (SPEC §8), oldest first: region, the day whose close was "
+         "counted, the count, who recorded it and when, and the ledger's balance at that close "
+         "with the discrepancy (counted - ledger).",
+         proto::Body::ListPhysicalCounts,
+         [](CLI::App& s, read_args& a) {
+             s.add_option("--region", a.region_filter, "only this region's: fed on qc ab mb")
+                 ->transform(region_names())
+                 ->option_text("REGION");
+         },
+         [](FlatBufferBuilder& b, const read_args& a, u32 after) {
+             return proto::CreateListPhysicalCounts(b, static_cast<std::int16_t>(a.region_filter),
+                                                    after)
+                 .Union();
+         },
+         "counts"},
+        staff);
+    r.app.get_subcommand("list-physical-counts")->alias("list-counts");
+}
+
 void define_other_reads(registry& r) {
     add(r,
         {"get-shipment",
@@ -778,6 +800,7 @@ void define_reads(registry& r) {
     define_stamp_reads(r);
     define_ledger_figures(r);
     define_ledger_entries(r);
+    define_count_reads(r);
     define_other_reads(r);
     define_watch(r);
     define_whoami(r);

@@ -293,6 +293,18 @@ event read(checker& c, const fb::WarehouseIdentitySet& t) {
             .qst_number = c.text(id->qst_number(), registration_max),
             .excise_licence = c.text(id->excise_licence(), constants::excise_licence_size_max)}};
 }
+event read(checker& c, const fb::PhysicalCountRecorded& t) {
+    if (t.counted() < 0 || t.counted() > constants::physical_count_stamps_max ||
+        t.as_of() == no_day) {
+        c.fail(decode_error::out_of_range);
+    }
+    return physical_count_recorded{.id = t.id(),
+                                   .stamp_region = c.reg(t.region()),
+                                   .as_of = t.as_of(),
+                                   .counted = t.counted(),
+                                   .counted_by = c.text(t.counted_by(), name_max),
+                                   .notes = c.text(t.notes(), constants::notes_size_max)};
+}
 event read(checker& c, const fb::OutboundCreated& t) {
     outbound_created e{t.id(), t.po(), t.consignee()};
     if (t.lines() != nullptr && c.bounded(t.lines(), constants::lines_per_po_max)) {

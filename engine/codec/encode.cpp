@@ -243,6 +243,12 @@ encoded to_fb(FlatBufferBuilder& b, const warehouse_identity_set& e) {
         text(b, id.qst_number), text(b, id.excise_licence));
     return done(fb::Event::WarehouseIdentitySet, fb::CreateWarehouseIdentitySet(b, table));
 }
+encoded to_fb(FlatBufferBuilder& b, const physical_count_recorded& e) {
+    return done(
+        fb::Event::PhysicalCountRecorded,
+        fb::CreatePhysicalCountRecorded(b, e.id, to_wire(e.stamp_region), e.as_of, e.counted,
+                                        text(b, e.counted_by), text(b, e.notes)));
+}
 encoded to_fb(FlatBufferBuilder& b, const invoice_drafted& e) {
     std::vector<fb::InvoiceLine> out;
     for (const invoice_line& l : e.lines) {

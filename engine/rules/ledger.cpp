@@ -1,5 +1,6 @@
 // The stamp ledger (SPEC §8): append-only per region, each entry with the balance after it.
-// Only apply() calls append_ledger; decide() computes the movements with movement().
+// Only apply() calls append_ledger; decide() computes the movements with movement(). Beside it,
+// the physical counts a supervisor records, which the Stamp Accounting report compares with it.
 #include <cassert>
 #include <limits>
 
@@ -34,6 +35,56 @@ void append_ledger(state& s, const ledger_movement& m, const context& ctx, u32 s
                                           .station = ctx.station,
                                           .kind = m.kind,
                                           .overridden = overridden});
+}
+
+// A count is of a day that has begun in the warehouse's zone (nobody counts tomorrow's close),
+// of a known region, within the bounds; the table never fills past physical_counts_max.
+rejection decide(const state& s, const record_physical_count& c, const context& ctx,
+                 event_list& out) {
+    if (static_cast<std::size_t>(c.stamp_region) >= region_count) {
+        return reject(rejection_code::invalid_argument, subject::region);
+    }
+    const day today = local_day(s.settings.zone, ctx.time_us);
+    if (c.as_of == no_day || c.as_of > today) {
+        rejection r = reject(rejection_code::invalid_argument, subject::day);
+        r.needed = c.as_of == no_day ? 0 : c.as_of;
+        r.available = today;
+        return r;
+    }
+    if (c.counted < 0 || c.counted > constants::physical_count_stamps_max) {
+        rejection r = reject(rejection_code::invalid_argument, subject::quantity);
+        r.needed = c.counted;
+        r.available = constants::physical_count_stamps_max;
+        return r;
+    }
+    if (rejection r = check_text(c.counted_by, constants::name_size_max); !r.ok()) return r;
+    if (rejection r = check_text(c.notes, constants::notes_size_max); !r.ok()) return r;
+    if (s.physical_counts.size() >= constants::physical_counts_max) {
+        rejection r = reject(rejection_code::limit_exceeded, subject::physical_count);
+        r.needed = static_cast<i64>(s.physical_counts.size()) + 1;
+        r.available = constants::physical_counts_max;
+        return r;
+    }
+    out.push(physical_count_recorded{.id = static_cast<u32>(s.physical_counts.size() + 1),
+                                     .stamp_region = c.stamp_region,
+                                     .as_of = c.as_of,
+                                     .counted = c.counted,
+                                     .counted_by = c.counted_by,
+                                     .notes = c.notes});
+    return {};
+}
+
+void apply(state& s, const physical_count_recorded& e, const context& ctx) {
+    assert(e.id == s.physical_counts.size() + 1);
+    assert(e.counted >= 0 && e.as_of != no_day);
+    s.physical_counts.push_back(physical_count{.stamp_region = e.stamp_region,
+                                               .as_of = e.as_of,
+                                               .counted = e.counted,
+                                               .recorded_by = ctx.user,
+                                               .recorded_us = ctx.time_us,
+                                               .lsn = ctx.lsn,
+                                               .counted_by = e.counted_by,
+                                               .notes = e.notes});
 }
 
 }  // namespace stampd::rules

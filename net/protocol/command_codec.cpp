@@ -153,6 +153,13 @@ void read(reader&, const proto::SetUserRoles& m, set_user_roles& c) {
     c.user = m.user();
     c.roles = m.roles();
 }
+void read(reader& r, const proto::RecordPhysicalCount& m, record_physical_count& c) {
+    c.stamp_region = r.reg(m.region());
+    c.as_of = m.as_of();
+    c.counted = m.counted();
+    c.counted_by = r.text(m.counted_by());
+    c.notes = r.text(m.notes());
+}
 void read(reader& r, const proto::CreateProduct& m, create_product& c) {
     c.sku = r.key(m.sku(), "sku", true);
     c.consignee = m.consignee();
@@ -414,6 +421,12 @@ Offset<proto::SetWarehouseIdentity> write(FlatBufferBuilder& b, const set_wareho
 }
 Offset<proto::SetUserRoles> write(FlatBufferBuilder& b, const set_user_roles& c) {
     return proto::CreateSetUserRoles(b, c.user, c.roles);
+}
+Offset<proto::RecordPhysicalCount> write(FlatBufferBuilder& b, const record_physical_count& c) {
+    const auto counted_by = text(b, c.counted_by);
+    const auto notes = text(b, c.notes);
+    return proto::CreateRecordPhysicalCount(b, to_wire(c.stamp_region), c.as_of, c.counted,
+                                            counted_by, notes);
 }
 Offset<proto::CreateProduct> write(FlatBufferBuilder& b, const create_product& c) {
     const auto sku = text(b, c.sku, true);

@@ -15,7 +15,7 @@ STAMPD_WIRE_ENUM(shipment_status, proto::ShipmentStatus, inventoried)
 STAMPD_WIRE_ENUM(stamp_order_status, proto::StampOrderStatus, changes_requested)
 STAMPD_WIRE_ENUM(request_status, proto::RequestStatus, rejected)
 STAMPD_WIRE_ENUM(role, proto::Role, consignee)
-STAMPD_WIRE_ENUM(subject, proto::Subject, qst_number)
+STAMPD_WIRE_ENUM(subject, proto::Subject, physical_count)
 STAMPD_WIRE_ENUM(outbound_status, proto::OutboundStatus, shipped)
 
 }  // namespace stampd::codec

@@ -99,6 +99,7 @@ std::vector<event> samples() {
         5, static_cast<role_set>(role_bit(role::stamper) | role_bit(role::verifier))});
     out.push_back(boxes_received{
         17, 5, {{code{"BX-000124"}, 4, 100, 7}, {code{"BX-000125"}, 9, 65'535, 0}}, 3});
+    out.push_back(physical_count_recorded{2, region::qc, 20'543, 41'950, "Émilie Côté", "vault B"});
     return out;
 }
 

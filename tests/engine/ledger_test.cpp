@@ -1,4 +1,5 @@
-// SPEC §8: the stamp ledger — entries with the balance after each, and figures per period.
+// SPEC §8: the stamp ledger — entries with the balance after each, figures per period, and the
+// physical counts recorded beside it.
 #include "tests/engine/warehouse.hpp"
 
 #include <vector>
@@ -202,6 +203,115 @@ TEST_F(ledger, a_sparse_kind_filter_is_answered_in_bounded_pages) {
     const std::vector<u32> seen = all_pages(s, receipts, constants::ledger_entries_page_max, pages);
     EXPECT_EQ(seen, (std::vector<u32>{1, boxes + 2}));
     EXPECT_EQ(pages, 2u);
+}
+
+// §8 physical counts: the stamps counted at the close of a day, beside the ledger.
+class physical_counts : public warehouse {
+protected:
+    day today() const { return local_day(s.settings.zone, now_us); }
+    rejection count(user_id who, region r, day as_of, i64 counted, std::string by = "") {
+        return run(who, record_physical_count{.stamp_region = r,
+                                              .as_of = as_of,
+                                              .counted = counted,
+                                              .counted_by = std::move(by)});
+    }
+};
+
+TEST_F(physical_counts, a_count_is_recorded_with_who_recorded_it_when_and_at_which_lsn) {
+    const day yesterday = today() - 1;
+    const auto e = expect_ok<physical_count_recorded>(
+        supervisor, record_physical_count{.stamp_region = region::on,
+                                          .as_of = yesterday,
+                                          .counted = 24'950,
+                                          .counted_by = "Émilie Côté, Sam",
+                                          .notes = "vault B, two rolls torn"});
+    EXPECT_EQ(e.id, 1u);
+    ASSERT_EQ(s.physical_counts.size(), 1u);
+    const physical_count& c = s.physical_counts[0];
+    EXPECT_EQ(c.stamp_region, region::on);
+    EXPECT_EQ(c.as_of, yesterday);
+    EXPECT_EQ(c.counted, 24'950);
+    EXPECT_EQ(c.recorded_by, supervisor);
+    EXPECT_EQ(c.recorded_us, now_us);
+    EXPECT_EQ(c.lsn, lsn);
+    EXPECT_EQ(c.counted_by, "Émilie Côté, Sam");
+    EXPECT_EQ(c.notes, "vault B, two rolls torn");
+    // Counting changes no balance: the ledger is corrected from its sources only.
+    EXPECT_EQ(balance(region::on), 0);
+    EXPECT_TRUE(s.account(region::on).ledger.empty());
+}
+
+TEST_F(physical_counts, a_recount_is_kept_beside_the_first) {
+    ASSERT_TRUE(count(supervisor, region::fed, today(), 1'000).ok());
+    ASSERT_TRUE(count(admin, region::fed, today(), 1'050).ok());
+    ASSERT_EQ(s.physical_counts.size(), 2u);
+    EXPECT_EQ(s.physical_counts[0].counted, 1'000);
+    EXPECT_EQ(s.physical_counts[1].counted, 1'050);
+    EXPECT_EQ(s.physical_counts[1].recorded_by, admin);
+}
+
+TEST_F(physical_counts, only_supervisors_and_admins_record_counts) {
+    for (const user_id who : {stamper, verifier, finance}) {
+        EXPECT_EQ(count(who, region::fed, today(), 10).code, rejection_code::forbidden);
+    }
+    EXPECT_TRUE(s.physical_counts.empty());
+}
+
+TEST_F(physical_counts, a_count_is_of_a_day_that_has_begun) {
+    const rejection tomorrow = count(supervisor, region::fed, today() + 1, 10);
+    EXPECT_EQ(tomorrow.code, rejection_code::invalid_argument);
+    EXPECT_EQ(tomorrow.about, subject::day);
+    EXPECT_EQ(tomorrow.needed, today() + 1);
+    EXPECT_EQ(tomorrow.available, today());
+    EXPECT_EQ(count(supervisor, region::fed, no_day, 10).about, subject::day);
+    EXPECT_TRUE(count(supervisor, region::fed, today(), 10).ok());
+}
+
+TEST_F(physical_counts, a_count_is_never_negative_nor_past_its_bounds) {
+    const rejection negative = count(supervisor, region::fed, today(), -1);
+    EXPECT_EQ(negative.code, rejection_code::invalid_argument);
+    EXPECT_EQ(negative.about, subject::quantity);
+    EXPECT_EQ(
+        count(supervisor, region::fed, today(), constants::physical_count_stamps_max + 1).about,
+        subject::quantity);
+    EXPECT_EQ(run(supervisor,
+                  record_physical_count{.stamp_region = static_cast<region>(5), .as_of = today()})
+                  .about,
+              subject::region);
+    EXPECT_EQ(
+        count(supervisor, region::fed, today(), 0, std::string(constants::name_size_max + 1, 'x'))
+            .code,
+        rejection_code::limit_exceeded);
+    EXPECT_EQ(run(supervisor,
+                  record_physical_count{.as_of = today(),
+                                        .notes = std::string(constants::notes_size_max + 1, 'x')})
+                  .code,
+              rejection_code::limit_exceeded);
+    EXPECT_TRUE(s.physical_counts.empty());
+    EXPECT_TRUE(count(supervisor, region::fed, today(), 0).ok());  // none left is a count too
+}
+
+TEST_F(physical_counts, the_counts_kept_are_bounded) {
+    // The table filled by hand up to its bound (and emptied again before the replay check).
+    s.physical_counts.resize(constants::physical_counts_max);
+    const rejection full = count(supervisor, region::fed, today(), 10);
+    EXPECT_EQ(full.code, rejection_code::limit_exceeded);
+    EXPECT_EQ(full.about, subject::physical_count);
+    EXPECT_EQ(full.available, constants::physical_counts_max);
+    s.physical_counts.clear();
+}
+
+TEST_F(physical_counts, the_ledger_balance_at_a_days_close_is_what_a_count_is_compared_with) {
+    const shipment_id sh = add_shipment("SH-1", vape15, 3, 10);
+    add_stamps(region::fed, 500);  // 25,000
+    const i64 close_of_today = start_of_day_us(s.settings.zone, today() + 1);
+    const i64 start_of_today = start_of_day_us(s.settings.zone, today());
+    const po_id po = add_po(sh, {{vape15, region::fed, 30}});
+    start(po);
+    confirm_all(po);
+    EXPECT_EQ(ledger_balance_at(s, region::fed, close_of_today), 25'000 - 30);
+    EXPECT_EQ(ledger_balance_at(s, region::fed, start_of_today), 0);
+    EXPECT_EQ(ledger_balance_at(s, region::on, close_of_today), 0);
 }
 
 }  // namespace

@@ -48,6 +48,12 @@ protected:
                                                        .gst_hst_number = "123456789RT0001",
                                                        .qst_number = "1234567890TQ0001",
                                                        .excise_licence = "VL-2026-0042"}});
+        expect_ok<physical_count_recorded>(
+            supervisor, record_physical_count{.stamp_region = region::fed,
+                                              .as_of = local_day(s.settings.zone, now_us),
+                                              .counted = 975,
+                                              .counted_by = "Émilie Côté",
+                                              .notes = "vault B"});
         start(s.po_at(parent).segments.at(1));
         const context ctx{
             .lsn = ++lsn, .time_us = now_us += 1000, .user = finance, .client = 42, .request = 1};
@@ -82,6 +88,12 @@ TEST_F(snapshot, the_whole_state_round_trips) {
     // The warehouse's identity (version 7).
     EXPECT_EQ(decoded.settings.identity, s.settings.identity);
     EXPECT_EQ(decoded.settings.identity.qst_number, "1234567890TQ0001");
+    // The physical counts (version 7).
+    ASSERT_EQ(decoded.physical_counts.size(), 1u);
+    EXPECT_EQ(decoded.physical_counts[0].counted, 975);
+    EXPECT_EQ(decoded.physical_counts[0].recorded_by, supervisor);
+    EXPECT_EQ(decoded.physical_counts[0].lsn, s.physical_counts[0].lsn);
+    EXPECT_EQ(decoded.physical_counts[0].notes, "vault B");
 }
 
 TEST_F(snapshot, a_decoded_state_goes_on_like_the_original) {
@@ -149,15 +161,50 @@ TEST_F(snapshot, the_digest_in_format_6_leaves_out_the_identity_and_the_physical
     EXPECT_NE(state_digest(s), in_7);
     s.settings.identity = identity;
     EXPECT_EQ(state_digest(s), in_7);
-    s.physical_counts.push_back(physical_count{.as_of = day_of(2026, 1, 2), .counted = 50'000});
+    const std::vector<physical_count> counts = s.physical_counts;
+    s.physical_counts.clear();
     EXPECT_EQ(state_digest(s, 6), in_6);
     EXPECT_NE(state_digest(s), in_7);
-    s.physical_counts.clear();
+    s.physical_counts = counts;
+    s.physical_counts[0].counted += 1;
+    EXPECT_NE(state_digest(s), in_7);
+    s.physical_counts = counts;
     EXPECT_EQ(state_digest(s), in_7);
     std::vector<u8> bytes;
     encode_snapshot(s, bytes);
     EXPECT_EQ(snapshot_format_of(bytes), snapshot_format_version);
     EXPECT_EQ(snapshot_format_of(std::span(bytes).first(3)), 0u);
+}
+
+// A report that looks at no box reads the snapshot without its boxes and run queue, and gets
+// every other table as the whole decode does.
+TEST_F(snapshot, without_boxes_the_other_tables_come_back_whole) {
+    std::vector<u8> bytes;
+    encode_snapshot(s, bytes);
+    state whole, boxless;
+    ASSERT_EQ(decode_snapshot(bytes, whole), snapshot_error::ok);
+    ASSERT_EQ(decode_snapshot(bytes, boxless, snapshot_indexes::without_boxes), snapshot_error::ok);
+    EXPECT_GT(whole.boxes.size(), 0u);
+    EXPECT_EQ(boxless.boxes.size(), 0u);
+    EXPECT_EQ(boxless.queue.size(), 0u);
+    EXPECT_EQ(boxless.box_by_barcode.size(), 0u);
+    // What the boxes and the queue are not: written again, the rest is byte for byte the same.
+    std::vector<u8> whole_rest, boxless_rest;
+    whole.boxes = {};
+    whole.barcodes = {};
+    whole.queue = {};
+    encode_snapshot(whole, whole_rest);
+    encode_snapshot(boxless, boxless_rest);
+    EXPECT_EQ(boxless_rest, whole_rest);
+    EXPECT_EQ(boxless.account(region::fed).ledger.size(), s.account(region::fed).ledger.size());
+    EXPECT_EQ(boxless.settings.identity, s.settings.identity);
+    for (std::size_t length = 0; length < bytes.size(); length += 1 + length / 8) {
+        state cut;
+        EXPECT_NE(
+            decode_snapshot(std::span(bytes).first(length), cut, snapshot_indexes::without_boxes),
+            snapshot_error::ok)
+            << "length " << length;
+    }
 }
 
 TEST_F(snapshot, a_truncated_snapshot_is_refused_at_any_length) {

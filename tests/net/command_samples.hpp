@@ -57,6 +57,7 @@ inline std::vector<command> one_of_each() {
         set_user_roles{38,
                        static_cast<role_set>(role_bit(role::finance) | role_bit(role::auditor))},
         receive_boxes{38, {{code{"BOX-000124"}, 4, 24, 2}, {code{"BOX-000125"}, 5, 65'535, 0}}},
+        record_physical_count{region::qc, 20'543, 41'950, "Émilie Côté", "vault B"},
     };
 }
 

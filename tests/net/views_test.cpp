@@ -675,6 +675,45 @@ TEST_F(views, find_boxes_answers_each_barcode_in_order_and_hides_what_a_viewer_m
     EXPECT_EQ(own->boxes()->Get(2)->box(), s.find_box("SH-1-000002"));
 }
 
+TEST_F(views, physical_counts_list_with_the_ledger_balance_at_their_days_close) {
+    add_stamps(region::fed, 500);  // 25,000, today
+    const day today = local_day(s.settings.zone, now_us);
+    expect_ok<physical_count_recorded>(
+        supervisor,
+        record_physical_count{
+            .stamp_region = region::fed, .as_of = today - 1, .counted = 0, .counted_by = "Sam"});
+    expect_ok<physical_count_recorded>(
+        supervisor,
+        record_physical_count{.stamp_region = region::fed, .as_of = today, .counted = 24'990});
+    expect_ok<physical_count_recorded>(
+        admin, record_physical_count{.stamp_region = region::on, .as_of = today, .counted = 7});
+    const auto list_counts = [&](user_id who, std::int16_t region_filter, u32 after) {
+        return ask(who, proto::Body::ListPhysicalCounts, [&](auto& b) {
+            return proto::CreateListPhysicalCounts(b, region_filter, after);
+        });
+    };
+    const auto* fed = as<proto::PhysicalCountList>(list_counts(finance, 0, 0));
+    ASSERT_NE(fed, nullptr);
+    ASSERT_EQ(fed->counts()->size(), 2u);
+    const proto::PhysicalCountView* before = fed->counts()->Get(0);
+    EXPECT_EQ(before->id(), 1u);
+    EXPECT_EQ(before->as_of(), today - 1);
+    EXPECT_EQ(before->ledger_balance(), 0);  // the stamps came after that day's close
+    EXPECT_EQ(before->discrepancy(), 0);
+    EXPECT_EQ(before->counted_by()->string_view(), "Sam");
+    EXPECT_EQ(before->recorded_by(), supervisor);
+    const proto::PhysicalCountView* now = fed->counts()->Get(1);
+    EXPECT_EQ(now->counted(), 24'990);
+    EXPECT_EQ(now->ledger_balance(), 25'000);
+    EXPECT_EQ(now->discrepancy(), -10);
+    const auto* after = as<proto::PhysicalCountList>(list_counts(admin, -1, 2));
+    ASSERT_NE(after, nullptr);
+    ASSERT_EQ(after->counts()->size(), 1u);
+    EXPECT_EQ(after->counts()->Get(0)->region(), fb::Region::ON);
+    EXPECT_EQ(code_of(list_counts(portal, -1, 0)), proto::Code::FORBIDDEN);
+    EXPECT_EQ(code_of(list_counts(admin, 5, 0)), proto::Code::INVALID_ARGUMENT);
+}
+
 TEST_F(views, a_consignee_user_lists_only_its_own_products) {
     const auto* list =
         as<proto::ReferenceList>(ask(portal, proto::Body::ListReference, [](auto& b) {

@@ -183,7 +183,12 @@ status data_dir::load_newest_snapshot(std::uint64_t at, snapshot_reading how, st
     if (_snapshots == nullptr) return {};
     return _snapshots->newest_first([&](std::uint64_t lsn, std::span<const std::uint8_t> value) {
         if (lsn > at) return true;
-        const snapshot_check c = check_snapshot_value(value, out, how);
+        // Without boxes only when nothing is replayed after it.
+        const snapshot_reading mode =
+            how == snapshot_reading::for_reading_without_boxes && lsn != at
+                ? snapshot_reading::for_reading
+                : how;
+        const snapshot_check c = check_snapshot_value(value, out, mode);
         if (c.ok() && out.last_lsn == lsn) {
             loaded.lsn = lsn;
             loaded.chain = c.header.chain;

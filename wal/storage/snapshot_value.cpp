@@ -53,17 +53,20 @@ snapshot_check check_snapshot_value(std::span<const std::uint8_t> value, state& 
     const auto state_bytes = value.subspan(snapshot_header_size);
     c.checksum = snapshot_checksum(c.header, state_bytes);
     if (c.checksum != c.header.checksum) return c.status = snapshot_status::bad_checksum, c;
-    const snapshot_error e =
-        decode_snapshot(state_bytes, out,
-                        how == snapshot_reading::for_reading ? snapshot_indexes::without_barcodes
-                                                             : snapshot_indexes::all);
+    const bool reading =
+        how == snapshot_reading::for_reading || how == snapshot_reading::for_reading_without_boxes;
+    const snapshot_indexes indexes = how == snapshot_reading::for_reading_without_boxes
+                                         ? snapshot_indexes::without_boxes
+                                     : reading ? snapshot_indexes::without_barcodes
+                                               : snapshot_indexes::all;
+    const snapshot_error e = decode_snapshot(state_bytes, out, indexes);
     if (e != snapshot_error::ok) {
         out = state{};
         c.detail = std::string{to_string(e)};
         return c.status = snapshot_status::bad_state, c;
     }
     c.format = snapshot_format_of(state_bytes);
-    if (how == snapshot_reading::for_reading) {
+    if (reading) {
         c.digest = c.header.digest;
     } else if (how == snapshot_reading::verify && c.format >= snapshot_format_writable_min) {
         c.digest = state_digest(out, c.format);

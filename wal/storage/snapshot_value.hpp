@@ -25,7 +25,16 @@ void encode_snapshot_value(const state& s, std::uint64_t chain, std::vector<std:
 //                2 s at 10 million records); the decoder's fidelity is stamp-audit's to prove.
 //   for_reading  the checksum only, the digest taken from the header and the barcode index not
 //                built — for reports, which never decide; several times quicker again.
-enum class snapshot_reading : std::uint8_t { verify, recover, for_reading };
+//   for_reading_without_boxes  as for_reading, and the boxes and the run queue skipped: for a
+//                report that looks at no box and replays nothing after the snapshot (the state
+//                is not one to apply events to). data_dir::load_newest_snapshot reads any
+//                snapshot but the one at exactly the LSN asked for as for_reading.
+enum class snapshot_reading : std::uint8_t {
+    verify,
+    recover,
+    for_reading,
+    for_reading_without_boxes
+};
 
 struct snapshot_check {
     snapshot_status status = snapshot_status::ok;

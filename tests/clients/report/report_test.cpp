@@ -4,6 +4,9 @@
 // how figures are written (money, counts, CSV quoting, the PDF fonts' encoding).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "clients/report/documents.hpp"
 #include "clients/report/render.hpp"
 #include "clients/report/report_source.hpp"
@@ -74,6 +77,63 @@ TEST_F(stamp_report, seed_federal_example_comes_out_exactly) {
     EXPECT_EQ(lines[3].kind, ledger_kind::refund_verify);
     EXPECT_EQ(lines[3].source_number, "PO-0089");
     EXPECT_EQ(lines[3].quantity, 150);
+}
+
+// Seed 001: "compare the closing balance on the report with your physical stamp count".
+TEST_F(stamp_report, the_count_at_the_periods_end_stands_beside_the_closing_with_the_discrepancy) {
+    const stamp_accounting r = accounting("2026Q1", {});
+    ASSERT_EQ(r.regions.size(), region_count);
+    const region_accounting& fed = r.regions[index(region::fed)];
+    ASSERT_TRUE(fed.count.has_value());
+    EXPECT_EQ(fed.count->as_of, day_of(2026, 3, 31));
+    EXPECT_EQ(fed.count->counted, 42'100);  // the recount, not the first count
+    EXPECT_EQ(fed.count->discrepancy, 42'100 - 42'150);
+    EXPECT_EQ(fed.count->recounts, 1u);
+    EXPECT_EQ(fed.count->recorded_by, "admin");
+    EXPECT_EQ(fed.count->counted_by, "Émilie Côté, Sam");
+    EXPECT_EQ(fed.count->lsn, lsn_before_counts + 2);
+    EXPECT_FALSE(r.regions[index(region::on)].count.has_value());  // nobody counted Ontario's
+    EXPECT_EQ(r.licensee.legal_name, "Entrepôt Boréal Inc.");
+    EXPECT_EQ(r.licensee.gst_hst_number, "123456789RT0001");
+}
+
+// Reproducible: a report at an LSN before the count was recorded has none; a period that ends
+// on another day, or no day (all time), has none either.
+TEST_F(stamp_report, a_count_belongs_to_the_reports_lsn_and_to_its_periods_last_day) {
+    const stamp_accounting before = accounting("2026Q1", {region::fed}, lsn_before_counts);
+    EXPECT_FALSE(before.regions[0].count.has_value());
+    EXPECT_EQ(before.regions[0].figures.closing, 42'150);
+    const stamp_accounting first = accounting("2026Q1", {region::fed}, lsn_before_counts + 1);
+    ASSERT_TRUE(first.regions[0].count.has_value());
+    EXPECT_EQ(first.regions[0].count->counted, 42'000);
+    EXPECT_EQ(first.regions[0].count->recounts, 0u);
+    EXPECT_FALSE(accounting("2026Q2", {region::fed}).regions[0].count.has_value());
+    period all_time;
+    state loaded;
+    provenance from;
+    std::string error;
+    ASSERT_TRUE(load_into({.data_dir = dir.path()}, loaded, from, error)) << error;
+    EXPECT_FALSE(compute_stamp_accounting(loaded, from, all_time, {region::fed}, false)
+                     .regions[0]
+                     .count.has_value());
+}
+
+// Nothing current in a historical report: the quarter's statement written at the end of the log
+// is the one written right after its counts, though stamps moved (PO-0092) in between.
+TEST_F(stamp_report, a_past_quarters_statement_does_not_change_with_what_came_after) {
+    const auto json_of = [&](std::uint64_t at_lsn) {
+        stamp_accounting r = accounting("2026Q1", {}, at_lsn);
+        r.from = {};  // the one part that names the LSN
+        const std::string path = dir / ("q1-" + std::to_string(at_lsn) + ".json");
+        std::string error;
+        EXPECT_TRUE(render_stamp_accounting(r, format::json, path, error)) << error;
+        std::ifstream in(path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string after_counts = json_of(lsn_before_counts + 2);
+    EXPECT_NE(after_counts.find("\"counted\":42100"), std::string::npos) << after_counts;
+    EXPECT_EQ(json_of(0), after_counts);
+    EXPECT_EQ(after_counts.find("available"), std::string::npos) << after_counts;
 }
 
 TEST_F(stamp_report, period_keeps_out_what_happened_after_it_and_cancel_refunds_in_full) {
@@ -174,6 +234,43 @@ TEST_F(stamp_report, a_snapshot_and_the_records_after_it_give_the_whole_log_repo
         << error;
     EXPECT_EQ(from_c.snapshot_lsn, 0u);
     EXPECT_EQ(from_c.to_lsn, middle - 1);
+}
+
+// Without --entries no box is looked at: a snapshot at exactly the LSN asked for is read without
+// its boxes and run queue, one with records after it whole; the statement is the same.
+TEST_F(stamp_report, a_report_that_looks_at_no_box_reads_the_snapshot_without_boxes) {
+    temp_dir at_end, before_end;
+    write_data_dir(at_end.path(), journal, {journal.size()});
+    write_data_dir(before_end.path(), journal, {journal.size() - 1});
+    state whole, boxless, replayed;
+    provenance from_whole, from_boxless, from_replayed;
+    std::string error;
+    ASSERT_TRUE(load_into({.data_dir = at_end.path()}, whole, from_whole, error)) << error;
+    ASSERT_TRUE(
+        load_into({.data_dir = at_end.path(), .without_boxes = true}, boxless, from_boxless, error))
+        << error;
+    ASSERT_TRUE(load_into({.data_dir = before_end.path(), .without_boxes = true}, replayed,
+                          from_replayed, error))
+        << error;
+    EXPECT_EQ(boxless.boxes.size(), 0u);
+    EXPECT_EQ(boxless.queue.size(), 0u);
+    EXPECT_EQ(from_boxless.digest, from_whole.digest);
+    EXPECT_EQ(from_replayed.replayed, 1u);
+    EXPECT_EQ(replayed.boxes.size(), s.boxes.size()) << "records replayed: the whole state";
+    period q1;
+    ASSERT_TRUE(parse_period("", "", "", "2026Q1", q1, error)) << error;
+    const stamp_accounting w = compute_stamp_accounting(whole, from_whole, q1, {}, false);
+    for (const state* loaded : {&boxless, &replayed}) {
+        const stamp_accounting r = compute_stamp_accounting(*loaded, from_whole, q1, {}, false);
+        ASSERT_EQ(r.regions.size(), w.regions.size());
+        for (std::size_t i = 0; i < r.regions.size(); ++i) {
+            EXPECT_EQ(r.regions[i].figures.closing, w.regions[i].figures.closing);
+            EXPECT_EQ(r.regions[i].figures.entries, w.regions[i].figures.entries);
+            EXPECT_EQ(r.regions[i].sources.size(), w.regions[i].sources.size());
+        }
+        ASSERT_TRUE(r.regions[0].count.has_value());
+        EXPECT_EQ(r.regions[0].count->counted, 42'100);
+    }
 }
 
 TEST_F(stamp_report, a_directory_without_a_log_is_named) {

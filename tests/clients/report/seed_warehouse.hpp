@@ -2,8 +2,10 @@
 // before 2026 the Federal balance reaches 12,500 (16,300 received, PO-0089's 3,800 used); in
 // 2026Q1 SO-000002 brings 37,500, PO-0088 uses 4,200, PO-0091 uses 3,800 and PO-0089's
 // verification refunds 150 — closing 42,150 — and PO-0089 completes with an invoice and an
-// outbound record; in April PO-0092 uses 1,000 and is cancelled (refunding the 1,000). Ontario
-// receives 25,000 in January. Every command is accepted, so the journal's LSNs have no gap.
+// outbound record; on April 1 the Federal stamps on hand at the close of March 31 are counted
+// (42,000, then recounted 42,100: 50 short of the ledger), Ontario's are not; in April PO-0092 uses
+// 1,000 and is cancelled (refunding the 1,000). Ontario receives 25,000 in January. The licensee
+// is Entrepôt Boréal Inc. Every command is accepted, so the journal's LSNs have no gap.
 #pragma once
 
 #include "engine/calendar_time.hpp"
@@ -16,6 +18,7 @@ protected:
     po_id po_0088 = 0, po_0089 = 0, po_0091 = 0, po_0092 = 0;
     invoice_id invoice_0089 = 0;
     u64 lsn_before_refund = 0;
+    u64 lsn_before_counts = 0;
 
     // Moves the clock to 10:00 local time on the date (never back).
     void on(int year, unsigned month, unsigned day_of_month) {
@@ -34,6 +37,12 @@ protected:
 
     void SetUp() override {
         warehouse::SetUp();
+        expect_ok<warehouse_identity_set>(
+            admin, set_warehouse_identity{.identity = {.legal_name = "Entrepôt Boréal Inc.",
+                                                       .address = "12 rue du Port\nQuébec QC",
+                                                       .gst_hst_number = "123456789RT0001",
+                                                       .qst_number = "1234567890TQ0001",
+                                                       .excise_licence = "VL-2026-0042"}});
         expect_ok<duty_rate_set>(admin, set_duty_rate{.cents_per_increment = 112});
         expect_ok<tax_rate_set>(
             admin,
@@ -73,6 +82,17 @@ protected:
         expect_ok<invoice_advanced>(
             finance, advance_invoice{.invoice = invoice_0089, .to = invoice_status::issued});
 
+        on(2026, 4, 1);
+        lsn_before_counts = lsn;
+        const day march_31 = day_of(2026, 3, 31);
+        expect_ok<physical_count_recorded>(
+            supervisor, record_physical_count{
+                            .as_of = march_31, .counted = 42'000, .counted_by = "Émilie Côté"});
+        expect_ok<physical_count_recorded>(
+            admin, record_physical_count{.as_of = march_31,
+                                         .counted = 42'100,
+                                         .counted_by = "Émilie Côté, Sam",
+                                         .notes = "recount: a roll of 100 found in vault B"});
         on(2026, 4, 2);
         po_0092 = run_po(sh, "PO-0092", 1000);
         on(2026, 4, 3);

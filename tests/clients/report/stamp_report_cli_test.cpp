@@ -87,6 +87,12 @@ TEST_F(stamp_report_cli, accounting_csv_has_a_stable_header_and_the_seed_figures
     EXPECT_EQ(cell(rows, "FED", "refunded", "quantity"), "150");
     EXPECT_EQ(cell(rows, "FED", "closing", "balance"), "42150");
     EXPECT_EQ(cell(rows, "ON", "closing", "balance"), "25000");
+    EXPECT_EQ(cell(rows, "FED", "count", "quantity"), "42100");
+    EXPECT_EQ(cell(rows, "FED", "count", "date"), "2026-03-31");
+    EXPECT_EQ(cell(rows, "FED", "discrepancy", "quantity"), "-50");
+    EXPECT_EQ(cell(rows, "ON", "count", "quantity"), "");
+    EXPECT_EQ(cell(rows, "ON", "count", "note"), "none entered for the close of 2026-03-31");
+    EXPECT_EQ(cell(rows, "", "licensee", "note"), "Entrepôt Boréal Inc.");
     EXPECT_EQ(cell(rows, "", "period", "date"), "2026-01-01");
     EXPECT_EQ(cell(rows, "", "computed_from", "lsn"), std::to_string(journal.size()));
     EXPECT_NE(cell(rows, "", "computed_from", "note").find(report::format_hex64(chain)),
@@ -123,6 +129,13 @@ TEST_F(stamp_report_cli, accounting_json_parses_and_states_its_source) {
     EXPECT_EQ(json::to_string(*json::find(fed, "closing")), "42150");
     EXPECT_EQ(json::to_string(*json::find(fed, "opening")), "12500");
     EXPECT_EQ(json::find(fed, "ledger_entries")->as_array()->size(), 82u);
+    const json::object& count = *json::find(fed, "physical_count")->as_object();
+    EXPECT_EQ(json::to_string(*json::find(count, "counted")), "42100");
+    EXPECT_EQ(*json::find(count, "as_of")->as_string(), "2026-03-31");
+    EXPECT_EQ(json::to_string(*json::find(fed, "discrepancy")), "-50");
+    EXPECT_EQ(json::find(fed, "available_to_promise"), nullptr);
+    const json::object& licensee = *json::find(top, "licensee")->as_object();
+    EXPECT_EQ(*json::find(licensee, "excise_licence")->as_string(), "VL-2026-0042");
     const json::object& from = *json::find(top, "computed_from")->as_object();
     EXPECT_EQ(*json::find(from, "chain")->as_string(), report::format_hex64(chain));
 }
@@ -137,9 +150,15 @@ TEST_F(stamp_report_cli, accounting_pdf_reads_like_the_seed_statement) {
          {"Stamp Accounting Report", "Opening balance", "12,500",
           "Received from stamp order SO-000002", "37,500", "Used in production PO-0088", "4,200",
           "PO-0091", "3,800", "Refund from verification of PO-0089", "150", "= Closing balance",
-          "42,150", "Ontario", "25,000", "Page 1 of"}) {
+          "42,150", "Ontario", "25,000", "Page 1 of",
+          // The licensee, the count at the period's end and its discrepancy, the attestation.
+          "Entrepôt Boréal Inc.", "12 rue du Port, Québec QC", "123456789RT0001",
+          "1234567890TQ0001", "VL-2026-0042", "Physical count at the close of 2026-03-31", "42,100",
+          "Discrepancy (counted - closing)", "-50", "none entered", "Attestation", "I certify",
+          "Name:", "Title:", "Signature:", "Date:"}) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << " missing in\n" << text;
     }
+    EXPECT_EQ(text.find("available to promise"), std::string::npos) << text;
     EXPECT_NE(text.find(report::format_hex64(chain)), std::string::npos) << text;
 }
 

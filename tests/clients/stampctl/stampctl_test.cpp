@@ -436,6 +436,36 @@ TEST_F(stampctl_test, set_user_roles_decides_the_users_next_command) {
     EXPECT_EQ(last.err.rfind("FORBIDDEN", 0), 0u) << last.err;
 }
 
+TEST_F(stampctl_test, a_physical_count_is_recorded_and_listed_beside_the_ledger) {
+    set_up_reference();
+    const ran future = ctl(supervisor_token, {"record-count", "--region", "on", "--as-of",
+                                              "2999-01-01", "--counted", "5"});
+    EXPECT_EQ(future.code, 1);
+    EXPECT_NE(future.err.find("INVALID_ARGUMENT"), std::string::npos) << future.err;
+    const std::string done = ok(
+        supervisor_token, {"record-count", "--region", "on", "--as-of", "2026-01-05", "--counted",
+                           "1200", "--counted-by", "Émilie Côté", "--notes", "vault B"});
+    EXPECT_NE(done.find("recorded physical count 1: 1200 ON stamps at the close of 2026-01-05"),
+              std::string::npos)
+        << done;
+    ok(admin_token,
+       {"record-physical-count", "--region", "fed", "--as-of", "2026-01-05", "--counted", "0"});
+    const std::string json = ok(finance_token, {"--json", "list-counts", "--region", "on"});
+    for (const char* expected :
+         {"\"as_of\":\"2026-01-05\"", "\"counted\":1200", "\"counted_by\":\"Émilie Côté\"",
+          "\"notes\":\"vault B\"", "\"ledger_balance\":0", "\"discrepancy\":1200"}) {
+        EXPECT_NE(json.find(expected), std::string::npos) << expected << " missing in " << json;
+    }
+    EXPECT_EQ(json.find("\"region\":\"FED\""), std::string::npos) << json;
+    const std::string all = ok(admin_token, {"list-physical-counts"});
+    EXPECT_NE(all.find("FED"), std::string::npos) << all;
+    EXPECT_EQ(ctl(stamper_token,
+                  {"record-count", "--region", "on", "--as-of", "2026-01-05", "--counted", "1"})
+                  .code,
+              1);
+    EXPECT_EQ(ctl(consignee_token, {"list-counts"}).code, 1);
+}
+
 // Issue 16: a mistyped command got "The following arguments were not expected".
 TEST_F(stampctl_test, a_mistyped_command_is_told_what_was_meant) {
     const ran typo = ctl(admin_token, {"create-pp", "--consignee", "1"});
