@@ -1,6 +1,9 @@
 // An open-addressing hash index from a code (barcode, SKU, key) to a dense id, for the tables
 // that can grow to millions of rows: it stores only 4 bytes a slot and reads the code back from
-// the table itself, so a box costs its barcode once. Single-threaded, like all engine state.
+// the table itself, so a box costs its barcode once. Ids fit 29 bits (constants::boxes_max is
+// 2^28): a slot's top 3 bits hold 3 bits of its key's hash, so a probe reads a code back (a cache
+// miss into the table) for one in 8 of the slots that are not its key — a miss, the common case
+// of receiving, probes ~8 slots at 3/4 full. Single-threaded, like all engine state.
 #pragma once
 
 #include <cassert>
@@ -10,6 +13,7 @@
 
 #include <xxhash.h>
 
+#include "engine/constants.hpp"
 #include "engine/types.hpp"
 
 namespace stampd {
@@ -21,17 +25,19 @@ public:
     u32 find(std::string_view key, CodeOf&& code_of) const {
         if (_slots.empty()) return id_none;
         const std::size_t mask = _slots.size() - 1;
-        for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
-            const u32 id = _slots[i];
-            if (id == id_none) return id_none;
-            if (code_of(id) == key) return id;
+        const u64 h = hash(key);
+        const u32 tag = tag_of(h);
+        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+            const u32 slot = _slots[i];
+            if (slot == id_none) return id_none;
+            if ((slot & ~id_mask) == tag && code_of(slot & id_mask) == key) return slot & id_mask;
         }
     }
 
     // The key must not be present yet.
     template <typename CodeOf>
     void insert(std::string_view key, u32 id, CodeOf&& code_of) {
-        assert(id != id_none);
+        assert(id != id_none && id <= id_mask);
         if ((_count + 1) * 4 > _slots.size() * 3) grow(code_of);
         place(key, id);
         _dense = _dense && id == _count + 1;
@@ -61,14 +67,20 @@ public:
     std::size_t memory_bytes() const { return _slots.capacity() * sizeof(u32); }
 
 private:
+    static constexpr u32 id_bits = 29;
+    static_assert(constants::boxes_max < (u32{1} << id_bits), "ids leave the tag's bits free");
+    static constexpr u32 id_mask = (u32{1} << id_bits) - 1;
     static u64 hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+    // The hash's top 3 bits, where a slot keeps them (the slot's index uses its low bits).
+    static u32 tag_of(u64 h) { return static_cast<u32>(h >> 61) << id_bits; }
 
     void place(std::string_view key, u32 id) {
+        const u64 h = hash(key);
         const std::size_t mask = _slots.size() - 1;
-        std::size_t i = hash(key) & mask;
+        std::size_t i = h & mask;
         while (_slots[i] != id_none)
             i = (i + 1) & mask;
-        _slots[i] = id;
+        _slots[i] = id | tag_of(h);
     }
 
     template <typename CodeOf>
@@ -87,8 +99,8 @@ private:
             place_dense(1, _count, code_of);
             return;
         }
-        for (const u32 id : old) {
-            if (id != id_none) place(code_of(id), id);
+        for (const u32 slot : old) {
+            if (slot != id_none) place(code_of(slot & id_mask), slot & id_mask);
         }
     }
 
@@ -103,10 +115,11 @@ private:
         for (std::size_t id = first; id <= last + ahead; ++id) {
             if (id >= first + ahead) {
                 const std::size_t placed = id - ahead;
-                std::size_t i = hashes[placed % ahead] & mask;
+                const u64 h = hashes[placed % ahead];
+                std::size_t i = h & mask;
                 while (_slots[i] != id_none)
                     i = (i + 1) & mask;
-                _slots[i] = static_cast<u32>(placed);
+                _slots[i] = static_cast<u32>(placed) | tag_of(h);
             }
             if (id <= last) {
                 const u64 h = hash(code_of(static_cast<u32>(id)));

@@ -23,7 +23,8 @@ using flatbuffers::FlatBufferBuilder;
 // Batches in flight at once: enough to keep the writer applying while earlier ones sync (a group
 // commit takes what has arrived), far below the server's in_flight_per_connection_max.
 constexpr std::size_t batches_in_flight = 32;
-// FindBoxes reads in flight: within the server's reads_in_flight_max.
+// FindBoxes reads in flight: half the server's reads_in_flight_max (at the limit the server
+// pauses reading the socket, and measured slower).
 constexpr std::size_t reads_in_flight = 8;
 // Pages of products read to check SKUs: 1,000 rows each, a million products.
 constexpr u32 product_pages_max = 1'000;
