@@ -225,14 +225,14 @@ void pdf_licensee(pdf_document& pdf, const stamp_accounting& report) {
 
 void pdf_summary(pdf_document& pdf, const stamp_accounting& report) {
     pdf.heading("Summary");
-    pdf.begin_table({{"Region", 64, align::left},
+    pdf.begin_table({{"Region", 48, align::left},
                      {"Opening", 64, align::right},
                      {"Received", 64, align::right},
                      {"Used", 64, align::right},
                      {"Refunded", 64, align::right},
                      {"Closing", 64, align::right},
                      {"Counted", 64, align::right},
-                     {"Discrepancy", 64, align::right}});
+                     {"Discrepancy", 80, align::right}});
     for (const region_accounting& r : report.regions) {
         const ledger_figures& f = r.figures;
         pdf.row({std::string{to_string(r.stamp_region)}, format_count(f.opening),
