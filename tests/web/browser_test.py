@@ -245,6 +245,11 @@ class Browser:
     def all(self, css):
         return self.d.find_elements(By.CSS_SELECTOR, css)
 
+    def attr(self, css, name):
+        """An attribute of the element `css`, found again if a live redraw replaced it between
+        finding it and reading it (a stale element)."""
+        return self.wait(lambda: (self.find(css).get_attribute(name),), f'{name} of {css}')[0]
+
     def present(self, css):
         return bool(self.all(css))
 
@@ -606,7 +611,7 @@ class StampWebBrowserTest(unittest.TestCase):
         S.shot('03-receiving-list')
         S.click(sel('shipment-create'))
         S.el(sel('screen-shipment'))
-        shipment = int(S.find(sel('screen-shipment')).get_attribute('data-id'))
+        shipment = int(S.attr(sel('screen-shipment'), 'data-id'))
         S.wait_text(sel('shipment-status'), 'Expected')
         S.click(sel('receiving-start'))
         S.wait_text(sel('shipment-status'), 'Receiving')
@@ -618,7 +623,7 @@ class StampWebBrowserTest(unittest.TestCase):
         S.wait(lambda: S.active_test() == 'receive-scan', 'the scan field to have the focus')
         S.d.switch_to.active_element.send_keys(BARCODES[0] + Keys.ENTER)
         S.wait_text(sel('last-box'), f'Box {BARCODES[0]} received.')
-        self.assertEqual(S.find(sel('receive-damaged')).get_attribute('value'), '0',
+        self.assertEqual(S.attr(sel('receive-damaged'), 'value'), '0',
                          'damaged units go back to 0 after each box')
         S.type_into(sel('receive-units'), f'{BOX_UNITS}' + Keys.ENTER)
         S.wait(lambda: S.active_test() == 'receive-scan', 'the scan field to have the focus again')
@@ -654,11 +659,11 @@ class StampWebBrowserTest(unittest.TestCase):
         S.wait_text(sel('line-available'), f'{total} available')
         S.type_into(sel('line-quantity'), str(total + 80))
         S.wait_text(sel('line-left'), '80 more than available on this form')
-        self.assertIn('over', S.find(sel('line-availability')).get_attribute('class'))
+        self.assertIn('over', S.attr(sel('line-availability'), 'class'))
         S.shot('05-order-form-over-availability')
         S.type_into(sel('line-quantity'), str(total))
         S.wait_text(sel('line-left'), '0 left after this form')
-        self.assertNotIn('over', S.find(sel('line-availability')).get_attribute('class'))
+        self.assertNotIn('over', S.attr(sel('line-availability'), 'class'))
         S.type_into(sel('po-notes'), 'Fragile caps: stamp gently.')
         S.click(sel('po-save'))
         S.el(sel('dialog-preview'))
@@ -669,7 +674,7 @@ class StampWebBrowserTest(unittest.TestCase):
         S.shot('05-order-form-preview-dialog')
         S.click(sel('preview-confirm'))
         S.el(sel('screen-order'))
-        po = int(S.find(sel('screen-order')).get_attribute('data-id'))
+        po = int(S.attr(sel('screen-order'), 'data-id'))
         S.wait_text(sel('order-status'), 'Open')
         number = S.el('[data-test="screen-order"] h1').text
         self.assertRegex(number, r'^PO-\d+$')
@@ -1144,7 +1149,7 @@ class StampWebBrowserTest(unittest.TestCase):
         F.shot('30-stamp-order-new')
         F.click(sel('stamp-order-submit'))
         F.el(sel('screen-stamp-order'))
-        order = int(F.find(sel('screen-stamp-order')).get_attribute('data-id'))
+        order = int(F.attr(sel('screen-stamp-order'), 'data-id'))
         self.order_status(F, order, 'AdminReview')
         self.assertFalse(F.present(sel('review-approve')), 'finance does not review')
         # The admin sends it back once with a note.
@@ -1245,7 +1250,7 @@ class StampWebBrowserTest(unittest.TestCase):
         for e in S.all(sel('ledger-entry')):
             balance += int(e.find_element(By.CSS_SELECTOR, sel('ledger-quantity')).text.replace(',', '').replace('−', '-'))
             self.assertEqual(int(e.find_element(By.CSS_SELECTOR, sel('ledger-balance-after')).text.replace(',', '')), balance)
-        self.assertEqual(S.find(sel('ledger-entry', kind='USAGE') + ' ' + sel('ledger-source')).get_attribute('data-kind'), 'po')
+        self.assertEqual(S.attr(sel('ledger-entry', kind='USAGE') + ' ' + sel('ledger-source'), 'data-kind'), 'po')
         S.d.execute_script('arguments[0].scrollIntoView()', S.find(sel('ledger-entries')))
         S.shot('39-ledger-on')
         S.choose(sel('ledger-filter-kind'), '3')  # REFUND_VERIFY
@@ -1315,14 +1320,14 @@ class StampWebBrowserTest(unittest.TestCase):
         F.choose(sel('invoices-filter-status'), '0')
         row = sel('invoice-row', status='Draft')
         F.el(row)
-        inv = int(F.find(row).get_attribute('data-id'))
+        inv = int(F.attr(row, 'data-id'))
         F.shot('40-invoices-drafts')
         F.choose(sel('invoices-filter-status'), '2')
         F.el(sel('invoices-empty'))
         F.go(f'invoices/{inv}')
         F.el(sel('screen-invoice', id=inv))
         F.wait_text(sel('invoice-status'), 'Draft')
-        self.assertTrue(F.find(sel('invoice-po')).get_attribute('href').endswith(f'#/orders/{po}'))
+        self.assertTrue(F.attr(sel('invoice-po'), 'href').endswith(f'#/orders/{po}'))
         F.wait_text(sel('invoice-line', line=0) + ' ' + sel('invoice-line-duty'), f'${duty // 100:,}.{duty % 100:02d}')
         self.assertEqual(self.totals(F), {'duty': duty, 'fees': 0, 'subtotal': duty, 'hst': self.half_up(duty * 13, 100),
                                           'total': duty + self.half_up(duty * 13, 100)})
@@ -1387,7 +1392,7 @@ class StampWebBrowserTest(unittest.TestCase):
         note = int(F.route().rsplit('/', 1)[1])
         F.el(sel('screen-invoice', id=note))
         F.wait_text(sel('invoice-status'), 'Draft')
-        self.assertTrue(F.find(sel('invoice-credit-of')).get_attribute('href').endswith(f'#/invoices/{inv}'))
+        self.assertTrue(F.attr(sel('invoice-credit-of'), 'href').endswith(f'#/invoices/{inv}'))
         self.assertEqual(self.totals(F), {'duty': credit, 'fees': 0, 'subtotal': credit, 'hst': credit_tax, 'total': credit + credit_tax})
         self.assertFalse(F.present(sel('invoice-fee-preset')), 'a credit note takes no fees of its own')
         F.shot('44-credit-note-draft')
@@ -1459,7 +1464,7 @@ class StampWebBrowserTest(unittest.TestCase):
         A.wait_gone(sel('dialog-token'))
         row = sel('user-row', key='olga')
         A.wait_text(row + ' ' + sel('user-roles-cell'), 'Finance and Auditor')
-        olga = int(A.find(row).get_attribute('data-id'))
+        olga = int(A.attr(row, 'data-id'))
         status, _ = http_request(self.web_port, 'POST', '/api/login', {'user': 'olga', 'password': 'office-pass-77'})
         self.assertEqual(status, 200, 'the first password logs in')
         A.click(row + ' ' + sel('user-set-password'))
@@ -1505,7 +1510,7 @@ class StampWebBrowserTest(unittest.TestCase):
         A.click(sel('edit-roles-role', role='finance'))
         A.click(sel('edit-roles-save'))
         A.wait_text(sel('edit-roles-result') + ' ' + sel('refusal'), lambda t: t.startswith('The last administrator keeps the admin role'))
-        self.assertEqual(A.find(sel('edit-roles-result') + ' ' + sel('refusal')).get_attribute('data-code'), 'FORBIDDEN')
+        self.assertEqual(A.attr(sel('edit-roles-result') + ' ' + sel('refusal'), 'data-code'), 'FORBIDDEN')
         A.shot('49b-users-last-admin-refused')
         A.click(sel('edit-roles-cancel'))
         A.wait_gone(sel('dialog-edit-roles'))
@@ -1645,7 +1650,7 @@ class StampWebBrowserTest(unittest.TestCase):
         C.click(sel('request-submit'))
         row = sel('my-request', status='Pending')
         C.el(row)
-        request = int(C.find(row).get_attribute('data-id'))
+        request = int(C.attr(row, 'data-id'))
         C.wait_text(avail, '280')  # a request reserves nothing
         C.shot('53-portal-request-pending')
         # The supervisor approves in a second session (the request came to the dashboard without a
@@ -1663,7 +1668,7 @@ class StampWebBrowserTest(unittest.TestCase):
         C.wait(lambda: C.find(sel('request-submit')).is_enabled(), 'a day for 30')
         C.click(sel('request-submit'))
         C.wait(lambda: len(C.all(sel('my-request', status='Pending'))) == 1, 'the second request')
-        second = int(C.find(sel('my-request', status='Pending')).get_attribute('data-id'))
+        second = int(C.attr(sel('my-request', status='Pending'), 'data-id'))
         S.click(sel('request-row', id=second) + ' ' + sel('request-reject'))
         S.type_into(sel('reject-reason'), 'the line is full that week')
         S.click(sel('dialog-reject') + ' [data-test$="confirm"]')
@@ -1771,8 +1776,8 @@ class StampWebBrowserTest(unittest.TestCase):
         F.click(sel('accounting-show'))
         F.wait_text(sel('accounting-label'), f'Period {quarter}')
         F.el(sel('accounting-region', region='ON'))
-        lsn = int(F.find(sel('accounting-provenance')).get_attribute('data-lsn'))
-        chain = F.find(sel('accounting-provenance')).get_attribute('data-chain')
+        lsn = int(F.attr(sel('accounting-provenance'), 'data-lsn'))
+        chain = F.attr(sel('accounting-provenance'), 'data-chain')
         self.assertGreater(lsn, 0)
         shown, shown_sources = self.screen_accounting(F)
         F.shot('57-stamp-accounting-quarter')
