@@ -23,6 +23,10 @@ std::string issuer_gaps(const issuer& who, bool quebec);
 // "Ontario", "Québec": a province as an address writes it.
 std::string province_name(province p);
 
+// "Tax Invoice INV-000001", "DRAFT Invoice …", "Credit note CN-000002 (credits INV-000001)":
+// the document's title, on its page and in the file's metadata.
+std::string invoice_title(const state& s, const invoice& i);
+
 // The file name of one invoice's own PDF: "INV-000001.pdf".
 std::string invoice_file_name(const invoice& i);
 

@@ -38,15 +38,6 @@ std::vector<std::string> customer_lines(const consignee& c) {
     return out;
 }
 
-std::string document_title(const state& s, const invoice& i) {
-    const std::string number = key_of(i.number);
-    if (i.credit_of != id_none) {
-        return (i.status == invoice_status::draft ? "DRAFT Credit note " : "Credit note ") +
-               number + " (credits " + key_of(s.invoice_at(i.credit_of).number) + ")";
-    }
-    return (i.status == invoice_status::draft ? "DRAFT Invoice " : "Tax Invoice ") + number;
-}
-
 // "HST 13 % (Ontario)", "GST 5 %", "QST 9.975 % (Québec)".
 std::string tax_label(const invoice& i, tax_kind k) {
     std::string label = std::string{to_string(k)} + " " + rate_text(i.rates[index(k)]);
@@ -122,6 +113,15 @@ std::string province_name(province p) {
     return names[index(p)];
 }
 
+std::string invoice_title(const state& s, const invoice& i) {
+    const std::string number = key_of(i.number);
+    if (i.credit_of != id_none) {
+        return (i.status == invoice_status::draft ? "DRAFT Credit note " : "Credit note ") +
+               number + " (credits " + key_of(s.invoice_at(i.credit_of).number) + ")";
+    }
+    return (i.status == invoice_status::draft ? "DRAFT Invoice " : "Tax Invoice ") + number;
+}
+
 std::string invoice_file_name(const invoice& i) {
     return key_of(i.number) + ".pdf";
 }
@@ -146,7 +146,7 @@ std::string issuer_gaps(const issuer& who, bool quebec) {
 
 void invoice_pdf(pdf_document& pdf, const state& s, const invoice& i, const issuer& who) {
     const bool quebec = is_quebec(i);
-    pdf.title(document_title(s, i));
+    pdf.title(invoice_title(s, i));
     if (i.status == invoice_status::draft)
         pdf.line("A draft, not yet issued: not a tax invoice, and its figures may still change.");
     pdf.two_blocks("Supplier", supplier_lines(who, quebec), "Bill to",

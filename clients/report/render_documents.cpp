@@ -15,14 +15,6 @@
 namespace stampd::report {
 namespace {
 
-std::string invoice_title(const state& s, const invoice& i) {
-    if (i.credit_of != id_none) {
-        return "Credit note " + key_of(i.number) + " (credits " +
-               key_of(s.invoice_at(i.credit_of).number) + ")";
-    }
-    return (i.status == invoice_status::draft ? "Draft invoice " : "Invoice ") + key_of(i.number);
-}
-
 // The components an invoice charges (a rate or an amount), in GST, HST, QST, PST order: each its
 // own line on every rendering.
 std::vector<tax_kind> charged_taxes(const invoice& i) {
